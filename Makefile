@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: Apache-2.0
+# tracenet: one plain Makefile. `make`, `make test`, `make asan`, `make fuzz`,
+# `make bench`, `make demo`, `make clean`, `make install`.
+
+BUILD ?= build
+CC ?= cc
+PKGS := libuv openssl lmdb msgpack libsodium inih jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+OPT ?= -O2 -g
+SAN ?=
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla \
+	  -Wno-missing-field-initializers $(OPT) $(SAN) -MMD -MP $(PKG_CFLAGS)
+LDFLAGS += $(SAN)
+LDLIBS += $(PKG_LIBS) -lm
+PREFIX ?= /usr/local
+
+LIB_SRC := $(wildcard proto/*.c store/*.c crypto/*.c)
+NODE_SRC := $(filter-out node/ctl%.c,$(wildcard node/*.c))
+CTL_SRC := $(wildcard node/ctl*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+NODE_OBJ := $(NODE_SRC:%.c=$(BUILD)/%.o)
+CTL_OBJ := $(CTL_SRC:%.c=$(BUILD)/%.o)
+UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOLS := $(BUILD)/tests/hostile
+
+all: $(BUILD)/tracenetd $(BUILD)/tracectl
+
+$(BUILD)/libtn.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tracenetd: $(NODE_OBJ) $(BUILD)/libtn.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tracectl: $(CTL_OBJ) $(BUILD)/libtn.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libtn.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+units: $(UNITS)
+
+# Unit tests, then the integration suite against real daemons.
+test: all units
+	@BUILD=$(BUILD) scripts/run-tests.sh
+
+asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+valgrind: all units
+	@BUILD=$(BUILD) VALGRIND=1 scripts/run-tests.sh
+
+fuzz:
+	@scripts/fuzz.sh build
+
+fuzz-smoke:
+	@scripts/fuzz.sh smoke
+
+bench: all
+	@BUILD=$(BUILD) scripts/bench.sh
+
+demo: 
+	@scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/tracenetd $(BUILD)/tracectl $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build
+
+.PHONY: all units test asan valgrind fuzz fuzz-smoke bench demo install clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cx: node identity (Ed25519), key files, signatures, per-peer sealing
+ * keys (X25519 derived from Ed25519), node cards, and TLS 1.3 sessions
+ * over memory buffers with pinned peer keys. Only this module includes
+ * libsodium and OpenSSL. */
+#ifndef TN_CX_H
+#define TN_CX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../proto/proto.h"
+
+#define CX_PK_LEN 32
+#define CX_SIG_LEN 64
+#define CX_KEY_LEN 32     /* precomputed crypto_box shared key */
+#define CX_NONCE_LEN 24
+#define CX_MAC_LEN 16
+#define CX_FP_LEN 32      /* printable fingerprint, NUL included */
+#define CX_CARD_LEN 256
+#define CX_ADDR_LEN 64
+
+struct cx_id;
+
+/* Initialise libsodium and OpenSSL; call once before anything else. */
+int cx_init(void) TN_WUR;
+
+/* ---- identity ---- */
+
+/* Generate a key pair and write it to dir/node.key (0600, O_EXCL) and
+ * dir/node.pub. Fails with TN_ERR_EXISTS if a key is already there. */
+int cx_id_create(const char *dir) TN_WUR;
+/* Load dir/node.key; TN_ERR_PERM if the file is readable by others. The
+ * secret lives in guarded memory. */
+int cx_id_load(struct cx_id **out, const char *dir) TN_WUR;
+/* Wipe and free an identity. */
+void cx_id_free(struct cx_id *id);
+/* The identity's Ed25519 public key. */
+const uint8_t *cx_id_pk(const struct cx_id *id);
+/* Printable fingerprint of a public key ("3F2A-91C0-...", 24 chars). */
+void cx_fingerprint(const uint8_t pk[static CX_PK_LEN], char out[static CX_FP_LEN]);
+
+/* ---- signatures ---- */
+
+/* Ed25519 detached signature of m. */
+void cx_sign(const struct cx_id *id, const void *m, size_t n, uint8_t sig[static CX_SIG_LEN]);
+/* 0 if sig is pk's signature of m, else TN_ERR_BAD_SIG. */
+int cx_verify(const uint8_t pk[static CX_PK_LEN], const void *m, size_t n,
+	      const uint8_t sig[static CX_SIG_LEN]) TN_WUR;
+
+/* ---- sealing (crypto_box with precomputed keys) ---- */
+
+/* Shared key between us and peer_pk (Ed25519 keys converted to X25519);
+ * compute once per peer. TN_ERR_CRYPTO for a bad peer key. */
+int cx_shared_key(const struct cx_id *id, const uint8_t peer_pk[static CX_PK_LEN],
+		  uint8_t key[static CX_KEY_LEN]) TN_WUR;
+/* Encrypt m (n bytes) into c (n + CX_MAC_LEN bytes). */
+void cx_seal(const uint8_t key[static CX_KEY_LEN], const uint8_t nonce[static CX_NONCE_LEN],
+	     const void *m, size_t n, uint8_t *c);
+/* Decrypt c (n bytes, n >= CX_MAC_LEN) into m (n - CX_MAC_LEN bytes);
+ * TN_ERR_BAD_BOX if it does not authenticate. */
+int cx_open(const uint8_t key[static CX_KEY_LEN], const uint8_t nonce[static CX_NONCE_LEN],
+	    const uint8_t *c, size_t n, uint8_t *m) TN_WUR;
+/* Fill buf with random bytes. */
+void cx_random(void *buf, size_t n);
+/* Constant-time equality of n bytes: 0 if equal. */
+int cx_memcmp(const void *a, const void *b, size_t n);
+/* Wipe n bytes. */
+void cx_wipe(void *p, size_t n);
+/* BLAKE2b-256 of m. */
+void cx_hash(const void *m, size_t n, uint8_t out[static 32]);
+
+/* ---- node cards ---- */
+
+/* What a node gives its neighbours out of band. */
+struct cx_card {
+	char name[TN_NAME_LEN];
+	uint8_t pk[CX_PK_LEN];
+	char addr[CX_ADDR_LEN];      /* host:port, [v6]:port */
+	char fp[CX_FP_LEN];
+};
+
+/* One-line text form: "tncard1 NAME KEY ADDR CHECK". */
+int cx_card_format(const struct cx_card *c, char *out, size_t cap) TN_WUR;
+/* Parse and check a card (name, key, address, checksum). */
+int cx_card_parse(struct cx_card *c, const char *text) TN_WUR;
+
+/* ---- TLS 1.3 with pinned Ed25519 keys, over memory buffers ---- */
+
+struct cx_tls_ctx;
+struct cx_tls;
+
+/* Return 0 to accept a peer presenting pk, non-zero to refuse it. */
+typedef int (*cx_pin_fn)(void *arg, const uint8_t pk[CX_PK_LEN]);
+
+/* Context with a self-signed certificate made from id's key; every
+ * session requires the peer's certificate key to pass pin(). */
+int cx_tls_ctx_new(struct cx_tls_ctx **out, const struct cx_id *id,
+		   cx_pin_fn pin, void *pin_arg) TN_WUR;
+/* Free a context. */
+void cx_tls_ctx_free(struct cx_tls_ctx *ctx);
+/* New session, client or server side. */
+int cx_tls_new(struct cx_tls **out, struct cx_tls_ctx *ctx, int is_server) TN_WUR;
+/* Free a session. */
+void cx_tls_free(struct cx_tls *t);
+/* Give the session bytes received from the socket. */
+int cx_tls_feed(struct cx_tls *t, const void *data, size_t n) TN_WUR;
+/* Advance the handshake: 1 when done, 0 when it needs more input, or an
+ * error (TN_ERR_UNKNOWN_PEER when pin() refused the peer). */
+int cx_tls_handshake(struct cx_tls *t) TN_WUR;
+/* Read decrypted bytes: count, 0 when none are ready, TN_ERR_CLOSED on a
+ * close_notify, or an error. */
+int cx_tls_read(struct cx_tls *t, void *buf, size_t cap) TN_WUR;
+/* Encrypt n bytes for sending. */
+int cx_tls_write(struct cx_tls *t, const void *data, size_t n) TN_WUR;
+/* Take the bytes waiting to go to the socket: appended to out. */
+int cx_tls_drain(struct cx_tls *t, struct proto_buf *out) TN_WUR;
+/* The peer's verified key (valid once the handshake is done). */
+int cx_tls_peer_pk(const struct cx_tls *t, uint8_t pk[static CX_PK_LEN]) TN_WUR;
+/* One line describing the last TLS error (drains OpenSSL's queue). */
+const char *cx_tls_error(void);
+
+#endif

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Schema-driven msgpack codec: each message struct is described by a
+ * field table, and one encoder and one decoder serve every message. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto_int.h"
+
+#define FIELD(base, f) ((char *)(base) + (f)->off)
+
+/* Strict UTF-8 check (no overlongs, no surrogates, no NUL). */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i], len, cp;
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+		if (!len || c > 0xf4 || n - i < len)
+			return 0;
+		cp = c & (0x3f >> (len - 1));
+		for (unsigned k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+static int fail(char *why, size_t why_len, const char *key, const char *what)
+{
+	if (why && why_len)
+		snprintf(why, why_len, "field '%s': %s", key, what);
+	return TN_ERR_FIELD;
+}
+
+static int decode_str(const msgpack_object *v, const struct proto_field *f,
+		      void *obj, char *why, size_t why_len)
+{
+	char *dst = FIELD(obj, f);
+
+	if (v->type != MSGPACK_OBJECT_STR)
+		return fail(why, why_len, f->key, "not a string");
+	if (v->via.str.size >= f->size)
+		return fail(why, why_len, f->key, "too long");
+	if (!utf8_ok((const unsigned char *)v->via.str.ptr, v->via.str.size))
+		return fail(why, why_len, f->key, "not valid UTF-8");
+	memcpy(dst, v->via.str.ptr, v->via.str.size);
+	dst[v->via.str.size] = '\0';
+	return 0;
+}
+
+static int decode_int(const msgpack_object *v, const struct proto_field *f,
+		      void *obj, char *why, size_t why_len)
+{
+	bool pos = v->type == MSGPACK_OBJECT_POSITIVE_INTEGER;
+
+	if (!pos && v->type != MSGPACK_OBJECT_NEGATIVE_INTEGER)
+		return fail(why, why_len, f->key, "not an integer");
+	switch (f->type) {
+	case PF_U64:
+		if (!pos)
+			return fail(why, why_len, f->key, "negative");
+		memcpy(FIELD(obj, f), &v->via.u64, 8);
+		return 0;
+	case PF_U32:
+		if (!pos || v->via.u64 > UINT32_MAX)
+			return fail(why, why_len, f->key, "out of range");
+		*(uint32_t *)FIELD(obj, f) = (uint32_t)v->via.u64;
+		return 0;
+	default:
+		if (pos && v->via.u64 > INT64_MAX)
+			return fail(why, why_len, f->key, "out of range");
+		memcpy(FIELD(obj, f), &v->via.i64, 8);
+		return 0;
+	}
+}
+
+static int decode_arr(const msgpack_object *v, const struct proto_field *f,
+		      void *obj, char *why, size_t why_len)
+{
+	const struct proto_schema *sub = f->sub;
+	uint32_t n;
+	char *items;
+	int rc;
+
+	if (v->type != MSGPACK_OBJECT_ARRAY)
+		return fail(why, why_len, f->key, "not an array");
+	n = v->via.array.size;
+	if (n > f->max)
+		return fail(why, why_len, f->key, "too many items");
+	items = n ? calloc(n, sub->size) : NULL;
+	if (n && !items)
+		return TN_ERR_NOMEM;
+	memcpy(FIELD(obj, f), &items, sizeof(items));
+	for (uint32_t i = 0; i < n; i++) {
+		*(uint32_t *)((char *)obj + f->cnt_off) = i + 1;
+		rc = proto__decode_obj(&v->via.array.ptr[i], sub, items + (size_t)i * sub->size,
+				       why, why_len);
+		if (rc) {
+			char inner[160];
+
+			if (why && why_len) {
+				snprintf(inner, sizeof(inner), "%s", why);
+				snprintf(why, why_len, "%s[%u]: %s", f->key, i, inner);
+			}
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int decode_field(const msgpack_object *v, const struct proto_field *f,
+			void *obj, char *why, size_t why_len)
+{
+	switch (f->type) {
+	case PF_STR:
+		return decode_str(v, f, obj, why, why_len);
+	case PF_U64:
+	case PF_U32:
+	case PF_I64:
+		return decode_int(v, f, obj, why, why_len);
+	case PF_BOOL:
+		if (v->type != MSGPACK_OBJECT_BOOLEAN)
+			return fail(why, why_len, f->key, "not a boolean");
+		*(bool *)FIELD(obj, f) = v->via.boolean;
+		return 0;
+	case PF_BIN:
+		if (v->type != MSGPACK_OBJECT_BIN || v->via.bin.size != f->size)
+			return fail(why, why_len, f->key, "wrong binary length");
+		memcpy(FIELD(obj, f), v->via.bin.ptr, f->size);
+		return 0;
+	case PF_ARR:
+		return decode_arr(v, f, obj, why, why_len);
+	case PF_OBJ:
+		return proto__decode_obj(v, f->sub, FIELD(obj, f), why, why_len);
+	}
+	return fail(why, why_len, f->key, "bad schema");
+}
+
+static int find_field(const struct proto_schema *s, const msgpack_object *k)
+{
+	if (k->type != MSGPACK_OBJECT_STR)
+		return -1;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const char *key = s->fields[i].key;
+
+		if (strlen(key) == k->via.str.size && !memcmp(key, k->via.str.ptr, k->via.str.size))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Unknown keys are ignored so that newer peers can add fields; a known
+ * key may appear once. */
+int proto__decode_obj(const msgpack_object *o, const struct proto_schema *s,
+		      void *obj, char *why, size_t why_len)
+{
+	uint64_t seen = 0;
+	int rc, i;
+
+	if (o->type != MSGPACK_OBJECT_MAP)
+		return fail(why, why_len, s->name, "not a map");
+	for (uint32_t k = 0; k < o->via.map.size; k++) {
+		const msgpack_object_kv *kv = &o->via.map.ptr[k];
+
+		if ((i = find_field(s, &kv->key)) < 0 || kv->val.type == MSGPACK_OBJECT_NIL)
+			continue;
+		if (seen & (1ull << i))
+			return fail(why, why_len, s->fields[i].key, "repeated");
+		seen |= 1ull << i;
+		if ((rc = decode_field(&kv->val, &s->fields[i], obj, why, why_len)))
+			return rc;
+	}
+	for (uint32_t k = 0; k < s->n; k++)
+		if ((s->fields[k].flags & PF_REQ) && !(seen & (1ull << k)))
+			return fail(why, why_len, s->fields[k].key, "missing");
+	return 0;
+}
+
+void proto_release(const struct proto_schema *s, void *obj)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct proto_field *f = &s->fields[i];
+		char *items;
+		uint32_t n;
+
+		if (f->type == PF_OBJ)
+			proto_release(f->sub, FIELD(obj, f));
+		if (f->type != PF_ARR)
+			continue;
+		memcpy(&items, FIELD(obj, f), sizeof(items));
+		n = *(uint32_t *)((char *)obj + f->cnt_off);
+		for (uint32_t k = 0; items && k < n; k++)
+			proto_release(f->sub, items + (size_t)k * f->sub->size);
+		free(items);
+	}
+	memset(obj, 0, s->size);
+}
+
+int proto_decode(const struct proto_schema *s, const void *buf, size_t len,
+		 void *obj, char *why, size_t why_len)
+{
+	struct proto_msg *m;
+	int rc;
+
+	memset(obj, 0, s->size);
+	if ((rc = proto_msg_parse(&m, buf, len))) {
+		if (why && why_len)
+			snprintf(why, why_len, "%s", tn_strerror(rc));
+		return rc;
+	}
+	rc = proto__decode_obj(&m->u.data, s, obj, why, why_len);
+	if (rc)
+		proto_release(s, obj);
+	proto_msg_free(m);
+	return rc;
+}

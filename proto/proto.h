@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* proto: the project's error list, byte buffers, framing, the schema-driven
+ * msgpack codec, message structs, serial normalization and CSV parsing.
+ * Pure: no sockets, no files, no clock. Only this module includes msgpack. */
+#ifndef TN_PROTO_H
+#define TN_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TN_WUR __attribute__((warn_unused_result))
+
+/* ---- errors: 0 ok, negative error, positive count ---- */
+
+#define TN_ERRORS(X)                                                        \
+	X(NOMEM, -1, "out of memory")                                       \
+	X(IO, -2, "input/output error")                                     \
+	X(FRAME, -3, "malformed frame")                                     \
+	X(TOO_BIG, -4, "frame or value too big")                            \
+	X(DECODE, -5, "malformed msgpack")                                  \
+	X(FIELD, -6, "missing or ill-typed field")                          \
+	X(INVALID, -7, "invalid value")                                     \
+	X(NOT_FOUND, -8, "not found")                                       \
+	X(EXISTS, -9, "already exists")                                     \
+	X(MAP_FULL, -10, "store is full")                                   \
+	X(STORE, -11, "store error")                                        \
+	X(CRYPTO, -12, "cryptographic failure")                             \
+	X(BAD_SIG, -13, "bad signature")                                    \
+	X(UNKNOWN_PEER, -14, "unknown peer")                                \
+	X(REPLAY, -15, "replayed message")                                  \
+	X(STALE, -16, "timestamp outside the accepted window")              \
+	X(AGAIN, -17, "try again")                                          \
+	X(PERM, -18, "unsafe file permissions")                             \
+	X(TLS, -19, "TLS failure")                                          \
+	X(CLOSED, -20, "connection closed")                                 \
+	X(UNKNOWN_CMD, -21, "unknown command")                              \
+	X(BAD_BOX, -22, "envelope does not open")                           \
+	X(LIMIT, -23, "limit reached")                                      \
+	X(CONFIG, -24, "bad configuration")                                 \
+	X(UNSUPPORTED, -25, "unsupported type or version")                  \
+	X(NOT_FOR_ME, -26, "message addressed to another node")             \
+	X(TIMEOUT, -27, "timed out")                                        \
+	X(DISK_FULL, -28, "disk full")
+
+enum tn_err {
+	TN_OK = 0,
+#define TN_ERR_ENUM(name, val, msg) TN_ERR_##name = (val),
+	TN_ERRORS(TN_ERR_ENUM)
+#undef TN_ERR_ENUM
+};
+
+/* Human text for a TN_ERR_* code. */
+const char *tn_strerror(int err);
+
+/* ---- growable byte buffer ---- */
+
+struct proto_buf {
+	uint8_t *data;
+	size_t len, cap;
+};
+
+/* Append n bytes; TN_ERR_NOMEM on failure. */
+int proto_buf_add(struct proto_buf *b, const void *p, size_t n);
+/* Make room for n more bytes. */
+int proto_buf_reserve(struct proto_buf *b, size_t n);
+/* Drop the first n bytes. */
+void proto_buf_consume(struct proto_buf *b, size_t n);
+/* Free the buffer's memory (wiping nothing). */
+void proto_buf_free(struct proto_buf *b);
+
+/* ---- framing: 4-byte big-endian length, then one msgpack value ---- */
+
+#define PROTO_FRAME_MAX_DEFAULT (1u << 20)
+#define PROTO_CONSOLE_FRAME_MAX (16u << 20)
+
+struct proto_framer {
+	struct proto_buf in;
+	size_t off;      /* start of unread data in in.data */
+	size_t max;      /* largest accepted frame body */
+};
+
+/* Set up a decoder that refuses frames larger than max. */
+void proto_framer_init(struct proto_framer *f, size_t max);
+/* Release the decoder's buffer. */
+void proto_framer_free(struct proto_framer *f);
+/* Append received bytes; fails with TN_ERR_TOO_BIG as soon as a header
+ * announces a frame above the maximum. */
+int proto_framer_feed(struct proto_framer *f, const void *data, size_t n) TN_WUR;
+/* Take the next complete frame: 1 with body and len set (valid until the next
+ * feed), 0 when more bytes are needed, negative on a bad frame. */
+int proto_framer_next(struct proto_framer *f, const uint8_t **body, size_t *len) TN_WUR;
+/* Append a frame header and body to out. */
+int proto_frame_write(struct proto_buf *out, const void *body, size_t len);
+
+/* ---- schema-driven msgpack codec ---- */
+
+enum proto_ftype {
+	PF_STR,   /* char[size], NUL-terminated; longer input is refused */
+	PF_U64,   /* uint64_t */
+	PF_I64,   /* int64_t */
+	PF_BOOL,  /* bool */
+	PF_BIN,   /* uint8_t[size], exact length */
+	PF_ARR,   /* pointer to array of sub (calloc'd), count in uint32_t at cnt_off */
+	PF_OBJ,   /* embedded struct of schema sub */
+	PF_U32,   /* uint32_t */
+};
+
+#define PF_REQ 1 /* field must be present */
+
+struct proto_schema;
+
+struct proto_field {
+	const char *key;
+	uint8_t type;
+	uint8_t flags;
+	uint32_t off;
+	uint32_t size;
+	uint32_t cnt_off;
+	uint32_t max;
+	const struct proto_schema *sub;
+};
+
+struct proto_schema {
+	const char *name;
+	const struct proto_field *fields;
+	uint32_t n;
+	uint32_t size;
+};
+
+/* Field table entries; the member name is the wire key. */
+#define PROTO_MEMBER_SIZE(t, m) ((uint32_t)sizeof(((t *)0)->m))
+#define PF_STR_OF(t, m, fl) { #m, PF_STR, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, NULL }
+#define PF_U64_OF(t, m, fl) { #m, PF_U64, fl, offsetof(t, m), 8, 0, 0, NULL }
+#define PF_U32_OF(t, m, fl) { #m, PF_U32, fl, offsetof(t, m), 4, 0, 0, NULL }
+#define PF_I64_OF(t, m, fl) { #m, PF_I64, fl, offsetof(t, m), 8, 0, 0, NULL }
+#define PF_BOOL_OF(t, m, fl) { #m, PF_BOOL, fl, offsetof(t, m), 1, 0, 0, NULL }
+#define PF_BIN_OF(t, m, fl) { #m, PF_BIN, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, NULL }
+#define PF_OBJ_OF(t, m, fl, sch) { #m, PF_OBJ, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, &(sch) }
+#define PF_ARR_OF(t, m, cnt, maxn, fl, sch) \
+	{ #m, PF_ARR, fl, offsetof(t, m), sizeof(void *), offsetof(t, cnt), maxn, &(sch) }
+#define PROTO_SCHEMA(t, fields) \
+	{ #t, fields, sizeof(fields) / sizeof((fields)[0]), sizeof(t) }
+
+/* A parsed msgpack value (opaque), from which structs are decoded. */
+struct proto_msg;
+
+/* Parse one msgpack map; the result owns a copy of nothing but references
+ * buf, which must outlive it. */
+int proto_msg_parse(struct proto_msg **out, const void *buf, size_t len) TN_WUR;
+/* Free a parsed message. */
+void proto_msg_free(struct proto_msg *m);
+/* Copy the string under key into out (cap bytes); TN_ERR_FIELD if absent. */
+int proto_msg_str(const struct proto_msg *m, const char *key, char *out, size_t cap) TN_WUR;
+/* Read an integer under key. */
+int proto_msg_i64(const struct proto_msg *m, const char *key, int64_t *out) TN_WUR;
+/* Read a bool under key. */
+int proto_msg_bool(const struct proto_msg *m, const char *key, int *out) TN_WUR;
+/* Decode the whole message (key NULL) or the map under key into obj. */
+int proto_msg_decode(struct proto_msg *m, const char *key,
+		     const struct proto_schema *s, void *obj) TN_WUR;
+/* Explain the last decode failure ("field 'serial': too long"). */
+const char *proto_msg_error(const struct proto_msg *m);
+/* Write the value under key (or the whole message) as JSON to f. */
+int proto_msg_json(const struct proto_msg *m, const char *key, FILE *f);
+
+/* Decode a buffer directly; on failure *why (if not NULL) names the field. */
+int proto_decode(const struct proto_schema *s, const void *buf, size_t len,
+		 void *obj, char *why, size_t why_len) TN_WUR;
+/* Append obj as a msgpack map. */
+int proto_encode(const struct proto_schema *s, const void *obj, struct proto_buf *out);
+/* Free what decode allocated inside obj (arrays), leaving obj zeroed. */
+void proto_release(const struct proto_schema *s, void *obj);
+
+/* Writers for composite messages: a map of n pairs built key by key. */
+struct proto_writer;
+/* Start a writer appending to out. */
+struct proto_writer *proto_writer_new(struct proto_buf *out);
+/* Free a writer (the buffer stays). */
+void proto_writer_free(struct proto_writer *w);
+/* Open a map of n entries. */
+int proto_w_map(struct proto_writer *w, uint32_t n);
+/* Open an array of n entries. */
+int proto_w_array(struct proto_writer *w, uint32_t n);
+/* Write a string. */
+int proto_w_str(struct proto_writer *w, const char *s);
+/* Write an integer. */
+int proto_w_i64(struct proto_writer *w, int64_t v);
+/* Write a bool. */
+int proto_w_bool(struct proto_writer *w, int v);
+/* Write binary data. */
+int proto_w_bin(struct proto_writer *w, const void *p, size_t n);
+/* Write a schema object as a map. */
+int proto_w_obj(struct proto_writer *w, const struct proto_schema *s, const void *obj);
+/* Write nil. */
+int proto_w_nil(struct proto_writer *w);
+
+/* ---- firearm records and lost/stolen reports ---- */
+
+#define TN_NAME_LEN 4 /* ISO 3166-1 alpha-3 + NUL */
+#define TN_DATE_LEN 11 /* YYYY-MM-DD + NUL */
+#define TN_MAKE_LEN 64
+#define TN_MODEL_LEN 64
+#define TN_CALIBER_LEN 32
+#define TN_TYPE_LEN 24
+#define TN_SERIAL_LEN 48
+#define TN_PARTY_LEN 96
+#define TN_PLACE_LEN 96
+#define TN_REF_LEN 64
+#define TN_KIND_LEN 16
+#define TN_TEXT_LEN 256
+#define TN_EVENTS_MAX 1024
+#define TN_BATCH_MAX 20000
+
+enum tn_event_kind {
+	TN_EV_MANUFACTURED,
+	TN_EV_IMPORTED,
+	TN_EV_SOLD,
+	TN_EV_TRANSFERRED,
+	TN_EV_EXPORTED,
+	TN_EV_DESTROYED,
+	TN_EV_STOLEN,
+	TN_EV_LOST,
+	TN_EV_RECOVERED,
+	TN_EV_COUNT
+};
+
+struct tn_event {
+	char kind[TN_KIND_LEN];     /* one of proto_event_kinds */
+	char date[TN_DATE_LEN];
+	char party[TN_PARTY_LEN];   /* licensed dealer, importer or owner reference */
+	char place[TN_PLACE_LEN];
+	char country[TN_NAME_LEN];  /* exported: destination; imported: origin */
+	char ref[TN_REF_LEN];       /* licence, permit or document reference */
+};
+
+struct tn_record {
+	uint64_t id;
+	char make[TN_MAKE_LEN];
+	char model[TN_MODEL_LEN];
+	char caliber[TN_CALIBER_LEN];
+	char type[TN_TYPE_LEN];
+	char serial[TN_SERIAL_LEN];
+	char country[TN_NAME_LEN];  /* country of manufacture */
+	char importer[TN_PARTY_LEN];
+	uint32_t n_events;
+	struct tn_event *events;
+};
+
+struct tn_stolen {
+	uint64_t id;
+	char kind[TN_KIND_LEN];     /* stolen | lost */
+	char make[TN_MAKE_LEN];
+	char model[TN_MODEL_LEN];
+	char caliber[TN_CALIBER_LEN];
+	char serial[TN_SERIAL_LEN];
+	char date[TN_DATE_LEN];
+	char place[TN_PLACE_LEN];
+	char agency[TN_PARTY_LEN];
+	char case_ref[TN_REF_LEN];
+	char status[TN_KIND_LEN];   /* open | recovered */
+	char recovered_on[TN_DATE_LEN];
+};
+
+extern const struct proto_schema proto_event_schema;
+extern const struct proto_schema proto_record_schema;
+extern const struct proto_schema proto_stolen_schema;
+
+/* Name of an event kind, or NULL. */
+const char *proto_event_name(int kind);
+/* Event kind of a name, or TN_ERR_INVALID. */
+int proto_event_kind(const char *name);
+/* Check a record's fields and events; on failure write a reason to why. */
+int proto_record_check(const struct tn_record *r, char *why, size_t why_len) TN_WUR;
+/* Check an event. */
+int proto_event_check(const struct tn_event *e, char *why, size_t why_len) TN_WUR;
+/* Check a stolen/lost report. */
+int proto_stolen_check(const struct tn_stolen *s, char *why, size_t why_len) TN_WUR;
+/* 0 if s is a real calendar date written YYYY-MM-DD. */
+int proto_date_check(const char *s) TN_WUR;
+/* 0 if s is three upper-case letters. */
+int proto_country_check(const char *s) TN_WUR;
+/* Days from a to b (YYYY-MM-DD), or INT32_MIN when either is not a date. */
+int32_t proto_date_diff(const char *a, const char *b);
+
+/* ---- normalization ---- */
+
+/* Serial: upper-case ASCII, spaces, dashes, dots and slashes removed.
+ * Returns the length written (< cap) or TN_ERR_INVALID if empty/too long. */
+int proto_norm_serial(const char *in, char *out, size_t cap) TN_WUR;
+/* Make: upper-case alphanumerics only, then folded through the alias table
+ * ("S&W" and "Smith & Wesson" both give "SMITHWESSON"). */
+int proto_norm_make(const char *in, char *out, size_t cap) TN_WUR;
+
+/* ---- CSV (RFC 4180 with physical line numbers) ---- */
+
+#define PROTO_CSV_MAX_FIELDS 32
+#define PROTO_CSV_MAX_FIELD 1024
+
+struct proto_csv;
+
+/* Called once per row: fields, count, and the line the row started on.
+ * A non-zero return stops the parse and is returned by proto_csv_feed. */
+typedef int (*proto_csv_row_fn)(void *arg, char **fields, int n, unsigned long line);
+/* Called for a row that cannot be parsed (too many or too long fields,
+ * bad quoting); the parser skips to the next line. */
+typedef int (*proto_csv_bad_fn)(void *arg, unsigned long line, const char *why);
+
+/* New streaming parser. */
+struct proto_csv *proto_csv_new(proto_csv_row_fn row, proto_csv_bad_fn bad, void *arg);
+/* Parse the next chunk of input. */
+int proto_csv_feed(struct proto_csv *c, const char *data, size_t n);
+/* Flush the last row at end of input. */
+int proto_csv_finish(struct proto_csv *c);
+/* Free the parser. */
+void proto_csv_free(struct proto_csv *c);
+
+/* Column order of `record import` files. */
+extern const char *const proto_record_csv_columns[];
+/* Fill a record from one CSV row (columns as above; events in the later
+ * columns). The record's events array is allocated; release with
+ * proto_release(&proto_record_schema, r). */
+int proto_record_from_csv(struct tn_record *r, char **fields, int n,
+			  char *why, size_t why_len) TN_WUR;
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internals shared between proto/ files. */
+#ifndef TN_PROTO_INT_H
+#define TN_PROTO_INT_H
+
+#include <msgpack.h>
+
+#include "proto.h"
+
+struct proto_msg {
+	msgpack_unpacked u;
+	char err[160];
+};
+
+/* Check msgpack bytes for depth and announced sizes before unpacking. */
+int proto__scan(const void *buf, size_t len) TN_WUR;
+/* The value under key in map o, or NULL. */
+const msgpack_object *proto__get(const msgpack_object *o, const char *key);
+/* Decode map o into obj; on failure write a reason to why. */
+int proto__decode_obj(const msgpack_object *o, const struct proto_schema *s,
+		      void *obj, char *why, size_t why_len);
+/* Pack obj as a map. */
+int proto__pack_obj(msgpack_packer *pk, const struct proto_schema *s, const void *obj);
+/* msgpack write callback appending to a struct proto_buf. */
+int proto__buf_write(void *data, const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* store: the node's LMDB environment: firearm records and their serial
+ * index, lost/stolen reports, node metadata. Never touches the network.
+ * Only this module includes <lmdb.h>. */
+#ifndef TN_STORE_H
+#define TN_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../proto/proto.h"
+
+#define STORE_MAP_DEFAULT ((size_t)64 << 20)   /* initial map: 64 MiB */
+#define STORE_MAP_MAX_DEFAULT ((size_t)1 << 40) /* growth stops at 1 TiB */
+
+struct store;
+struct store_txn;
+
+struct store_stats {
+	uint64_t records;
+	uint64_t stolen;
+	uint64_t stolen_open;
+	uint64_t map_size;
+	uint64_t map_used;
+};
+
+/* Open (creating if needed) the environment in dir/store. The map starts
+ * at map_size bytes and doubles on demand up to map_max. */
+int store_open(struct store **out, const char *dir, size_t map_size, size_t map_max) TN_WUR;
+/* Close the environment. No transaction may be open. */
+void store_close(struct store *s);
+
+/* Begin a read-only snapshot; never blocks the writer. */
+int store_read_begin(struct store *s, struct store_txn **out) TN_WUR;
+/* End a read snapshot. */
+void store_read_end(struct store_txn *t);
+
+/* One write operation of a batch. fn must act only through t, so that it
+ * can be run again from scratch after the map has grown. */
+typedef int (*store_op_fn)(struct store_txn *t, void *arg);
+
+struct store_op {
+	store_op_fn fn;
+	void *arg;
+	int rc;          /* the op's own result, set by store_apply */
+};
+
+/* Apply ops in one durable write transaction (group commit). Each op runs
+ * in a nested transaction: a failing op is rolled back alone and its rc
+ * says why. A full map grows and the whole batch is replayed. Returns 0
+ * once committed, or a negative code when nothing was committed. */
+int store_apply(struct store *s, struct store_op *ops, size_t n) TN_WUR;
+/* store_apply of a single op; returns the commit error or the op's rc. */
+int store_write(struct store *s, store_op_fn fn, void *arg) TN_WUR;
+
+/* ---- firearm records ---- */
+
+typedef int (*store_record_fn)(void *arg, const struct tn_record *r);
+
+/* Add a record, assigning r->id. TN_ERR_EXISTS when a record with the same
+ * normalized make, serial and model is already there. */
+int store_record_add(struct store_txn *t, struct tn_record *r) TN_WUR;
+/* Read record id into r (release with proto_release). */
+int store_record_get(struct store_txn *t, uint64_t id, struct tn_record *r) TN_WUR;
+/* Append an event to record id. */
+int store_record_add_event(struct store_txn *t, uint64_t id, const struct tn_event *e) TN_WUR;
+/* Call fn for each record whose normalized serial matches, restricted to
+ * the normalized make unless make is NULL or empty. Returns the number of
+ * matches, or fn's non-zero return, or a negative error. */
+int store_record_find(struct store_txn *t, const char *make, const char *serial,
+		      store_record_fn fn, void *arg) TN_WUR;
+
+/* ---- lost/stolen reports ---- */
+
+typedef int (*store_stolen_fn)(void *arg, const struct tn_stolen *s);
+
+/* Add a report (status "open"), assigning s->id. */
+int store_stolen_add(struct store_txn *t, struct tn_stolen *s) TN_WUR;
+/* Read report id. */
+int store_stolen_get(struct store_txn *t, uint64_t id, struct tn_stolen *s) TN_WUR;
+/* Mark report id recovered on date; TN_ERR_INVALID if already recovered. */
+int store_stolen_recover(struct store_txn *t, uint64_t id, const char *date, struct tn_stolen *out) TN_WUR;
+/* Call fn for each open report matching serial (and make unless empty).
+ * Returns the number of matches or a negative error. */
+int store_stolen_find(struct store_txn *t, const char *make, const char *serial,
+		      store_stolen_fn fn, void *arg) TN_WUR;
+/* Call fn for every report (only open ones if open_only), in id order. */
+int store_stolen_each(struct store_txn *t, int open_only, store_stolen_fn fn, void *arg) TN_WUR;
+
+/* ---- metadata and statistics ---- */
+
+/* Read meta key into val (cap bytes); *len gets the stored length. */
+int store_meta_get(struct store_txn *t, const char *key, void *val, size_t cap, size_t *len) TN_WUR;
+/* Write meta key. */
+int store_meta_put(struct store_txn *t, const char *key, const void *val, size_t len) TN_WUR;
+/* Counts and map usage. */
+int store_stats(struct store_txn *t, struct store_stats *st) TN_WUR;
+
+#endif
