@@ -284,6 +284,82 @@ int proto_country_check(const char *s) TN_WUR;
 /* Days from a to b (YYYY-MM-DD), or INT32_MIN when either is not a date. */
 int32_t proto_date_diff(const char *a, const char *b);
 
+/* ---- console messages ----
+ * Request: a map {cmd: "record.add", args: {...the command's fields}}. Reply:
+ * {ok: true, data: {...}} or {ok: false, code: TN_ERR_*, error: "text"}. */
+
+#define TN_CMD_LEN 32
+
+struct tn_id_arg {
+	uint64_t id;
+	char date[TN_DATE_LEN];
+	char reason[TN_TEXT_LEN];
+};
+
+struct tn_find_arg {
+	char make[TN_MAKE_LEN];
+	char serial[TN_SERIAL_LEN];
+	bool all;
+};
+
+struct tn_event_arg {
+	uint64_t id;
+	struct tn_event event;
+};
+
+struct tn_record_list {
+	uint32_t n;
+	struct tn_record *records;
+};
+
+struct tn_stolen_list {
+	uint32_t n;
+	struct tn_stolen *reports;
+};
+
+struct tn_row_error {
+	uint32_t index;
+	int64_t code;
+	char error[TN_TEXT_LEN];
+};
+
+struct tn_import_result {
+	uint32_t imported;
+	uint32_t n;
+	struct tn_row_error *errors;
+};
+
+struct tn_status {
+	char name[TN_NAME_LEN];
+	char version[16];
+	char fingerprint[32];
+	char listen[64];
+	uint64_t pid;
+	uint64_t uptime_s;
+	uint64_t records;
+	uint64_t stolen;
+	uint64_t stolen_open;
+	uint64_t map_size;
+	uint64_t map_used;
+};
+
+extern const struct proto_schema proto_id_arg_schema;
+extern const struct proto_schema proto_find_arg_schema;
+extern const struct proto_schema proto_event_arg_schema;
+extern const struct proto_schema proto_record_list_schema;
+extern const struct proto_schema proto_stolen_list_schema;
+extern const struct proto_schema proto_import_result_schema;
+extern const struct proto_schema proto_status_schema;
+
+/* Set the field named key (dashes read as underscores) from text: strings
+ * are length-checked, numbers parsed, bools from "1/0/yes/no/true/false".
+ * TN_ERR_NOT_FOUND for an unknown key. */
+int proto_field_set(const struct proto_schema *s, void *obj, const char *key,
+		    const char *val) TN_WUR;
+/* Print the value under key (or the whole message) for a person, one
+ * "key: value" per line, nested values indented. */
+int proto_msg_print(const struct proto_msg *m, const char *key, FILE *f);
+
 /* ---- normalization ---- */
 
 /* Serial: upper-case ASCII, spaces, dashes, dots and slashes removed.
@@ -295,7 +371,7 @@ int proto_norm_make(const char *in, char *out, size_t cap) TN_WUR;
 
 /* ---- CSV (RFC 4180 with physical line numbers) ---- */
 
-#define PROTO_CSV_MAX_FIELDS 32
+#define PROTO_CSV_MAX_FIELDS 128
 #define PROTO_CSV_MAX_FIELD 1024
 
 struct proto_csv;

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The node's configuration file, DIR/tracenet.conf, read with inih. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "node.h"
+
+void node_config_defaults(struct node_config *c, const char *name)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", name ? name : "");
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:7401");
+	c->map_size = STORE_MAP_DEFAULT;
+	c->map_max = STORE_MAP_MAX_DEFAULT;
+	c->max_frame = PROTO_FRAME_MAX_DEFAULT;
+}
+
+/* "64M", "1G", "4096" → bytes; 0 on a bad value. */
+static size_t parse_size(const char *v)
+{
+	char *end;
+	unsigned long long n;
+	int shift = 0;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v)
+		return 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	}
+	if (*end || n > (SIZE_MAX >> shift))
+		return 0;
+	return (size_t)n << shift;
+}
+
+static int set_str(char *dst, size_t cap, const char *v)
+{
+	if (strlen(v) >= cap)
+		return 0;
+	memcpy(dst, v, strlen(v) + 1);
+	return 1;
+}
+
+/* inih handler: non-zero for a known, valid key. */
+static int on_key(void *user, const char *section, const char *key, const char *v)
+{
+	struct node_config *c = user;
+
+	if (!strcmp(section, "node") && !strcmp(key, "name"))
+		return set_str(c->name, sizeof(c->name), v) && proto_country_check(v) == 0;
+	if (!strcmp(section, "node") && !strcmp(key, "listen"))
+		return set_str(c->listen, sizeof(c->listen), v);
+	if (!strcmp(section, "store") && !strcmp(key, "map_size"))
+		return (c->map_size = parse_size(v)) != 0;
+	if (!strcmp(section, "store") && !strcmp(key, "map_max"))
+		return (c->map_max = parse_size(v)) != 0;
+	if (!strcmp(section, "limits") && !strcmp(key, "max_frame"))
+		return (c->max_frame = parse_size(v)) >= 1024 && c->max_frame <= (64u << 20);
+	return 0;
+}
+
+int node_config_load(struct node_config *c, const char *dir, char *why, size_t why_len)
+{
+	char path[PATH_MAX];
+	int line;
+
+	node_config_defaults(c, NULL);
+	if (node_path(path, dir, NODE_CONF))
+		return TN_ERR_CONFIG;
+	line = ini_parse(path, on_key, c);
+	if (line < 0) {
+		snprintf(why, why_len, "cannot read %s", path);
+		return TN_ERR_IO;
+	}
+	if (line > 0) {
+		snprintf(why, why_len, "%s:%d: unknown key or bad value", path, line);
+		return TN_ERR_CONFIG;
+	}
+	if (proto_country_check(c->name)) {
+		snprintf(why, why_len, "%s: [node] name must be an ISO alpha-3 code", path);
+		return TN_ERR_CONFIG;
+	}
+	if (c->map_max < c->map_size)
+		c->map_max = c->map_size;
+	return 0;
+}
+
+int node_config_save(const struct node_config *c, const char *dir)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int fd;
+
+	if (node_path(path, dir, NODE_CONF))
+		return TN_ERR_CONFIG;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? TN_ERR_EXISTS : TN_ERR_IO;
+	if (!(f = fdopen(fd, "w"))) {
+		close(fd);
+		return TN_ERR_IO;
+	}
+	fprintf(f, "# tracenet node configuration\n[node]\nname = %s\nlisten = %s\n\n"
+		   "[store]\nmap_size = %zuM\nmap_max = %zuG\n\n[limits]\nmax_frame = %zuK\n",
+		c->name, c->listen, c->map_size >> 20, c->map_max >> 30, c->max_frame >> 10);
+	if (fflush(f) || fsync(fd)) {
+		fclose(f);
+		return TN_ERR_IO;
+	}
+	return fclose(f) ? TN_ERR_IO : 0;
+}

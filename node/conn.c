@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Framed connections over libuv streams: reads are cut into frames for
+ * the owner's on_frame; writes are coalesced into one uv_write at a time.
+ * A connection with a request in a batch stops reading until the reply
+ * is out, so replies keep request order and a fast sender is held back. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "node.h"
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	static char space[64 * 1024];
+
+	(void)h;
+	(void)hint;
+	*buf = uv_buf_init(space, sizeof(space));
+}
+
+static void on_handle_closed(uv_handle_t *h)
+{
+	struct conn *c = h->data;
+
+	if (c->ops->on_close)
+		c->ops->on_close(c, c->close_reason);
+	proto_framer_free(&c->in);
+	proto_buf_free(&c->out);
+	proto_buf_free(&c->wbuf);
+	free(c);
+}
+
+/* Close the handle once nothing is in flight. */
+static void maybe_finish(struct conn *c)
+{
+	if (!c->closing || c->busy || c->writing || uv_is_closing(&c->h.handle))
+		return;
+	uv_close(&c->h.handle, on_handle_closed);
+}
+
+static void kick_write(struct conn *c);
+
+static void on_written(uv_write_t *req, int status)
+{
+	struct conn *c = req->data;
+
+	c->writing = 0;
+	c->wbuf.len = 0;
+	if (status < 0) {
+		if (!c->closing)
+			node_log("warn", "%s: write failed: %s", c->peer, uv_strerror(status));
+		c->out.len = 0;
+		conn_close(c, TN_ERR_IO);
+	}
+	kick_write(c);
+	maybe_finish(c);
+}
+
+static void kick_write(struct conn *c)
+{
+	struct proto_buf t;
+	uv_buf_t b;
+	int rc;
+
+	if (c->writing || !c->out.len || uv_is_closing(&c->h.handle))
+		return;
+	t = c->wbuf;
+	c->wbuf = c->out;
+	c->out = t;
+	b = uv_buf_init((char *)c->wbuf.data, (unsigned)c->wbuf.len);
+	c->wreq.data = c;
+	rc = uv_write(&c->wreq, &c->h.stream, &b, 1, on_written);
+	if (rc) {
+		c->wbuf.len = 0;
+		conn_close(c, TN_ERR_IO);
+		return;
+	}
+	c->writing = 1;
+}
+
+int conn_send(struct conn *c, const void *body, size_t len)
+{
+	int rc;
+
+	if (c->closing && uv_is_closing(&c->h.handle))
+		return TN_ERR_CLOSED;
+	if (c->out.len + len > NODE_OUT_MAX) {
+		node_log("warn", "%s: peer does not read its replies, closing", c->peer);
+		conn_close(c, TN_ERR_LIMIT);
+		return TN_ERR_LIMIT;
+	}
+	if ((rc = proto_frame_write(&c->out, body, len)))
+		return rc;
+	kick_write(c);
+	return 0;
+}
+
+/* Hand complete frames to the owner until one of them has to wait. */
+static void drain_frames(struct conn *c)
+{
+	const uint8_t *body;
+	size_t len;
+	int rc;
+
+	while (!c->closing && !c->busy) {
+		rc = proto_framer_next(&c->in, &body, &len);
+		if (rc == 0)
+			return;
+		if (rc < 0 || c->ops->on_frame(c, body, len) < 0) {
+			if (rc < 0)
+				node_log("warn", "%s: %s, closing", c->peer, tn_strerror(rc));
+			conn_close(c, rc < 0 ? rc : TN_ERR_FRAME);
+			return;
+		}
+	}
+	if (c->busy && !c->paused) {
+		c->paused = 1;
+		uv_read_stop(&c->h.stream);
+	}
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+	struct conn *c = s->data;
+	int rc;
+
+	if (n == UV_EOF) {
+		conn_close(c, TN_ERR_CLOSED);
+		return;
+	}
+	if (n < 0) {
+		node_log("warn", "%s: read failed: %s", c->peer, uv_strerror((int)n));
+		conn_close(c, TN_ERR_IO);
+		return;
+	}
+	if ((rc = proto_framer_feed(&c->in, buf->base, (size_t)n))) {
+		node_log("warn", "%s: %s (limit %zu bytes), closing", c->peer,
+			 tn_strerror(rc), c->in.max);
+		conn_close(c, rc);
+		return;
+	}
+	drain_frames(c);
+}
+
+struct conn *conn_new(struct node *n, const struct conn_ops *ops, size_t max_frame)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->node = n;
+	c->ops = ops;
+	c->h.handle.data = c;
+	proto_framer_init(&c->in, max_frame);
+	snprintf(c->peer, sizeof(c->peer), "conn");
+	return c;
+}
+
+int conn_start(struct conn *c)
+{
+	int rc = uv_read_start(&c->h.stream, on_alloc, on_read);
+
+	return rc ? TN_ERR_IO : 0;
+}
+
+void conn_close(struct conn *c, int reason)
+{
+	if (!c->closing) {
+		c->closing = 1;
+		c->close_reason = reason;
+		if (!uv_is_closing(&c->h.handle))
+			uv_read_stop(&c->h.stream);
+	}
+	kick_write(c);
+	maybe_finish(c);
+}
+
+void conn_hold(struct conn *c)
+{
+	c->busy++;
+}
+
+void conn_release(struct conn *c)
+{
+	if (--c->busy)
+		return;
+	if (c->closing) {
+		maybe_finish(c);
+		return;
+	}
+	drain_frames(c);
+	if (!c->busy && c->paused && !c->closing) {
+		c->paused = 0;
+		if (conn_start(c))
+			conn_close(c, TN_ERR_IO);
+	}
+}
+
+void conn_abort(struct conn *c)
+{
+	c->closing = 1;
+	if (!uv_is_closing(&c->h.handle))
+		uv_close(&c->h.handle, on_handle_closed);
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tracectl's side of the console socket: blocking framed requests. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+int ctl_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tracectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int ctl_connect(struct ctl *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/console.sock", c->dir);
+
+	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
+		return ctl_fail("node directory path too long: %s", c->dir);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return ctl_fail("cannot reach the node at %s: %s (is tracenetd running?)",
+				sa.sun_path, strerror(errno));
+	proto_framer_init(&c->in, PROTO_CONSOLE_FRAME_MAX);
+	return 0;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const void *args)
+{
+	struct proto_buf body = { 0 }, frame = { 0 };
+	struct proto_writer *w = proto_writer_new(&body);
+	int rc = !w;
+
+	if (w) {
+		rc = proto_w_map(w, s ? 2 : 1) || proto_w_str(w, "cmd") || proto_w_str(w, cmd);
+		if (!rc && s)
+			rc = proto_w_str(w, "args") || proto_w_obj(w, s, args);
+		proto_writer_free(w);
+	}
+	if (!rc)
+		rc = proto_frame_write(&frame, body.data, body.len);
+	if (!rc)
+		rc = write_all(c->fd, frame.data, frame.len);
+	proto_buf_free(&body);
+	proto_buf_free(&frame);
+	return rc ? ctl_fail("%s: cannot send the request", cmd) : 0;
+}
+
+static int read_frame(struct ctl *c, const uint8_t **body, size_t *len)
+{
+	uint8_t buf[65536];
+	ssize_t n;
+	int rc;
+
+	while ((rc = proto_framer_next(&c->in, body, len)) == 0) {
+		n = read(c->fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return ctl_fail("the node closed the console connection");
+		if ((rc = proto_framer_feed(&c->in, buf, (size_t)n)))
+			break;
+	}
+	return rc < 0 ? ctl_fail("bad reply from the node: %s", tn_strerror(rc)) : 0;
+}
+
+int ctl_recv(struct ctl *c, struct proto_msg **reply)
+{
+	char err[TN_TEXT_LEN + 64];
+	const uint8_t *body;
+	size_t len;
+	int ok = 0;
+
+	*reply = NULL;
+	if (read_frame(c, &body, &len))
+		return 1;
+	if (proto_msg_parse(reply, body, len) || proto_msg_bool(*reply, "ok", &ok)) {
+		proto_msg_free(*reply);
+		*reply = NULL;
+		return ctl_fail("malformed reply from the node");
+	}
+	if (ok)
+		return 0;
+	if (proto_msg_str(*reply, "error", err, sizeof(err)))
+		snprintf(err, sizeof(err), "request failed");
+	proto_msg_free(*reply);
+	*reply = NULL;
+	return ctl_fail("%s", err);
+}
+
+int ctl_call(struct ctl *c, const char *cmd, const struct proto_schema *s,
+	     const void *args, struct proto_msg **reply)
+{
+	if (ctl_send(c, cmd, s, args))
+		return 1;
+	return ctl_recv(c, reply);
+}
+
+int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv)
+{
+	int rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) || i + 1 >= argc)
+			return ctl_fail("expected --option VALUE, got '%s'", argv[i]);
+		rc = proto_field_set(s, obj, argv[i] + 2, argv[i + 1]);
+		if (rc == TN_ERR_NOT_FOUND)
+			return ctl_fail("unknown option %s", argv[i]);
+		if (rc)
+			return ctl_fail("%s: %s", argv[i], rc == TN_ERR_TOO_BIG ?
+					"value too long" : "bad value");
+		i++;
+	}
+	return 0;
+}
+
+int ctl_output(struct ctl *c, struct proto_msg *m, const struct proto_schema *s,
+	       void (*print)(const void *obj))
+{
+	void *o = NULL;
+	int rc = 0;
+
+	if (c->json) {
+		rc = proto_msg_json(m, "data", stdout);
+	} else if (!print || !s) {
+		rc = proto_msg_print(m, "data", stdout);
+	} else if (!(o = calloc(1, s->size))) {
+		rc = TN_ERR_NOMEM;
+	} else if (!(rc = proto_msg_decode(m, "data", s, o))) {
+		print(o);
+		proto_release(s, o);
+	}
+	free(o);
+	proto_msg_free(m);
+	return rc ? ctl_fail("cannot show the reply: %s", tn_strerror(rc)) : 0;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tracectl: global options, the command tables, usage. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+static const struct ctl_cmd *const families[] = {
+	ctl_status_cmds,
+	ctl_record_cmds,
+	ctl_stolen_cmds,
+};
+
+static int usage(FILE *f)
+{
+	fprintf(f, "usage: tracectl [-d DIR] [--json] COMMAND [ARGS]\n"
+		   "DIR defaults to $TRACENET_DIR. Commands:\n");
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		for (const struct ctl_cmd *c = families[i]; c->name; c++)
+			fprintf(f, "  %-16s %s\n", c->name, c->help);
+	return 2;
+}
+
+/* Match "record add" against argv; returns words used or 0. */
+static int match(const char *name, int argc, char **argv)
+{
+	char word[32];
+	const char *p = name;
+	int used = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		if (used >= argc || n >= sizeof(word))
+			return 0;
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (strcmp(word, argv[used++]))
+			return 0;
+		p += n + (p[n] == ' ');
+	}
+	return used;
+}
+
+static const struct ctl_cmd *find(int argc, char **argv, int *used)
+{
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		for (const struct ctl_cmd *c = families[i]; c->name; c++)
+			if ((*used = match(c->name, argc, argv)))
+				return c;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl c = { .dir = getenv("TRACENET_DIR"), .fd = -1 };
+	const struct ctl_cmd *cmd;
+	int i, used, rc;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-d") && i + 1 < argc)
+			c.dir = argv[++i];
+		else if (!strcmp(argv[i], "--json"))
+			c.json = 1;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return usage(stdout), 0;
+		else
+			return usage(stderr);
+	}
+	if (!(cmd = find(argc - i, argv + i, &used)))
+		return usage(stderr);
+	if (!c.dir)
+		return ctl_fail("no node directory: use -d DIR or set TRACENET_DIR");
+	/* --json may also follow the command. */
+	for (int k = i + used; k < argc; k++)
+		if (!strcmp(argv[k], "--json")) {
+			c.json = 1;
+			memmove(&argv[k], &argv[k + 1], (size_t)(argc - k - 1) * sizeof(*argv));
+			argc--;
+			k--;
+		}
+	if (ctl_connect(&c))
+		return 1;
+	rc = cmd->fn(&c, argc - i - used, argv + i + used);
+	proto_framer_free(&c.in);
+	close(c.fd);
+	return rc;
+}

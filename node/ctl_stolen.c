@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tracectl stolen commands: report, recover, list. */
+#include <string.h>
+
+#include "ctl.h"
+
+static int stolen_report(struct ctl *c, int argc, char **argv)
+{
+	struct tn_stolen s = { .kind = "stolen" };
+	struct proto_msg *m;
+
+	if (ctl_opts(&proto_stolen_schema, &s, argc, argv))
+		return 1;
+	if (ctl_call(c, "stolen.report", &proto_stolen_schema, &s, &m))
+		return 1;
+	return ctl_output(c, m, &proto_stolen_schema, ctl_print_stolen);
+}
+
+static int stolen_recover(struct ctl *c, int argc, char **argv)
+{
+	struct tn_id_arg a = { 0 };
+	struct proto_msg *m;
+
+	if (argc < 1)
+		return ctl_fail("usage: stolen recover ID [--date YYYY-MM-DD]");
+	if (proto_field_set(&proto_id_arg_schema, &a, "id", argv[0]) || !a.id)
+		return ctl_fail("bad report id '%s'", argv[0]);
+	if (ctl_opts(&proto_id_arg_schema, &a, argc - 1, argv + 1))
+		return 1;
+	if (ctl_call(c, "stolen.recover", &proto_id_arg_schema, &a, &m))
+		return 1;
+	return ctl_output(c, m, &proto_stolen_schema, ctl_print_stolen);
+}
+
+static int stolen_list(struct ctl *c, int argc, char **argv)
+{
+	struct tn_find_arg a = { 0 };
+	struct proto_msg *m;
+
+	if (argc == 1 && !strcmp(argv[0], "--all"))
+		a.all = true;
+	else if (ctl_opts(&proto_find_arg_schema, &a, argc, argv))
+		return 1;
+	if (ctl_call(c, "stolen.list", &proto_find_arg_schema, &a, &m))
+		return 1;
+	return ctl_output(c, m, &proto_stolen_list_schema, ctl_print_stolen_list);
+}
+
+const struct ctl_cmd ctl_stolen_cmds[] = {
+	{ "stolen report", stolen_report,
+	  "--make M --serial S --date YYYY-MM-DD [--kind stolen|lost --model --caliber "
+	  "--place --agency --case-ref]" },
+	{ "stolen recover", stolen_recover, "ID [--date YYYY-MM-DD]" },
+	{ "stolen list", stolen_list, "[--all | --serial S [--make M]]" },
+	{ NULL, NULL, NULL },
+};

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tracenetd's life: open the node directory, run the loop, and on SIGINT
+ * or SIGTERM commit what is queued, close every handle and exit cleanly. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "node.h"
+
+static void on_prepare(uv_prepare_t *h)
+{
+	batch_flush(h->data);
+}
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (uv_is_closing(h))
+		return;
+	if (h->type == UV_NAMED_PIPE || h->type == UV_TCP)
+		if (h->data != arg) {
+			conn_abort(h->data);
+			return;
+		}
+	uv_close(h, NULL);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct node *n = h->data;
+
+	if (n->stopping)
+		return;
+	n->stopping = 1;
+	node_log("info", "%s: signal %d, stopping", n->cfg.name, signum);
+	batch_flush(n);
+	uv_walk(&n->loop, close_handle, n);
+}
+
+/* One tracenetd per directory: an exclusive lock held for the process's life. */
+static int lock_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (node_path(path, dir, "lock"))
+		return TN_ERR_CONFIG;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return TN_ERR_IO;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return TN_ERR_EXISTS;
+	}
+	return fd;
+}
+
+static int start_handles(struct node *n)
+{
+	int rc;
+
+	if ((rc = uv_loop_init(&n->loop)))
+		return TN_ERR_IO;
+	uv_prepare_init(&n->loop, &n->commit);
+	n->commit.data = n;
+	uv_prepare_start(&n->commit, on_prepare);
+	uv_signal_init(&n->loop, &n->sigint);
+	uv_signal_init(&n->loop, &n->sigterm);
+	n->sigint.data = n->sigterm.data = n;
+	uv_signal_start(&n->sigint, on_signal, SIGINT);
+	uv_signal_start(&n->sigterm, on_signal, SIGTERM);
+	return console_start(n);
+}
+
+static int open_node(struct node *n, const char *dir)
+{
+	char why[PATH_MAX + 64];
+	int rc;
+
+	snprintf(n->dir, sizeof(n->dir), "%s", dir);
+	if ((rc = node_config_load(&n->cfg, dir, why, sizeof(why)))) {
+		node_log("error", "%s", why);
+		return rc;
+	}
+	if ((rc = cx_init()) || (rc = cx_id_load(&n->id, dir))) {
+		node_log("error", "%s: cannot load the node key %s/node.key: %s%s", n->cfg.name,
+			 dir, tn_strerror(rc),
+			 rc == TN_ERR_PERM ? " (it must be mode 0600 and not a symlink)" : "");
+		return rc;
+	}
+	if ((rc = store_open(&n->store, dir, n->cfg.map_size, n->cfg.map_max))) {
+		node_log("error", "%s: cannot open the store in %s: %s", n->cfg.name, dir,
+			 tn_strerror(rc));
+		return rc;
+	}
+	return 0;
+}
+
+int node_run(const char *dir)
+{
+	static struct node node;
+	struct node *n = &node;
+	int lock, rc;
+
+	if ((lock = lock_dir(dir)) < 0) {
+		node_log("error", "%s: %s", dir, lock == TN_ERR_EXISTS ?
+			 "another tracenetd is running on this directory" : "cannot lock");
+		return lock;
+	}
+	if (!(rc = open_node(n, dir)) && !(rc = start_handles(n))) {
+		n->started_ms = uv_hrtime() / 1000000;
+		node_log("info", "%s: ready, console %s/%s", n->cfg.name, dir, NODE_SOCK);
+		uv_run(&n->loop, UV_RUN_DEFAULT);
+		if ((rc = uv_loop_close(&n->loop)))
+			node_log("error", "%s: handles left open at exit", n->cfg.name);
+	}
+	if (n->store)
+		store_close(n->store);
+	cx_id_free(n->id);
+	free(n->batch);
+	free(n->ops);
+	close(lock);
+	return rc;
+}
