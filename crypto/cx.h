@@ -37,7 +37,7 @@ int cx_id_load(struct cx_id **out, const char *dir) TN_WUR;
 void cx_id_free(struct cx_id *id);
 /* The identity's Ed25519 public key. */
 const uint8_t *cx_id_pk(const struct cx_id *id);
-/* Printable fingerprint of a public key ("3F2A-91C0-...", 24 chars). */
+/* Printable fingerprint of a public key ("3F2A-91C0-...": 12 bytes of BLAKE2b in hex). */
 void cx_fingerprint(const uint8_t pk[static CX_PK_LEN], char out[static CX_FP_LEN]);
 
 /* ---- signatures ---- */
@@ -111,12 +111,32 @@ int cx_tls_handshake(struct cx_tls *t) TN_WUR;
 /* Read decrypted bytes: count, 0 when none are ready, TN_ERR_CLOSED on a
  * close_notify, or an error. */
 int cx_tls_read(struct cx_tls *t, void *buf, size_t cap) TN_WUR;
+/* Queue a close_notify for the peer (then drain). */
+int cx_tls_close(struct cx_tls *t);
 /* Encrypt n bytes for sending. */
 int cx_tls_write(struct cx_tls *t, const void *data, size_t n) TN_WUR;
 /* Take the bytes waiting to go to the socket: appended to out. */
 int cx_tls_drain(struct cx_tls *t, struct proto_buf *out) TN_WUR;
 /* The peer's verified key (valid once the handshake is done). */
 int cx_tls_peer_pk(const struct cx_tls *t, uint8_t pk[static CX_PK_LEN]) TN_WUR;
+/* ---- envelopes (see DESIGN.md "Envelope") ---- */
+
+/* Seal message m (n bytes) into e: e's routing header (v, suite, type,
+ * from, to, ts, ttl) is set by the caller; id and nonce are drawn here.
+ * The box holds the hash of the authenticated header, m, and when sign is
+ * set the sender's signature over hash || m. */
+int cx_env_seal(struct tn_envelope *e, const struct cx_id *id, const uint8_t key[static CX_KEY_LEN],
+		const void *m, size_t n, int sign) TN_WUR;
+/* Open e with the shared key; checks the header hash, and any signature
+ * against from_pk. On success out holds the decoded box (release with
+ * proto_release(&proto_sealed_schema, out)); out->n_s is 0 for unsigned. */
+int cx_env_open(const struct tn_envelope *e, const uint8_t key[static CX_KEY_LEN],
+		const uint8_t from_pk[static CX_PK_LEN], struct tn_sealed *out) TN_WUR;
+/* Check a receipt: header + message + signature, verifiable by anyone
+ * holding the sender's public key. */
+int cx_env_verify(const struct tn_envelope *hdr, const void *m, size_t n,
+		  const uint8_t sig[static CX_SIG_LEN], const uint8_t pk[static CX_PK_LEN]) TN_WUR;
+
 /* One line describing the last TLS error (drains OpenSSL's queue). */
 const char *cx_tls_error(void);
 

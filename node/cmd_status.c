@@ -23,7 +23,7 @@ static int status(struct console_req *r)
 	memcpy(s.name, n->cfg.name, sizeof(s.name));
 	snprintf(s.version, sizeof(s.version), "%s", TN_VERSION);
 	cx_fingerprint(cx_id_pk(n->id), s.fingerprint);
-	snprintf(s.listen, sizeof(s.listen), "%s", n->cfg.listen);
+	snprintf(s.listen, sizeof(s.listen), "%s", n->listen_addr);
 	s.pid = (uint64_t)getpid();
 	s.uptime_s = (uv_hrtime() / 1000000 - n->started_ms) / 1000;
 	s.records = st.records;
@@ -31,6 +31,13 @@ static int status(struct console_req *r)
 	s.stolen_open = st.stolen_open;
 	s.map_size = st.map_size;
 	s.map_used = st.map_used;
+	for (struct peer *p = n->peers; p; p = p->next) {
+		s.peers++;
+		s.linked += p->link != NULL;
+	}
+#define DROP_COPY(r) s.drops.r = n->drops[DROP_##r];
+	TN_DROP_REASONS(DROP_COPY)
+#undef DROP_COPY
 	console_ok(r, &proto_status_schema, &s);
 	return 0;
 }

@@ -24,6 +24,8 @@ static void on_handle_closed(uv_handle_t *h)
 	if (c->ops->on_close)
 		c->ops->on_close(c, c->close_reason);
 	proto_framer_free(&c->in);
+	cx_tls_free(c->tls);
+	proto_buf_free(&c->frame);
 	proto_buf_free(&c->out);
 	proto_buf_free(&c->wbuf);
 	free(c);
@@ -88,8 +90,16 @@ int conn_send(struct conn *c, const void *body, size_t len)
 		conn_close(c, TN_ERR_LIMIT);
 		return TN_ERR_LIMIT;
 	}
-	if ((rc = proto_frame_write(&c->out, body, len)))
-		return rc;
+	if (!c->tls) {
+		if ((rc = proto_frame_write(&c->out, body, len)))
+			return rc;
+	} else {
+		c->frame.len = 0;
+		if ((rc = proto_frame_write(&c->frame, body, len)) ||
+		    (rc = cx_tls_write(c->tls, c->frame.data, c->frame.len)) ||
+		    (rc = cx_tls_drain(c->tls, &c->out)))
+			return rc;
+	}
 	kick_write(c);
 	return 0;
 }
@@ -118,6 +128,48 @@ static void drain_frames(struct conn *c)
 	}
 }
 
+/* Advance the handshake; 1 once it is done. */
+static int tls_handshake(struct conn *c)
+{
+	int rc = cx_tls_handshake(c->tls);
+	int drc = cx_tls_drain(c->tls, &c->out);
+
+	kick_write(c);
+	if (rc < 0 || drc < 0)
+		return rc < 0 ? rc : drc;
+	if (rc == 0)
+		return 0;
+	c->tls_up = 1;
+	if (c->ops->on_ready && (rc = c->ops->on_ready(c)) < 0)
+		return rc;
+	return 1;
+}
+
+/* Decrypt what arrived into the framer. */
+static int tls_input(struct conn *c, const void *data, size_t n)
+{
+	static uint8_t plain[64 * 1024];
+	int rc;
+
+	if ((rc = cx_tls_feed(c->tls, data, n)))
+		return rc;
+	if (!c->tls_up && (rc = tls_handshake(c)) <= 0)
+		return rc;
+	while ((rc = cx_tls_read(c->tls, plain, sizeof(plain))) > 0)
+		if ((rc = proto_framer_feed(&c->in, plain, (size_t)rc)))
+			return rc;
+	/* Session tickets or alerts may want a reply. */
+	if (cx_tls_drain(c->tls, &c->out) == 0)
+		kick_write(c);
+	return rc;
+}
+
+int conn_tls_start(struct conn *c, struct cx_tls *tls)
+{
+	c->tls = tls;
+	return tls_handshake(c) < 0 ? TN_ERR_TLS : 0;
+}
+
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
 	struct conn *c = s->data;
@@ -132,9 +184,13 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		conn_close(c, TN_ERR_IO);
 		return;
 	}
-	if ((rc = proto_framer_feed(&c->in, buf->base, (size_t)n))) {
-		node_log("warn", "%s: %s (limit %zu bytes), closing", c->peer,
-			 tn_strerror(rc), c->in.max);
+	rc = c->tls ? tls_input(c, buf->base, (size_t)n) :
+		      proto_framer_feed(&c->in, buf->base, (size_t)n);
+	if (rc == TN_ERR_TOO_BIG)
+		node_log("warn", "%s: frame above the %zu-byte limit, closing", c->peer, c->in.max);
+	else if (rc && rc != TN_ERR_CLOSED)
+		node_log("warn", "%s: %s, closing", c->peer, tn_strerror(rc));
+	if (rc) {
 		conn_close(c, rc);
 		return;
 	}
@@ -167,6 +223,8 @@ void conn_close(struct conn *c, int reason)
 	if (!c->closing) {
 		c->closing = 1;
 		c->close_reason = reason;
+		if (c->tls && c->tls_up && !cx_tls_close(c->tls))
+			(void)!cx_tls_drain(c->tls, &c->out);
 		if (!uv_is_closing(&c->h.handle))
 			uv_read_stop(&c->h.stream);
 	}
@@ -197,6 +255,8 @@ void conn_release(struct conn *c)
 
 void conn_abort(struct conn *c)
 {
+	if (!c->closing)
+		c->close_reason = TN_ERR_CLOSED;
 	c->closing = 1;
 	if (!uv_is_closing(&c->h.handle))
 		uv_close(&c->h.handle, on_handle_closed);

@@ -20,6 +20,7 @@ static const struct console_cmd *const tables[] = {
 	cmd_status_table,
 	cmd_record_table,
 	cmd_stolen_table,
+	cmd_peer_table,
 };
 
 static const struct console_cmd *find_cmd(const char *name)
@@ -162,8 +163,6 @@ int console_start(struct node *n)
 		return TN_ERR_CONFIG;
 	}
 	unlink(path);
-	uv_pipe_init(&n->loop, &n->console, 0);
-	n->console.data = n;
 	old = umask(0177);
 	rc = uv_pipe_bind(&n->console, path);
 	umask(old);

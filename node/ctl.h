@@ -23,6 +23,7 @@ struct ctl_cmd {
 extern const struct ctl_cmd ctl_status_cmds[];
 extern const struct ctl_cmd ctl_record_cmds[];
 extern const struct ctl_cmd ctl_stolen_cmds[];
+extern const struct ctl_cmd ctl_peer_cmds[];
 
 /* Print "tracectl: ..." on stderr; returns 1 (the exit code). */
 int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -147,7 +147,10 @@ int ctl_output(struct ctl *c, struct proto_msg *m, const struct proto_schema *s,
 	void *o = NULL;
 	int rc = 0;
 
-	if (c->json) {
+	if (proto_msg_json(m, "data", NULL) == TN_ERR_FIELD) {
+		if (c->json)
+			puts("{}");
+	} else if (c->json) {
 		rc = proto_msg_json(m, "data", stdout);
 	} else if (!print || !s) {
 		rc = proto_msg_print(m, "data", stdout);

@@ -10,6 +10,7 @@ static const struct ctl_cmd *const families[] = {
 	ctl_status_cmds,
 	ctl_record_cmds,
 	ctl_stolen_cmds,
+	ctl_peer_cmds,
 };
 
 static int usage(FILE *f)

@@ -15,17 +15,33 @@ static void on_prepare(uv_prepare_t *h)
 	batch_flush(h->data);
 }
 
-static void close_handle(uv_handle_t *h, void *arg)
+/* Only connections are left once the node's own handles are closed. */
+static void close_conn(uv_handle_t *h, void *arg)
 {
 	(void)arg;
-	if (uv_is_closing(h))
-		return;
-	if (h->type == UV_NAMED_PIPE || h->type == UV_TCP)
-		if (h->data != arg) {
-			conn_abort(h->data);
-			return;
-		}
-	uv_close(h, NULL);
+	if (!uv_is_closing(h) && (h->type == UV_NAMED_PIPE || h->type == UV_TCP))
+		conn_abort(h->data);
+}
+
+static void close_own(uv_handle_t *h)
+{
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+static void node_stop(struct node *n)
+{
+	n->stopping = 1;
+	batch_flush(n);
+	pings_abort(n);
+	close_own((uv_handle_t *)&n->console);
+	close_own((uv_handle_t *)&n->listener);
+	close_own((uv_handle_t *)&n->commit);
+	close_own((uv_handle_t *)&n->sigint);
+	close_own((uv_handle_t *)&n->sigterm);
+	for (struct peer *p = n->peers; p; p = p->next)
+		close_own((uv_handle_t *)&p->retry);
+	uv_walk(&n->loop, close_conn, n);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -34,10 +50,8 @@ static void on_signal(uv_signal_t *h, int signum)
 
 	if (n->stopping)
 		return;
-	n->stopping = 1;
 	node_log("info", "%s: signal %d, stopping", n->cfg.name, signum);
-	batch_flush(n);
-	uv_walk(&n->loop, close_handle, n);
+	node_stop(n);
 }
 
 /* One tracenetd per directory: an exclusive lock held for the process's life. */
@@ -64,6 +78,11 @@ static int start_handles(struct node *n)
 
 	if ((rc = uv_loop_init(&n->loop)))
 		return TN_ERR_IO;
+	/* Every handle the node owns exists before anything can fail, so
+	 * that node_stop can close them all. */
+	uv_pipe_init(&n->loop, &n->console, 0);
+	uv_tcp_init(&n->loop, &n->listener);
+	n->console.data = n->listener.data = n;
 	uv_prepare_init(&n->loop, &n->commit);
 	n->commit.data = n;
 	uv_prepare_start(&n->commit, on_prepare);
@@ -72,7 +91,9 @@ static int start_handles(struct node *n)
 	n->sigint.data = n->sigterm.data = n;
 	uv_signal_start(&n->sigint, on_signal, SIGINT);
 	uv_signal_start(&n->sigterm, on_signal, SIGTERM);
-	return console_start(n);
+	if ((rc = console_start(n)) || (rc = link_listen(n)) || (rc = peers_start(n)))
+		return rc;
+	return 0;
 }
 
 static int open_node(struct node *n, const char *dir)
@@ -110,15 +131,22 @@ int node_run(const char *dir)
 			 "another tracenetd is running on this directory" : "cannot lock");
 		return lock;
 	}
-	if (!(rc = open_node(n, dir)) && !(rc = start_handles(n))) {
+	if (!(rc = open_node(n, dir)) && (rc = start_handles(n))) {
+		node_stop(n);
+		uv_run(&n->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&n->loop);
+	} else if (!rc) {
 		n->started_ms = uv_hrtime() / 1000000;
-		node_log("info", "%s: ready, console %s/%s", n->cfg.name, dir, NODE_SOCK);
+		node_log("info", "%s: ready, peers on %s, console %s/%s", n->cfg.name,
+			 n->listen_addr, dir, NODE_SOCK);
 		uv_run(&n->loop, UV_RUN_DEFAULT);
 		if ((rc = uv_loop_close(&n->loop)))
 			node_log("error", "%s: handles left open at exit", n->cfg.name);
 	}
 	if (n->store)
 		store_close(n->store);
+	peers_free(n);
+	cx_tls_ctx_free(n->tls);
 	cx_id_free(n->id);
 	free(n->batch);
 	free(n->ops);

@@ -48,6 +48,8 @@ int node_path(char *out, const char *dir, const char *name) TN_WUR;
 struct conn;
 
 struct conn_ops {
+	/* The TLS handshake is done (TLS connections only); < 0 closes. */
+	int (*on_ready)(struct conn *c);
 	/* One complete frame arrived; return < 0 to close the connection. */
 	int (*on_frame)(struct conn *c, const uint8_t *body, size_t len);
 	/* The connection is gone (after which the conn is freed). */
@@ -65,6 +67,8 @@ struct conn {
 	const struct conn_ops *ops;
 	void *data;
 	struct proto_framer in;
+	struct cx_tls *tls;         /* NULL for the console */
+	struct proto_buf frame;     /* scratch: a frame before encryption */
 	struct proto_buf out;       /* queued, not yet handed to libuv */
 	struct proto_buf wbuf;      /* the bytes of the write in flight */
 	uv_write_t wreq;
@@ -72,12 +76,15 @@ struct conn {
 	unsigned writing : 1;
 	unsigned closing : 1;
 	unsigned paused : 1;        /* frames wait until busy drops to 0 */
+	unsigned tls_up : 1;
 	int close_reason;
 	char peer[32];              /* name used in log lines */
 };
 
 /* Allocate a conn for an accepted or connecting stream. */
 struct conn *conn_new(struct node *n, const struct conn_ops *ops, size_t max_frame);
+/* Take ownership of a TLS session and start its handshake. */
+int conn_tls_start(struct conn *c, struct cx_tls *tls) TN_WUR;
 /* Start reading. */
 int conn_start(struct conn *c) TN_WUR;
 /* Queue one frame with body. */
@@ -102,6 +109,106 @@ void batch_add(struct node *n, store_op_fn fn, batch_done_fn done, void *arg);
 /* Commit everything queued (the uv_prepare callback calls this). */
 void batch_flush(struct node *n);
 
+/* ---- peers and links ---- */
+
+#define LINK_HANDSHAKE_MS 10000   /* TLS + HELLO must finish within this */
+#define LINK_PING_MS 10000        /* idle time before a PING */
+#define LINK_DEAD_MS 30000        /* silence before a link is cut */
+#define LINK_BACKOFF_MIN_MS 250
+#define LINK_BACKOFF_MAX_MS 30000
+#define ENV_SKEW_MS (5 * 60 * 1000)
+#define REPLAY_MAX 65536          /* remembered envelope ids per peer */
+
+enum drop {
+#define DROP_ENUM(r) DROP_##r,
+	TN_DROP_REASONS(DROP_ENUM)
+#undef DROP_ENUM
+	DROP_COUNT
+};
+
+/* Remembered envelope ids of one peer, for replay detection. */
+struct replay {
+	uint8_t (*ids)[TN_ID_LEN];
+	uint64_t *ts;             /* 0 marks a free slot */
+	size_t cap, n;
+};
+
+struct link;
+
+struct peer {
+	struct peer *next;
+	struct node *node;
+	struct tn_peer rec;
+	uint8_t key[CX_KEY_LEN];  /* crypto_box shared key, computed once */
+	char fp[CX_FP_LEN];
+	struct link *link;        /* the link in use, once HELLO is done */
+	struct link *dialing;     /* our outbound attempt, until it is up */
+	uv_timer_t retry;
+	unsigned attempts;
+	uint64_t last_seen_ms;
+	uint64_t sent, received;
+	uint64_t drops[DROP_COUNT];
+	struct replay replay;
+	unsigned removed : 1;
+};
+
+/* Load the pinned peers from the store and start dialing them. */
+int peers_start(struct node *n) TN_WUR;
+/* Pin a peer (already stored) and dial it. */
+int peer_add(struct node *n, const struct tn_peer *rec) TN_WUR;
+/* Unpin a peer: close its links and forget it. */
+void peer_remove(struct peer *p);
+/* Peer by name or by key, or NULL. */
+struct peer *peer_by_name(struct node *n, const char *name);
+struct peer *peer_by_pk(struct node *n, const uint8_t pk[static CX_PK_LEN]);
+/* A link to p went down or a dial failed: try again after a backoff. */
+void peer_retry(struct peer *p);
+/* Count and log a refusal. */
+void peer_drop(struct node *n, struct peer *p, enum drop why, const char *detail);
+/* Free every peer (shutdown, after the loop). */
+void peers_free(struct node *n);
+
+/* Parse "host:port" or "[v6]:port" (numeric hosts only). */
+int node_addr_parse(const char *text, struct sockaddr_storage *sa) TN_WUR;
+/* Format an address as node_addr_parse reads it. */
+void node_addr_format(const struct sockaddr_storage *sa, char *out, size_t cap);
+/* Accept a peer connection on the listener. */
+void link_accept(uv_stream_t *server, int status);
+/* Start listening for peers on cfg.listen (the real port is in listen_addr). */
+int link_listen(struct node *n) TN_WUR;
+/* Open an outbound link to p. */
+void link_dial(struct peer *p);
+/* Send one link frame (HELLO, PING, PONG, env) as msgpack. */
+int link_send(struct link *l, const struct proto_buf *body) TN_WUR;
+/* Close a link. */
+void link_close(struct link *l, int reason);
+/* State of the peer's link as a word: "up", "connecting", "down". */
+const char *link_state(const struct peer *p);
+
+/* Replay window: 0 if id is new (and remembers it), TN_ERR_REPLAY if
+ * seen, TN_ERR_LIMIT if the window is full of unexpired ids. */
+int replay_check(struct replay *r, const uint8_t id[static TN_ID_LEN], uint64_t ts, uint64_t now) TN_WUR;
+/* Free a replay window. */
+void replay_free(struct replay *r);
+
+/* Envelope handlers, by message type. */
+struct env_handler {
+	const char *type;
+	int signed_only;      /* messages with legal weight must be signed */
+	void (*fn)(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s);
+};
+
+extern const struct env_handler env_ping_table[];
+
+/* A link frame {t: "env", ...} arrived from p: check, open, dispatch. */
+void env_receive(struct peer *p, struct proto_msg *m);
+/* Seal msg (msgpack bytes) for p as type and send it on p's link. */
+int env_send(struct peer *p, const char *type, const struct proto_buf *msg, int sign) TN_WUR;
+/* Answer every pending `peer ping` with an error (shutdown). */
+void pings_abort(struct node *n);
+/* Milliseconds since the epoch. */
+uint64_t node_now_ms(void);
+
 /* ---- the node ---- */
 
 struct batch_entry;
@@ -113,6 +220,13 @@ struct node {
 	struct store *store;
 	struct cx_id *id;
 	uv_pipe_t console;
+	uv_tcp_t listener;
+	char listen_addr[CX_ADDR_LEN];   /* with the port actually bound */
+	struct cx_tls_ctx *tls;
+	struct peer *peers;
+	uint64_t drops[DROP_COUNT];
+	struct pending_ping *pings;
+	uint64_t ping_seq;
 	uv_prepare_t commit;
 	uv_signal_t sigint, sigterm;
 	struct batch_entry *batch;
@@ -144,6 +258,7 @@ struct console_cmd {
 extern const struct console_cmd cmd_status_table[];
 extern const struct console_cmd cmd_record_table[];
 extern const struct console_cmd cmd_stolen_table[];
+extern const struct console_cmd cmd_peer_table[];
 
 /* The node serving r. */
 struct node *console_node(struct console_req *r);

@@ -124,6 +124,23 @@ static int decode_arr(const msgpack_object *v, const struct proto_field *f,
 	return 0;
 }
 
+static int decode_blob(const msgpack_object *v, const struct proto_field *f,
+		       void *obj, char *why, size_t why_len)
+{
+	uint8_t *p;
+
+	if (v->type != MSGPACK_OBJECT_BIN)
+		return fail(why, why_len, f->key, "not binary");
+	if (v->via.bin.size > f->max)
+		return fail(why, why_len, f->key, "too long");
+	if (!(p = malloc(v->via.bin.size ? v->via.bin.size : 1)))
+		return TN_ERR_NOMEM;
+	memcpy(p, v->via.bin.ptr, v->via.bin.size);
+	memcpy(FIELD(obj, f), &p, sizeof(p));
+	*(uint32_t *)((char *)obj + f->cnt_off) = v->via.bin.size;
+	return 0;
+}
+
 static int decode_field(const msgpack_object *v, const struct proto_field *f,
 			void *obj, char *why, size_t why_len)
 {
@@ -146,6 +163,8 @@ static int decode_field(const msgpack_object *v, const struct proto_field *f,
 		return 0;
 	case PF_ARR:
 		return decode_arr(v, f, obj, why, why_len);
+	case PF_BLOB:
+		return decode_blob(v, f, obj, why, why_len);
 	case PF_OBJ:
 		return proto__decode_obj(v, f->sub, FIELD(obj, f), why, why_len);
 	}
@@ -201,6 +220,10 @@ void proto_release(const struct proto_schema *s, void *obj)
 
 		if (f->type == PF_OBJ)
 			proto_release(f->sub, FIELD(obj, f));
+		if (f->type == PF_BLOB) {
+			memcpy(&items, FIELD(obj, f), sizeof(items));
+			free(items);
+		}
 		if (f->type != PF_ARR)
 			continue;
 		memcpy(&items, FIELD(obj, f), sizeof(items));

@@ -48,6 +48,52 @@ static const struct proto_field import_result_fields[] = {
 const struct proto_schema proto_import_result_schema =
 	PROTO_SCHEMA(struct tn_import_result, import_result_fields);
 
+static const struct proto_field drops_fields[] = {
+#define DROP_FIELD(r) PF_U64_OF(struct tn_drops, r, 0),
+	TN_DROP_REASONS(DROP_FIELD)
+#undef DROP_FIELD
+};
+const struct proto_schema proto_drops_schema = PROTO_SCHEMA(struct tn_drops, drops_fields);
+
+static const struct proto_field card_info_fields[] = {
+	PF_STR_OF(struct tn_card_info, card, PF_REQ),
+	PF_STR_OF(struct tn_card_info, name, 0),
+	PF_STR_OF(struct tn_card_info, fingerprint, 0),
+	PF_STR_OF(struct tn_card_info, addr, 0),
+};
+const struct proto_schema proto_card_info_schema = PROTO_SCHEMA(struct tn_card_info, card_info_fields);
+
+static const struct proto_field name_arg_fields[] = {
+	PF_STR_OF(struct tn_name_arg, name, 0),
+	PF_STR_OF(struct tn_name_arg, card, 0),
+};
+const struct proto_schema proto_name_arg_schema = PROTO_SCHEMA(struct tn_name_arg, name_arg_fields);
+
+static const struct proto_field peer_status_fields[] = {
+	PF_STR_OF(struct tn_peer_status, name, PF_REQ),
+	PF_STR_OF(struct tn_peer_status, fingerprint, 0),
+	PF_STR_OF(struct tn_peer_status, addr, 0),
+	PF_STR_OF(struct tn_peer_status, state, 0),
+	PF_U64_OF(struct tn_peer_status, last_seen_ms, 0),
+	PF_U64_OF(struct tn_peer_status, sent, 0),
+	PF_U64_OF(struct tn_peer_status, received, 0),
+	PF_U64_OF(struct tn_peer_status, dropped, 0),
+};
+const struct proto_schema proto_peer_status_schema =
+	PROTO_SCHEMA(struct tn_peer_status, peer_status_fields);
+
+static const struct proto_field peer_list_fields[] = {
+	PF_ARR_OF(struct tn_peer_list, peers, n, 4096, 0, proto_peer_status_schema),
+};
+const struct proto_schema proto_peer_list_schema = PROTO_SCHEMA(struct tn_peer_list, peer_list_fields);
+
+static const struct proto_field ping_result_fields[] = {
+	PF_STR_OF(struct tn_ping_result, peer, PF_REQ),
+	PF_U64_OF(struct tn_ping_result, rtt_us, PF_REQ),
+};
+const struct proto_schema proto_ping_result_schema =
+	PROTO_SCHEMA(struct tn_ping_result, ping_result_fields);
+
 static const struct proto_field status_fields[] = {
 	PF_STR_OF(struct tn_status, name, PF_REQ),
 	PF_STR_OF(struct tn_status, version, 0),
@@ -60,5 +106,8 @@ static const struct proto_field status_fields[] = {
 	PF_U64_OF(struct tn_status, stolen_open, 0),
 	PF_U64_OF(struct tn_status, map_size, 0),
 	PF_U64_OF(struct tn_status, map_used, 0),
+	PF_U64_OF(struct tn_status, peers, 0),
+	PF_U64_OF(struct tn_status, linked, 0),
+	PF_OBJ_OF(struct tn_status, drops, 0, proto_drops_schema),
 };
 const struct proto_schema proto_status_schema = PROTO_SCHEMA(struct tn_status, status_fields);

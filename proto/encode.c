@@ -27,7 +27,7 @@ static bool present(const struct proto_field *f, const void *obj)
 {
 	if (f->type == PF_STR)
 		return FIELD(obj, f)[0] != '\0';
-	if (f->type == PF_ARR)
+	if (f->type == PF_ARR || f->type == PF_BLOB)
 		return arr_count(f, obj) != 0;
 	return true;
 }
@@ -50,6 +50,7 @@ static int pack_arr(msgpack_packer *pk, const struct proto_field *f, const void 
 static int pack_field(msgpack_packer *pk, const struct proto_field *f, const void *obj)
 {
 	const char *p = FIELD(obj, f);
+	const void *blob;
 	uint64_t u;
 	int64_t i;
 
@@ -70,6 +71,9 @@ static int pack_field(msgpack_packer *pk, const struct proto_field *f, const voi
 		return msgpack_pack_bin_with_body(pk, p, f->size);
 	case PF_ARR:
 		return pack_arr(pk, f, obj);
+	case PF_BLOB:
+		memcpy(&blob, p, sizeof(blob));
+		return msgpack_pack_bin_with_body(pk, blob, arr_count(f, obj));
 	case PF_OBJ:
 		return proto__pack_obj(pk, f->sub, p);
 	}

@@ -88,6 +88,8 @@ int proto_msg_json(const struct proto_msg *m, const char *key, FILE *f)
 
 	if (!o)
 		return TN_ERR_FIELD;
+	if (!f)
+		return 0;
 	if (!(j = to_json(o)))
 		return TN_ERR_NOMEM;
 	rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);

@@ -105,6 +105,7 @@ enum proto_ftype {
 	PF_ARR,   /* pointer to array of sub (calloc'd), count in uint32_t at cnt_off */
 	PF_OBJ,   /* embedded struct of schema sub */
 	PF_U32,   /* uint32_t */
+	PF_BLOB,  /* uint8_t * (malloc'd) with uint32_t length at cnt_off, at most max */
 };
 
 #define PF_REQ 1 /* field must be present */
@@ -138,6 +139,8 @@ struct proto_schema {
 #define PF_BOOL_OF(t, m, fl) { #m, PF_BOOL, fl, offsetof(t, m), 1, 0, 0, NULL }
 #define PF_BIN_OF(t, m, fl) { #m, PF_BIN, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, NULL }
 #define PF_OBJ_OF(t, m, fl, sch) { #m, PF_OBJ, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, &(sch) }
+#define PF_BLOB_OF(t, m, cnt, maxn, fl) \
+	{ #m, PF_BLOB, fl, offsetof(t, m), sizeof(void *), offsetof(t, cnt), maxn, NULL }
 #define PF_ARR_OF(t, m, cnt, maxn, fl, sch) \
 	{ #m, PF_ARR, fl, offsetof(t, m), sizeof(void *), offsetof(t, cnt), maxn, &(sch) }
 #define PROTO_SCHEMA(t, fields) \
@@ -162,7 +165,8 @@ int proto_msg_decode(struct proto_msg *m, const char *key,
 		     const struct proto_schema *s, void *obj) TN_WUR;
 /* Explain the last decode failure ("field 'serial': too long"). */
 const char *proto_msg_error(const struct proto_msg *m);
-/* Write the value under key (or the whole message) as JSON to f. */
+/* Write the value under key (or the whole message) as JSON to f; with f
+ * NULL only say whether key is there (TN_ERR_FIELD if not). */
 int proto_msg_json(const struct proto_msg *m, const char *key, FILE *f);
 
 /* Decode a buffer directly; on failure *why (if not NULL) names the field. */
@@ -284,6 +288,71 @@ int proto_country_check(const char *s) TN_WUR;
 /* Days from a to b (YYYY-MM-DD), or INT32_MIN when either is not a date. */
 int32_t proto_date_diff(const char *a, const char *b);
 
+/* ---- peer link frames: {t: "hello" | "ping" | "pong" | "env", m: {...}} ---- */
+
+#define TN_PROTO_VERSION 1
+#define TN_SUITE_BOX_ED25519 1
+#define TN_ID_LEN 16
+#define TN_NONCE_LEN 24
+#define TN_HASH_LEN 32
+#define TN_SIG_LEN 64
+#define TN_KEY_LEN 32
+
+struct tn_hello {
+	char name[TN_NAME_LEN];
+	uint32_t version;
+	char suites[32];          /* accepted suites, comma-separated: "1" */
+	char features[64];        /* comma-separated feature names */
+};
+
+struct tn_ping {
+	uint64_t seq;
+};
+
+/* The envelope: a routing header readable by relays, and a sealed body. */
+struct tn_envelope {
+	uint32_t v;
+	uint32_t suite;
+	char type[TN_KIND_LEN];
+	char from[TN_NAME_LEN];
+	char to[TN_NAME_LEN];
+	uint8_t id[TN_ID_LEN];
+	uint64_t ts;              /* ms since the epoch */
+	uint32_t ttl;             /* hops left; not authenticated, relays lower it */
+	uint8_t nonce[TN_NONCE_LEN];
+	uint32_t n_body;
+	uint8_t *body;
+};
+
+/* What the box holds: the hash of the authenticated header, the message,
+ * and for messages with legal weight the sender's signature over
+ * hash || message. */
+struct tn_sealed {
+	uint8_t h[TN_HASH_LEN];
+	uint32_t n_m;
+	uint8_t *m;
+	uint32_t n_s;
+	uint8_t *s;
+};
+
+/* A pinned peer, as the store keeps it. */
+struct tn_peer {
+	char name[TN_NAME_LEN];
+	uint8_t pk[TN_KEY_LEN];
+	char addr[64];
+	uint64_t added_ms;
+};
+
+extern const struct proto_schema proto_peer_schema;
+extern const struct proto_schema proto_hello_schema;
+extern const struct proto_schema proto_ping_schema;
+extern const struct proto_schema proto_envelope_schema;
+extern const struct proto_schema proto_env_header_schema; /* the authenticated part */
+extern const struct proto_schema proto_sealed_schema;
+
+/* The frame type under "t" in a link frame, or TN_ERR_FIELD. */
+int proto_frame_type(const struct proto_msg *m, char *out, size_t cap) TN_WUR;
+
 /* ---- console messages ----
  * Request: a map {cmd: "record.add", args: {...the command's fields}}. Reply:
  * {ok: true, data: {...}} or {ok: false, code: TN_ERR_*, error: "text"}. */
@@ -329,6 +398,51 @@ struct tn_import_result {
 	struct tn_row_error *errors;
 };
 
+/* Why an envelope or a link was refused; counted per reason. */
+#define TN_DROP_REASONS(X)                                                  \
+	X(malformed) X(too_big) X(unknown_peer) X(forged_from) X(not_for_me) \
+	X(stale) X(replay) X(bad_box) X(bad_sig) X(unknown_type)            \
+	X(unsupported) X(handshake) X(replay_full)
+
+struct tn_drops {
+#define TN_DROP_FIELD(r) uint64_t r;
+	TN_DROP_REASONS(TN_DROP_FIELD)
+#undef TN_DROP_FIELD
+};
+
+struct tn_card_info {
+	char card[256];
+	char name[TN_NAME_LEN];
+	char fingerprint[32];
+	char addr[64];
+};
+
+struct tn_name_arg {
+	char name[TN_NAME_LEN];
+	char card[256];
+};
+
+struct tn_peer_status {
+	char name[TN_NAME_LEN];
+	char fingerprint[32];
+	char addr[64];
+	char state[16];
+	uint64_t last_seen_ms;     /* ms since the epoch, 0 if never */
+	uint64_t sent;
+	uint64_t received;
+	uint64_t dropped;
+};
+
+struct tn_peer_list {
+	uint32_t n;
+	struct tn_peer_status *peers;
+};
+
+struct tn_ping_result {
+	char peer[TN_NAME_LEN];
+	uint64_t rtt_us;
+};
+
 struct tn_status {
 	char name[TN_NAME_LEN];
 	char version[16];
@@ -341,6 +455,9 @@ struct tn_status {
 	uint64_t stolen_open;
 	uint64_t map_size;
 	uint64_t map_used;
+	uint64_t peers;
+	uint64_t linked;
+	struct tn_drops drops;
 };
 
 extern const struct proto_schema proto_id_arg_schema;
@@ -350,6 +467,12 @@ extern const struct proto_schema proto_record_list_schema;
 extern const struct proto_schema proto_stolen_list_schema;
 extern const struct proto_schema proto_import_result_schema;
 extern const struct proto_schema proto_status_schema;
+extern const struct proto_schema proto_drops_schema;
+extern const struct proto_schema proto_card_info_schema;
+extern const struct proto_schema proto_name_arg_schema;
+extern const struct proto_schema proto_peer_status_schema;
+extern const struct proto_schema proto_peer_list_schema;
+extern const struct proto_schema proto_ping_result_schema;
 
 /* Set the field named key (dashes read as underscores) from text: strings
  * are length-checked, numbers parsed, bools from "1/0/yes/no/true/false".

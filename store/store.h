@@ -87,6 +87,17 @@ int store_stolen_find(struct store_txn *t, const char *make, const char *serial,
 /* Call fn for every report (only open ones if open_only), in id order. */
 int store_stolen_each(struct store_txn *t, int open_only, store_stolen_fn fn, void *arg) TN_WUR;
 
+/* ---- pinned peers, keyed by name ---- */
+
+typedef int (*store_peer_fn)(void *arg, const struct tn_peer *p);
+
+/* Insert or replace peer p. */
+int store_peer_put(struct store_txn *t, const struct tn_peer *p) TN_WUR;
+/* Remove peer name; TN_ERR_NOT_FOUND if absent. */
+int store_peer_del(struct store_txn *t, const char *name) TN_WUR;
+/* Call fn for every peer in name order. */
+int store_peer_each(struct store_txn *t, store_peer_fn fn, void *arg) TN_WUR;
+
 /* ---- metadata and statistics ---- */
 
 /* Read meta key into val (cap bytes); *len gets the stored length. */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internals shared by the files of crypto/: the layout of an identity and
+ * the text form of public keys. Not for use outside this directory. */
+#ifndef TN_CX_INT_H
+#define TN_CX_INT_H
+
+#include <sodium.h>
+
+#include "cx.h"
+
+#define CX__SEED_LEN 32
+/* Public keys as text (node.pub, node cards): URL-safe base64, no padding. */
+#define CX__B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
+#define CX__PK_B64_LEN (sodium_base64_ENCODED_LEN(CX_PK_LEN, CX__B64) - 1)
+
+/* Allocated with sodium_malloc (guard pages, mlock) and made read-only once
+ * loaded; sodium_free wipes it. */
+struct cx_id {
+	uint8_t pk[CX_PK_LEN];     /* Ed25519 public key */
+	uint8_t seed[CX__SEED_LEN]; /* Ed25519 seed: the contents of node.key */
+	uint8_t sk[64];            /* libsodium's expanded secret: seed || pk */
+	uint8_t xsk[32];           /* X25519 secret derived from sk */
+};
+
+#endif

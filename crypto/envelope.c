@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* End-to-end envelopes: a box (precomputed per-peer key) holding the hash of
+ * the authenticated header, the message and, for messages with legal weight,
+ * the sender's Ed25519 signature over hash || message. */
+#include <string.h>
+
+#include "cx_int.h"
+
+/* Upper bound of the msgpack bytes around m in a sealed map {h, m, s}:
+ * map 1, "h" 2 + bin8 2 + 32, "m" 2 + bin32 5, "s" 2 + bin8 2 + 64. */
+#define SEALED_OVERHEAD 112
+
+static int suite_ok(const struct tn_envelope *e)
+{
+	if (e->v != TN_PROTO_VERSION || e->suite != TN_SUITE_BOX_ED25519)
+		return TN_ERR_UNSUPPORTED;
+	return 0;
+}
+
+/* The largest body proto_envelope_schema accepts, so we never seal what the
+ * peer's decoder would refuse. */
+static size_t body_max(void)
+{
+	const struct proto_schema *s = &proto_envelope_schema;
+
+	for (uint32_t i = 0; i < s->n; i++)
+		if (!strcmp(s->fields[i].key, "body"))
+			return s->fields[i].max;
+	return 0;
+}
+
+/* h = BLAKE2b-256 of the header's canonical encoding (ttl and body are not
+ * part of proto_env_header_schema). b is scratch; its contents are lost. */
+static int header_hash(const struct tn_envelope *e, struct proto_buf *b,
+		       uint8_t h[static TN_HASH_LEN])
+{
+	int ret;
+
+	b->len = 0;
+	if ((ret = proto_encode(&proto_env_header_schema, e, b)))
+		return ret;
+	cx_hash(b->data, b->len, h);
+	return 0;
+}
+
+/* The signed bytes: h || m, built in b (whose contents are lost). This is
+ * plain Ed25519 over the concatenation, so anyone with the sender's key and
+ * a standard Ed25519 library can check a stored receipt. */
+static int signed_bytes(struct proto_buf *b, const uint8_t h[static TN_HASH_LEN],
+			const void *m, size_t n)
+{
+	int ret;
+
+	b->len = 0;
+	if ((ret = proto_buf_add(b, h, TN_HASH_LEN)))
+		return ret;
+	return proto_buf_add(b, m, n);
+}
+
+/* Wipe the whole capacity (it held plaintext), then free. */
+static void buf_wipe_free(struct proto_buf *b)
+{
+	if (b->data)
+		cx_wipe(b->data, b->cap);
+	proto_buf_free(b);
+}
+
+/* One buffer does everything: it is reserved up front for the sealed map
+ * plus the MAC, so encoding the plaintext never reallocates (which would
+ * leave a copy of the message in freed memory); the box is then made in
+ * place (libsodium allows c == m), overwriting the plaintext, and the
+ * buffer becomes e->body. Unsigned: one allocation, no public-key work. */
+int cx_env_seal(struct tn_envelope *e, const struct cx_id *id, const uint8_t key[static CX_KEY_LEN],
+		const void *m, size_t n, int sign)
+{
+	struct tn_sealed s = { .n_m = (uint32_t)n, .m = (uint8_t *)m };
+	uint8_t sig[CX_SIG_LEN];
+	struct proto_buf b = { 0 };
+	size_t max = body_max();
+	int ret;
+
+	e->body = NULL;
+	e->n_body = 0;
+	/* An empty m would be left out of the map, which then never opens. */
+	if (n == 0 || !m || (sign && !id))
+		return TN_ERR_INVALID;
+	if ((ret = suite_ok(e)))
+		return ret;
+	if (max < SEALED_OVERHEAD + CX_MAC_LEN || n > max - SEALED_OVERHEAD - CX_MAC_LEN)
+		return TN_ERR_TOO_BIG;
+	cx_random(e->id, sizeof e->id);
+	cx_random(e->nonce, sizeof e->nonce);
+	if ((ret = proto_buf_reserve(&b, n + SEALED_OVERHEAD + CX_MAC_LEN)) ||
+	    (ret = header_hash(e, &b, s.h)))
+		goto out;
+	if (sign) {
+		if ((ret = signed_bytes(&b, s.h, m, n)))
+			goto out;
+		cx_sign(id, b.data, b.len, sig);
+		s.s = sig;
+		s.n_s = CX_SIG_LEN;
+	}
+	b.len = 0;
+	if ((ret = proto_encode(&proto_sealed_schema, &s, &b)))
+		goto out;
+	if (b.cap - b.len < CX_MAC_LEN) { /* SEALED_OVERHEAD is wrong */
+		ret = TN_ERR_CRYPTO;
+		goto out;
+	}
+	cx_seal(key, e->nonce, b.data, b.len, b.data);
+	e->body = b.data;
+	e->n_body = (uint32_t)(b.len + CX_MAC_LEN);
+	return 0;
+out:
+	buf_wipe_free(&b);
+	return ret;
+}
+
+/* An unsigned box has no s; a present s must be from_pk's signature. */
+static int check_sig(struct proto_buf *b, const uint8_t h[static TN_HASH_LEN],
+		     const struct tn_sealed *sd, const uint8_t pk[static CX_PK_LEN])
+{
+	int ret;
+
+	if (sd->n_s != CX_SIG_LEN)
+		return TN_ERR_BAD_SIG;
+	if ((ret = signed_bytes(b, h, sd->m, sd->n_m)))
+		return ret;
+	return cx_verify(pk, b->data, b->len, sd->s);
+}
+
+/* The header hash is computed first into the scratch buffer, which then
+ * receives the plaintext; the plaintext is wiped as soon as it is decoded. */
+int cx_env_open(const struct tn_envelope *e, const uint8_t key[static CX_KEY_LEN],
+		const uint8_t from_pk[static CX_PK_LEN], struct tn_sealed *out)
+{
+	struct proto_buf b = { 0 };
+	uint8_t h[TN_HASH_LEN];
+	size_t n;
+	int ret;
+
+	memset(out, 0, sizeof *out);
+	if ((ret = suite_ok(e)))
+		return ret;
+	if (!e->body || e->n_body < CX_MAC_LEN)
+		return TN_ERR_BAD_BOX;
+	n = e->n_body - CX_MAC_LEN;
+	if ((ret = proto_buf_reserve(&b, n + TN_HASH_LEN)) ||
+	    (ret = header_hash(e, &b, h)))
+		goto out;
+	if ((ret = cx_open(key, e->nonce, e->body, e->n_body, b.data)))
+		goto out;
+	b.len = n;
+	ret = proto_decode(&proto_sealed_schema, b.data, n, out, NULL, 0);
+	cx_wipe(b.data, n);
+	if (ret) {
+		ret = ret == TN_ERR_NOMEM ? ret : TN_ERR_DECODE;
+		goto out;
+	}
+	if (cx_memcmp(h, out->h, TN_HASH_LEN)) {
+		ret = TN_ERR_BAD_BOX; /* a header field changed on the way */
+		goto out;
+	}
+	if (out->n_s != 0)
+		ret = check_sig(&b, h, out, from_pk);
+out:
+	buf_wipe_free(&b);
+	if (ret) {
+		if (out->m)
+			cx_wipe(out->m, out->n_m);
+		proto_release(&proto_sealed_schema, out);
+	}
+	return ret;
+}
+
+int cx_env_verify(const struct tn_envelope *hdr, const void *m, size_t n,
+		  const uint8_t sig[static CX_SIG_LEN], const uint8_t pk[static CX_PK_LEN])
+{
+	struct proto_buf b = { 0 };
+	uint8_t h[TN_HASH_LEN];
+	int ret;
+
+	if ((ret = suite_ok(hdr)))
+		return ret;
+	if ((ret = proto_buf_reserve(&b, n + TN_HASH_LEN)) ||
+	    (ret = header_hash(hdr, &b, h)) ||
+	    (ret = signed_bytes(&b, h, m, n)))
+		goto out;
+	ret = cx_verify(pk, b.data, b.len, sig);
+out:
+	buf_wipe_free(&b);
+	return ret;
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Node identity: key generation, the key files, loading with permission
+ * checks, and printable fingerprints. dir/node.key holds exactly the raw
+ * 32-byte Ed25519 seed; dir/node.pub holds the public key as one line of
+ * URL-safe base64 without padding (the KEY of a node card). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cx_int.h"
+
+#define KEY_FILE "node.key"
+#define PUB_FILE "node.pub"
+#define FP_BYTES 12
+
+_Static_assert(FP_BYTES * 2 + FP_BYTES / 2 - 1 < CX_FP_LEN, "fingerprint fits");
+
+static int errno_err(int e)
+{
+	switch (e) {
+	case EEXIST:
+		return TN_ERR_EXISTS;
+	case ENOENT:
+		return TN_ERR_NOT_FOUND;
+	case ELOOP: /* O_NOFOLLOW met a symlink */
+		return TN_ERR_PERM;
+	case ENOSPC:
+	case EDQUOT:
+		return TN_ERR_DISK_FULL;
+	case ENOMEM:
+		return TN_ERR_NOMEM;
+	default:
+		return TN_ERR_IO;
+	}
+}
+
+static int file_path(char out[static PATH_MAX], const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+
+	return n < 0 || n >= PATH_MAX ? TN_ERR_INVALID : 0;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n) {
+		ssize_t w = write(fd, b, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno_err(errno) : TN_ERR_IO;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Exactly n bytes, or TN_ERR_INVALID if the file ends first. */
+static int read_all(int fd, void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n) {
+		ssize_t r = read(fd, b, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? errno_err(errno) : TN_ERR_INVALID;
+		b += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Create path (extra open flags in flags), write p, fsync. A file this
+ * call created is removed again if anything fails. */
+static int write_file(const char *path, const void *p, size_t n, int flags, mode_t mode)
+{
+	int fd, ret;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags, mode);
+	if (fd < 0)
+		return errno_err(errno);
+	ret = write_all(fd, p, n);
+	if (!ret && fsync(fd) < 0)
+		ret = errno_err(errno);
+	if (close(fd) < 0 && !ret)
+		ret = errno_err(errno);
+	if (ret)
+		unlink(path);
+	return ret;
+}
+
+static int sync_dir(const char *dir)
+{
+	int fd, ret = 0;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno_err(errno);
+	if (fsync(fd) < 0 && errno != EINVAL)
+		ret = errno_err(errno);
+	close(fd);
+	return ret;
+}
+
+static struct cx_id *id_alloc(void)
+{
+	struct cx_id *id = sodium_malloc(sizeof *id);
+
+	if (id)
+		sodium_memzero(id, sizeof *id);
+	return id;
+}
+
+/* Fill pk, sk and xsk from seed. */
+static int id_derive(struct cx_id *id)
+{
+	if (crypto_sign_seed_keypair(id->pk, id->sk, id->seed) != 0 ||
+	    crypto_sign_ed25519_sk_to_curve25519(id->xsk, id->sk) != 0)
+		return TN_ERR_CRYPTO;
+	return 0;
+}
+
+static int write_pub(const char *path, const uint8_t pk[static CX_PK_LEN])
+{
+	char line[CX__PK_B64_LEN + 2];
+
+	sodium_bin2base64(line, sizeof line - 1, pk, CX_PK_LEN, CX__B64);
+	line[CX__PK_B64_LEN] = '\n';
+	return write_file(path, line, CX__PK_B64_LEN + 1, O_TRUNC, 0644);
+}
+
+int cx_id_create(const char *dir)
+{
+	char kpath[PATH_MAX], ppath[PATH_MAX];
+	struct cx_id *id = NULL;
+	int ret;
+
+	ret = file_path(kpath, dir, KEY_FILE);
+	if (!ret)
+		ret = file_path(ppath, dir, PUB_FILE);
+	if (ret)
+		goto out;
+	ret = TN_ERR_NOMEM;
+	id = id_alloc();
+	if (!id)
+		goto out;
+	randombytes_buf(id->seed, sizeof id->seed);
+	ret = id_derive(id);
+	if (ret)
+		goto out;
+	ret = write_file(kpath, id->seed, sizeof id->seed, O_EXCL, 0600);
+	if (ret)
+		goto out;
+	/* On failure, remove what this call wrote, and only that. */
+	ret = write_pub(ppath, id->pk);
+	if (!ret && (ret = sync_dir(dir)) != 0)
+		unlink(ppath);
+	if (ret)
+		unlink(kpath);
+out:
+	cx_id_free(id);
+	return ret;
+}
+
+/* The key must be a regular file of the right size that only its owner
+ * can read or write. */
+static int check_key_file(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return errno_err(errno);
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077))
+		return TN_ERR_PERM;
+	if (st.st_size != CX__SEED_LEN)
+		return TN_ERR_INVALID;
+	return 0;
+}
+
+int cx_id_load(struct cx_id **out, const char *dir)
+{
+	char path[PATH_MAX];
+	struct cx_id *id = NULL;
+	int fd = -1, ret;
+
+	*out = NULL;
+	ret = file_path(path, dir, KEY_FILE);
+	if (ret)
+		goto out;
+	/* O_NONBLOCK: a FIFO planted as node.key must not hang the daemon. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = errno_err(errno);
+		goto out;
+	}
+	ret = check_key_file(fd);
+	if (ret)
+		goto out;
+	ret = TN_ERR_NOMEM;
+	id = id_alloc();
+	if (!id)
+		goto out;
+	ret = read_all(fd, id->seed, sizeof id->seed);
+	if (!ret)
+		ret = id_derive(id);
+	if (ret)
+		goto out;
+	sodium_mprotect_readonly(id);
+	*out = id;
+	id = NULL;
+out:
+	if (fd >= 0)
+		close(fd);
+	cx_id_free(id);
+	return ret;
+}
+
+void cx_id_free(struct cx_id *id)
+{
+	/* sodium_free makes the region writable again and wipes it. */
+	if (id)
+		sodium_free(id);
+}
+
+const uint8_t *cx_id_pk(const struct cx_id *id)
+{
+	return id->pk;
+}
+
+void cx_fingerprint(const uint8_t pk[static CX_PK_LEN], char out[static CX_FP_LEN])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	uint8_t h[crypto_generichash_BYTES];
+	size_t o = 0;
+
+	/* The first 12 bytes of BLAKE2b-256(pk), as "XXXX-XXXX-...". */
+	crypto_generichash(h, sizeof h, pk, CX_PK_LEN, NULL, 0);
+	for (size_t i = 0; i < FP_BYTES; i++) {
+		if (i && i % 2 == 0)
+			out[o++] = '-';
+		out[o++] = hex[h[i] >> 4];
+		out[o++] = hex[h[i] & 15];
+	}
+	out[o] = '\0';
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tracectl card and peer commands. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctl.h"
+
+static void print_card(const void *obj)
+{
+	const struct tn_card_info *ci = obj;
+
+	printf("%s\n", ci->card);
+}
+
+static int card(struct ctl *c, int argc, char **argv)
+{
+	struct proto_msg *m;
+
+	(void)argv;
+	if (argc)
+		return ctl_fail("card takes no arguments");
+	if (ctl_call(c, "card", NULL, NULL, &m))
+		return 1;
+	return ctl_output(c, m, &proto_card_info_schema, print_card);
+}
+
+/* A card given inline (several words) or as a file holding it. */
+static int read_card(int argc, char **argv, char *out, size_t cap)
+{
+	FILE *f;
+	size_t len = 0;
+
+	if (argc == 1 && strncmp(argv[0], "tncard1", 7) && (f = fopen(argv[0], "r"))) {
+		char *ok = fgets(out, (int)cap, f);
+
+		fclose(f);
+		return ok ? 0 : ctl_fail("%s: empty card file", argv[0]);
+	}
+	out[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		int n = snprintf(out + len, cap - len, "%s%s", i ? " " : "", argv[i]);
+
+		if (n < 0 || (size_t)n >= cap - len)
+			return ctl_fail("card too long");
+		len += (size_t)n;
+	}
+	return argc ? 0 : ctl_fail("usage: peer add CARD|FILE");
+}
+
+static void print_status(const void *obj)
+{
+	const struct tn_peer_status *s = obj;
+	char seen[32] = "never";
+	time_t t = (time_t)(s->last_seen_ms / 1000);
+	struct tm tm;
+
+	if (s->last_seen_ms && gmtime_r(&t, &tm))
+		strftime(seen, sizeof(seen), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("%-4s %-10s %-29s %-24s %-20s %8llu %8llu %8llu\n", s->name, s->state,
+	       s->fingerprint, s->addr, seen, (unsigned long long)s->sent,
+	       (unsigned long long)s->received, (unsigned long long)s->dropped);
+}
+
+static void print_header(void)
+{
+	printf("%-4s %-10s %-29s %-24s %-20s %8s %8s %8s\n", "PEER", "STATE", "FINGERPRINT",
+	       "ADDRESS", "LAST SEEN", "SENT", "RECV", "DROPPED");
+}
+
+static void print_one(const void *obj)
+{
+	print_header();
+	print_status(obj);
+}
+
+static void print_list(const void *obj)
+{
+	const struct tn_peer_list *l = obj;
+
+	if (!l->n) {
+		printf("no peer pinned\n");
+		return;
+	}
+	print_header();
+	for (uint32_t i = 0; i < l->n; i++)
+		print_status(&l->peers[i]);
+}
+
+static int peer_add(struct ctl *c, int argc, char **argv)
+{
+	struct tn_name_arg a = { 0 };
+	struct proto_msg *m;
+
+	if (read_card(argc, argv, a.card, sizeof(a.card)))
+		return 1;
+	a.card[strcspn(a.card, "\r\n")] = '\0';
+	if (ctl_call(c, "peer.add", &proto_name_arg_schema, &a, &m))
+		return 1;
+	return ctl_output(c, m, &proto_peer_status_schema, print_one);
+}
+
+static int peer_list(struct ctl *c, int argc, char **argv)
+{
+	struct proto_msg *m;
+
+	(void)argv;
+	if (argc)
+		return ctl_fail("peer list takes no arguments");
+	if (ctl_call(c, "peer.list", NULL, NULL, &m))
+		return 1;
+	return ctl_output(c, m, &proto_peer_list_schema, print_list);
+}
+
+/* Commands taking one peer name. */
+static int named(struct ctl *c, const char *cmd, int argc, char **argv,
+		 const struct proto_schema *s, void (*print)(const void *))
+{
+	struct tn_name_arg a = { 0 };
+	struct proto_msg *m;
+
+	if (argc != 1 || strlen(argv[0]) != 3)
+		return ctl_fail("usage: %s NAME (an ISO alpha-3 code)", cmd);
+	memcpy(a.name, argv[0], 4);
+	if (ctl_call(c, cmd, &proto_name_arg_schema, &a, &m))
+		return 1;
+	return ctl_output(c, m, s, print);
+}
+
+static int peer_remove(struct ctl *c, int argc, char **argv)
+{
+	return named(c, "peer.remove", argc, argv, NULL, NULL);
+}
+
+static void print_ping(const void *obj)
+{
+	const struct tn_ping_result *r = obj;
+
+	printf("pong from %s: %.3f ms\n", r->peer, (double)r->rtt_us / 1000.0);
+}
+
+static int peer_ping(struct ctl *c, int argc, char **argv)
+{
+	return named(c, "peer.ping", argc, argv, &proto_ping_result_schema, print_ping);
+}
+
+const struct ctl_cmd ctl_peer_cmds[] = {
+	{ "card", card, "(this node's card, to give to a neighbour)" },
+	{ "peer add", peer_add, "CARD|FILE" },
+	{ "peer list", peer_list, "" },
+	{ "peer remove", peer_remove, "NAME" },
+	{ "peer ping", peer_ping, "NAME (end-to-end round trip)" },
+	{ NULL, NULL, NULL },
+};

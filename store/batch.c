@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Group commit: the ops of one batch in one durable write transaction,
+ * each op in a nested transaction; a full map grows and the batch replays. */
+#include "store_int.h"
+
+/* Run op in a child of the writer's transaction. 0 when the batch can go
+ * on (the op's own failure is only recorded), TN_ERR_MAP_FULL to grow and
+ * replay, another negative code to give the batch up. */
+static int run_op(struct store_txn *t, struct store_op *op)
+{
+	MDB_txn *parent = t->txn, *child;
+	int rc;
+
+	if ((rc = store__begin(t->s, parent, 0, &child)))
+		return rc;
+	t->txn = child;
+	t->full = 0;
+	op->rc = op->fn(t, op->arg);
+	t->txn = parent;
+	if (t->full || op->rc == TN_ERR_MAP_FULL) {
+		mdb_txn_abort(child);
+		return TN_ERR_MAP_FULL;
+	}
+	if (op->rc < 0) {
+		mdb_txn_abort(child);
+		return 0;
+	}
+	if ((rc = mdb_txn_commit(child)) == MDB_MAP_FULL)
+		return TN_ERR_MAP_FULL;
+	if (rc)
+		op->rc = store__err(rc);
+	return 0;
+}
+
+static int apply_once(struct store *s, struct store_op *ops, size_t n)
+{
+	struct store_txn *t = &s->w;
+	MDB_txn *parent;
+	int rc = 0;
+
+	if ((rc = store__begin(s, NULL, 0, &parent)))
+		return rc;
+	t->s = s;
+	t->txn = parent;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = run_op(t, &ops[i]);
+	t->txn = NULL;
+	if (rc) {
+		mdb_txn_abort(parent);
+		return rc;
+	}
+	return store__err(mdb_txn_commit(parent));
+}
+
+/* The map can only grow while this process has no transaction open, so
+ * the batch is aborted, the map doubled and the batch run again. */
+int store_apply(struct store *s, struct store_op *ops, size_t n)
+{
+	int rc;
+
+	if (s->w.txn)
+		return TN_ERR_INVALID; /* called from inside an op */
+	if (!n)
+		return 0;
+	while ((rc = apply_once(s, ops, n)) == TN_ERR_MAP_FULL)
+		if ((rc = store__grow(s)))
+			break;
+	for (size_t i = 0; rc && i < n; i++)
+		ops[i].rc = rc;
+	return rc;
+}
+
+int store_write(struct store *s, store_op_fn fn, void *arg)
+{
+	struct store_op op = { fn, arg, 0 };
+	int rc = store_apply(s, &op, 1);
+
+	return rc ? rc : op.rc;
+}

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The LMDB environment: opening and closing it, growing the map, read
+ * snapshots, and the one place where LMDB errors become TN_ERR_* codes. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+#define STORE_MAXDBS 16
+
+static const char *const db_names[STORE_DB_COUNT] = {
+	[STORE_DB_FIREARMS] = "firearms",
+	[STORE_DB_SERIAL_IDX] = "serial_idx",
+	[STORE_DB_STOLEN] = "stolen",
+	[STORE_DB_STOLEN_IDX] = "stolen_idx",
+	[STORE_DB_META] = "meta",
+	[STORE_DB_PEERS] = "peers",
+	[STORE_DB_REQ_OUT] = "req_out",
+	[STORE_DB_REQ_IN] = "req_in",
+	[STORE_DB_OUTBOX] = "outbox",
+	[STORE_DB_AUDIT] = "audit",
+};
+
+int store__err(int mdb_rc)
+{
+	switch (mdb_rc) {
+	case MDB_SUCCESS:
+		return 0;
+	case MDB_NOTFOUND:
+		return TN_ERR_NOT_FOUND;
+	case MDB_MAP_FULL:
+		return TN_ERR_MAP_FULL;
+	case ENOSPC:
+		return TN_ERR_DISK_FULL;
+	case ENOMEM:
+		return TN_ERR_NOMEM;
+	case EIO:
+		return TN_ERR_IO;
+	default:
+		return TN_ERR_STORE;
+	}
+}
+
+/* Remap at size bytes (0: the size recorded in the file, which another
+ * process may have grown). LMDB unmaps the old view, so no transaction of
+ * this process may be open; TN_ERR_AGAIN if one is. */
+static int remap(struct store *s, size_t size)
+{
+	if (atomic_load(&s->readers) > 0 || s->w.txn)
+		return TN_ERR_AGAIN;
+	return store__err(mdb_env_set_mapsize(s->env, size));
+}
+
+/* Double the map, up to map_max; TN_ERR_MAP_FULL once there. */
+int store__grow(struct store *s)
+{
+	MDB_envinfo info;
+	size_t next;
+
+	mdb_env_info(s->env, &info);
+	if (info.me_mapsize >= s->map_max)
+		return TN_ERR_MAP_FULL;
+	next = info.me_mapsize > s->map_max / 2 ? s->map_max : info.me_mapsize * 2;
+	return remap(s, next);
+}
+
+/* mdb_txn_begin, adopting the bigger map another process may have made. */
+int store__begin(struct store *s, MDB_txn *parent, unsigned flags, MDB_txn **out)
+{
+	int rc = mdb_txn_begin(s->env, parent, flags, out);
+
+	if (rc == MDB_MAP_RESIZED) {
+		if ((rc = remap(s, 0)))
+			return rc;
+		rc = mdb_txn_begin(s->env, parent, flags, out);
+	}
+	return store__err(rc);
+}
+
+/* Create the named databases and check the layout version, in one
+ * write transaction. */
+static int dbs_try(struct store *s)
+{
+	struct store_txn t = { .s = s };
+	uint64_t version = STORE_VERSION;
+	unsigned flags;
+	int rc;
+
+	if ((rc = store__begin(s, NULL, 0, &t.txn)))
+		return rc;
+	for (int i = 0; i < STORE_DB_COUNT && !rc; i++) {
+		flags = MDB_CREATE;
+		if (i == STORE_DB_SERIAL_IDX || i == STORE_DB_STOLEN_IDX)
+			flags |= MDB_DUPSORT | MDB_DUPFIXED;
+		rc = store__rc(&t, mdb_dbi_open(t.txn, db_names[i], flags, &s->dbi[i]));
+	}
+	if (!rc && (rc = store__u64_get(&t, STORE_META_VERSION, &version)) == TN_ERR_NOT_FOUND)
+		rc = store__u64_put(&t, STORE_META_VERSION, version);
+	if (!rc && version != STORE_VERSION)
+		rc = TN_ERR_UNSUPPORTED;
+	if (rc) {
+		mdb_txn_abort(t.txn);
+		return rc;
+	}
+	return store__err(mdb_txn_commit(t.txn));
+}
+
+static int dbs_open(struct store *s)
+{
+	int rc;
+
+	while ((rc = dbs_try(s)) == TN_ERR_MAP_FULL)
+		if ((rc = store__grow(s)))
+			break;
+	return rc;
+}
+
+/* Open the environment at path. A map already recorded bigger than
+ * map_size is kept; stale reader slots of dead processes are cleared. */
+static int env_open(struct store *s, const char *path, size_t map_size)
+{
+	MDB_envinfo info;
+	int rc, dead;
+
+	if ((rc = mdb_env_create(&s->env))) {
+		s->env = NULL;
+		return store__err(rc);
+	}
+	rc = mdb_env_set_maxdbs(s->env, STORE_MAXDBS);
+	if (!rc)
+		rc = mdb_env_set_mapsize(s->env, map_size);
+	if (!rc)
+		rc = mdb_env_open(s->env, path, MDB_NOTLS, 0600);
+	if (!rc)
+		rc = mdb_env_set_mapsize(s->env, 0);
+	if (!rc)
+		rc = mdb_env_info(s->env, &info);
+	if (!rc && info.me_mapsize < map_size)
+		rc = mdb_env_set_mapsize(s->env, map_size);
+	if (!rc)
+		rc = mdb_reader_check(s->env, &dead);
+	return store__err(rc);
+}
+
+static int make_dir(const char *dir, char *path, size_t cap)
+{
+	int n;
+
+	if (!dir || !*dir)
+		return TN_ERR_INVALID;
+	n = snprintf(path, cap, "%s/store", dir);
+	if (n < 0 || (size_t)n >= cap)
+		return TN_ERR_INVALID;
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return errno == ENOSPC ? TN_ERR_DISK_FULL : TN_ERR_IO;
+	return 0;
+}
+
+static size_t round_page(size_t n, int up)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t page = ps > 0 ? (size_t)ps : 4096;
+
+	if (up)
+		n = n > SIZE_MAX - page ? SIZE_MAX - page : n + page - 1;
+	return n / page * page;
+}
+
+int store_open(struct store **out, const char *dir, size_t map_size, size_t map_max)
+{
+	struct store *s = NULL;
+	char path[PATH_MAX];
+	int ret;
+
+	*out = NULL;
+	if ((ret = make_dir(dir, path, sizeof(path))))
+		goto out;
+	if (!(s = calloc(1, sizeof(*s)))) {
+		ret = TN_ERR_NOMEM;
+		goto out;
+	}
+	map_size = round_page(map_size ? map_size : STORE_MAP_DEFAULT, 1);
+	map_max = round_page(map_max ? map_max : STORE_MAP_MAX_DEFAULT, 0);
+	s->map_max = map_max > map_size ? map_max : map_size;
+	if ((ret = env_open(s, path, map_size)) || (ret = dbs_open(s)))
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	store_close(s);
+	return ret;
+}
+
+/* Abort a read txn and free it with its cursors. */
+static void read_free(struct store_txn *t)
+{
+	store__cursors_close(t);
+	mdb_txn_abort(t->txn);
+	free(t);
+}
+
+void store_close(struct store *s)
+{
+	struct store_txn *t;
+
+	if (!s)
+		return;
+	if ((t = atomic_exchange(&s->spare, NULL)))
+		read_free(t);
+	if (s->env)
+		mdb_env_close(s->env);
+	proto_buf_free(&s->enc);
+	free(s);
+}
+
+static int read_new(struct store *s, struct store_txn **out)
+{
+	struct store_txn *t = calloc(1, sizeof(*t));
+	int rc;
+
+	if (!t)
+		return TN_ERR_NOMEM;
+	t->s = s;
+	t->rdonly = 1;
+	if ((rc = store__begin(s, NULL, MDB_RDONLY, &t->txn))) {
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+/* Reuses the spare snapshot when there is one: mdb_txn_renew keeps its
+ * reader slot and its cursors, so a read costs no allocation. */
+int store_read_begin(struct store *s, struct store_txn **out)
+{
+	struct store_txn *t = atomic_exchange(&s->spare, NULL);
+	int rc;
+
+	*out = NULL;
+	if (t && mdb_txn_renew(t->txn)) {
+		read_free(t);
+		t = NULL;
+	}
+	if (!t && (rc = read_new(s, &t)))
+		return rc;
+	t->bound = t->busy = 0;
+	atomic_fetch_add(&s->readers, 1);
+	*out = t;
+	return 0;
+}
+
+void store_read_end(struct store_txn *t)
+{
+	struct store_txn *none = NULL;
+	struct store *s;
+
+	if (!t)
+		return;
+	s = t->s;
+	mdb_txn_reset(t->txn);
+	atomic_fetch_sub(&s->readers, 1);
+	if (!atomic_compare_exchange_strong(&s->spare, &none, t))
+		read_free(t);
+}

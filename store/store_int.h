@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internals shared between the store/ files: the environment and
+ * transaction structs, LMDB access with error translation, index keys. */
+#ifndef TN_STORE_INT_H
+#define TN_STORE_INT_H
+
+#include <lmdb.h>
+#include <stdatomic.h>
+
+#include "store.h"
+
+/* Named databases, in the order store__db_names lists them. */
+enum store__db {
+	STORE_DB_FIREARMS,   /* BE id -> msgpack tn_record */
+	STORE_DB_SERIAL_IDX, /* serial 0x00 make -> BE record id (dupsort) */
+	STORE_DB_STOLEN,     /* BE id -> msgpack tn_stolen */
+	STORE_DB_STOLEN_IDX, /* serial 0x00 make -> BE stolen id (dupsort) */
+	STORE_DB_META,       /* string -> bytes */
+	STORE_DB_PEERS,
+	STORE_DB_REQ_OUT,
+	STORE_DB_REQ_IN,
+	STORE_DB_OUTBOX,
+	STORE_DB_AUDIT,
+	STORE_DB_COUNT
+};
+
+/* Meta keys the store keeps for itself; store_meta_put refuses them. */
+#define STORE_META_PREFIX "store:"
+#define STORE_META_VERSION "store:version"
+#define STORE_SEQ_RECORD "store:seq:record"
+#define STORE_SEQ_STOLEN "store:seq:stolen"
+#define STORE_COUNT_OPEN "store:count:stolen_open"
+#define STORE_VERSION 1
+
+struct store_txn {
+	struct store *s;
+	MDB_txn *txn;
+	/* Read txns keep one cursor per database across renewals, so that a
+	 * lookup allocates nothing; bound and busy hold one bit per database. */
+	MDB_cursor *cur[STORE_DB_COUNT];
+	uint32_t bound, busy;
+	unsigned rdonly : 1;
+	unsigned full : 1;   /* an LMDB call returned MDB_MAP_FULL */
+};
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[STORE_DB_COUNT];
+	size_t map_max;
+	struct store_txn w;       /* the single writer's transaction */
+	struct proto_buf enc;     /* the writer's encoding scratch */
+	_Atomic(struct store_txn *) spare; /* a reset read txn, for reuse */
+	atomic_int readers;       /* read txns open in this process */
+};
+
+/* Index key: normalized serial, 0x00, normalized make (no trailing NUL). */
+struct store__key {
+	size_t len;
+	int exact;   /* a make was given; otherwise the key is a prefix */
+	uint8_t b[TN_SERIAL_LEN + 1 + TN_MAKE_LEN];
+};
+
+typedef int (*store__id_fn)(struct store_txn *t, uint64_t id, void *arg);
+
+/* env.c */
+int store__err(int mdb_rc);
+int store__begin(struct store *s, MDB_txn *parent, unsigned flags, MDB_txn **out);
+int store__grow(struct store *s);
+
+/* kv.c */
+int store__rc(struct store_txn *t, int mdb_rc);
+int store__get(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v);
+int store__put(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v, unsigned flags);
+int store__cursor(struct store_txn *t, enum store__db db, MDB_cursor **out);
+void store__cursor_done(struct store_txn *t, enum store__db db, MDB_cursor *c);
+int store__obj_get(struct store_txn *t, enum store__db db, uint64_t id,
+		   const struct proto_schema *sch, void *obj);
+int store__obj_decode(const struct proto_schema *sch, const MDB_val *v, void *obj);
+int store__obj_put(struct store_txn *t, enum store__db db, uint64_t id,
+		   const struct proto_schema *sch, const void *obj, unsigned flags);
+void store__cursors_close(struct store_txn *t);
+
+/* index.c */
+int store__key_make(struct store__key *k, const char *make, const char *serial);
+int store__key_put(struct store_txn *t, enum store__db db, const struct store__key *k, uint64_t id);
+int store__key_walk(struct store_txn *t, enum store__db db, const struct store__key *k,
+		    store__id_fn fn, void *arg);
+
+/* meta.c */
+int store__u64_get(struct store_txn *t, const char *key, uint64_t *v);
+int store__u64_put(struct store_txn *t, const char *key, uint64_t v);
+int store__next_id(struct store_txn *t, const char *seq, uint64_t *id);
+int store__count_add(struct store_txn *t, const char *key, int delta);
+
+static inline void store__be64_put(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static inline uint64_t store__be64_get(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+#endif
