@@ -19,12 +19,13 @@ LIB_SRC := $(wildcard proto/*.c store/*.c crypto/*.c)
 NODE_SRC := $(filter-out node/ctl%.c,$(wildcard node/*.c))
 CTL_SRC := $(wildcard node/ctl*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+TOOL_SRC := $(wildcard tests/tools/*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 NODE_OBJ := $(NODE_SRC:%.c=$(BUILD)/%.o)
 CTL_OBJ := $(CTL_SRC:%.c=$(BUILD)/%.o)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOLS := $(BUILD)/tests/hostile
+TOOLS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 all: $(BUILD)/tracenetd $(BUILD)/tracectl
 
@@ -42,11 +43,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libtn.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libtn.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-units: $(UNITS)
+units: $(UNITS) $(TOOLS)
 
 # Unit tests, then the integration suite against real daemons.
 test: all units

@@ -48,6 +48,20 @@ static int fail(char *why, size_t why_len, const char *key, const char *what)
 	return TN_ERR_FIELD;
 }
 
+/* Say where a nested failure happened: "events[2]: field 'date': ...". */
+static void prefix_why(char *why, size_t why_len, const char *key, long index)
+{
+	char inner[160];
+
+	if (!why || !why_len)
+		return;
+	snprintf(inner, sizeof(inner), "%s", why);
+	if (index >= 0)
+		snprintf(why, why_len, "%s[%ld]: %s", key, index, inner);
+	else
+		snprintf(why, why_len, "%s: %s", key, inner);
+}
+
 static int decode_str(const msgpack_object *v, const struct proto_field *f,
 		      void *obj, char *why, size_t why_len)
 {
@@ -112,12 +126,7 @@ static int decode_arr(const msgpack_object *v, const struct proto_field *f,
 		rc = proto__decode_obj(&v->via.array.ptr[i], sub, items + (size_t)i * sub->size,
 				       why, why_len);
 		if (rc) {
-			char inner[160];
-
-			if (why && why_len) {
-				snprintf(inner, sizeof(inner), "%s", why);
-				snprintf(why, why_len, "%s[%u]: %s", f->key, i, inner);
-			}
+			prefix_why(why, why_len, f->key, (long)i);
 			return rc;
 		}
 	}
@@ -139,6 +148,19 @@ static int decode_blob(const msgpack_object *v, const struct proto_field *f,
 	memcpy(FIELD(obj, f), &p, sizeof(p));
 	*(uint32_t *)((char *)obj + f->cnt_off) = v->via.bin.size;
 	return 0;
+}
+
+static int decode_sub(const msgpack_object *v, const struct proto_field *f,
+		      void *obj, char *why, size_t why_len)
+{
+	int rc;
+
+	if (v->type != MSGPACK_OBJECT_MAP)
+		return fail(why, why_len, f->key, "not a map");
+	rc = proto__decode_obj(v, f->sub, FIELD(obj, f), why, why_len);
+	if (rc)
+		prefix_why(why, why_len, f->key, -1);
+	return rc;
 }
 
 static int decode_field(const msgpack_object *v, const struct proto_field *f,
@@ -166,7 +188,7 @@ static int decode_field(const msgpack_object *v, const struct proto_field *f,
 	case PF_BLOB:
 		return decode_blob(v, f, obj, why, why_len);
 	case PF_OBJ:
-		return proto__decode_obj(v, f->sub, FIELD(obj, f), why, why_len);
+		return decode_sub(v, f, obj, why, why_len);
 	}
 	return fail(why, why_len, f->key, "bad schema");
 }

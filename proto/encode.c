@@ -22,9 +22,11 @@ static uint32_t arr_count(const struct proto_field *f, const void *obj)
 	return *(const uint32_t *)((const char *)obj + f->cnt_off);
 }
 
-/* Empty strings and empty arrays are left out. */
+/* Empty optional strings, arrays and blobs are left out. */
 static bool present(const struct proto_field *f, const void *obj)
 {
+	if (f->flags & PF_REQ)
+		return true;
 	if (f->type == PF_STR)
 		return FIELD(obj, f)[0] != '\0';
 	if (f->type == PF_ARR || f->type == PF_BLOB)

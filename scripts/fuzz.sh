@@ -12,6 +12,7 @@
 #   scripts/fuzz.sh corpus                  regenerate tests/fuzz/corpus/ seeds
 #
 # A target whose "fuzz-needs:" symbols are not implemented yet is skipped.
+# FUZZ_CC and FUZZ_CFLAGS change the compiler and add flags.
 # Exit status is non-zero on a build failure or any crash, leak or timeout.
 set -u
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ OUT=build/fuzz
 PKGS="msgpack jansson"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-missing-field-initializers $SAN"
-CFLAGS="$CFLAGS $(pkg-config --cflags $PKGS)"
+CFLAGS="$CFLAGS $(pkg-config --cflags $PKGS) ${FUZZ_CFLAGS:-}"
 LIBS="$(pkg-config --libs $PKGS) -lm"
 
 die() { echo "fuzz.sh: $*" >&2; exit 2; }
@@ -37,6 +38,11 @@ build_lib() {
 	local status=0 src obj objs=()
 
 	mkdir -p "$OUT/obj"
+	# Flags changed (FUZZ_CC, FUZZ_CFLAGS): start again.
+	if [ "$(cat "$OUT/flags" 2>/dev/null)" != "$FUZZ_CC $CFLAGS" ]; then
+		rm -f "$OUT"/obj/*.o "$OUT"/libproto.a
+		echo "$FUZZ_CC $CFLAGS" >"$OUT/flags"
+	fi
 	for obj in "$OUT"/obj/*.o; do
 		[ -e "$obj" ] && [ ! -e "proto/$(basename "$obj" .o).c" ] && rm -f "$obj"
 	done
@@ -53,10 +59,16 @@ build_lib() {
 		fi
 		objs+=("$obj")
 	done
-	rm -f "$OUT/libproto.a"
-	ar rcs "$OUT/libproto.a" "${objs[@]}" || return 1
-	nm --defined-only -g "$OUT/libproto.a" 2>/dev/null | awk 'NF == 3 { print $3 }' \
-		> "$OUT/symbols"
+	for obj in "${objs[@]}"; do
+		[ "$obj" -nt "$OUT/libproto.a" ] && rm -f "$OUT/libproto.a"
+	done
+	[ "$(ls "$OUT"/obj/*.o 2>/dev/null | wc -l)" = "$(ar t "$OUT/libproto.a" 2>/dev/null |
+		wc -l)" ] || rm -f "$OUT/libproto.a"
+	if [ ! -e "$OUT/libproto.a" ]; then
+		ar rcs "$OUT/libproto.a" "${objs[@]}" || return 1
+		nm --defined-only -g "$OUT/libproto.a" 2>/dev/null |
+			awk 'NF == 3 { print $3 }' >"$OUT/symbols"
+	fi
 	return $status
 }
 
@@ -71,6 +83,17 @@ missing_symbols() {
 }
 
 build() {
+	mkdir -p "$OUT"
+	# One build at a time, so parallel runs do not trip over each other.
+	exec 9>"$OUT/.lock"
+	flock 9
+	build_locked
+	local status=$?
+	flock -u 9
+	return $status
+}
+
+build_locked() {
 	local status=0 name src missing
 
 	build_lib || status=1

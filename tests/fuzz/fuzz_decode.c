@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libFuzzer target for the msgpack path: the pre-unpack scan, proto_msg_parse,
+ * schema decodes (then encode/decode round trips), JSON and text output. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../proto/proto_int.h"
+
+/* Every field type in one schema, beside the real message tables. */
+struct t_inner {
+	char name[8];
+	int64_t v;
+};
+
+struct t_all {
+	uint64_t u;
+	int64_t i;
+	uint32_t w;
+	bool b;
+	uint8_t key[4];
+	char s[8];
+	struct t_inner obj;
+	uint32_t n;
+	struct t_inner *arr;
+};
+
+static const struct proto_field inner_fields[] = {
+	PF_STR_OF(struct t_inner, name, PF_REQ),
+	PF_I64_OF(struct t_inner, v, 0),
+};
+static const struct proto_schema inner_schema = PROTO_SCHEMA(struct t_inner, inner_fields);
+
+static const struct proto_field all_fields[] = {
+	PF_U64_OF(struct t_all, u, 0),
+	PF_I64_OF(struct t_all, i, 0),
+	PF_U32_OF(struct t_all, w, 0),
+	PF_BOOL_OF(struct t_all, b, 0),
+	PF_BIN_OF(struct t_all, key, 0),
+	PF_STR_OF(struct t_all, s, 0),
+	PF_OBJ_OF(struct t_all, obj, 0, inner_schema),
+	PF_ARR_OF(struct t_all, arr, n, 3, 0, inner_schema),
+};
+static const struct proto_schema all_schema = PROTO_SCHEMA(struct t_all, all_fields);
+
+static const struct proto_schema *const schemas[] = {
+	&proto_record_schema, &proto_stolen_schema, &proto_event_schema, &all_schema,
+	&proto_event_arg_schema, &proto_import_result_schema, &proto_status_schema,
+	&proto_id_arg_schema, &proto_find_arg_schema,
+};
+
+static const char *const keys[] = { "data", "record", "event", "cmd", "id", "serial" };
+
+static void check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz_decode: %s\n", what);
+		abort();
+	}
+}
+
+#define FIELD(base, f) ((const char *)(base) + (f)->off)
+
+static uint32_t count_of(const struct proto_field *f, const void *obj)
+{
+	uint32_t n;
+
+	memcpy(&n, (const char *)obj + f->cnt_off, sizeof(n));
+	return n;
+}
+
+/* Field-by-field equality of two decoded objects of schema s. */
+static bool obj_equal(const struct proto_schema *s, const void *a, const void *b)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct proto_field *f = &s->fields[i];
+		const char *pa = FIELD(a, f), *pb = FIELD(b, f);
+		const char *ia, *ib;
+
+		switch (f->type) {
+		case PF_STR:
+			if (strcmp(pa, pb))
+				return false;
+			break;
+		case PF_ARR:
+			if (count_of(f, a) != count_of(f, b))
+				return false;
+			memcpy(&ia, pa, sizeof(ia));
+			memcpy(&ib, pb, sizeof(ib));
+			for (uint32_t k = 0; k < count_of(f, a); k++)
+				if (!obj_equal(f->sub, ia + (size_t)k * f->sub->size,
+					       ib + (size_t)k * f->sub->size))
+					return false;
+			break;
+		case PF_OBJ:
+			if (!obj_equal(f->sub, pa, pb))
+				return false;
+			break;
+		case PF_BOOL:
+			if (*(const bool *)pa != *(const bool *)pb)
+				return false;
+			break;
+		default:
+			if (memcmp(pa, pb, f->size))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Known bug, reported: decode accepts "" (or an empty object) for a required
+ * field, encode leaves it out, and the re-encoded object is "missing" it.
+ * FUZZ_ALLOW_EMPTY_REQUIRED=1 lets a long run look past it until fixed. */
+static bool known_empty_required(const char *why)
+{
+	static int allow = -1;
+	size_t n = strlen(why);
+
+	if (allow < 0)
+		allow = getenv("FUZZ_ALLOW_EMPTY_REQUIRED") != NULL;
+	return allow && n >= 9 && !strcmp(why + n - 9, ": missing");
+}
+
+/* What decode accepted must encode, decode again to an equal object, and
+ * encode again to the same bytes. */
+static void round_trip(const struct proto_schema *s, const void *obj)
+{
+	struct proto_buf b1 = { 0 }, b2 = { 0 };
+	char why[256] = "";
+	void *back = malloc(s->size);
+
+	check(back != NULL, "malloc");
+	check(proto_encode(s, obj, &b1) == 0, "encode failed");
+	if (proto_decode(s, b1.data, b1.len, back, why, sizeof(why))) {
+		if (known_empty_required(why))
+			goto out;
+		fprintf(stderr, "fuzz_decode: %s: re-encoded object does not decode: %s\n",
+			s->name, why);
+		abort();
+	}
+	check(obj_equal(s, obj, back), "round trip changed the object");
+	check(proto_encode(s, back, &b2) == 0, "second encode failed");
+	check(b1.len == b2.len && !memcmp(b1.data, b2.data, b1.len),
+	      "encoding is not stable");
+	proto_release(s, back);
+out:
+	free(back);
+	proto_buf_free(&b1);
+	proto_buf_free(&b2);
+}
+
+static void decode_with(struct proto_msg *m, const char *key, const struct proto_schema *s)
+{
+	void *obj = malloc(s->size);
+
+	check(obj != NULL, "malloc");
+	if (proto_msg_decode(m, key, s, obj) == 0) {
+		round_trip(s, obj);
+		proto_release(s, obj);
+	} else {
+		check(strlen(proto_msg_error(m)) > 0, "empty error");
+	}
+	free(obj);
+}
+
+/* The scan must never pass what msgpack-c then refuses or half reads. */
+static void check_scan(const uint8_t *data, size_t size)
+{
+	msgpack_unpacked u;
+	size_t off = 0;
+	int rc;
+
+	if (proto__scan(data, size))
+		return;
+	msgpack_unpacked_init(&u);
+	rc = msgpack_unpack_next(&u, (const char *)data, size, &off);
+	check(rc == MSGPACK_UNPACK_SUCCESS && off == size, "scan passed what msgpack refuses");
+	msgpack_unpacked_destroy(&u);
+}
+
+/* The direct decode must agree with the parsed-message decode. */
+static void check_direct(const uint8_t *data, size_t size, int msg_rc)
+{
+	struct tn_record r;
+	char why[160];
+	int rc = proto_decode(&proto_record_schema, data, size, &r, why, sizeof(why));
+
+	check((rc == 0) == (msg_rc == 0), "proto_decode and proto_msg_decode disagree");
+	if (rc == 0)
+		proto_release(&proto_record_schema, &r);
+	else
+		check(r.events == NULL && r.n_events == 0, "failed decode left an array");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static FILE *null;
+	struct proto_msg *m;
+	struct tn_record r;
+	char s[64];
+	int64_t v;
+	int b, rc;
+
+	if (!null && !(null = fopen("/dev/null", "w")))
+		abort();
+	check_scan(data, size);
+	if (proto_msg_parse(&m, data, size)) {
+		check(m == NULL, "failed parse left a message");
+		check_direct(data, size, -1);
+		return 0;
+	}
+	(void)proto_msg_json(m, NULL, null);
+	(void)proto_msg_print(m, NULL, null);
+	for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++)
+		decode_with(m, NULL, schemas[i]);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		(void)proto_msg_json(m, keys[i], null);
+		(void)proto_msg_print(m, keys[i], null);
+		decode_with(m, keys[i], &proto_record_schema);
+		if (proto_msg_str(m, keys[i], s, sizeof(s)) == 0)
+			check(strlen(s) < sizeof(s), "string not terminated");
+		(void)proto_msg_i64(m, keys[i], &v);
+		(void)proto_msg_bool(m, keys[i], &b);
+	}
+	rc = proto_msg_decode(m, NULL, &proto_record_schema, &r);
+	if (rc == 0)
+		proto_release(&proto_record_schema, &r);
+	proto_msg_free(m);
+	check_direct(data, size, rc);
+	return 0;
+}

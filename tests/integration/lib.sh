@@ -1,0 +1,310 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared helpers of the integration tests, sourced by each test_*.sh: real
+# tracenetd processes on loopback in a temporary directory, driven through
+# the real tracectl. BUILD (default build) picks the binaries, relative to
+# the repository root unless absolute. Every wait is bounded.
+#
+#   node_init NAME [--listen ADDR]   new node directory $T/NAME, named NAME
+#   node_start NAME                  run it in the background, wait until ready
+#   node_stop NAME                   SIGTERM, clean exit expected
+#   node_kill NAME                   SIGKILL
+#   ctl NAME ARGS... / ctl_json NAME ARGS...
+#   assert_eq GOT WANT [WHAT], assert_contains TEXT NEEDLE [WHAT],
+#   assert_not_contains TEXT NEEDLE [WHAT], assert_ok CMD..., assert_fails CMD...
+#   json_get JSON PATH               e.g. json_get "$out" records.0.id
+#   wait_until SECONDS CMD...        poll CMD every 50 ms until it succeeds
+#   pass MSG / fail MSG
+
+set -euo pipefail
+
+TN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in
+/*) TN_BIN=$BUILD ;;
+*) TN_BIN=$TN_ROOT/$BUILD ;;
+esac
+TRACENETD=$TN_BIN/tracenetd
+TRACECTL=$TN_BIN/tracectl
+TN_TEST=$(basename "$0" .sh)
+# Seconds a node gets to become ready or to stop (sanitizer builds are slow).
+TN_START_TIMEOUT=${TN_START_TIMEOUT:-15}
+TN_STOP_TIMEOUT=${TN_STOP_TIMEOUT:-15}
+
+declare -A TN_PID=()
+LAST_OUT='' LAST_ERR='' LAST_RC=0
+
+T=$(mktemp -d /tmp/tn-it.XXXXXX)
+
+pass()
+{
+	printf 'ok   %s\n' "$*"
+}
+
+fail()
+{
+	printf 'FAIL %s: %s\n' "$TN_TEST" "$*" >&2
+	exit 1
+}
+
+# True while pid runs (a zombie waiting to be reaped counts as gone).
+tn_alive()
+{
+	local state
+	[ -r "/proc/$1/stat" ] || return 1
+	state=$(sed 's/^.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# Now in milliseconds.
+tn_now_ms()
+{
+	local t=${EPOCHREALTIME/./}
+	echo $((t / 1000))
+}
+
+# wait_until SECONDS CMD...: run CMD every 50 ms until it succeeds; 1 on timeout.
+wait_until()
+{
+	local limit=$1 deadline
+	shift
+	deadline=$(($(tn_now_ms) + limit * 1000))
+	until "$@"; do
+		[ "$(tn_now_ms)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+# Wait at most SECONDS for pid to end; 1 if it still runs.
+tn_wait_gone()
+{
+	wait_until "$2" eval "! tn_alive $1"
+}
+
+tn_cleanup()
+{
+	local rc=$? name pid f
+	trap - EXIT INT TERM
+	set +e
+	for name in "${!TN_PID[@]}"; do
+		pid=${TN_PID[$name]}
+		tn_alive "$pid" && kill -TERM "$pid" 2>/dev/null
+	done
+	for name in "${!TN_PID[@]}"; do
+		pid=${TN_PID[$name]}
+		if ! tn_wait_gone "$pid" 5; then
+			echo "cleanup: $name (pid $pid) ignored SIGTERM, killing it" >&2
+			kill -KILL "$pid" 2>/dev/null
+		fi
+		wait "$pid" 2>/dev/null
+	done
+	if [ "$rc" -eq 0 ]; then
+		rm -rf "$T"
+		echo "PASS $TN_TEST"
+	else
+		echo "FAILED $TN_TEST (exit $rc); files kept in $T" >&2
+		for f in "$T"/*.log; do
+			[ -f "$f" ] || continue
+			echo "---- $f (last 60 lines)" >&2
+			tail -n 60 "$f" >&2
+		done
+	fi
+	exit "$rc"
+}
+trap tn_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+[ -x "$TRACENETD" ] && [ -x "$TRACECTL" ] ||
+	fail "no binaries in $TN_BIN (run make, or set BUILD)"
+
+node_dir()
+{
+	echo "$T/$1"
+}
+
+node_log()
+{
+	echo "$T/$1.log"
+}
+
+node_pid()
+{
+	echo "${TN_PID[$1]:-}"
+}
+
+# node_init NAME [--listen ADDR]: NAME is the node's ISO alpha-3 name.
+node_init()
+{
+	local name=$1 listen=127.0.0.1:0
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--listen) listen=$2; shift 2 ;;
+		*) fail "node_init: unknown option $1" ;;
+		esac
+	done
+	"$TRACENETD" init "$T/$name" --name "$name" --listen "$listen" \
+		>>"$T/$name.log" 2>&1 || fail "tracenetd init $name failed: $(tail -n 5 "$T/$name.log")"
+}
+
+tn_ready()
+{
+	"$TRACECTL" -d "$T/$1" status >/dev/null 2>&1
+}
+
+# Start `tracenetd run` in the background (output appended to $T/NAME.log)
+# and wait until its console answers.
+node_start()
+{
+	local name=$1 pid deadline
+	[ -d "$T/$name" ] || fail "node_start: no node $name"
+	[ -z "${TN_PID[$name]:-}" ] || ! tn_alive "${TN_PID[$name]}" ||
+		fail "node_start: $name already runs"
+	echo "==== $TN_TEST: tracenetd run $name" >>"$T/$name.log"
+	"$TRACENETD" run "$T/$name" >>"$T/$name.log" 2>&1 &
+	pid=$!
+	TN_PID[$name]=$pid
+	deadline=$(($(tn_now_ms) + TN_START_TIMEOUT * 1000))
+	until tn_ready "$name"; do
+		if ! tn_alive "$pid"; then
+			wait "$pid" 2>/dev/null || true
+			unset "TN_PID[$name]"
+			fail "tracenetd $name died at start: $(tail -n 20 "$T/$name.log")"
+		fi
+		[ "$(tn_now_ms)" -lt "$deadline" ] ||
+			fail "tracenetd $name not ready after ${TN_START_TIMEOUT}s"
+		sleep 0.05
+	done
+}
+
+# SIGTERM, then expect exit status 0 and every handle closed.
+node_stop()
+{
+	local name=$1 pid rc=0
+	pid=${TN_PID[$name]:-}
+	[ -n "$pid" ] || fail "node_stop: $name is not running"
+	tn_alive "$pid" || fail "node_stop: $name (pid $pid) died on its own"
+	kill -TERM "$pid"
+	if ! tn_wait_gone "$pid" "$TN_STOP_TIMEOUT"; then
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		unset "TN_PID[$name]"
+		fail "tracenetd $name did not stop within ${TN_STOP_TIMEOUT}s of SIGTERM"
+	fi
+	wait "$pid" 2>/dev/null || rc=$?
+	unset "TN_PID[$name]"
+	[ "$rc" -eq 0 ] || fail "tracenetd $name exited with status $rc after SIGTERM"
+	! grep -q "handles left open" "$T/$name.log" ||
+		fail "tracenetd $name left handles open at exit"
+}
+
+node_kill()
+{
+	local name=$1 pid
+	pid=${TN_PID[$name]:-}
+	[ -n "$pid" ] || fail "node_kill: $name is not running"
+	kill -KILL "$pid" 2>/dev/null || true
+	tn_wait_gone "$pid" 10 || fail "tracenetd $name survived SIGKILL"
+	wait "$pid" 2>/dev/null || true
+	unset "TN_PID[$name]"
+}
+
+# Fail unless the node's process still runs.
+node_alive()
+{
+	local pid=${TN_PID[$1]:-}
+	[ -n "$pid" ] && tn_alive "$pid" || fail "tracenetd $1 is not running: $(tail -n 20 "$T/$1.log")"
+}
+
+ctl()
+{
+	local name=$1
+	shift
+	"$TRACECTL" -d "$T/$name" "$@"
+}
+
+ctl_json()
+{
+	local name=$1
+	shift
+	"$TRACECTL" -d "$T/$name" --json "$@"
+}
+
+# Run CMD, keeping stdout, stderr and status in LAST_OUT, LAST_ERR, LAST_RC.
+tn_run()
+{
+	local o e
+	o=$(mktemp "$T/.out.XXXXXX")
+	e=$(mktemp "$T/.err.XXXXXX")
+	LAST_RC=0
+	"$@" >"$o" 2>"$e" || LAST_RC=$?
+	LAST_OUT=$(cat "$o")
+	LAST_ERR=$(cat "$e")
+	rm -f "$o" "$e"
+}
+
+assert_eq()
+{
+	[ "$1" = "$2" ] || fail "${3:-value}: got '$1', want '$2'"
+}
+
+assert_contains()
+{
+	case $1 in
+	*"$2"*) ;;
+	*) fail "${3:-output} does not contain '$2': $1" ;;
+	esac
+}
+
+assert_not_contains()
+{
+	case $1 in
+	*"$2"*) fail "${3:-output} contains '$2': $1" ;;
+	esac
+}
+
+# assert_ok CMD...: exit status 0; the output is left in LAST_OUT.
+assert_ok()
+{
+	tn_run "$@"
+	[ "$LAST_RC" -eq 0 ] || fail "'$*' failed (exit $LAST_RC): $LAST_OUT $LAST_ERR"
+}
+
+# assert_fails CMD...: non-zero exit and exactly one "tracectl: ..." line on
+# stderr (kept in LAST_ERR), nothing on stdout.
+assert_fails()
+{
+	tn_run "$@"
+	[ "$LAST_RC" -ne 0 ] || fail "'$*' succeeded, expected a failure: $LAST_OUT"
+	[ -n "$LAST_ERR" ] && [ "$(printf '%s\n' "$LAST_ERR" | wc -l)" -eq 1 ] ||
+		fail "'$*': expected one line on stderr, got: $LAST_ERR"
+	case $LAST_ERR in
+	"tracectl: "?*) ;;
+	*) fail "'$*': stderr is not a 'tracectl: ...' line: $LAST_ERR" ;;
+	esac
+	[ -z "$LAST_OUT" ] || fail "'$*' failed but printed on stdout: $LAST_OUT"
+}
+
+# json_get JSON PATH: the value at a dotted path (list indexes as numbers).
+# Strings print raw, other values as JSON; a missing path fails.
+json_get()
+{
+	python3 -c '
+import json, sys
+v = json.loads(sys.argv[1])
+for p in sys.argv[2].split(".") if sys.argv[2] else []:
+    try:
+        v = v[int(p)] if isinstance(v, list) else v[p]
+    except (KeyError, IndexError, ValueError, TypeError):
+        sys.exit("json_get: no %r in %s" % (sys.argv[2], sys.argv[1][:300]))
+print(v if isinstance(v, str) else json.dumps(v))
+' "$1" "$2" || fail "json_get $2"
+}
+
+# The node's record count, from status --json.
+node_records()
+{
+	local out
+	out=$(ctl_json "$1" status) || fail "status of $1 failed"
+	json_get "$out" records
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# A hostile client on the console socket: garbage, oversize and truncated
+# frames, bad msgpack, bad requests. After each the node must still run,
+# answer status, and hold exactly the data it held before.
+. "$(dirname "$0")/lib.sh"
+
+HOSTILE=$TN_ROOT/tests/integration/hostile_console.py
+
+node_init GTM
+d=$(node_dir GTM)
+
+# Files of the node: owner only.
+assert_eq "$(stat -c %a "$d")" 700 "mode of the node directory"
+assert_eq "$(stat -c %a "$d/node.key")" 600 "mode of node.key"
+node_start GTM
+sock=$d/console.sock
+[ -S "$sock" ] || fail "no console socket at $sock"
+assert_eq "$(stat -c %a "$sock")" 600 "mode of console.sock"
+pass "node directory 0700, node.key 0600, console.sock 0600"
+
+# Some data whose counts must not move.
+assert_ok ctl GTM record add --make Glock --serial GH-100 --model 17
+assert_ok ctl GTM record add --make Beretta --serial BR-200
+assert_ok ctl GTM stolen report --make Glock --serial ZZ-1 --date 2024-03-01
+
+# Run the cases in one python process, which checks the node after each.
+# Every case runs even after one fails; a node that died is restarted so the
+# remaining cases still say something, and the test fails at the end.
+hostile()
+{
+	python3 "$HOSTILE" --sock "$sock" --dir "$d" --tracectl "$TRACECTL" \
+		--pid "$(node_pid GTM)" --find GH100 "$@"
+}
+todo=$(python3 "$HOSTILE" --list)
+failed=()
+while [ -n "$todo" ]; do
+	tn_run hostile $todo
+	printf '%s\n' "$LAST_OUT" | sed -n 's/^ok /ok   hostile case /p'
+	[ -z "$LAST_ERR" ] || echo "$LAST_ERR" >&2
+	[ "$LAST_RC" -eq 0 ] && break
+	grep -q '^FAIL before' <<<"$LAST_OUT" && fail "$LAST_OUT"
+	while read -r line; do
+		echo "FAIL hostile case ${line#FAIL }" >&2
+		failed+=("$(awk '{ sub(":", "", $2); print $2 }' <<<"$line")")
+	done < <(grep '^FAIL ' <<<"$LAST_OUT")
+	[ "$LAST_RC" -eq 3 ] || break
+	# The daemon died: say how, restart it, go on after the fatal case.
+	last=$(printf '%s\n' "$LAST_OUT" | tail -n 1 | awk '{ sub(":", "", $2); print $2 }')
+	rc=0
+	wait "$(node_pid GTM)" 2>/dev/null || rc=$?
+	echo "     tracenetd died after case $last, exit status $rc$(
+		[ "$rc" -gt 128 ] && echo " (signal $((rc - 128)))")" >&2
+	unset "TN_PID[GTM]"
+	node_start GTM
+	todo=$(python3 "$HOSTILE" --list | sed "1,/^$last\$/d")
+done
+[ ${#failed[@]} -eq 0 ] || fail "hostile cases failed: ${failed[*]}"
+
+check_still_fine()
+{
+	assert_ok python3 "$HOSTILE" --sock "$sock" --dir "$d" --tracectl "$TRACECTL" \
+		--pid "$(node_pid GTM)" --find GH100 status_ok
+}
+
+# The refused oversize frame left one line in the log.
+grep -Eq 'console: .*too big.*closing' "$(node_log GTM)" ||
+	fail "no log line for the oversize frame"
+pass "oversize frame logged"
+
+# Many connections at once, some idle, some mid-frame, then everyone leaves.
+python3 - "$sock" <<'EOF'
+import socket, struct, sys
+conns = []
+for i in range(200):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    if i % 2:
+        s.sendall(struct.pack(">I", 1000) + b"\x82")
+    conns.append(s)
+for s in conns:
+    s.close()
+EOF
+check_still_fine "200 connections"
+pass "200 abandoned connections"
+
+# A client that pipelines requests and never reads its replies.
+python3 - "$sock" <<'EOF'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.settimeout(10)
+req = b"\x81\xa3cmd\xa6status"
+data = (struct.pack(">I", len(req)) + req) * 20000
+try:
+    s.sendall(data)
+except (socket.timeout, BrokenPipeError, ConnectionResetError):
+    pass
+s.close()
+EOF
+check_still_fine "client that does not read"
+pass "client that does not read its replies"
+
+node_stop GTM
+pass "clean stop after the hostile client"
