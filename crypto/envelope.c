@@ -81,7 +81,7 @@ int cx_env_seal(struct tn_envelope *e, const struct cx_id *id, const uint8_t key
 
 	e->body = NULL;
 	e->n_body = 0;
-	/* An empty m would be left out of the map, which then never opens. */
+	/* Messages are msgpack maps, never empty. */
 	if (n == 0 || !m || (sign && !id))
 		return TN_ERR_INVALID;
 	if ((ret = suite_ok(e)))

@@ -42,7 +42,8 @@ static int add_op(struct store_txn *t, void *arg)
 
 	if (rc == TN_ERR_EXISTS)
 		snprintf(j->why, sizeof(j->why), "same make, serial and model as a record on file");
-	return rc;
+	return rc ? rc : node_audit_local(t, "record.add", j->rec.id, "%s %s", j->rec.make,
+					  j->rec.serial);
 }
 
 static int record_add(struct console_req *r)
@@ -145,6 +146,7 @@ static int event_op(struct store_txn *t, void *arg)
 	struct record_job *j = arg;
 	int rc = store_record_add_event(t, j->ev.id, &j->ev.event);
 
+	rc = rc ? rc : node_audit_local(t, "record.event", j->ev.id, "%s", j->ev.event.kind);
 	proto_release(&proto_record_schema, &j->rec);
 	return rc ? rc : store_record_get(t, j->ev.id, &j->rec);
 }
@@ -202,7 +204,7 @@ static int import_op(struct store_txn *t, void *arg)
 		else
 			j->res.imported++;
 	}
-	return 0;
+	return node_audit_local(t, "record.import", 0, "%u imported", j->res.imported);
 }
 
 static void reply_import(void *arg, int rc)

@@ -25,7 +25,11 @@ static void reply_stolen(void *arg, int rc)
 
 static int report_op(struct store_txn *t, void *arg)
 {
-	return store_stolen_add(t, &((struct stolen_job *)arg)->rep);
+	struct tn_stolen *s = &((struct stolen_job *)arg)->rep;
+	int rc = store_stolen_add(t, s);
+
+	return rc ? rc : node_audit_local(t, "stolen.report", s->id, "%s %s %s", s->kind,
+					  s->make, s->serial);
 }
 
 static int stolen_report(struct console_req *r)
@@ -53,8 +57,9 @@ static int stolen_report(struct console_req *r)
 static int recover_op(struct store_txn *t, void *arg)
 {
 	struct stolen_job *j = arg;
+	int rc = store_stolen_recover(t, j->arg.id, j->arg.date, &j->rep);
 
-	return store_stolen_recover(t, j->arg.id, j->arg.date, &j->rep);
+	return rc ? rc : node_audit_local(t, "stolen.recover", j->arg.id, "recovered %s", j->arg.date);
 }
 
 static void today(char out[TN_DATE_LEN])

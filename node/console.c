@@ -21,6 +21,9 @@ static const struct console_cmd *const tables[] = {
 	cmd_record_table,
 	cmd_stolen_table,
 	cmd_peer_table,
+	cmd_audit_table,
+	cmd_query_table,
+	cmd_alert_table,
 };
 
 static const struct console_cmd *find_cmd(const char *name)

@@ -24,6 +24,8 @@ extern const struct ctl_cmd ctl_status_cmds[];
 extern const struct ctl_cmd ctl_record_cmds[];
 extern const struct ctl_cmd ctl_stolen_cmds[];
 extern const struct ctl_cmd ctl_peer_cmds[];
+extern const struct ctl_cmd ctl_audit_cmds[];
+extern const struct ctl_cmd ctl_query_cmds[];
 
 /* Print "tracectl: ..." on stderr; returns 1 (the exit code). */
 int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -44,6 +46,9 @@ int ctl_output(struct ctl *c, struct proto_msg *m, const struct proto_schema *s,
 	       void (*print)(const void *obj));
 /* Import a CSV file of firearm records. */
 int ctl_import(struct ctl *c, const char *path);
+
+/* s with control characters replaced, "-" when empty (4 rotating buffers). */
+const char *ctl_safe(const char *s);
 
 /* People-facing renderings. */
 void ctl_print_record(const void *rec);

@@ -11,6 +11,8 @@ static const struct ctl_cmd *const families[] = {
 	ctl_record_cmds,
 	ctl_stolen_cmds,
 	ctl_peer_cmds,
+	ctl_audit_cmds,
+	ctl_query_cmds,
 };
 
 static int usage(FILE *f)

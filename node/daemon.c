@@ -32,8 +32,9 @@ static void close_own(uv_handle_t *h)
 static void node_stop(struct node *n)
 {
 	n->stopping = 1;
-	batch_flush(n);
 	pings_abort(n);
+	queries_abort(n);
+	batch_flush(n);
 	close_own((uv_handle_t *)&n->console);
 	close_own((uv_handle_t *)&n->listener);
 	close_own((uv_handle_t *)&n->commit);

@@ -10,6 +10,8 @@
 
 static const struct env_handler *const tables[] = {
 	env_ping_table,
+	env_answer_table,
+	env_query_table,
 };
 
 uint64_t node_now_ms(void)

@@ -109,6 +109,18 @@ void batch_add(struct node *n, store_op_fn fn, batch_done_fn done, void *arg);
 /* Commit everything queued (the uv_prepare callback calls this). */
 void batch_flush(struct node *n);
 
+/* ---- audit ---- */
+
+/* Append an entry to the audit chain inside the op's transaction t, timed
+ * now. dir is "in", "out" or "local"; peer, ref and detail may be NULL. */
+int node_audit(struct store_txn *t, const char *peer, const char *dir, const char *type,
+	       const char *ref, const char *outcome, const char *detail) TN_WUR;
+/* Audit a local console act on id (0: none) with outcome "ok". */
+int node_audit_local(struct store_txn *t, const char *type, uint64_t id, const char *fmt, ...)
+	TN_WUR __attribute__((format(printf, 4, 5)));
+/* The audit chain's hash (BLAKE2b-256), as the store wants it. */
+void node_audit_hash(const void *m, size_t n, uint8_t out[32]);
+
 /* ---- peers and links ---- */
 
 #define LINK_HANDSHAKE_MS 10000   /* TLS + HELLO must finish within this */
@@ -199,6 +211,8 @@ struct env_handler {
 };
 
 extern const struct env_handler env_ping_table[];
+extern const struct env_handler env_answer_table[];
+extern const struct env_handler env_query_table[];
 
 /* A link frame {t: "env", ...} arrived from p: check, open, dispatch. */
 void env_receive(struct peer *p, struct proto_msg *m);
@@ -226,6 +240,7 @@ struct node {
 	struct peer *peers;
 	uint64_t drops[DROP_COUNT];
 	struct pending_ping *pings;
+	struct query *queries;
 	uint64_t ping_seq;
 	uv_prepare_t commit;
 	uv_signal_t sigint, sigterm;
@@ -259,6 +274,12 @@ extern const struct console_cmd cmd_status_table[];
 extern const struct console_cmd cmd_record_table[];
 extern const struct console_cmd cmd_stolen_table[];
 extern const struct console_cmd cmd_peer_table[];
+extern const struct console_cmd cmd_audit_table[];
+extern const struct console_cmd cmd_query_table[];
+extern const struct console_cmd cmd_alert_table[];
+
+/* Answer every pending stolen query with what arrived so far (shutdown). */
+void queries_abort(struct node *n);
 
 /* The node serving r. */
 struct node *console_node(struct console_req *r);

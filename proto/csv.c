@@ -13,6 +13,9 @@
 /* Raw bytes kept of a row spanning lines, to read them again after a quoting
  * error: as much as a row within the limits can take. */
 #define RAW_MAX ((size_t)PROTO_CSV_MAX_FIELDS * (2 * PROTO_CSV_MAX_FIELD + 3))
+/* Bytes read again may exceed the bytes fed by at most this much, so that
+ * hostile input cannot make the parse quadratic. */
+#define REPLAY_SLACK ((uint64_t)RAW_MAX)
 
 enum csv_state {
 	ST_LINE,   /* between rows, at the start of a line */
@@ -45,10 +48,11 @@ struct proto_csv {
 
 	/* From the row's second line on, its raw bytes are kept in raw; after a
 	 * quoting error they move to rep and are parsed again from there. */
-	int capturing, raw_lost, replay, raw_prev_cr;
+	int capturing, replay, raw_prev_cr;
 	unsigned long raw_line;
 	char *raw, *rep;
 	size_t raw_len, rep_len, rep_pos;
+	uint64_t fed, replayed; /* bytes fed by the caller, bytes read again */
 };
 
 static const unsigned char utf8_bom[3] = { 0xef, 0xbb, 0xbf };
@@ -116,7 +120,6 @@ static void row_reset(struct proto_csv *c)
 	c->bad_row = 0;
 	c->capturing = 0;
 	c->raw_len = 0;
-	c->raw_lost = 0;
 }
 
 static int row_end(struct proto_csv *c)
@@ -242,27 +245,36 @@ static int capture_start(struct proto_csv *c)
 		return TN_ERR_NOMEM;
 	c->capturing = 1;
 	c->raw_len = 0;
-	c->raw_lost = 0;
 	c->raw_line = c->line;
 	c->raw_prev_cr = c->prev_cr;
 	return 0;
 }
 
-static void capture(struct proto_csv *c, unsigned char ch)
+/* Keep a byte of a row spanning lines. Only a row already reported can
+ * outgrow RAW_MAX; it is then dropped up to the end of the current line
+ * rather than followed to an end its quoting may never give it. */
+static int capture(struct proto_csv *c, unsigned char ch)
 {
-	if (c->raw_len == RAW_MAX)
-		c->raw_lost = 1;
-	else
+	int rc;
+
+	if (c->raw_len < RAW_MAX) {
 		c->raw[c->raw_len++] = (char)ch;
+		return 0;
+	}
+	rc = report(c, "row is longer than %zu bytes", RAW_MAX);
+	c->capturing = 0;
+	c->rewind = 1;
+	return rc;
 }
 
 /* After a quoting error, resume at the line after the row's first one: the
  * kept bytes are read again. Without kept bytes (the error is on the first
- * line, or the row outgrew RAW_MAX), skip to the end of the current line. */
+ * line, or the row outgrew RAW_MAX), or when reading them again would exceed
+ * the replay budget, skip to the end of the current line. */
 static void rewind_row(struct proto_csv *c, int at_eol)
 {
 	c->rewind = 0;
-	if (c->capturing && !c->raw_lost) {
+	if (c->capturing && c->replayed + c->raw_len <= c->fed + REPLAY_SLACK) {
 		c->line = c->raw_line;
 		c->prev_cr = c->raw_prev_cr;
 		c->replay = 1;
@@ -278,11 +290,12 @@ static void rewind_row(struct proto_csv *c, int at_eol)
 /* Feed one byte: keep it if needed, parse it, count lines. */
 static int step(struct proto_csv *c, unsigned char ch)
 {
-	int rc;
+	int rc = 0;
 
 	if (c->capturing)
-		capture(c, ch);
-	rc = parse(c, ch);
+		rc = capture(c, ch);
+	if (!c->rewind)
+		rc = parse(c, ch);
 	if (ch == '\r' || (ch == '\n' && !c->prev_cr))
 		c->line++;
 	c->prev_cr = ch == '\r';
@@ -312,6 +325,7 @@ static int replay(struct proto_csv *c)
 		c->rep_pos = 0;
 		c->raw_len = 0;
 		while (c->rep_pos < c->rep_len && !c->replay) {
+			c->replayed++;
 			rc = step(c, (unsigned char)c->rep[c->rep_pos++]);
 			if (rc)
 				return rc;
@@ -326,6 +340,7 @@ static int drive(struct proto_csv *c, const unsigned char *p, size_t n)
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
+		c->fed++;
 		rc = step(c, p[i]);
 		if (!rc && c->replay)
 			rc = replay(c);

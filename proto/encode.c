@@ -22,7 +22,15 @@ static uint32_t arr_count(const struct proto_field *f, const void *obj)
 	return *(const uint32_t *)((const char *)obj + f->cnt_off);
 }
 
-/* Empty optional strings, arrays and blobs are left out. */
+static bool all_zero(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Empty optional strings, arrays, blobs and all-zero objects are left out. */
 static bool present(const struct proto_field *f, const void *obj)
 {
 	if (f->flags & PF_REQ)
@@ -31,6 +39,8 @@ static bool present(const struct proto_field *f, const void *obj)
 		return FIELD(obj, f)[0] != '\0';
 	if (f->type == PF_ARR || f->type == PF_BLOB)
 		return arr_count(f, obj) != 0;
+	if (f->type == PF_OBJ)
+		return !all_zero(FIELD(obj, f), f->size);
 	return true;
 }
 

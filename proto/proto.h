@@ -483,6 +483,131 @@ int proto_field_set(const struct proto_schema *s, void *obj, const char *key,
  * "key: value" per line, nested values indented. */
 int proto_msg_print(const struct proto_msg *m, const char *key, FILE *f);
 
+/* ---- lost/stolen queries ---- */
+
+#define TN_QUERY_ITEMS_MAX 1000
+#define TN_PURPOSE_LEN 64
+
+struct tn_query_item {
+	char make[TN_MAKE_LEN];
+	char serial[TN_SERIAL_LEN];
+	char model[TN_MODEL_LEN];
+	char caliber[TN_CALIBER_LEN];
+};
+
+/* STOLEN_QUERY: envelope type "stolen_query". */
+struct tn_stolen_query {
+	uint64_t qid;
+	char purpose[TN_PURPOSE_LEN];
+	char case_ref[TN_REF_LEN];
+	uint32_t n;
+	struct tn_query_item *items;
+};
+
+struct tn_stolen_answer {
+	bool hit;
+	struct tn_stolen report;    /* only with a hit */
+};
+
+/* STOLEN_RESULT: envelope type "stolen_result", signed when it has a hit. */
+struct tn_stolen_result {
+	uint64_t qid;
+	char status[TN_KIND_LEN];   /* "ok", "declined", "over_limit" */
+	uint32_t n;
+	struct tn_stolen_answer *results;
+};
+
+/* Console: query.stolen. */
+struct tn_query_arg {
+	char peer[TN_NAME_LEN];     /* one peer, or */
+	bool all;                   /* every pinned peer */
+	uint32_t timeout_ms;
+	char purpose[TN_PURPOSE_LEN];
+	char case_ref[TN_REF_LEN];
+	uint32_t n;
+	struct tn_query_item *items;
+};
+
+struct tn_peer_answer {
+	char peer[TN_NAME_LEN];
+	char status[TN_KIND_LEN];   /* answered, declined, over_limit, unreachable, timeout */
+	uint32_t n;
+	struct tn_stolen_answer *results;
+};
+
+struct tn_query_reply {
+	uint64_t qid;
+	uint32_t hits;
+	uint32_t n;
+	struct tn_peer_answer *peers;
+};
+
+/* Raised on the node that owns a report when a peer's query hits it. */
+struct tn_alert {
+	uint64_t id;
+	uint64_t ts;
+	char peer[TN_NAME_LEN];
+	uint64_t stolen_id;
+	char make[TN_MAKE_LEN];
+	char serial[TN_SERIAL_LEN];
+	char case_ref[TN_REF_LEN];      /* ours */
+	char their_case[TN_REF_LEN];
+	char purpose[TN_PURPOSE_LEN];
+};
+
+struct tn_alert_list {
+	uint32_t n;
+	struct tn_alert *alerts;
+};
+
+extern const struct proto_schema proto_query_item_schema;
+extern const struct proto_schema proto_stolen_query_schema;
+extern const struct proto_schema proto_stolen_result_schema;
+extern const struct proto_schema proto_query_arg_schema;
+extern const struct proto_schema proto_query_reply_schema;
+extern const struct proto_schema proto_alert_schema;
+extern const struct proto_schema proto_alert_list_schema;
+
+/* ---- audit ---- */
+
+/* One entry of the hash-chained audit log: who asked or answered what,
+ * when, and the outcome. hash = H(prev || msgpack(entry without hash)). */
+struct tn_audit {
+	uint64_t seq;               /* 1, 2, ... */
+	uint64_t ts;                /* ms since the epoch */
+	char peer[TN_NAME_LEN];     /* the other country, empty for local acts */
+	char dir[8];                /* "in", "out" or "local" */
+	char type[TN_KIND_LEN];     /* message or command type */
+	char ref[TN_REF_LEN];       /* query or request id */
+	char outcome[TN_REF_LEN];   /* "hit", "no_hit", "sent", "declined", ... */
+	char detail[TN_TEXT_LEN];
+	uint8_t prev[TN_HASH_LEN];
+	uint8_t hash[TN_HASH_LEN];
+};
+
+struct tn_audit_list {
+	uint32_t n;
+	struct tn_audit *entries;
+};
+
+struct tn_audit_arg {
+	uint64_t since_ms;          /* entries at or after this time */
+	uint64_t from_seq;          /* or from this sequence number */
+	uint32_t limit;
+};
+
+struct tn_audit_verify {
+	uint64_t entries;           /* entries checked */
+	uint64_t first_bad;         /* 0 if the chain is intact */
+	char error[TN_TEXT_LEN];
+};
+
+extern const struct proto_schema proto_audit_schema;
+extern const struct proto_schema proto_audit_body_schema; /* without hash */
+extern const struct proto_schema proto_audit_list_schema;
+extern const struct proto_schema proto_audit_arg_schema;
+extern const struct proto_schema proto_audit_verify_schema;
+
 /* ---- normalization ---- */
 
 /* Serial: upper-case ASCII, spaces, dashes, dots and slashes removed.

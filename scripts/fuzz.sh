@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Builds and runs the libFuzzer targets tests/fuzz/fuzz_*.c against the real
-# proto/ sources, with clang, ASan and UBSan.
+# proto/ and crypto/ sources, with clang, ASan and UBSan.
 #
 #   scripts/fuzz.sh build                   build every target into build/fuzz/
 #   scripts/fuzz.sh smoke [SECONDS]         build, run each target SECONDS (30)
@@ -19,7 +19,8 @@ cd "$(dirname "$0")/.."
 
 FUZZ_CC=${FUZZ_CC:-clang}
 OUT=build/fuzz
-PKGS="msgpack jansson"
+PKGS="msgpack jansson libsodium openssl"
+MODULES="proto crypto"  # sources compiled into build/fuzz/libfuzz.a
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-missing-field-initializers $SAN"
 CFLAGS="$CFLAGS $(pkg-config --cflags $PKGS) ${FUZZ_CFLAGS:-}"
@@ -33,23 +34,23 @@ targets() {
 	done
 }
 
-# Compile proto/*.c once, with coverage instrumentation, into libproto.a.
+# Compile the modules' sources once, with coverage instrumentation, into libfuzz.a.
 build_lib() {
 	local status=0 src obj objs=()
 
 	mkdir -p "$OUT/obj"
 	# Flags changed (FUZZ_CC, FUZZ_CFLAGS): start again.
 	if [ "$(cat "$OUT/flags" 2>/dev/null)" != "$FUZZ_CC $CFLAGS" ]; then
-		rm -f "$OUT"/obj/*.o "$OUT"/libproto.a
+		rm -f "$OUT"/obj/*.o "$OUT"/libfuzz.a
 		echo "$FUZZ_CC $CFLAGS" >"$OUT/flags"
 	fi
 	for obj in "$OUT"/obj/*.o; do
-		[ -e "$obj" ] && [ ! -e "proto/$(basename "$obj" .o).c" ] && rm -f "$obj"
+		[ -e "$obj" ] && [ ! -e "$(basename "$obj" .o | tr @ /).c" ] && rm -f "$obj"
 	done
-	for src in proto/*.c; do
-		obj="$OUT/obj/$(basename "$src" .c).o"
-		if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ proto/proto.h -nt "$obj" ] ||
-		   [ proto/proto_int.h -nt "$obj" ]; then
+	for src in $(for m in $MODULES; do ls "$m"/*.c 2>/dev/null; done); do
+		obj="$OUT/obj/$(dirname "$src")@$(basename "$src" .c).o"
+		if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] ||
+		   [ -n "$(find "$(dirname "$src")" -name '*.h' -newer "$obj")" ]; then
 			if ! $FUZZ_CC $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj"; then
 				echo "fuzz.sh: cannot compile $src" >&2
 				rm -f "$obj"
@@ -60,19 +61,19 @@ build_lib() {
 		objs+=("$obj")
 	done
 	for obj in "${objs[@]}"; do
-		[ "$obj" -nt "$OUT/libproto.a" ] && rm -f "$OUT/libproto.a"
+		[ "$obj" -nt "$OUT/libfuzz.a" ] && rm -f "$OUT/libfuzz.a"
 	done
-	[ "$(ls "$OUT"/obj/*.o 2>/dev/null | wc -l)" = "$(ar t "$OUT/libproto.a" 2>/dev/null |
-		wc -l)" ] || rm -f "$OUT/libproto.a"
-	if [ ! -e "$OUT/libproto.a" ]; then
-		ar rcs "$OUT/libproto.a" "${objs[@]}" || return 1
-		nm --defined-only -g "$OUT/libproto.a" 2>/dev/null |
+	[ "$(ls "$OUT"/obj/*.o 2>/dev/null | wc -l)" = "$(ar t "$OUT/libfuzz.a" 2>/dev/null |
+		wc -l)" ] || rm -f "$OUT/libfuzz.a"
+	if [ ! -e "$OUT/libfuzz.a" ]; then
+		ar rcs "$OUT/libfuzz.a" "${objs[@]}" || return 1
+		nm --defined-only -g "$OUT/libfuzz.a" 2>/dev/null |
 			awk 'NF == 3 { print $3 }' >"$OUT/symbols"
 	fi
 	return $status
 }
 
-# Names listed after "fuzz-needs:" in a target that libproto.a lacks.
+# Names listed after "fuzz-needs:" in a target that libfuzz.a lacks.
 missing_symbols() {
 	local sym missing=""
 
@@ -106,8 +107,8 @@ build_locked() {
 			continue
 		fi
 		[ -x "$OUT/$name" ] && [ "$OUT/$name" -nt "$src" ] &&
-			[ "$OUT/$name" -nt "$OUT/libproto.a" ] && continue
-		if ! $FUZZ_CC $CFLAGS -Werror -fsanitize=fuzzer "$src" "$OUT/libproto.a" $LIBS \
+			[ "$OUT/$name" -nt "$OUT/libfuzz.a" ] && continue
+		if ! $FUZZ_CC $CFLAGS -Werror -fsanitize=fuzzer "$src" "$OUT/libfuzz.a" $LIBS \
 			-o "$OUT/$name"; then
 			echo "fuzz.sh: cannot build $name" >&2
 			rm -f "$OUT/$name"
@@ -129,7 +130,7 @@ run_one() {
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
 	files=$(find "$corpus" -type f | wc -l)
-	printf '%-12s %-5s %10s execs in %4ss  cov %-5s corpus %s\n' "$name" \
+	printf '%-14s %-5s %10s execs in %4ss  cov %-5s corpus %s\n' "$name" \
 		"$([ $rc -eq 0 ] && echo ok || echo FAIL)" "${execs:-?}" \
 		"$(($(date +%s) - start))" "${cov:-?}" "$files"
 	if [ $rc -ne 0 ]; then

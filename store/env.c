@@ -24,6 +24,7 @@ static const char *const db_names[STORE_DB_COUNT] = {
 	[STORE_DB_REQ_IN] = "req_in",
 	[STORE_DB_OUTBOX] = "outbox",
 	[STORE_DB_AUDIT] = "audit",
+	[STORE_DB_ALERTS] = "alerts",
 };
 
 int store__err(int mdb_rc)

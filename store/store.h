@@ -87,6 +87,15 @@ int store_stolen_find(struct store_txn *t, const char *make, const char *serial,
 /* Call fn for every report (only open ones if open_only), in id order. */
 int store_stolen_each(struct store_txn *t, int open_only, store_stolen_fn fn, void *arg) TN_WUR;
 
+/* ---- alerts: a peer's query hit one of our reports ---- */
+
+typedef int (*store_alert_fn)(void *arg, const struct tn_alert *a);
+
+/* Add an alert, assigning a->id. */
+int store_alert_add(struct store_txn *t, struct tn_alert *a) TN_WUR;
+/* Call fn for the newest alerts, newest first, at most limit. */
+int store_alert_each(struct store_txn *t, uint32_t limit, store_alert_fn fn, void *arg) TN_WUR;
+
 /* ---- pinned peers, keyed by name ---- */
 
 typedef int (*store_peer_fn)(void *arg, const struct tn_peer *p);
@@ -97,6 +106,21 @@ int store_peer_put(struct store_txn *t, const struct tn_peer *p) TN_WUR;
 int store_peer_del(struct store_txn *t, const char *name) TN_WUR;
 /* Call fn for every peer in name order. */
 int store_peer_each(struct store_txn *t, store_peer_fn fn, void *arg) TN_WUR;
+
+/* ---- audit chain ---- */
+
+/* A 32-byte hash function, given by the caller (the store has no crypto). */
+typedef void (*store_hash_fn)(const void *m, size_t n, uint8_t out[32]);
+typedef int (*store_audit_fn)(void *arg, const struct tn_audit *a);
+
+/* Append a to the chain: sets a->seq, a->prev (the last hash) and a->hash
+ * = hash(prev || msgpack of a without hash). */
+int store_audit_append(struct store_txn *t, struct tn_audit *a, store_hash_fn hash) TN_WUR;
+/* Call fn for each entry from sequence from_seq on, in order. */
+int store_audit_each(struct store_txn *t, uint64_t from_seq, store_audit_fn fn, void *arg) TN_WUR;
+/* Recompute the chain; v says how many entries were checked and the first
+ * bad one (an edited, removed or reordered entry, or a head mismatch). */
+int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v) TN_WUR;
 
 /* ---- metadata and statistics ---- */
 

@@ -21,6 +21,7 @@ enum store__db {
 	STORE_DB_REQ_IN,
 	STORE_DB_OUTBOX,
 	STORE_DB_AUDIT,
+	STORE_DB_ALERTS,     /* BE id -> msgpack tn_alert */
 	STORE_DB_COUNT
 };
 
@@ -29,6 +30,7 @@ enum store__db {
 #define STORE_META_VERSION "store:version"
 #define STORE_SEQ_RECORD "store:seq:record"
 #define STORE_SEQ_STOLEN "store:seq:stolen"
+#define STORE_SEQ_ALERT "store:seq:alert"
 #define STORE_COUNT_OPEN "store:count:stolen_open"
 #define STORE_VERSION 1
 

@@ -24,6 +24,8 @@ struct t_all {
 	struct t_inner obj;
 	uint32_t n;
 	struct t_inner *arr;
+	uint32_t n_blob;
+	uint8_t *blob;
 };
 
 static const struct proto_field inner_fields[] = {
@@ -41,16 +43,23 @@ static const struct proto_field all_fields[] = {
 	PF_STR_OF(struct t_all, s, 0),
 	PF_OBJ_OF(struct t_all, obj, 0, inner_schema),
 	PF_ARR_OF(struct t_all, arr, n, 3, 0, inner_schema),
+	PF_BLOB_OF(struct t_all, blob, n_blob, 8, 0),
 };
 static const struct proto_schema all_schema = PROTO_SCHEMA(struct t_all, all_fields);
 
 static const struct proto_schema *const schemas[] = {
 	&proto_record_schema, &proto_stolen_schema, &proto_event_schema, &all_schema,
 	&proto_event_arg_schema, &proto_import_result_schema, &proto_status_schema,
-	&proto_id_arg_schema, &proto_find_arg_schema,
+	&proto_id_arg_schema, &proto_find_arg_schema, &proto_hello_schema, &proto_ping_schema,
+	&proto_envelope_schema, &proto_env_header_schema, &proto_sealed_schema, &proto_peer_schema,
 };
 
-static const char *const keys[] = { "data", "record", "event", "cmd", "id", "serial" };
+/* Link frames carry their message under "m", console requests under "args". */
+static const struct proto_schema *const keyed[] = {
+	&proto_record_schema, &proto_envelope_schema, &proto_hello_schema, &proto_sealed_schema,
+};
+
+static const char *const keys[] = { "m", "args", "data", "record", "t", "cmd", "id" };
 
 static void check(int ok, const char *what)
 {
@@ -97,6 +106,14 @@ static bool obj_equal(const struct proto_schema *s, const void *a, const void *b
 			if (!obj_equal(f->sub, pa, pb))
 				return false;
 			break;
+		case PF_BLOB:
+			if (count_of(f, a) != count_of(f, b))
+				return false;
+			memcpy(&ia, pa, sizeof(ia));
+			memcpy(&ib, pb, sizeof(ib));
+			if (count_of(f, a) && memcmp(ia, ib, count_of(f, a)))
+				return false;
+			break;
 		case PF_BOOL:
 			if (*(const bool *)pa != *(const bool *)pb)
 				return false;
@@ -107,19 +124,6 @@ static bool obj_equal(const struct proto_schema *s, const void *a, const void *b
 		}
 	}
 	return true;
-}
-
-/* Known bug, reported: decode accepts "" (or an empty object) for a required
- * field, encode leaves it out, and the re-encoded object is "missing" it.
- * FUZZ_ALLOW_EMPTY_REQUIRED=1 lets a long run look past it until fixed. */
-static bool known_empty_required(const char *why)
-{
-	static int allow = -1;
-	size_t n = strlen(why);
-
-	if (allow < 0)
-		allow = getenv("FUZZ_ALLOW_EMPTY_REQUIRED") != NULL;
-	return allow && n >= 9 && !strcmp(why + n - 9, ": missing");
 }
 
 /* What decode accepted must encode, decode again to an equal object, and
@@ -133,8 +137,6 @@ static void round_trip(const struct proto_schema *s, const void *obj)
 	check(back != NULL, "malloc");
 	check(proto_encode(s, obj, &b1) == 0, "encode failed");
 	if (proto_decode(s, b1.data, b1.len, back, why, sizeof(why))) {
-		if (known_empty_required(why))
-			goto out;
 		fprintf(stderr, "fuzz_decode: %s: re-encoded object does not decode: %s\n",
 			s->name, why);
 		abort();
@@ -144,7 +146,6 @@ static void round_trip(const struct proto_schema *s, const void *obj)
 	check(b1.len == b2.len && !memcmp(b1.data, b2.data, b1.len),
 	      "encoding is not stable");
 	proto_release(s, back);
-out:
 	free(back);
 	proto_buf_free(&b1);
 	proto_buf_free(&b2);
@@ -217,12 +218,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		(void)proto_msg_json(m, keys[i], null);
 		(void)proto_msg_print(m, keys[i], null);
-		decode_with(m, keys[i], &proto_record_schema);
+		for (size_t k = 0; k < sizeof(keyed) / sizeof(keyed[0]); k++)
+			decode_with(m, keys[i], keyed[k]);
 		if (proto_msg_str(m, keys[i], s, sizeof(s)) == 0)
 			check(strlen(s) < sizeof(s), "string not terminated");
 		(void)proto_msg_i64(m, keys[i], &v);
 		(void)proto_msg_bool(m, keys[i], &b);
 	}
+	if (proto_frame_type(m, s, sizeof(s)) == 0)
+		check(strlen(s) < sizeof(s), "frame type not terminated");
+	check(proto_msg_json(m, NULL, NULL) == 0, "json presence check of the whole message");
 	rc = proto_msg_decode(m, NULL, &proto_record_schema, &r);
 	if (rc == 0)
 		proto_release(&proto_record_schema, &r);

@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import select
 import socket
 import struct
 import subprocess
@@ -25,6 +26,7 @@ import sys
 import time
 
 TIMEOUT = float(os.environ.get("HOSTILE_TIMEOUT", "20"))
+ARGS = None  # the command line, for cases that look at the daemon
 
 
 # ---- msgpack, just the types the console uses ----
@@ -427,13 +429,43 @@ def case_many_connections(c):
         s.close()
 
 
+def daemon_fds():
+    return len(os.listdir("/proc/%d/fd" % ARGS.pid))
+
+
 def case_never_reads(c):
     # Requests whose replies (more than the node's 64 MiB output limit) are
-    # never read: the node must cut the client off, not grow without bound.
-    req = frame(pack({"cmd": "status"}))
-    c.s.settimeout(60)
-    c.send(req * 400000)
-    expect_closed(c, "client that does not read")
+    # never read: the node must cut the client off and free what it queued,
+    # not hold the connection and its buffers for as long as the client stays.
+    before = daemon_fds()
+    data = frame(pack({"cmd": "status"})) * 400000
+    c.s.setblocking(False)
+    sent, stalled = 0, time.monotonic()
+    while sent < len(data) and time.monotonic() - stalled < 2:
+        if not select.select([], [c.s], [], 0.2)[1]:
+            continue
+        try:
+            sent += c.s.send(data[sent:sent + 65536])
+            stalled = time.monotonic()
+        except BlockingIOError:
+            continue
+        except (BrokenPipeError, ConnectionResetError):
+            break  # cut off: good
+    deadline = time.monotonic() + 5
+    while daemon_fds() >= before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if daemon_fds() >= before:
+        raise AssertionError("node still holds the connection of a client that "
+                             "does not read (%d of %d request bytes taken, VmRSS %s)"
+                             % (sent, len(data), vmrss()))
+
+
+def vmrss():
+    with open("/proc/%d/status" % ARGS.pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return " ".join(line.split()[1:])
+    return "?"
 
 
 CASES = {name[5:]: fn for name, fn in sorted(globals().items())
@@ -499,6 +531,8 @@ def main():
     ap.add_argument("--find", help="a serial on file (normalized) that find must return")
     ap.add_argument("cases", nargs="*", help="cases to run in order (default all)")
     args = ap.parse_args()
+    global ARGS
+    ARGS = args
     if args.list:
         print("\n".join(CASES))
         return 0

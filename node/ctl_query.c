@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tracectl query stolen and alerts. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "ctl.h"
+
+struct items {
+	struct tn_query_arg *a;
+	uint32_t cap;
+	int bad;
+};
+
+static struct tn_query_item *new_item(struct items *it)
+{
+	struct tn_query_item *p;
+
+	if (it->a->n == it->cap) {
+		it->cap = it->cap ? 2 * it->cap : 16;
+		if (it->cap > TN_QUERY_ITEMS_MAX ||
+		    !(p = realloc(it->a->items, it->cap * sizeof(*p))))
+			return NULL;
+		it->a->items = p;
+	}
+	p = &it->a->items[it->a->n++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/* CSV rows: make,serial[,model[,caliber]]; a header line is skipped. */
+static int on_row(void *arg, char **f, int n, unsigned long line)
+{
+	struct items *it = arg;
+	struct tn_query_item *p;
+	static const char *const keys[] = { "make", "serial", "model", "caliber" };
+
+	if (line == 1 && n && !strcasecmp(f[0], "make"))
+		return 0;
+	if (n < 2 || n > 4 || !(p = new_item(it))) {
+		it->bad = ctl_fail("line %lu: expected make,serial[,model[,caliber]] (at most %d rows)",
+				   line, TN_QUERY_ITEMS_MAX);
+		return 1;
+	}
+	for (int i = 0; i < n; i++)
+		if (proto_field_set(&proto_query_item_schema, p, keys[i], f[i])) {
+			it->bad = ctl_fail("line %lu: %s too long", line, keys[i]);
+			return 1;
+		}
+	return 0;
+}
+
+static int on_bad(void *arg, unsigned long line, const char *why)
+{
+	struct items *it = arg;
+
+	it->bad = ctl_fail("line %lu: %s", line, why);
+	return 1;
+}
+
+static int read_items(struct items *it, const char *path)
+{
+	struct proto_csv *csv = proto_csv_new(on_row, on_bad, it);
+	FILE *f = fopen(path, "r");
+	char buf[65536];
+	size_t n;
+
+	if (!csv || !f) {
+		proto_csv_free(csv);
+		if (f)
+			fclose(f);
+		return ctl_fail("cannot read %s", path);
+	}
+	while (!it->bad && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		proto_csv_feed(csv, buf, n);
+	if (!it->bad)
+		proto_csv_finish(csv);
+	proto_csv_free(csv);
+	fclose(f);
+	return it->bad;
+}
+
+static int parse(struct items *it, struct tn_query_item *one, int argc, char **argv)
+{
+	struct tn_query_arg *a = it->a;
+	int rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--all")) {
+			a->all = true;
+			continue;
+		}
+		if (strncmp(argv[i], "--", 2) || i + 1 >= argc)
+			return ctl_fail("expected --option VALUE, got '%s'", argv[i]);
+		if (!strcmp(argv[i], "--file")) {
+			if (read_items(it, argv[++i]))
+				return 1;
+			continue;
+		}
+		rc = proto_field_set(&proto_query_item_schema, one, argv[i] + 2, argv[i + 1]);
+		if (rc == TN_ERR_NOT_FOUND)
+			rc = proto_field_set(&proto_query_arg_schema, a, argv[i] + 2, argv[i + 1]);
+		if (rc)
+			return ctl_fail("%s: %s", argv[i], rc == TN_ERR_NOT_FOUND ? "unknown option" :
+					"bad value");
+		i++;
+	}
+	return 0;
+}
+
+static void print_answer(const struct tn_query_arg *q, const struct tn_peer_answer *a)
+{
+	printf("%-4s %-11s", a->peer, a->status);
+	if (!a->n) {
+		putchar('\n');
+		return;
+	}
+	for (uint32_t i = 0; i < a->n; i++) {
+		const struct tn_stolen *r = &a->results[i].report;
+
+		if (i)
+			printf("%-16s", "");
+		if (!a->results[i].hit) {
+			printf(" no hit     %s %s\n", i < q->n ? q->items[i].make : "?",
+			       i < q->n ? q->items[i].serial : "?");
+			continue;
+		}
+		printf(" HIT        %s %s: %s %s", ctl_safe(r->make), ctl_safe(r->serial),
+		       ctl_safe(r->kind), ctl_safe(r->date));
+		printf(", %s, agency %s", ctl_safe(r->place), ctl_safe(r->agency));
+		printf(", case %s\n", ctl_safe(r->case_ref));
+	}
+}
+
+static const struct tn_query_arg *shown_query;
+
+static void print_reply(const void *obj)
+{
+	const struct tn_query_reply *r = obj;
+
+	printf("query %016llx: %u hit(s)\n", (unsigned long long)r->qid, r->hits);
+	for (uint32_t i = 0; i < r->n; i++)
+		print_answer(shown_query, &r->peers[i]);
+}
+
+static int query_stolen(struct ctl *c, int argc, char **argv)
+{
+	struct tn_query_arg a = { 0 };
+	struct tn_query_item one = { 0 };
+	struct items it = { .a = &a };
+	struct proto_msg *m;
+	int rc = 1;
+
+	if (parse(&it, &one, argc, argv))
+		goto out;
+	if ((one.make[0] || one.serial[0]) && !new_item(&it)) {
+		ctl_fail("too many items");
+		goto out;
+	}
+	if (one.make[0] || one.serial[0])
+		a.items[a.n - 1] = one;
+	if (!a.n) {
+		ctl_fail("usage: query stolen --serial S --make M [--model X] [--peer NAME | --all] "
+			 "| --file items.csv");
+		goto out;
+	}
+	if (ctl_call(c, "query.stolen", &proto_query_arg_schema, &a, &m) == 0) {
+		shown_query = &a;
+		rc = ctl_output(c, m, &proto_query_reply_schema, print_reply);
+	}
+out:
+	free(a.items);
+	return rc;
+}
+
+static void print_alerts(const void *obj)
+{
+	const struct tn_alert_list *l = obj;
+	char when[32];
+
+	if (!l->n) {
+		printf("no alert\n");
+		return;
+	}
+	for (uint32_t i = 0; i < l->n; i++) {
+		const struct tn_alert *a = &l->alerts[i];
+		time_t t = (time_t)(a->ts / 1000);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("%s  %s asked about %s %s: our report %llu (case %s)", when, a->peer,
+		       ctl_safe(a->make), ctl_safe(a->serial), (unsigned long long)a->stolen_id,
+		       ctl_safe(a->case_ref));
+		printf("; their case %s, purpose: %s\n", ctl_safe(a->their_case),
+		       ctl_safe(a->purpose));
+	}
+}
+
+static int alerts(struct ctl *c, int argc, char **argv)
+{
+	struct tn_audit_arg a = { 0 };
+	struct proto_msg *m;
+
+	if (ctl_opts(&proto_audit_arg_schema, &a, argc, argv))
+		return 1;
+	if (ctl_call(c, "alerts", &proto_audit_arg_schema, &a, &m))
+		return 1;
+	return ctl_output(c, m, &proto_alert_list_schema, print_alerts);
+}
+
+const struct ctl_cmd ctl_query_cmds[] = {
+	{ "query stolen", query_stolen,
+	  "--make M --serial S [--model X] [--peer NAME | --all] [--file items.csv] "
+	  "[--case-ref R] [--purpose P] [--timeout-ms N]" },
+	{ "alerts", alerts, "[--limit N] (peers' queries that hit our reports)" },
+	{ NULL, NULL, NULL },
+};

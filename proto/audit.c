@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Field tables of the hash-chained audit log: an entry, the part of it
+ * that is hashed, and the console's audit listing and verification. */
+#include "proto.h"
+
+#define AUDIT_BODY_FIELDS                                   \
+	PF_U64_OF(struct tn_audit, seq, PF_REQ),            \
+	PF_U64_OF(struct tn_audit, ts, PF_REQ),             \
+	PF_STR_OF(struct tn_audit, peer, 0),                \
+	PF_STR_OF(struct tn_audit, dir, PF_REQ),            \
+	PF_STR_OF(struct tn_audit, type, PF_REQ),           \
+	PF_STR_OF(struct tn_audit, ref, 0),                 \
+	PF_STR_OF(struct tn_audit, outcome, 0),             \
+	PF_STR_OF(struct tn_audit, detail, 0),              \
+	PF_BIN_OF(struct tn_audit, prev, PF_REQ)
+
+static const struct proto_field audit_fields[] = {
+	AUDIT_BODY_FIELDS,
+	PF_BIN_OF(struct tn_audit, hash, PF_REQ),
+};
+const struct proto_schema proto_audit_schema = PROTO_SCHEMA(struct tn_audit, audit_fields);
+
+/* The bytes that are hashed: every field but the hash, in the same order. */
+static const struct proto_field audit_body_fields[] = {
+	AUDIT_BODY_FIELDS,
+};
+const struct proto_schema proto_audit_body_schema =
+	PROTO_SCHEMA(struct tn_audit, audit_body_fields);
+
+static const struct proto_field audit_list_fields[] = {
+	PF_ARR_OF(struct tn_audit_list, entries, n, TN_BATCH_MAX, 0, proto_audit_schema),
+};
+const struct proto_schema proto_audit_list_schema =
+	PROTO_SCHEMA(struct tn_audit_list, audit_list_fields);
+
+static const struct proto_field audit_arg_fields[] = {
+	PF_U64_OF(struct tn_audit_arg, since_ms, 0),
+	PF_U64_OF(struct tn_audit_arg, from_seq, 0),
+	PF_U32_OF(struct tn_audit_arg, limit, 0),
+};
+const struct proto_schema proto_audit_arg_schema =
+	PROTO_SCHEMA(struct tn_audit_arg, audit_arg_fields);
+
+static const struct proto_field audit_verify_fields[] = {
+	PF_U64_OF(struct tn_audit_verify, entries, PF_REQ),
+	PF_U64_OF(struct tn_audit_verify, first_bad, PF_REQ),
+	PF_STR_OF(struct tn_audit_verify, error, 0),
+};
+const struct proto_schema proto_audit_verify_schema =
+	PROTO_SCHEMA(struct tn_audit_verify, audit_verify_fields);

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The audit log: BE seq -> msgpack tn_audit, each entry hash-chained to
+ * the one before, with the head (last seq, last hash) kept in meta. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+#define AUDIT_HEAD STORE_META_PREFIX "audit:head" /* BE seq || last hash */
+#define HEAD_LEN (8 + TN_HASH_LEN)
+
+struct head {
+	uint64_t seq;
+	uint8_t hash[TN_HASH_LEN];
+};
+
+/* The head; TN_ERR_NOT_FOUND before the first entry, TN_ERR_STORE when
+ * the stored value has the wrong size. */
+static int head_get(struct store_txn *t, struct head *h)
+{
+	MDB_val k = { strlen(AUDIT_HEAD), AUDIT_HEAD }, v;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((rc = store__get(t, STORE_DB_META, &k, &v)))
+		return rc;
+	if (v.mv_size != HEAD_LEN)
+		return TN_ERR_STORE;
+	h->seq = store__be64_get(v.mv_data);
+	memcpy(h->hash, (uint8_t *)v.mv_data + 8, TN_HASH_LEN);
+	return 0;
+}
+
+static int head_put(struct store_txn *t, const struct head *h)
+{
+	uint8_t vb[HEAD_LEN];
+	MDB_val k = { strlen(AUDIT_HEAD), AUDIT_HEAD }, v = { sizeof(vb), vb };
+
+	store__be64_put(vb, h->seq);
+	memcpy(vb + 8, h->hash, TN_HASH_LEN);
+	return store__put(t, STORE_DB_META, &k, &v, 0);
+}
+
+/* out = hash(prev || msgpack of a without its hash), using b as scratch. */
+static int entry_hash(const struct tn_audit *a, store_hash_fn hash, struct proto_buf *b,
+		      uint8_t out[TN_HASH_LEN])
+{
+	int rc;
+
+	b->len = 0;
+	if ((rc = proto_buf_add(b, a->prev, TN_HASH_LEN)) ||
+	    (rc = proto_encode(&proto_audit_body_schema, a, b)))
+		return rc;
+	hash(b->data, b->len, out);
+	return 0;
+}
+
+/* The entry is never written over an existing one: a head that lags
+ * behind the entries fails the append instead of rewriting history. */
+int store_audit_append(struct store_txn *t, struct tn_audit *a, store_hash_fn hash)
+{
+	struct head h;
+	int rc;
+
+	if (t->rdonly)
+		return TN_ERR_INVALID;
+	if ((rc = head_get(t, &h)) && rc != TN_ERR_NOT_FOUND)
+		return rc;
+	if (h.seq == UINT64_MAX)
+		return TN_ERR_LIMIT;
+	a->seq = h.seq + 1;
+	memcpy(a->prev, h.hash, TN_HASH_LEN);
+	if ((rc = entry_hash(a, hash, &t->s->enc, a->hash)))
+		return rc;
+	rc = store__obj_put(t, STORE_DB_AUDIT, a->seq, &proto_audit_schema, a, MDB_NOOVERWRITE);
+	if (rc)
+		return rc;
+	h.seq = a->seq;
+	memcpy(h.hash, a->hash, TN_HASH_LEN);
+	return head_put(t, &h);
+}
+
+/* Returns the number of entries passed to fn, or fn's non-zero return,
+ * or a negative error (TN_ERR_STORE for an entry that does not decode). */
+int store_audit_each(struct store_txn *t, uint64_t from_seq, store_audit_fn fn, void *arg)
+{
+	struct tn_audit a;
+	uint8_t kb[8];
+	MDB_val k = { sizeof(kb), kb }, v;
+	MDB_cursor *c;
+	int rc, n = 0, op = MDB_SET_RANGE;
+
+	store__be64_put(kb, from_seq);
+	if ((rc = store__cursor(t, STORE_DB_AUDIT, &c)))
+		return rc;
+	while ((rc = store__err(mdb_cursor_get(c, &k, &v, op))) == 0) {
+		op = MDB_NEXT;
+		if ((rc = store__obj_decode(&proto_audit_schema, &v, &a)) || (rc = fn(arg, &a)))
+			break;
+		if (n < INT32_MAX)
+			n++;
+	}
+	store__cursor_done(t, STORE_DB_AUDIT, c);
+	return rc == TN_ERR_NOT_FOUND ? n : rc;
+}
+
+/* State of a verification walk. */
+struct walk {
+	store_hash_fn hash;
+	struct tn_audit_verify *v;
+	struct proto_buf buf;
+	uint64_t seq;                 /* entries found intact so far */
+	uint8_t last[TN_HASH_LEN];    /* the hash of entry seq */
+};
+
+/* Record the first failure; returns 1 (stop the walk). */
+__attribute__((format(printf, 3, 4)))
+static int bad(struct walk *w, uint64_t seq, const char *fmt, ...)
+{
+	va_list ap;
+
+	w->v->first_bad = seq;
+	va_start(ap, fmt);
+	vsnprintf(w->v->error, sizeof(w->v->error), fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* 0 if the entry under k is the next intact link of the chain, 1 if it is
+ * not (w->v says why), negative on an error. */
+static int check_entry(struct walk *w, const MDB_val *k, const MDB_val *v)
+{
+	unsigned long long want = w->seq + 1, got;
+	uint8_t h[TN_HASH_LEN];
+	struct tn_audit a;
+	int rc;
+
+	if (k->mv_size != 8)
+		return bad(w, want, "entry %llu: malformed key", want);
+	if ((got = store__be64_get(k->mv_data)) != want)
+		return got > want ? bad(w, want, "entry %llu missing", want)
+				  : bad(w, want, "entry %llu: unexpected key %llu", want, got);
+	if ((rc = store__obj_decode(&proto_audit_schema, v, &a)) == TN_ERR_NOMEM)
+		return rc;
+	if (rc)
+		return bad(w, want, "entry %llu: does not decode", want);
+	if (a.seq != want)
+		return bad(w, want, "entry %llu: holds entry %llu (moved)", want,
+			   (unsigned long long)a.seq);
+	if (memcmp(a.prev, w->last, TN_HASH_LEN))
+		return bad(w, want, "entry %llu: link to the previous entry broken", want);
+	if ((rc = entry_hash(&a, w->hash, &w->buf, h)))
+		return rc;
+	if (memcmp(h, a.hash, TN_HASH_LEN))
+		return bad(w, want, "entry %llu: hash mismatch (edited)", want);
+	w->seq = want;
+	memcpy(w->last, a.hash, TN_HASH_LEN);
+	return 0;
+}
+
+/* After a complete walk: the head must name the last entry, or entries
+ * were cut off the end (or added, or the last one rewritten). */
+static int check_head(struct store_txn *t, struct walk *w)
+{
+	unsigned long long n = w->seq;
+	struct head h;
+	int rc = head_get(t, &h);
+
+	if (rc == TN_ERR_NOT_FOUND)
+		return n ? bad(w, n + 1, "head missing, found %llu entries", n) : 0;
+	if (rc == TN_ERR_NOMEM || rc == TN_ERR_IO)
+		return rc;
+	if (rc)
+		return bad(w, n + 1, "head damaged");
+	if (h.seq != n)
+		return bad(w, (h.seq < n ? h.seq : n) + 1, "head says %llu entries, found %llu",
+			   (unsigned long long)h.seq, n);
+	if (memcmp(h.hash, w->last, TN_HASH_LEN))
+		return bad(w, n + 1, "head does not match entry %llu (rewritten)", n);
+	return 0;
+}
+
+/* Walks the whole log and stops at the first failure. Returns 0 once the
+ * walk is done, intact or not; negative on a store error. */
+int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v)
+{
+	struct walk w = { .hash = hash, .v = v };
+	MDB_cursor *c;
+	MDB_val k, val;
+	int rc, op = MDB_FIRST;
+
+	memset(v, 0, sizeof(*v));
+	if ((rc = store__cursor(t, STORE_DB_AUDIT, &c)))
+		return rc;
+	while ((rc = store__err(mdb_cursor_get(c, &k, &val, op))) == 0) {
+		op = MDB_NEXT;
+		if ((rc = check_entry(&w, &k, &val)))
+			break;
+	}
+	store__cursor_done(t, STORE_DB_AUDIT, c);
+	if (rc == TN_ERR_NOT_FOUND)
+		rc = check_head(t, &w);
+	v->entries = w.seq;
+	proto_buf_free(&w.buf);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Lost/stolen queries across three real nodes on loopback: hit and no hit,
+# one peer and broadcast, batches from a file, a peer down during a
+# broadcast, the owner's alert, and the audit entries on both sides.
+. "$(dirname "$0")/lib.sh"
+
+names=(GTM MEX USA)
+for n in "${names[@]}"; do node_init "$n"; node_start "$n"; done
+for a in "${names[@]}"; do ctl "$a" card >"$T/$a.card"; done
+for a in "${names[@]}"; do
+	for b in "${names[@]}"; do
+		[ "$a" = "$b" ] || assert_ok ctl "$a" peer add "$T/$b.card"
+	done
+done
+linked() { [ "$(json_get "$(ctl_json "$1" status)" linked)" = "$2" ]; }
+for n in "${names[@]}"; do wait_until 20 linked "$n" 2 || fail "$n did not link to both peers"; done
+pass "three nodes linked"
+
+assert_ok ctl MEX stolen report --make "Smith & Wesson" --serial "AB-123 45" --date 2025-06-01 \
+	--place "Ciudad Juarez" --agency "FGR" --case-ref "FGR-77"
+assert_ok ctl USA stolen report --make Glock --serial XYZ999 --date 2024-02-02 --kind lost
+
+out=$(ctl_json GTM query stolen --make "S&W" --serial ab12345 --peer MEX --case-ref PNC-1 --purpose "recovered at crime scene")
+assert_eq "$(json_get "$out" hits)" 1 "hits"
+assert_eq "$(json_get "$out" peers.0.status)" answered
+assert_eq "$(json_get "$out" peers.0.results.0.hit)" true
+assert_eq "$(json_get "$out" peers.0.results.0.report.case_ref)" FGR-77
+pass "single-peer hit carries the owner's report"
+
+out=$(ctl_json GTM query stolen --make Glock --serial NOPE1 --peer MEX)
+assert_eq "$(json_get "$out" hits)" 0
+assert_eq "$(json_get "$out" peers.0.results.0.hit)" false
+pass "single-peer no hit"
+
+out=$(ctl_json GTM query stolen --make "Smith and Wesson" --serial AB12345 --all)
+assert_eq "$(json_get "$out" hits)" 1
+assert_contains "$out" '"peer": "MEX"'
+assert_contains "$out" '"peer": "USA"'
+human=$(ctl GTM query stolen --make "Smith and Wesson" --serial AB12345 --all)
+assert_contains "$human" "HIT"
+assert_contains "$human" "no hit"
+pass "broadcast aggregates every peer"
+
+printf 'make,serial,model\nGlock,XYZ-999,G17\nS&W,AB12345,\nBeretta,NOTHING1,92FS\n' >"$T/items.csv"
+out=$(ctl_json GTM query stolen --file "$T/items.csv" --all)
+assert_eq "$(json_get "$out" hits)" 2
+pass "a batch from a file travels in one envelope per peer"
+
+alerts=$(ctl_json MEX alerts)
+assert_eq "$(json_get "$alerts" alerts.0.peer)" GTM
+assert_eq "$(json_get "$alerts" alerts.0.case_ref)" FGR-77
+assert_contains "$(ctl MEX alerts)" "GTM asked about"
+assert_contains "$(cat "$(node_log MEX)")" "ALERT"
+pass "the owner of the report gets an alert"
+
+node_stop USA
+wait_until 20 linked GTM 1 || fail "GTM still sees USA linked"
+out=$(ctl_json GTM query stolen --make "S&W" --serial AB12345 --all --timeout-ms 3000)
+assert_eq "$(json_get "$out" hits)" 1
+assert_contains "$out" '"status": "unreachable"'
+pass "a peer down during a broadcast is reported unreachable, the others answer"
+
+assert_fails ctl GTM query stolen --make Glock --serial X1 --peer CAN
+assert_fails ctl GTM query stolen --make Glock --peer MEX
+assert_fails ctl GTM query stolen --serial X1 --make Glock
+pass "bad queries are refused with one line"
+
+node_alive GTM
+node_alive MEX

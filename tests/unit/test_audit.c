@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the audit chain (store/audit.c) on a real store with the
+ * real hash: round trips, and tampering of every kind found by verify. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../crypto/cx.h"
+#include "../../store/store_int.h"
+
+struct fix {
+	char dir[64];
+	struct store *s;
+	int next;          /* number of the next entry append() writes */
+};
+
+/* ---- helpers ---- */
+
+static void hash(const void *m, size_t n, uint8_t out[32])
+{
+	cx_hash(m, n, out);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/test_audit.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->next = 1;
+	assert_int_equal(store_open(&f->s, f->dir, 0, 0), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	store_close(f->s);
+	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+/* n entries per write, numbered on from *next. */
+struct appends {
+	int n;
+	int next;
+};
+
+static int op_append(struct store_txn *t, void *arg)
+{
+	struct appends *ap = arg;
+	int rc = 0;
+
+	for (int i = 0; i < ap->n && !rc; i++, ap->next++) {
+		struct tn_audit a = { .ts = 1700000000000ull + (uint64_t)ap->next };
+
+		snprintf(a.peer, sizeof(a.peer), "%s", ap->next % 2 ? "GTM" : "");
+		snprintf(a.dir, sizeof(a.dir), "%s", ap->next % 2 ? "in" : "local");
+		snprintf(a.type, sizeof(a.type), "stolen_query");
+		snprintf(a.ref, sizeof(a.ref), "q%d", ap->next);
+		snprintf(a.outcome, sizeof(a.outcome), "%s", ap->next % 3 ? "no_hit" : "hit");
+		snprintf(a.detail, sizeof(a.detail), "purpose: case %d", ap->next);
+		rc = store_audit_append(t, &a, hash);
+	}
+	return rc;
+}
+
+static int op_append_then_fail(struct store_txn *t, void *arg)
+{
+	int rc = op_append(t, arg);
+
+	return rc ? rc : TN_ERR_INVALID;
+}
+
+static void append(struct fix *f, int n)
+{
+	struct appends ap = { n, f->next };
+
+	assert_int_equal(store_write(f->s, op_append, &ap), 0);
+	f->next = ap.next;
+}
+
+static void verify(struct fix *f, struct tn_audit_verify *v)
+{
+	struct store_txn *t;
+
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_verify(t, hash, v), 0);
+	store_read_end(t);
+}
+
+static void assert_broken(struct fix *f, uint64_t first_bad, const char *why)
+{
+	struct tn_audit_verify v;
+
+	verify(f, &v);
+	if (!strstr(v.error, why))
+		fail_msg("error '%s' does not say '%s'", v.error, why);
+	assert_int_equal(v.first_bad, first_bad);
+}
+
+static int copy_first(void *arg, const struct tn_audit *a)
+{
+	*(struct tn_audit *)arg = *a;
+	return 1;
+}
+
+static void get(struct fix *f, uint64_t seq, struct tn_audit *a)
+{
+	struct store_txn *t;
+
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_each(t, seq, copy_first, a), 1);
+	store_read_end(t);
+	assert_int_equal(a->seq, seq);
+}
+
+/* Raw access to the audit database, as someone with the file would have. */
+struct raw {
+	enum store__db db;
+	MDB_val k, v;
+	int del;
+};
+
+static int op_raw(struct store_txn *t, void *arg)
+{
+	struct raw *r = arg;
+
+	if (r->del)
+		return store__err(mdb_del(t->txn, t->s->dbi[r->db], &r->k, NULL));
+	return store__put(t, r->db, &r->k, &r->v, 0);
+}
+
+static void raw_put(struct fix *f, uint64_t seq, const void *p, size_t n)
+{
+	uint8_t kb[8];
+	struct raw r = { STORE_DB_AUDIT, { 8, kb }, { n, (void *)p }, 0 };
+
+	store__be64_put(kb, seq);
+	assert_int_equal(store_write(f->s, op_raw, &r), 0);
+}
+
+static void raw_del(struct fix *f, uint64_t seq)
+{
+	uint8_t kb[8];
+	struct raw r = { STORE_DB_AUDIT, { 8, kb }, { 0, NULL }, 1 };
+
+	store__be64_put(kb, seq);
+	assert_int_equal(store_write(f->s, op_raw, &r), 0);
+}
+
+/* Store entry a under key seq, as it is (its hash is not recomputed). */
+static void put(struct fix *f, uint64_t seq, const struct tn_audit *a)
+{
+	struct proto_buf b = { 0 };
+
+	assert_int_equal(proto_encode(&proto_audit_schema, a, &b), 0);
+	raw_put(f, seq, b.data, b.len);
+	proto_buf_free(&b);
+}
+
+/* What an editor who knows the scheme would write: a fresh hash. */
+static void rehash(struct tn_audit *a)
+{
+	struct proto_buf b = { 0 };
+
+	assert_int_equal(proto_buf_add(&b, a->prev, TN_HASH_LEN), 0);
+	assert_int_equal(proto_encode(&proto_audit_body_schema, a, &b), 0);
+	hash(b.data, b.len, a->hash);
+	proto_buf_free(&b);
+}
+
+/* ---- tests ---- */
+
+static void test_append_links_entries_and_each_returns_them(void **state)
+{
+	struct fix *f = *state;
+	struct tn_audit a1, a2, a3, want;
+	static const uint8_t zero[TN_HASH_LEN];
+
+	append(f, 3);
+	get(f, 1, &a1);
+	get(f, 2, &a2);
+	get(f, 3, &a3);
+	assert_memory_equal(a1.prev, zero, TN_HASH_LEN);
+	assert_memory_equal(a2.prev, a1.hash, TN_HASH_LEN);
+	assert_memory_equal(a3.prev, a2.hash, TN_HASH_LEN);
+	assert_memory_not_equal(a1.hash, a2.hash, TN_HASH_LEN);
+	assert_string_equal(a2.dir, "local");
+	assert_string_equal(a3.peer, "GTM");
+	assert_string_equal(a3.outcome, "hit");
+	assert_string_equal(a3.detail, "purpose: case 3");
+	want = a2;
+	rehash(&want);
+	assert_memory_equal(want.hash, a2.hash, TN_HASH_LEN);
+}
+
+static int count_seq(void *arg, const struct tn_audit *a)
+{
+	uint64_t *next = arg;
+
+	assert_int_equal(a->seq, *next);
+	(*next)++;
+	return 0;
+}
+
+static void test_each_starts_at_from_seq(void **state)
+{
+	struct fix *f = *state;
+	struct store_txn *t;
+	uint64_t next = 4;
+
+	append(f, 10);
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_each(t, 4, count_seq, &next), 7);
+	assert_int_equal(next, 11);
+	next = 1;
+	assert_int_equal(store_audit_each(t, 0, count_seq, &next), 10);
+	assert_int_equal(store_audit_each(t, 11, count_seq, &next), 0);
+	store_read_end(t);
+}
+
+static void test_empty_log_is_intact(void **state)
+{
+	struct fix *f = *state;
+	struct tn_audit_verify v;
+
+	verify(f, &v);
+	assert_int_equal(v.entries, 0);
+	assert_int_equal(v.first_bad, 0);
+}
+
+static void test_chain_is_intact_after_many_appends_and_reopen(void **state)
+{
+	struct fix *f = *state;
+	struct tn_audit_verify v;
+
+	for (int i = 0; i < 50; i++)
+		append(f, 20);
+	verify(f, &v);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.entries, 1000);
+	store_close(f->s);
+	assert_int_equal(store_open(&f->s, f->dir, 0, 0), 0);
+	verify(f, &v);
+	assert_int_equal(v.first_bad, 0);
+	append(f, 5);
+	verify(f, &v);
+	assert_string_equal(v.error, "");
+	assert_int_equal(v.entries, 1005);
+}
+
+static void test_append_of_a_failing_op_is_rolled_back_alone(void **state)
+{
+	struct fix *f = *state;
+	struct tn_audit_verify v;
+	struct tn_audit a;
+	struct appends ap[3] = { { 1, 100 }, { 2, 200 }, { 1, 300 } };
+	struct store_op ops[3] = { { op_append, &ap[0] }, { op_append_then_fail, &ap[1] },
+				   { op_append, &ap[2] } };
+
+	append(f, 2);
+	assert_int_equal(store_apply(f->s, ops, 3), 0);
+	assert_int_equal(ops[1].rc, TN_ERR_INVALID);
+	verify(f, &v);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.entries, 4);
+	get(f, 3, &a);
+	assert_string_equal(a.ref, "q100");
+	get(f, 4, &a);
+	assert_string_equal(a.ref, "q300");
+}
+
+static void test_edited_outcome_is_a_hash_mismatch(void **state)
+{
+	struct fix *f = *state;
+	struct tn_audit a;
+
+	append(f, 10);
+	get(f, 7, &a);
+	assert_string_equal(a.outcome, "no_hit");
+	strcpy(a.outcome, "hit");
+	put(f, 7, &a);
+	assert_broken(f, 7, "entry 7: hash mismatch (edited)");
+}
+
+static void test_edited_and_rehashed_entry_breaks_the_next_link(void **state)
+{
+	struct fix *f = *state;
+	struct tn_audit a;
+
+	append(f, 10);
+	get(f, 4, &a);
+	strcpy(a.detail, "nothing to see");
+	rehash(&a);
+	put(f, 4, &a);
+	assert_broken(f, 5, "entry 5: link to the previous entry broken");
+}
+
+static void test_rewritten_last_entry_no_longer_matches_the_head(void **state)
+{
+	struct fix *f = *state;
+	struct tn_audit a;
+
+	append(f, 10);
+	get(f, 10, &a);
+	strcpy(a.outcome, "declined");
+	rehash(&a);
+	put(f, 10, &a);
+	assert_broken(f, 11, "head does not match entry 10");
+}
+
+static void test_deleted_entry_is_missing(void **state)
+{
+	struct fix *f = *state;
+
+	append(f, 12);
+	raw_del(f, 7);
+	assert_broken(f, 7, "entry 7 missing");
+}
+
+static void test_deleted_last_entry_is_truncation(void **state)
+{
+	struct fix *f = *state;
+
+	append(f, 12);
+	raw_del(f, 12);
+	assert_broken(f, 12, "head says 12 entries, found 11");
+	raw_del(f, 11);
+	assert_broken(f, 11, "head says 12 entries, found 10");
+}
+
+static void test_swapped_entries_are_out_of_place(void **state)
+{
+	struct fix *f = *state;
+	struct tn_audit a3, a4;
+
+	append(f, 6);
+	get(f, 3, &a3);
+	get(f, 4, &a4);
+	put(f, 3, &a4);
+	put(f, 4, &a3);
+	assert_broken(f, 3, "entry 3: holds entry 4 (moved)");
+	/* Renumbering them as well still breaks the hashes. */
+	a4.seq = 3;
+	a3.seq = 4;
+	put(f, 3, &a4);
+	put(f, 4, &a3);
+	assert_broken(f, 3, "entry 3: link to the previous entry broken");
+}
+
+static void test_undecodable_value_is_a_bad_entry(void **state)
+{
+	struct fix *f = *state;
+	struct store_txn *t;
+	struct tn_audit a;
+	uint64_t next = 1;
+	static const uint8_t junk[] = { 0x93, 0x01, 0xc1, 0xff };
+	struct proto_buf b = { 0 };
+
+	append(f, 8);
+	raw_put(f, 5, junk, sizeof(junk));
+	assert_broken(f, 5, "entry 5: does not decode");
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_each(t, 1, count_seq, &next), TN_ERR_STORE);
+	store_read_end(t);
+	/* A well-formed entry without its hash is as bad. */
+	get(f, 6, &a);
+	assert_int_equal(proto_encode(&proto_audit_body_schema, &a, &b), 0);
+	raw_put(f, 5, b.data, b.len);
+	proto_buf_free(&b);
+	assert_broken(f, 5, "entry 5: does not decode");
+	raw_put(f, 5, "", 0);
+	assert_broken(f, 5, "entry 5: does not decode");
+}
+
+static void test_missing_head_is_found_and_append_refuses_to_overwrite(void **state)
+{
+	struct fix *f = *state;
+	struct raw r = { STORE_DB_META, { strlen("store:audit:head"), "store:audit:head" },
+			 { 0, NULL }, 1 };
+	struct tn_audit a;
+
+	append(f, 3);
+	get(f, 1, &a);
+	assert_int_equal(store_write(f->s, op_raw, &r), 0);
+	assert_broken(f, 4, "head missing, found 3 entries");
+	assert_int_not_equal(store_write(f->s, op_append, &(struct appends){ 1, 50 }), 0);
+	get(f, 1, &a);
+	assert_string_equal(a.ref, "q1");
+}
+
+static int op_meta_head(struct store_txn *t, void *arg)
+{
+	(void)arg;
+	return store_meta_put(t, "store:audit:head", "x", 1);
+}
+
+static void test_head_is_a_reserved_meta_key(void **state)
+{
+	struct fix *f = *state;
+	struct tn_audit_verify v;
+
+	append(f, 1);
+	assert_int_equal(store_write(f->s, op_meta_head, NULL), TN_ERR_INVALID);
+	verify(f, &v);
+	assert_int_equal(v.first_bad, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_append_links_entries_and_each_returns_them),
+		T(test_each_starts_at_from_seq),
+		T(test_empty_log_is_intact),
+		T(test_chain_is_intact_after_many_appends_and_reopen),
+		T(test_append_of_a_failing_op_is_rolled_back_alone),
+		T(test_edited_outcome_is_a_hash_mismatch),
+		T(test_edited_and_rehashed_entry_breaks_the_next_link),
+		T(test_rewritten_last_entry_no_longer_matches_the_head),
+		T(test_deleted_entry_is_missing),
+		T(test_deleted_last_entry_is_truncation),
+		T(test_swapped_entries_are_out_of_place),
+		T(test_undecodable_value_is_a_bad_entry),
+		T(test_missing_head_is_found_and_append_refuses_to_overwrite),
+		T(test_head_is_a_reserved_meta_key),
+#undef T
+	};
+
+	if (cx_init())
+		return 1;
+	if (getenv("TEST_FILTER"))
+		cmocka_set_test_filter(getenv("TEST_FILTER"));
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
