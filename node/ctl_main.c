@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tracectl: global options, the command tables, usage. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 			argc--;
 			k--;
 		}
+	signal(SIGPIPE, SIG_IGN);
 	if (ctl_connect(&c))
 		return 1;
 	rc = cmd->fn(&c, argc - i - used, argv + i + used);

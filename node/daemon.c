@@ -3,6 +3,7 @@
  * or SIGTERM commit what is queued, close every handle and exit cleanly. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -127,6 +128,8 @@ int node_run(const char *dir)
 	struct node *n = &node;
 	int lock, rc;
 
+	/* A peer or console client that goes away must not kill the node. */
+	signal(SIGPIPE, SIG_IGN);
 	if ((lock = lock_dir(dir)) < 0) {
 		node_log("error", "%s: %s", dir, lock == TN_ERR_EXISTS ?
 			 "another tracenetd is running on this directory" : "cannot lock");

@@ -568,6 +568,145 @@ extern const struct proto_schema proto_query_reply_schema;
 extern const struct proto_schema proto_alert_schema;
 extern const struct proto_schema proto_alert_list_schema;
 
+/* ---- trace requests (ATF eTrace style) ---- */
+
+#define TN_MID_LEN 16
+
+struct tn_firearm {
+	char make[TN_MAKE_LEN];
+	char model[TN_MODEL_LEN];
+	char caliber[TN_CALIBER_LEN];
+	char type[TN_TYPE_LEN];
+	char serial[TN_SERIAL_LEN];
+	bool serial_obliterated;
+	char importer[TN_PARTY_LEN];
+	char country_of_origin[TN_NAME_LEN];
+};
+
+/* TRACE_REQUEST: envelope type "trace_request", signed. */
+struct tn_trace_request {
+	uint8_t mid[TN_MID_LEN];      /* outbox message id: duplicates are re-acked */
+	uint64_t ref;                 /* the requester's trace id */
+	uint64_t follows;             /* the requester's trace this one follows up */
+	char case_ref[TN_REF_LEN];
+	char agency[TN_PARTY_LEN];
+	char crime[32];
+	char grounds[TN_TEXT_LEN];
+	char recovered_on[TN_DATE_LEN];
+	char recovered_at[TN_PLACE_LEN];
+	struct tn_firearm firearm;
+	char possessor[TN_PARTY_LEN];
+	bool urgent;
+};
+
+/* TRACE_ACK: type "trace_ack", sent at once with the committed deadline. */
+struct tn_trace_ack {
+	uint8_t mid[TN_MID_LEN];
+	uint64_t ref;
+	char status[TN_KIND_LEN];     /* "received" (answered automatically) or "in_review" */
+	char deadline[TN_DATE_LEN];
+};
+
+/* TRACE_RESULT: type "trace_result", signed. */
+struct tn_trace_result {
+	uint8_t mid[TN_MID_LEN];
+	uint64_t ref;
+	uint8_t request_digest[TN_HASH_LEN];  /* BLAKE2b of the signed request message */
+	char status[24];              /* completed, partial, no_record, insufficient_data,
+				       * unmarked_or_obliterated, destroyed_on_record, declined */
+	char reason[TN_TEXT_LEN];
+	uint32_t n_chain;
+	struct tn_event *chain;
+	struct tn_event first_retail;
+	char export_to[TN_NAME_LEN];
+	char export_date[TN_DATE_LEN];
+	char export_ref[TN_REF_LEN];
+	int64_t time_to_crime_days;   /* -1 when unknown */
+	char handling[TN_TEXT_LEN];   /* what the requester may do with the answer */
+};
+
+/* Delivery acknowledgement of an outbox message: type "ack". */
+struct tn_ack {
+	uint8_t mid[TN_MID_LEN];
+};
+
+/* A message waiting in the outbox for its peer. */
+struct tn_outmsg {
+	char peer[TN_NAME_LEN];
+	char type[TN_KIND_LEN];
+	uint8_t mid[TN_MID_LEN];
+	bool sign;
+	uint64_t created_ms;
+	uint32_t n_m;
+	uint8_t *m;
+};
+
+/* What a third party needs to check a signed message without the node. */
+struct tn_receipt {
+	struct tn_envelope hdr;       /* authenticated header fields (no body) */
+	uint8_t pk[TN_KEY_LEN];       /* the signer's Ed25519 key */
+	uint32_t n_m;
+	uint8_t *m;
+	uint8_t sig[TN_SIG_LEN];
+};
+
+/* A trace as the requesting node keeps it (req_out). */
+struct tn_trace {
+	uint64_t id;
+	char peer[TN_NAME_LEN];
+	char status[TN_KIND_LEN];     /* queued, sent, acknowledged, in_review, answered */
+	uint64_t created_ms;
+	uint64_t updated_ms;
+	char deadline[TN_DATE_LEN];
+	struct tn_trace_request req;
+	struct tn_trace_result result;
+	uint32_t n_receipt;
+	uint8_t *receipt;             /* msgpack tn_receipt of the signed result */
+};
+
+/* A trace as the answering node keeps it (req_in). */
+struct tn_trace_in {
+	uint64_t id;
+	char peer[TN_NAME_LEN];
+	char status[TN_KIND_LEN];     /* in_review, answered, declined */
+	uint64_t received_ms;
+	uint8_t digest[TN_HASH_LEN];
+	struct tn_trace_request req;
+	char result_status[24];
+	uint32_t n_receipt;
+	uint8_t *receipt;             /* msgpack tn_receipt of the signed request */
+};
+
+struct tn_trace_list {
+	uint32_t n;
+	struct tn_trace *traces;
+};
+
+struct tn_trace_in_list {
+	uint32_t n;
+	struct tn_trace_in *traces;
+};
+
+/* Console: trace.request takes the request fields plus the target. */
+struct tn_trace_arg {
+	char to[TN_NAME_LEN];
+	uint64_t follow;              /* follow up trace ID to its export country */
+	struct tn_trace_request req;
+};
+
+extern const struct proto_schema proto_firearm_schema;
+extern const struct proto_schema proto_trace_request_schema;
+extern const struct proto_schema proto_trace_ack_schema;
+extern const struct proto_schema proto_trace_result_schema;
+extern const struct proto_schema proto_ack_schema;
+extern const struct proto_schema proto_outmsg_schema;
+extern const struct proto_schema proto_receipt_schema;
+extern const struct proto_schema proto_trace_schema;
+extern const struct proto_schema proto_trace_in_schema;
+extern const struct proto_schema proto_trace_list_schema;
+extern const struct proto_schema proto_trace_in_list_schema;
+extern const struct proto_schema proto_trace_arg_schema;
+
 /* ---- audit ---- */
 
 /* One entry of the hash-chained audit log: who asked or answered what,

@@ -123,6 +123,48 @@ static void decode_seeds(struct proto_buf *all)
 	put("fuzz_decode", "odd_types", odd, sizeof(odd) - 1);
 }
 
+/* Peer link frames {t, m}: a HELLO and an envelope with a sealed body. */
+static void link_seeds(struct proto_buf *all)
+{
+	struct tn_hello h = { .name = "GTM", .version = TN_PROTO_VERSION, .suites = "1" };
+	struct tn_sealed sealed = { .n_m = 5, .m = (uint8_t *)"\x81\xa1" "a\x01\x02" };
+	struct tn_envelope e = { .v = 1, .suite = 1, .type = "STOLEN_QUERY", .from = "GTM",
+				 .to = "MEX", .ts = 1700000000123ull, .ttl = 1 };
+	struct proto_buf b = { 0 }, body = { 0 };
+	struct proto_writer *w = proto_writer_new(&b);
+
+	strcpy(h.features, "batch,broadcast");
+	must(proto_w_map(w, 2));
+	must(proto_w_str(w, "t"));
+	must(proto_w_str(w, "hello"));
+	must(proto_w_str(w, "m"));
+	must(proto_w_obj(w, &proto_hello_schema, &h));
+	put("fuzz_decode", "link_hello", b.data, b.len);
+	must(proto_frame_write(all, b.data, b.len));
+	b.len = 0;
+
+	must(proto_encode(&proto_sealed_schema, &sealed, &body));
+	put("fuzz_decode", "sealed", body.data, body.len);
+	memset(e.id, 0x11, sizeof(e.id));
+	memset(e.nonce, 0x22, sizeof(e.nonce));
+	e.n_body = (uint32_t)body.len;
+	e.body = body.data;
+	/* fuzz_envelope reseals the body itself: a plaintext sealed map. */
+	must(proto_encode(&proto_envelope_schema, &e, &b));
+	put("fuzz_envelope", "envelope", b.data, b.len);
+	b.len = 0;
+	must(proto_w_map(w, 2));
+	must(proto_w_str(w, "t"));
+	must(proto_w_str(w, "env"));
+	must(proto_w_str(w, "m"));
+	must(proto_w_obj(w, &proto_envelope_schema, &e));
+	put("fuzz_decode", "link_env", b.data, b.len);
+	must(proto_frame_write(all, b.data, b.len));
+	proto_writer_free(w);
+	proto_buf_free(&b);
+	proto_buf_free(&body);
+}
+
 static void frame_seeds(const struct proto_buf *all)
 {
 	struct proto_buf b = { 0 };
@@ -194,6 +236,7 @@ int main(int argc, char **argv)
 	root = argv[1];
 	mkdir(root, 0755);
 	decode_seeds(&all);
+	link_seeds(&all);
 	frame_seeds(&all);
 	csv_seeds();
 	norm_seeds();

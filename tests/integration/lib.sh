@@ -12,7 +12,9 @@
 #   assert_eq GOT WANT [WHAT], assert_contains TEXT NEEDLE [WHAT],
 #   assert_not_contains TEXT NEEDLE [WHAT], assert_ok CMD..., assert_fails CMD...
 #   json_get JSON PATH               e.g. json_get "$out" records.0.id
+#   assert_json JSON PATH=VALUE...   e.g. assert_json "$out" name=GTM records#=2
 #   wait_until SECONDS CMD...        poll CMD every 50 ms until it succeeds
+#   $PYTHON                          python3 to run (the real binary, no shim)
 #   pass MSG / fail MSG
 
 set -euo pipefail
@@ -29,6 +31,9 @@ TN_TEST=$(basename "$0" .sh)
 # Seconds a node gets to become ready or to stop (sanitizer builds are slow).
 TN_START_TIMEOUT=${TN_START_TIMEOUT:-15}
 TN_STOP_TIMEOUT=${TN_STOP_TIMEOUT:-15}
+
+# The python interpreter itself: a version manager's shim costs a second a call.
+PYTHON=${PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}
 
 declare -A TN_PID=()
 LAST_OUT='' LAST_ERR='' LAST_RC=0
@@ -285,20 +290,58 @@ assert_fails()
 	[ -z "$LAST_OUT" ] || fail "'$*' failed but printed on stdout: $LAST_OUT"
 }
 
-# json_get JSON PATH: the value at a dotted path (list indexes as numbers).
-# Strings print raw, other values as JSON; a missing path fails.
+# The JSON helpers' python: json_path(value, "a.0.b") with "*" collecting
+# over a list (sorted) and a trailing "#" giving a length; show(v) prints
+# strings raw and everything else as JSON.
+TN_JSON_PY='
+import json, sys
+def json_path(v, path):
+    parts = path.split(".") if path else []
+    for i, p in enumerate(parts):
+        if p == "*":
+            rest = ".".join(parts[i + 1:])
+            return sorted((json_path(x, rest) for x in v), key=json.dumps)
+        count = p.endswith("#")
+        p = p[:-1] if count else p
+        if p:
+            v = v[int(p)] if isinstance(v, list) else v[p]
+        if count:
+            v = len(v)
+    return v
+def show(v):
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+'
+
+# json_get JSON PATH: the value at a dotted path (list indexes as numbers,
+# "*" for every item, "#" at the end for a length). Strings print raw, other
+# values as JSON; a missing path fails.
 json_get()
 {
-	python3 -c '
-import json, sys
-v = json.loads(sys.argv[1])
-for p in sys.argv[2].split(".") if sys.argv[2] else []:
-    try:
-        v = v[int(p)] if isinstance(v, list) else v[p]
-    except (KeyError, IndexError, ValueError, TypeError):
-        sys.exit("json_get: no %r in %s" % (sys.argv[2], sys.argv[1][:300]))
-print(v if isinstance(v, str) else json.dumps(v))
+	"$PYTHON" -S -c "$TN_JSON_PY"'
+try:
+    print(show(json_path(json.loads(sys.argv[1]), sys.argv[2])))
+except (KeyError, IndexError, ValueError, TypeError):
+    sys.exit("json_get: no %r in %s" % (sys.argv[2], sys.argv[1][:300]))
 ' "$1" "$2" || fail "json_get $2"
+}
+
+# assert_json JSON PATH=VALUE...: every path holds its value (as json_get
+# prints it), checked in one go.
+assert_json()
+{
+	local why
+	why=$("$PYTHON" -S -c "$TN_JSON_PY"'
+v = json.loads(sys.argv[1])
+for a in sys.argv[2:]:
+    path, want = a.split("=", 1)
+    try:
+        got = show(json_path(v, path))
+    except (KeyError, IndexError, ValueError, TypeError):
+        got = "<missing>"
+    if got != want:
+        print("%s: got %r, want %r" % (path, got, want))
+' "$@" 2>&1) || why="bad JSON: $why"
+	[ -z "$why" ] || fail "$why in: ${1:0:400}"
 }
 
 # The node's record count, from status --json.

@@ -24,13 +24,10 @@ assert_contains "$LAST_OUT" "name: GTM" "status"
 assert_contains "$LAST_OUT" "records: 0" "status"
 assert_contains "$LAST_OUT" "stolen: 0" "status"
 assert_ok ctl_json GTM status
-st=$LAST_OUT
-assert_eq "$(json_get "$st" name)" GTM "status name"
-assert_eq "$(json_get "$st" records)" 0 "status records"
-assert_eq "$(json_get "$st" stolen_open)" 0 "status stolen_open"
-assert_eq "$(json_get "$st" pid)" "$(node_pid GTM)" "status pid"
+assert_json "$LAST_OUT" name=GTM records=0 stolen=0 stolen_open=0 "pid=$(node_pid GTM)" \
+	version=0.1.0 listen=127.0.0.1:0
 assert_ok ctl GTM status --json
-assert_eq "$(json_get "$LAST_OUT" name)" GTM "status with --json after the command"
+assert_json "$LAST_OUT" name=GTM
 assert_fails ctl GTM status extra
 pass "status, text and json"
 
@@ -39,18 +36,14 @@ assert_ok ctl GTM record add --make "Smith & Wesson" --serial "AB-123 45" --mode
 	--caliber 9mm --type pistol --country USA --importer "Importadora Centro, S.A."
 assert_contains "$LAST_OUT" "record 1: Smith & Wesson M&P9, serial AB-123 45" "record add"
 assert_ok ctl_json GTM record add --make Glock --serial ab12345 --model G17 --country AUT
-assert_eq "$(json_get "$LAST_OUT" id)" 2 "id of the second record"
-assert_eq "$(json_get "$LAST_OUT" make)" Glock "make of the second record"
+assert_json "$LAST_OUT" id=2 make=Glock
 
 assert_ok ctl GTM record show 1
 assert_contains "$LAST_OUT" "record 1: Smith & Wesson M&P9, serial AB-123 45" "record show"
 assert_contains "$LAST_OUT" \
 	"caliber 9mm, type pistol, made in USA, importer Importadora Centro, S.A." "record show"
 assert_ok ctl_json GTM record show 2
-rec=$LAST_OUT
-assert_eq "$(json_get "$rec" serial)" ab12345 "serial as entered"
-assert_eq "$(json_get "$rec" model)" G17 "model"
-assert_eq "$(json_get "$rec" country)" AUT "country"
+assert_json "$LAST_OUT" id=2 serial=ab12345 model=G17 country=AUT make=Glock
 pass "record add and show"
 
 # ---- record event ----
@@ -59,9 +52,8 @@ assert_ok ctl GTM record event 1 --kind sold --date 2021-05-06 --party "Armería
 assert_contains "$LAST_OUT" "2021-05-06  sold" "record event"
 assert_contains "$LAST_OUT" "Armería El Quetzal, Mixco ref DIGECAM-REG-1" "record event"
 assert_ok ctl_json GTM record event 1 --kind exported --date 2022-01-31 --country MEX
-assert_eq "$(json_get "$LAST_OUT" events.1.kind)" exported "second event kind"
-assert_eq "$(json_get "$LAST_OUT" events.1.country)" MEX "second event country"
-assert_eq "$(json_get "$LAST_OUT" events.0.party)" "Armería El Quetzal" "first event kept"
+assert_json "$LAST_OUT" events#=2 events.1.kind=exported events.1.country=MEX \
+	events.1.date=2022-01-31 "events.0.party=Armería El Quetzal" events.0.ref=DIGECAM-REG-1
 assert_ok ctl GTM record show 1
 assert_contains "$LAST_OUT" "2022-01-31  exported" "events in record show"
 [ "$(printf '%s\n' "$LAST_OUT" | grep -c '^  20')" -eq 2 ] ||
@@ -72,14 +64,11 @@ pass "record event"
 # Both records share the serial once case, spaces, dashes, dots and slashes go.
 for s in ab12345 "AB 123 45" a-b-1-2-3-4-5 AB.123/45 " ab12345 "; do
 	assert_ok ctl_json GTM record find --serial "$s"
-	ids=$(python3 -c 'import json,sys; print(sorted(r["id"] for r in json.loads(sys.argv[1])["records"]))' "$LAST_OUT")
-	assert_eq "$ids" "[1, 2]" "records found for serial '$s' without make"
+	assert_json "$LAST_OUT" "records.*.id=[1, 2]"
 done
 for m in "S&W" "Smith & Wesson" "smith and wesson" SW "SMITH & WESSON INC"; do
 	assert_ok ctl_json GTM record find --serial ab-12345 --make "$m"
-	assert_eq "$(json_get "$LAST_OUT" records.0.id)" 1 "record found with make '$m'"
-	assert_eq "$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])["records"]))' "$LAST_OUT")" \
-		1 "records found with make '$m'"
+	assert_json "$LAST_OUT" records#=1 records.0.id=1
 done
 assert_ok ctl GTM record find --serial AB12345 --make GLOCK
 assert_contains "$LAST_OUT" "record 2: Glock G17, serial ab12345" "find with make Glock"
@@ -96,7 +85,7 @@ pass "record find: spacing, case, dashes, make aliases, several makes"
 assert_fails ctl GTM record add --make "S&W" --serial ab12345 --model "M&P 9"
 assert_contains "$LAST_ERR" "same make, serial and model" "duplicate record"
 assert_ok ctl_json GTM record add --make "S&W" --serial ab12345 --model "M&P Shield"
-assert_eq "$(json_get "$LAST_OUT" id)" 3 "same serial, another model"
+assert_json "$LAST_OUT" id=3
 assert_fails ctl GTM record add --make Glock --serial AB-123-45 --model g-17
 assert_contains "$LAST_ERR" "same make, serial and model" "duplicate Glock"
 pass "duplicate make+serial+model refused, another model accepted"
@@ -150,25 +139,22 @@ assert_contains "$LAST_OUT" "report 1: Glock G17, serial AB 12345, stolen 2024-0
 	"stolen report"
 assert_contains "$LAST_OUT" "place Mixco, agency PNC, case MP-2024-1" "stolen report"
 assert_ok ctl_json GTM stolen report --kind lost --make Beretta --serial X9 --date 2024-02-03
-rep=$LAST_OUT
-assert_eq "$(json_get "$rep" id)" 2 "second report id"
-assert_eq "$(json_get "$rep" kind)" lost "second report kind"
-assert_eq "$(json_get "$rep" status)" open "second report status"
+assert_json "$LAST_OUT" id=2 kind=lost status=open make=Beretta date=2024-02-03
 
 assert_ok ctl GTM stolen list
 assert_contains "$LAST_OUT" "ID       KIND" "stolen list header"
 assert_contains "$LAST_OUT" "MP-2024-1" "stolen list"
 assert_eq "$(printf '%s\n' "$LAST_OUT" | wc -l)" 3 "stolen list: header and two reports"
 assert_ok ctl_json GTM stolen list
-assert_eq "$(json_get "$LAST_OUT" reports.1.serial)" X9 "json stolen list"
+assert_json "$LAST_OUT" reports#=2 reports.0.id=1 reports.1.serial=X9 reports.1.kind=lost
 assert_ok ctl_json GTM stolen list --serial ab-123-45
-assert_eq "$(json_get "$LAST_OUT" reports.0.id)" 1 "stolen list by serial"
+assert_json "$LAST_OUT" reports#=1 reports.0.id=1
 assert_ok ctl_json GTM stolen list --serial ab12345 --make GLOCK
-assert_eq "$(json_get "$LAST_OUT" reports.0.case_ref)" MP-2024-1 "stolen list by make and serial"
+assert_json "$LAST_OUT" reports#=1 reports.0.case_ref=MP-2024-1 reports.0.agency=PNC
 assert_ok ctl GTM stolen list --serial ab12345 --make Beretta
 assert_eq "$LAST_OUT" "no report" "stolen list, other make"
 assert_ok ctl_json GTM status
-assert_eq "$(json_get "$LAST_OUT" stolen_open)" 2 "open reports"
+assert_json "$LAST_OUT" stolen=2 stolen_open=2
 
 assert_ok ctl GTM stolen recover 1 --date 2024-06-30
 assert_contains "$LAST_OUT" "report 1: Glock G17, serial AB 12345, stolen 2024-01-02, recovered" \
@@ -183,8 +169,7 @@ assert_contains "$LAST_ERR" "YYYY-MM-DD" "recovery with a bad date"
 assert_fails ctl GTM stolen recover x
 assert_contains "$LAST_ERR" "bad report id" "recovery of a non-numeric id"
 assert_ok ctl_json GTM stolen recover 2
-assert_eq "$(json_get "$LAST_OUT" recovered_on)" "$(date -u +%F)" "recovery date defaults to today"
-assert_eq "$(json_get "$LAST_OUT" status)" recovered "status after recovery"
+assert_json "$LAST_OUT" id=2 status=recovered "recovered_on=$(date -u +%F)"
 
 assert_ok ctl GTM stolen list
 assert_eq "$LAST_OUT" "no report" "stolen list once all are recovered"
@@ -193,12 +178,10 @@ assert_eq "$LAST_OUT" "no report" "recovered reports are not matched by serial"
 assert_ok ctl GTM stolen list --all
 assert_eq "$(printf '%s\n' "$LAST_OUT" | grep -c ' recovered ')" 2 "stolen list --all"
 assert_ok ctl_json GTM stolen list --all
-assert_eq "$(json_get "$LAST_OUT" reports.0.recovered_on)" 2024-06-30 "json stolen list --all"
+assert_json "$LAST_OUT" reports#=2 reports.0.recovered_on=2024-06-30 \
+	"reports.*.status=[\"recovered\", \"recovered\"]"
 assert_ok ctl_json GTM status
-st=$LAST_OUT
-assert_eq "$(json_get "$st" records)" 3 "records in status"
-assert_eq "$(json_get "$st" stolen)" 2 "reports in status"
-assert_eq "$(json_get "$st" stolen_open)" 0 "open reports in status"
+assert_json "$LAST_OUT" records=3 stolen=2 stolen_open=0
 pass "stolen report, list, recover, recover twice, list --all"
 
 # ---- command line mistakes ----

@@ -29,10 +29,10 @@ assert_ok ctl GTM stolen report --make Glock --serial ZZ-1 --date 2024-03-01
 # remaining cases still say something, and the test fails at the end.
 hostile()
 {
-	python3 "$HOSTILE" --sock "$sock" --dir "$d" --tracectl "$TRACECTL" \
+	"$PYTHON" "$HOSTILE" --sock "$sock" --dir "$d" --tracectl "$TRACECTL" \
 		--pid "$(node_pid GTM)" --find GH100 "$@"
 }
-todo=$(python3 "$HOSTILE" --list)
+todo=$("$PYTHON" "$HOSTILE" --list)
 failed=()
 while [ -n "$todo" ]; do
 	tn_run hostile $todo
@@ -53,7 +53,7 @@ while [ -n "$todo" ]; do
 		[ "$rc" -gt 128 ] && echo " (signal $((rc - 128)))")" >&2
 	unset "TN_PID[GTM]"
 	node_start GTM
-	todo=$(python3 "$HOSTILE" --list | sed "1,/^$last\$/d")
+	todo=$("$PYTHON" "$HOSTILE" --list | sed "1,/^$last\$/d")
 done
 
 # The refused oversize frame left a line in the log.
