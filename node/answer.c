@@ -117,7 +117,9 @@ static void on_query(struct peer *p, const struct tn_envelope *e, const struct t
 	}
 	j->res.qid = j->q.qid;
 	snprintf(j->res.status, sizeof(j->res.status), "ok");
-	if (look_up(n, j)) {
+	if (!policy_stolen_allowed(p)) {
+		snprintf(j->res.status, sizeof(j->res.status), "declined");
+	} else if (look_up(n, j)) {
 		snprintf(j->res.status, sizeof(j->res.status), "error");
 		j->res.n = 0;
 		j->hits = 0;

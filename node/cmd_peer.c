@@ -36,10 +36,15 @@ static int card(struct console_req *r)
 	return 0;
 }
 
-static void peer_status(const struct peer *p, struct tn_peer_status *st)
+void peer_status(const struct peer *p, struct tn_peer_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	memcpy(st->name, p->rec.name, sizeof(st->name));
+	snprintf(st->traces, sizeof(st->traces), "%s", policy_traces(p));
+	snprintf(st->stolen, sizeof(st->stolen), "%s", policy_stolen_allowed(p) ? "allow" : "deny");
+	st->daily_limit = p->rec.daily_limit ? p->rec.daily_limit : 1000;
+	snprintf(st->disclose, sizeof(st->disclose), "%s", p->rec.disclose[0] ? p->rec.disclose :
+		 "party,place,ref");
 	memcpy(st->fingerprint, p->fp, sizeof(st->fingerprint));
 	snprintf(st->addr, sizeof(st->addr), "%s", p->rec.addr);
 	snprintf(st->state, sizeof(st->state), "%s", link_state(p));

@@ -24,6 +24,8 @@ static const struct console_cmd *const tables[] = {
 	cmd_audit_table,
 	cmd_query_table,
 	cmd_alert_table,
+	cmd_policy_table,
+	cmd_trace_table,
 };
 
 static const struct console_cmd *find_cmd(const char *name)

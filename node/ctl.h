@@ -26,10 +26,11 @@ extern const struct ctl_cmd ctl_stolen_cmds[];
 extern const struct ctl_cmd ctl_peer_cmds[];
 extern const struct ctl_cmd ctl_audit_cmds[];
 extern const struct ctl_cmd ctl_query_cmds[];
+extern const struct ctl_cmd ctl_trace_cmds[];
 
 /* Print "tracectl: ..." on stderr; returns 1 (the exit code). */
 int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Connect to the node's console socket. */
+/* Connect to the node's console socket (ctl_send does it when needed). */
 int ctl_connect(struct ctl *c);
 /* Send {cmd, args} (args may be NULL for none). */
 int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const void *args);

@@ -25,8 +25,11 @@ int ctl_fail(const char *fmt, ...)
 int ctl_connect(struct ctl *c)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/console.sock", c->dir);
+	int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/console.sock",
+			 c->dir ? c->dir : "");
 
+	if (!c->dir)
+		return ctl_fail("no node directory: use -d DIR or set TRACENET_DIR");
 	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
 		return ctl_fail("node directory path too long: %s", c->dir);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -55,8 +58,13 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const void *args)
 {
 	struct proto_buf body = { 0 }, frame = { 0 };
-	struct proto_writer *w = proto_writer_new(&body);
-	int rc = !w;
+	struct proto_writer *w;
+	int rc;
+
+	if (c->fd < 0 && ctl_connect(c))
+		return 1;
+	w = proto_writer_new(&body);
+	rc = !w;
 
 	if (w) {
 		rc = proto_w_map(w, s ? 2 : 1) || proto_w_str(w, "cmd") || proto_w_str(w, cmd);

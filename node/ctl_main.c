@@ -14,6 +14,7 @@ static const struct ctl_cmd *const families[] = {
 	ctl_peer_cmds,
 	ctl_audit_cmds,
 	ctl_query_cmds,
+	ctl_trace_cmds,
 };
 
 static int usage(FILE *f)
@@ -74,8 +75,6 @@ int main(int argc, char **argv)
 	}
 	if (!(cmd = find(argc - i, argv + i, &used)))
 		return usage(stderr);
-	if (!c.dir)
-		return ctl_fail("no node directory: use -d DIR or set TRACENET_DIR");
 	/* --json may also follow the command. */
 	for (int k = i + used; k < argc; k++)
 		if (!strcmp(argv[k], "--json")) {
@@ -85,10 +84,9 @@ int main(int argc, char **argv)
 			k--;
 		}
 	signal(SIGPIPE, SIG_IGN);
-	if (ctl_connect(&c))
-		return 1;
 	rc = cmd->fn(&c, argc - i - used, argv + i + used);
 	proto_framer_free(&c.in);
-	close(c.fd);
+	if (c.fd >= 0)
+		close(c.fd);
 	return rc;
 }

@@ -74,6 +74,14 @@ static void print_one(const void *obj)
 	print_status(obj);
 }
 
+static void print_policy(const void *obj)
+{
+	const struct tn_peer_status *s = obj;
+
+	printf("%s: traces %s, stolen queries %s, %u trace requests a day, discloses %s\n",
+	       s->name, s->traces, s->stolen, s->daily_limit, s->disclose);
+}
+
 static void print_list(const void *obj)
 {
 	const struct tn_peer_list *l = obj;
@@ -144,11 +152,30 @@ static int peer_ping(struct ctl *c, int argc, char **argv)
 	return named(c, "peer.ping", argc, argv, &proto_ping_result_schema, print_ping);
 }
 
+static int peer_policy(struct ctl *c, int argc, char **argv)
+{
+	struct tn_policy_arg a = { 0 };
+	struct proto_msg *m;
+
+	if (argc < 1 || strlen(argv[0]) != 3)
+		return ctl_fail("usage: peer policy NAME [--traces auto|review|deny] "
+				"[--stolen allow|deny] [--daily-limit N] [--disclose party,place,ref|none]");
+	memcpy(a.name, argv[0], 4);
+	if (ctl_opts(&proto_policy_arg_schema, &a, argc - 1, argv + 1))
+		return 1;
+	if (ctl_call(c, "peer.policy", &proto_policy_arg_schema, &a, &m))
+		return 1;
+	return ctl_output(c, m, &proto_peer_status_schema, print_policy);
+}
+
 const struct ctl_cmd ctl_peer_cmds[] = {
 	{ "card", card, "(this node's card, to give to a neighbour)" },
 	{ "peer add", peer_add, "CARD|FILE" },
 	{ "peer list", peer_list, "" },
 	{ "peer remove", peer_remove, "NAME" },
 	{ "peer ping", peer_ping, "NAME (end-to-end round trip)" },
+	{ "peer policy", peer_policy,
+	  "NAME [--traces auto|review|deny] [--stolen allow|deny] [--daily-limit N] "
+	  "[--disclose party,place,ref|none]" },
 	{ NULL, NULL, NULL },
 };

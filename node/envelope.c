@@ -12,6 +12,8 @@ static const struct env_handler *const tables[] = {
 	env_ping_table,
 	env_answer_table,
 	env_query_table,
+	env_outbox_table,
+	env_trace_table,
 };
 
 uint64_t node_now_ms(void)

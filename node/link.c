@@ -98,6 +98,7 @@ static void link_up(struct link *l)
 	uv_timer_start(&l->timer, on_tick, LINK_PING_MS / 2, LINK_PING_MS / 2);
 	node_log("info", "%s: link to %s up (%s)", l->node->cfg.name, p->rec.name,
 		 l->outbound ? "dialed" : "accepted");
+	outbox_link_up(p);
 }
 
 static int on_hello(struct link *l, struct proto_msg *m)

@@ -121,6 +121,8 @@ int node_audit_local(struct store_txn *t, const char *type, uint64_t id, const c
 /* The audit chain's hash (BLAKE2b-256), as the store wants it. */
 void node_audit_hash(const void *m, size_t n, uint8_t out[32]);
 
+struct console_req;
+
 /* ---- peers and links ---- */
 
 #define LINK_HANDSHAKE_MS 10000   /* TLS + HELLO must finish within this */
@@ -161,6 +163,9 @@ struct peer {
 	uint64_t sent, received;
 	uint64_t drops[DROP_COUNT];
 	struct replay replay;
+	uint64_t day, today;       /* trace requests counted today */
+	uint8_t (*carried)[TN_MID_LEN]; /* outbox ids sent on the current link */
+	size_t n_carried, cap_carried;
 	unsigned removed : 1;
 };
 
@@ -211,6 +216,8 @@ struct env_handler {
 };
 
 extern const struct env_handler env_ping_table[];
+extern const struct env_handler env_outbox_table[];
+extern const struct env_handler env_trace_table[];
 extern const struct env_handler env_answer_table[];
 extern const struct env_handler env_query_table[];
 
@@ -220,6 +227,49 @@ void env_receive(struct peer *p, struct proto_msg *m);
 int env_send(struct peer *p, const char *type, const struct proto_buf *msg, int sign) TN_WUR;
 /* Answer every pending `peer ping` with an error (shutdown). */
 void pings_abort(struct node *n);
+/* ---- policy ---- */
+
+/* "auto", "review" or "deny" for p's trace requests. */
+const char *policy_traces(const struct peer *p);
+/* Whether p may ask about lost/stolen guns. */
+int policy_stolen_allowed(const struct peer *p);
+/* Count one request of p today; TN_ERR_LIMIT past its daily limit. */
+int policy_take(struct peer *p) TN_WUR;
+/* Whether p may see event field ("party", "place", "ref"). */
+int policy_discloses(const struct peer *p, const char *field);
+/* Fill st with p's state, counters and policy. */
+void peer_status(const struct peer *p, struct tn_peer_status *st);
+
+/* ---- outbox ---- */
+
+/* Inside a batch op: queue message m of type for peer, under id mid. */
+int outbox_queue(struct store_txn *t, const char *peer, const char *type,
+		 const uint8_t mid[TN_MID_LEN], const struct proto_buf *m, int sign) TN_WUR;
+/* Send what p's outbox holds that this link has not carried yet. */
+void outbox_flush(struct peer *p);
+/* p's link came up: send its whole backlog. */
+void outbox_link_up(struct peer *p);
+/* Acknowledge p's message mid (after our effects are committed). */
+int outbox_ack(struct peer *p, const uint8_t mid[TN_MID_LEN]);
+/* Inside a batch op: our message mid to peer was delivered. */
+int trace_delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_MID_LEN]) TN_WUR;
+
+/* ---- traces ---- */
+
+/* A peer's signed trace request arrived. */
+void trace_in_receive(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s);
+/* Our answer to trace in from the records in t (release r's chain). */
+int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trace_in *in,
+		 struct tn_trace_result *r) TN_WUR;
+/* Inside a batch op: answer trace in, or decline it when declined_why. */
+int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
+		  const char *declined_why) TN_WUR;
+/* Console: trace.request. */
+int trace_request_cmd(struct console_req *r);
+/* Inside a batch op: queue msg (schema s) of type for peer; draws *mid. */
+int trace_queue(struct store_txn *t, const char *peer, const char *type,
+		const struct proto_schema *s, void *msg, uint8_t *mid, int sign) TN_WUR;
+
 /* Milliseconds since the epoch. */
 uint64_t node_now_ms(void);
 
@@ -277,6 +327,8 @@ extern const struct console_cmd cmd_peer_table[];
 extern const struct console_cmd cmd_audit_table[];
 extern const struct console_cmd cmd_query_table[];
 extern const struct console_cmd cmd_alert_table[];
+extern const struct console_cmd cmd_policy_table[];
+extern const struct console_cmd cmd_trace_table[];
 
 /* Answer every pending stolen query with what arrived so far (shutdown). */
 void queries_abort(struct node *n);

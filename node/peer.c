@@ -96,6 +96,7 @@ static void on_peer_closed(uv_handle_t *h)
 
 	cx_wipe(p->key, sizeof(p->key));
 	replay_free(&p->replay);
+	free(p->carried);
 	free(p);
 }
 
@@ -145,6 +146,7 @@ void peers_free(struct node *n)
 		next = p->next;
 		cx_wipe(p->key, sizeof(p->key));
 		replay_free(&p->replay);
+		free(p->carried);
 		free(p);
 	}
 	n->peers = NULL;

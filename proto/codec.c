@@ -73,7 +73,7 @@ static int decode_str(const msgpack_object *v, const struct proto_field *f,
 		return fail(why, why_len, f->key, "too long");
 	if (!utf8_ok((const unsigned char *)v->via.str.ptr, v->via.str.size))
 		return fail(why, why_len, f->key, "not valid UTF-8");
-	memcpy(dst, v->via.str.ptr, v->via.str.size);
+	proto__copy(dst, v->via.str.ptr, v->via.str.size);
 	dst[v->via.str.size] = '\0';
 	return 0;
 }
@@ -144,7 +144,7 @@ static int decode_blob(const msgpack_object *v, const struct proto_field *f,
 		return fail(why, why_len, f->key, "too long");
 	if (!(p = malloc(v->via.bin.size ? v->via.bin.size : 1)))
 		return TN_ERR_NOMEM;
-	memcpy(p, v->via.bin.ptr, v->via.bin.size);
+	proto__copy(p, v->via.bin.ptr, v->via.bin.size);
 	memcpy(FIELD(obj, f), &p, sizeof(p));
 	*(uint32_t *)((char *)obj + f->cnt_off) = v->via.bin.size;
 	return 0;

@@ -71,6 +71,10 @@ const struct proto_schema proto_name_arg_schema = PROTO_SCHEMA(struct tn_name_ar
 
 static const struct proto_field peer_status_fields[] = {
 	PF_STR_OF(struct tn_peer_status, name, PF_REQ),
+	PF_STR_OF(struct tn_peer_status, traces, 0),
+	PF_STR_OF(struct tn_peer_status, stolen, 0),
+	PF_U32_OF(struct tn_peer_status, daily_limit, 0),
+	PF_STR_OF(struct tn_peer_status, disclose, 0),
 	PF_STR_OF(struct tn_peer_status, fingerprint, 0),
 	PF_STR_OF(struct tn_peer_status, addr, 0),
 	PF_STR_OF(struct tn_peer_status, state, 0),

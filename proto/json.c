@@ -37,7 +37,7 @@ static json_t *map_json(const msgpack_object *o)
 
 		if (k->type != MSGPACK_OBJECT_STR || k->via.str.size >= sizeof(key))
 			continue;
-		memcpy(key, k->via.str.ptr, k->via.str.size);
+		proto__copy(key, k->via.str.ptr, k->via.str.size);
 		key[k->via.str.size] = '\0';
 		json_object_set_new(obj, key, to_json(&o->via.map.ptr[i].val));
 	}
@@ -68,7 +68,8 @@ static json_t *to_json(const msgpack_object *o)
 	case MSGPACK_OBJECT_FLOAT64:
 		return json_real(o->via.f64);
 	case MSGPACK_OBJECT_STR:
-		return json_stringn(o->via.str.ptr, o->via.str.size);
+		/* msgpack-c may give an empty string a NULL pointer. */
+		return json_stringn(o->via.str.size ? o->via.str.ptr : "", o->via.str.size);
 	case MSGPACK_OBJECT_BIN:
 		return hex_json((const uint8_t *)o->via.bin.ptr, o->via.bin.size);
 	case MSGPACK_OBJECT_ARRAY:

@@ -8,8 +8,21 @@ static const struct proto_field peer_fields[] = {
 	PF_BIN_OF(struct tn_peer, pk, PF_REQ),
 	PF_STR_OF(struct tn_peer, addr, 0),
 	PF_U64_OF(struct tn_peer, added_ms, 0),
+	PF_STR_OF(struct tn_peer, traces, 0),
+	PF_STR_OF(struct tn_peer, stolen, 0),
+	PF_U32_OF(struct tn_peer, daily_limit, 0),
+	PF_STR_OF(struct tn_peer, disclose, 0),
 };
 const struct proto_schema proto_peer_schema = PROTO_SCHEMA(struct tn_peer, peer_fields);
+
+static const struct proto_field policy_fields[] = {
+	PF_STR_OF(struct tn_policy_arg, name, PF_REQ),
+	PF_STR_OF(struct tn_policy_arg, traces, 0),
+	PF_STR_OF(struct tn_policy_arg, stolen, 0),
+	PF_U32_OF(struct tn_policy_arg, daily_limit, 0),
+	PF_STR_OF(struct tn_policy_arg, disclose, 0),
+};
+const struct proto_schema proto_policy_arg_schema = PROTO_SCHEMA(struct tn_policy_arg, policy_fields);
 
 static const struct proto_field hello_fields[] = {
 	PF_STR_OF(struct tn_hello, name, PF_REQ),

@@ -57,9 +57,9 @@ int proto_msg_str(const struct proto_msg *m, const char *key, char *out, size_t 
 	const msgpack_object *v = proto__get(&m->u.data, key);
 
 	if (!v || v->type != MSGPACK_OBJECT_STR || v->via.str.size >= cap ||
-	    memchr(v->via.str.ptr, 0, v->via.str.size))
+	    (v->via.str.size && memchr(v->via.str.ptr, 0, v->via.str.size)))
 		return TN_ERR_FIELD;
-	memcpy(out, v->via.str.ptr, v->via.str.size);
+	proto__copy(out, v->via.str.ptr, v->via.str.size);
 	out[v->via.str.size] = '\0';
 	return 0;
 }

@@ -335,15 +335,29 @@ struct tn_sealed {
 	uint8_t *s;
 };
 
-/* A pinned peer, as the store keeps it. */
+/* A pinned peer, as the store keeps it, with what it may ask of us. */
 struct tn_peer {
 	char name[TN_NAME_LEN];
 	uint8_t pk[TN_KEY_LEN];
 	char addr[64];
 	uint64_t added_ms;
+	char traces[8];           /* auto | review | deny; empty means review */
+	char stolen[8];           /* allow | deny; empty means allow */
+	uint32_t daily_limit;     /* trace requests a day; 0 means 1000 */
+	char disclose[64];        /* party,place,ref (empty means all) or none */
+};
+
+/* Console: peer.policy. */
+struct tn_policy_arg {
+	char name[TN_NAME_LEN];
+	char traces[8];
+	char stolen[8];
+	uint32_t daily_limit;
+	char disclose[64];
 };
 
 extern const struct proto_schema proto_peer_schema;
+extern const struct proto_schema proto_policy_arg_schema;
 extern const struct proto_schema proto_hello_schema;
 extern const struct proto_schema proto_ping_schema;
 extern const struct proto_schema proto_envelope_schema;
@@ -424,6 +438,10 @@ struct tn_name_arg {
 
 struct tn_peer_status {
 	char name[TN_NAME_LEN];
+	char traces[8];
+	char stolen[8];
+	uint32_t daily_limit;
+	char disclose[64];
 	char fingerprint[32];
 	char addr[64];
 	char state[16];

@@ -4,6 +4,7 @@
 #define TN_PROTO_INT_H
 
 #include <msgpack.h>
+#include <string.h>
 
 #include "proto.h"
 
@@ -11,6 +12,13 @@ struct proto_msg {
 	msgpack_unpacked u;
 	char err[160];
 };
+
+/* memcpy that accepts the NULL pointer msgpack-c gives empty values. */
+static inline void proto__copy(void *dst, const void *src, size_t n)
+{
+	if (n)
+		memcpy(dst, src, n);
+}
 
 /* Check msgpack bytes for depth and announced sizes before unpacking. */
 int proto__scan(const void *buf, size_t len) TN_WUR;

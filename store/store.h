@@ -87,6 +87,35 @@ int store_stolen_find(struct store_txn *t, const char *make, const char *serial,
 /* Call fn for every report (only open ones if open_only), in id order. */
 int store_stolen_each(struct store_txn *t, int open_only, store_stolen_fn fn, void *arg) TN_WUR;
 
+/* ---- traces: ours (req_out), peers' (req_in), and the outbox ---- */
+
+typedef int (*store_trace_fn)(void *arg, const struct tn_trace *tr);
+typedef int (*store_trace_in_fn)(void *arg, const struct tn_trace_in *tr);
+typedef int (*store_outmsg_fn)(void *arg, const struct tn_outmsg *m);
+
+/* Write trace tr, assigning tr->id when it is 0. */
+int store_trace_put(struct store_txn *t, struct tn_trace *tr) TN_WUR;
+/* Read trace id (release with proto_release). */
+int store_trace_get(struct store_txn *t, uint64_t id, struct tn_trace *tr) TN_WUR;
+/* Call fn for every trace in id order. */
+int store_trace_each(struct store_txn *t, store_trace_fn fn, void *arg) TN_WUR;
+/* Write a peer's trace, assigning tr->id when it is 0; a new trace whose
+ * (peer, req.ref) is already known fails with TN_ERR_EXISTS and sets
+ * tr->id to the known one. */
+int store_trace_in_put(struct store_txn *t, struct tn_trace_in *tr) TN_WUR;
+/* Read a peer's trace. */
+int store_trace_in_get(struct store_txn *t, uint64_t id, struct tn_trace_in *tr) TN_WUR;
+/* Call fn for every peer's trace in id order. */
+int store_trace_in_each(struct store_txn *t, store_trace_in_fn fn, void *arg) TN_WUR;
+/* Queue a message for its peer; TN_ERR_LIMIT above STORE_OUTBOX_MAX per peer. */
+int store_outbox_add(struct store_txn *t, const struct tn_outmsg *m) TN_WUR;
+/* Call fn for the peer's queued messages, oldest first. */
+int store_outbox_each(struct store_txn *t, const char *peer, store_outmsg_fn fn, void *arg) TN_WUR;
+/* Remove the peer's message mid (it was acknowledged). */
+int store_outbox_del(struct store_txn *t, const char *peer, const uint8_t mid[16]) TN_WUR;
+
+#define STORE_OUTBOX_MAX 10000
+
 /* ---- alerts: a peer's query hit one of our reports ---- */
 
 typedef int (*store_alert_fn)(void *arg, const struct tn_alert *a);

@@ -31,6 +31,9 @@ enum store__db {
 #define STORE_SEQ_RECORD "store:seq:record"
 #define STORE_SEQ_STOLEN "store:seq:stolen"
 #define STORE_SEQ_ALERT "store:seq:alert"
+#define STORE_SEQ_TRACE "store:seq:trace"
+#define STORE_SEQ_TRACE_IN "store:seq:trace_in"
+#define STORE_SEQ_OUTBOX "store:seq:outbox"
 #define STORE_COUNT_OPEN "store:count:stolen_open"
 #define STORE_VERSION 1
 

@@ -209,16 +209,22 @@ node_kill()
 	pid=${TN_PID[$name]:-}
 	[ -n "$pid" ] || fail "node_kill: $name is not running"
 	kill -KILL "$pid" 2>/dev/null || true
-	tn_wait_gone "$pid" 10 || fail "tracenetd $name survived SIGKILL"
+	# Reaping it at once keeps bash from announcing "Killed" on its own.
 	wait "$pid" 2>/dev/null || true
 	unset "TN_PID[$name]"
 }
 
-# Fail unless the node's process still runs.
+# Fail unless the node's process still runs; if it died, say how.
 node_alive()
 {
-	local pid=${TN_PID[$1]:-}
-	[ -n "$pid" ] && tn_alive "$pid" || fail "tracenetd $1 is not running: $(tail -n 20 "$T/$1.log")"
+	local pid=${TN_PID[$1]:-} rc=0 how
+	[ -n "$pid" ] || fail "tracenetd $1 was not started"
+	tn_alive "$pid" && return 0
+	wait "$pid" 2>/dev/null || rc=$?
+	unset "TN_PID[$1]"
+	how="exit status $rc"
+	[ "$rc" -le 128 ] || how="$how, killed by signal $((rc - 128)) ($(kill -l $((rc - 128))))"
+	fail "tracenetd $1 is not running ($how): $(tail -n 20 "$T/$1.log")"
 }
 
 ctl()
@@ -300,7 +306,11 @@ def json_path(v, path):
     for i, p in enumerate(parts):
         if p == "*":
             rest = ".".join(parts[i + 1:])
-            return sorted((json_path(x, rest) for x in v), key=json.dumps)
+            items = [json_path(x, rest) for x in v]
+            try:
+                return sorted(items)
+            except TypeError:
+                return sorted(items, key=json.dumps)
         count = p.endswith("#")
         p = p[:-1] if count else p
         if p:
@@ -318,11 +328,12 @@ def show(v):
 json_get()
 {
 	"$PYTHON" -S -c "$TN_JSON_PY"'
+raw = sys.stdin.read()
 try:
-    print(show(json_path(json.loads(sys.argv[1]), sys.argv[2])))
+    print(show(json_path(json.loads(raw), sys.argv[1])))
 except (KeyError, IndexError, ValueError, TypeError):
-    sys.exit("json_get: no %r in %s" % (sys.argv[2], sys.argv[1][:300]))
-' "$1" "$2" || fail "json_get $2"
+    sys.exit("json_get: no %r in %s" % (sys.argv[1], raw[:300]))
+' "$2" <<<"$1" || fail "json_get $2"
 }
 
 # assert_json JSON PATH=VALUE...: every path holds its value (as json_get
@@ -331,8 +342,8 @@ assert_json()
 {
 	local why
 	why=$("$PYTHON" -S -c "$TN_JSON_PY"'
-v = json.loads(sys.argv[1])
-for a in sys.argv[2:]:
+v = json.load(sys.stdin)
+for a in sys.argv[1:]:
     path, want = a.split("=", 1)
     try:
         got = show(json_path(v, path))
@@ -340,7 +351,7 @@ for a in sys.argv[2:]:
         got = "<missing>"
     if got != want:
         print("%s: got %r, want %r" % (path, got, want))
-' "$@" 2>&1) || why="bad JSON: $why"
+' "${@:2}" <<<"$1" 2>&1) || why="bad JSON: $why"
 	[ -z "$why" ] || fail "$why in: ${1:0:400}"
 }
 

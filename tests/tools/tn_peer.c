@@ -59,7 +59,7 @@ struct env_spec {
 	unsigned sign : 1;            /* signed, by us */
 	unsigned sign_other : 1;      /* signed, by --other-id */
 	unsigned flip : 1;            /* one body byte flipped */
-	unsigned copies;              /* how many times it is sent */
+	unsigned replays;             /* extra copies sent after it */
 	unsigned want;                /* pong envelopes expected */
 };
 
@@ -404,3 +404,570 @@ static int send_hello(struct tp *t, const char *name, uint32_t version)
 	return send_link(t, "hello", &proto_hello_schema, &h);
 }
 
+/* ---- envelopes ---- */
+
+/* Seal a {seq} ping as the node's receiver expects, give or take what sp
+ * changes. */
+static int seal(struct tp *t, const struct env_spec *sp, uint64_t seq, struct tn_envelope *e)
+{
+	const struct cx_id *signer = sp->sign_other ? t->other_id : t->id;
+	struct tn_ping p = { .seq = seq };
+	struct proto_buf m = { 0 };
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->v = TN_PROTO_VERSION;
+	e->suite = TN_SUITE_BOX_ED25519;
+	e->ttl = 1;
+	snprintf(e->type, sizeof(e->type), "%s", sp->type ? sp->type : "ping");
+	snprintf(e->from, sizeof(e->from), "%s", sp->from_other ? t->other : t->name);
+	snprintf(e->to, sizeof(e->to), "%s",
+		 !sp->to_other ? t->peer_name : t->other ? t->other : "ZZZ");
+	e->ts = (uint64_t)((int64_t)wall_ms() + sp->skew_ms);
+	rc = proto_encode(&proto_ping_schema, &p, &m);
+	if (!rc)
+		rc = cx_env_seal(e, signer, t->key, m.data, m.len, sp->sign || sp->sign_other);
+	if (!rc && sp->flip)
+		e->body[e->n_body / 2] ^= 0x01;
+	proto_buf_free(&m);
+	return rc;
+}
+
+/* Send the scenario's envelope (copies times), then a link ping: expect
+ * exactly `want` pong envelopes before its pong, and a live link. */
+static int sc_env(struct tp *t)
+{
+	const struct env_spec *sp = &t->sc->env;
+	uint64_t seq = ++t->seq;
+	struct tn_envelope e;
+	struct seen s = { 0 };
+	int rc;
+
+	if ((sp->from_other && !t->other) || (sp->sign_other && !t->other_id))
+		return say(t, 1, "needs --other NAME (pinned by the node) / --other-id DIR");
+	if ((rc = seal(t, sp, seq, &e)))
+		return say(t, 1, "cannot seal: %s", tn_strerror(rc));
+	for (unsigned i = 0; i <= sp->replays && !rc; i++)
+		rc = send_link(t, "env", &proto_envelope_schema, &e);
+	proto_release(&proto_envelope_schema, &e);
+	if (rc || (rc = barrier(t, &s)))
+		return say(t, 1, "link %s after the envelope", ended(rc));
+	if (s.env_bad)
+		return say(t, 1, "%u reply envelope(s) did not open", s.env_bad);
+	if (s.env != sp->want || (s.env && s.seq != seq))
+		return say(t, 1, "%u pong envelope(s), want %u", s.env, sp->want);
+	if (!sp->want)
+		return say(t, 0, "envelope dropped silently, link still answers pings");
+	return say(t, 0, "%u sent, %u pong envelope opened (seq %llu), link up", sp->replays + 1,
+		   s.env, (unsigned long long)s.seq);
+}
+
+/* ---- link-level scenarios ---- */
+
+static int sc_hello_ping(struct tp *t)
+{
+	struct seen s = { 0 };
+	int rc = barrier(t, &s);
+
+	if (rc)
+		return say(t, 1, "no pong: %s", ended(rc));
+	return say(t, 0, "HELLO from %s, link ping answered with pong", t->peer_name);
+}
+
+/* Expect the node to end the session (by the deadline). */
+static int expect_close(struct tp *t, const char *what)
+{
+	int how;
+
+	if (!wait_close(t, &how))
+		return say(t, 1, "%s: the node kept the connection open", what);
+	return say(t, 0, "%s: the node ended the connection (%s)", what, ended(how));
+}
+
+/* A frame of a fine size holding bytes that are not msgpack, inside TLS. */
+static int sc_garbage_frame(struct tp *t)
+{
+	uint8_t junk[200];
+	struct seen s = { 0 };
+	int rc;
+
+	cx_random(junk, sizeof(junk));
+	junk[0] = 0xc1; /* never used in msgpack */
+	t->scratch.len = 0;
+	if (!(rc = proto_frame_write(&t->scratch, junk, sizeof(junk))) &&
+	    !(rc = send_plain(t, t->scratch.data, t->scratch.len)))
+		rc = barrier(t, &s);
+	if (rc)
+		return say(t, 1, "link %s after one undecodable frame", ended(rc));
+	return say(t, 0, "undecodable frame ignored, link still answers pings");
+}
+
+/* Random bytes straight on the socket, bypassing TLS. */
+static int sc_garbage(struct tp *t)
+{
+	uint8_t junk[512];
+	int rc;
+
+	cx_random(junk, sizeof(junk));
+	junk[0] = 0xff; /* not a TLS record type: refused at once */
+	if ((rc = send_all(t->fd, junk, sizeof(junk))))
+		return say(t, 1, "cannot send: %s", ended(rc));
+	return expect_close(t, "512 raw bytes inside the TLS session");
+}
+
+static int sc_oversize(struct tp *t)
+{
+	const uint8_t hdr[8] = { 0x04, 0, 0, 0, 0x82, 0xa1, 't', 0xa3 }; /* 64 MiB */
+	int rc = send_plain(t, hdr, sizeof(hdr));
+
+	if (rc)
+		return say(t, 1, "cannot send: %s", ended(rc));
+	return expect_close(t, "frame header announcing 64 MiB");
+}
+
+static int sc_wrong_hello_name(struct tp *t)
+{
+	int rc = send_hello(t, t->other ? t->other : "ZZZ", TN_PROTO_VERSION);
+
+	if (rc)
+		return say(t, 1, "cannot send: %s", ended(rc));
+	return expect_close(t, "HELLO naming another node");
+}
+
+static int sc_bad_version(struct tp *t)
+{
+	int rc = send_hello(t, t->name, 42);
+
+	if (rc)
+		return say(t, 1, "cannot send: %s", ended(rc));
+	return expect_close(t, "HELLO with protocol version 42");
+}
+
+static int sc_frame_before_hello(struct tp *t)
+{
+	int rc = send_ping(t, "ping", ++t->seq);
+
+	if (rc)
+		return say(t, 1, "cannot send: %s", ended(rc));
+	return expect_close(t, "ping before HELLO");
+}
+
+static int sc_no_hello(struct tp *t)
+{
+	return expect_close(t, "TLS done, no HELLO sent");
+}
+
+/* Our key is not pinned by the node: the handshake must fail. */
+static int sc_unpinned(struct tp *t)
+{
+	int rc = tls_connect(t);
+
+	if (rc == TN_ERR_TIMEOUT)
+		return say(t, 1, "handshake neither done nor refused");
+	if (rc < 0)
+		return say(t, 0, "handshake refused (%s)", ended(rc));
+	if (!wait_hello(t))
+		return say(t, 1, "the node accepted us and sent HELLO");
+	return expect_close(t, "handshake with an unpinned key");
+}
+
+/* Half a ClientHello, then nothing: the handshake deadline must fire. */
+static int sc_slowloris(struct tp *t)
+{
+	int rc;
+
+	if (cx_tls_new(&t->tls, t->ctx, 0) || cx_tls_handshake(t->tls) < 0 ||
+	    cx_tls_drain(t->tls, &t->out) || t->out.len < 2)
+		return say(t, 1, "cannot make a ClientHello");
+	rc = send_all(t->fd, t->out.data, t->out.len / 2);
+	t->out.len = 0;
+	if (rc)
+		return say(t, 1, "cannot send: %s", ended(rc));
+	return expect_close(t, "half a ClientHello, then silence");
+}
+
+/* Half a frame on an established link, then silence (keepalive cut). */
+static int sc_truncated(struct tp *t)
+{
+	uint8_t half[4 + 50] = { 0, 0, 0, 100 };
+	int rc;
+
+	memset(half + 4, 0xa0, sizeof(half) - 4);
+	t->answer_pings = 0;
+	if ((rc = send_plain(t, half, sizeof(half))))
+		return say(t, 1, "cannot send: %s", ended(rc));
+	return expect_close(t, "50 of 100 frame bytes, then silence");
+}
+
+/* Queue n pings in one TLS write. */
+static int send_pings(struct tp *t, unsigned n)
+{
+	struct proto_buf all = { 0 }, one = { 0 };
+	struct proto_writer *w = proto_writer_new(&one);
+	struct tn_ping p;
+	int rc = w ? 0 : TN_ERR_NOMEM;
+
+	for (unsigned i = 0; i < n && !rc; i++) {
+		p.seq = ++t->seq;
+		one.len = 0;
+		if (proto_w_map(w, 2) || proto_w_str(w, "t") || proto_w_str(w, "ping") ||
+		    proto_w_str(w, "m") || proto_w_obj(w, &proto_ping_schema, &p))
+			rc = TN_ERR_NOMEM;
+		else
+			rc = proto_frame_write(&all, one.data, one.len);
+	}
+	if (!rc)
+		rc = send_plain(t, all.data, all.len);
+	proto_writer_free(w);
+	proto_buf_free(&one);
+	proto_buf_free(&all);
+	return rc;
+}
+
+/* Count the pongs already there (wait 0) or in the next frame (wait 1). */
+static int count_pongs(struct tp *t, int wait, unsigned long *got)
+{
+	struct frame f;
+	int rc;
+
+	do {
+		rc = read_frame(t, wait ? t->deadline : 0, &f);
+		if (rc > 0)
+			*got += !strcmp(f.t, "pong");
+	} while (rc > 0 && !wait);
+	if (rc == 0 && wait)
+		return TN_ERR_TIMEOUT;
+	return rc < 0 ? rc : 0;
+}
+
+static int sc_flood(struct tp *t)
+{
+	unsigned long n = t->argc ? strtoul(t->argv[0], NULL, 10) : 10000, sent = 0, got = 0;
+	int64_t t0 = mono_ms();
+	double secs;
+	int rc = 0;
+
+	while (!rc && sent < n) {
+		unsigned chunk = n - sent < 256 ? (unsigned)(n - sent) : 256;
+
+		if (!(rc = send_pings(t, chunk)))
+			rc = count_pongs(t, 0, &got);
+		sent += chunk;
+	}
+	while (!rc && got < n)
+		rc = count_pongs(t, 1, &got);
+	secs = (double)(mono_ms() - t0) / 1000.0;
+	if (got != n)
+		return say(t, 1, "%lu pings sent, %lu pongs (%s)", sent, got, ended(rc));
+	return say(t, 0, "%lu pings, %lu pongs in %.2f s (%.0f/s)", sent, got, secs,
+		   secs > 0 ? (double)got / secs : 0.0);
+}
+
+/* ---- abrupt resets: the node must survive writing to a dead socket ---- */
+
+static int reach(struct tp *t, enum stage stage);
+
+/* Drop the connection with a TCP RST (SO_LINGER 0) and forget the session. */
+static void reset_conn(struct tp *t)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	if (t->fd >= 0) {
+		(void)setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(t->fd);
+	}
+	t->fd = -1;
+	cx_tls_free(t->tls);
+	t->tls = NULL;
+	proto_framer_free(&t->in);
+	t->out.len = 0;
+	t->eof = 0;
+}
+
+/* After the resets: does a fresh connection still get a pong? */
+static int still_answers(struct tp *t, const char *what)
+{
+	struct seen s = { 0 };
+	int rc;
+
+	usleep(300 * 1000); /* let the node handle the resets first */
+	if ((rc = reach(t, ST_UP)) || (rc = barrier(t, &s)))
+		return say(t, 1, "%s; then a new connection got no pong: %s", what, ended(rc));
+	return say(t, 0, "%s; a new connection still gets a pong", what);
+}
+
+/* [N] times: a full ClientHello, then a reset before the node answers. */
+static int sc_rst_handshake(struct tp *t)
+{
+	unsigned long n = t->argc ? strtoul(t->argv[0], NULL, 10) : 20;
+	char what[64];
+
+	for (unsigned long i = 0; i < n; i++) {
+		if (i && tcp_connect(t, t->addr))
+			return say(t, 1, "reconnect %lu failed: %s", i, strerror(errno));
+		if (cx_tls_new(&t->tls, t->ctx, 0) || cx_tls_handshake(t->tls) < 0 ||
+		    flush(t))
+			return say(t, 1, "cannot send a ClientHello");
+		reset_conn(t);
+	}
+	snprintf(what, sizeof(what), "%lu ClientHellos reset at once", n);
+	return still_answers(t, what);
+}
+
+/* One round of rst-flood: pings, then (by kind) an RST at once; a
+ * close_notify and an RST; or wait for the first reply, close_notify and
+ * close() with replies unread, which the kernel also turns into an RST. */
+static int rst_round(struct tp *t, unsigned kind)
+{
+	const struct env_spec sp = { 0 };
+	struct tn_envelope e;
+	struct frame f;
+	int rc = send_pings(t, kind == 2 ? 8 : 256);
+
+	if (!rc && kind == 2 && !(rc = seal(t, &sp, ++t->seq, &e))) {
+		rc = send_link(t, "env", &proto_envelope_schema, &e);
+		proto_release(&proto_envelope_schema, &e);
+		if (!rc && (rc = read_frame(t, t->deadline, &f)) > 0)
+			rc = 0;
+	}
+	if (!rc && kind && !(rc = cx_tls_close(t->tls)))
+		rc = flush(t);
+	if (rc)
+		return rc;
+	if (kind == 2) {
+		close(t->fd);
+		t->fd = -1;
+	}
+	reset_conn(t);
+	return 0;
+}
+
+/* [N] rounds of: a link up, pings, and an abrupt end (see rst_round). */
+static int sc_rst_flood(struct tp *t)
+{
+	unsigned long n = t->argc ? strtoul(t->argv[0], NULL, 10) : 30;
+	char what[80];
+	int rc;
+
+	for (unsigned long i = 0; i < n; i++)
+		if ((i && (rc = reach(t, ST_UP))) || (rc = rst_round(t, (unsigned)(i % 3))))
+			return say(t, 1, "round %lu: %s", i, ended(rc));
+	snprintf(what, sizeof(what), "%lu links reset with replies unread", n);
+	return still_answers(t, what);
+}
+
+/* [N] pings never read, so the node's replies back up in its socket, then
+ * an RST: the node must survive the pending write failing. */
+static int sc_rst_stalled(struct tp *t)
+{
+	unsigned long n = t->argc ? strtoul(t->argv[0], NULL, 10) : 100000;
+	char what[80];
+	int rc = 0;
+
+	for (unsigned long sent = 0; sent < n && !rc; sent += 1000)
+		rc = send_pings(t, 1000);
+	if (rc)
+		return say(t, 1, "cannot send the pings: %s", ended(rc));
+	usleep(500 * 1000); /* the node reads them all and queues the pongs */
+	reset_conn(t);
+	snprintf(what, sizeof(what), "%lu pongs left unread, then an RST", n);
+	return still_answers(t, what);
+}
+
+#define ENV(...) ST_UP, 10, { __VA_ARGS__ }
+static const struct scenario scenarios[] = {
+	{ "hello-ping", sc_hello_ping, "HELLO, link ping: expect pong", ST_UP, 10 },
+	{ "env-ping", sc_env, "sealed ping envelope: expect a pong envelope", ENV(.want = 1) },
+	{ "env-ping-signed", sc_env, "same, signed: expect a pong", ENV(.want = 1, .sign = 1) },
+	{ "replay", sc_env, "one envelope twice: expect one pong", ENV(.want = 1, .replays = 1) },
+	{ "stale", sc_env, "ts 10 min ago: no pong", ENV(.skew_ms = -600000) },
+	{ "future", sc_env, "ts in 10 min: no pong", ENV(.skew_ms = 600000) },
+	{ "forged-from", sc_env, "from = --other (pinned): no pong", ENV(.from_other = 1) },
+	{ "not-for-me", sc_env, "to = --other or ZZZ: no pong", ENV(.to_other = 1) },
+	{ "bad-box", sc_env, "one body byte flipped: no pong", ENV(.flip = 1) },
+	{ "unknown-type", sc_env, "type no_such_type: no pong", ENV(.type = "no_such_type") },
+	{ "bad-sig", sc_env, "signed by --other-id DIR: no pong", ENV(.sign_other = 1) },
+	{ "garbage-frame", sc_garbage_frame, "non-msgpack frame: link survives", ST_UP, 10 },
+	{ "garbage", sc_garbage, "raw bytes under TLS: expect close", ST_UP, 10 },
+	{ "oversize", sc_oversize, "frame header of 64 MiB: expect close", ST_UP, 10 },
+	{ "wrong-hello-name", sc_wrong_hello_name, "HELLO as --other: close", ST_TLS, 10 },
+	{ "bad-version", sc_bad_version, "HELLO version 42: expect close", ST_TLS, 10 },
+	{ "frame-before-hello", sc_frame_before_hello, "ping first: close", ST_TLS, 10 },
+	{ "no-hello", sc_no_hello, "TLS, then silence: close (10 s)", ST_TLS, 20 },
+	{ "unpinned", sc_unpinned, "key not pinned: refused in TLS", ST_TCP, 10 },
+	{ "slowloris", sc_slowloris, "half a ClientHello: close (10 s)", ST_TCP, 20 },
+	{ "truncated-then-silence", sc_truncated, "half a frame: close (30 s)", ST_UP, 50 },
+	{ "flood", sc_flood, "[N] N pings at once: N pongs", ST_UP, 120 },
+	{ "rst-handshake", sc_rst_handshake, "[N] ClientHello + RST: survives", ST_TCP, 30 },
+	{ "rst-flood", sc_rst_flood, "[N] pings + RST: node survives", ST_UP, 60 },
+	{ "rst-stalled", sc_rst_stalled, "[N] pongs unread + RST: survives", ST_UP, 60 },
+	{ NULL, NULL, NULL, ST_TCP, 0, { 0 } },
+};
+#undef ENV
+
+/* ---- main ---- */
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: tn_peer DIR HOST:PORT SCENARIO [ARGS] [--name NAME] "
+			"[--pin-card CARD] [--other NAME] [--other-id DIR] [--timeout S]\n"
+			"       tn_peer --list\nscenarios:\n");
+	for (const struct scenario *s = scenarios; s->name; s++)
+		fprintf(stderr, "  %-24s %s\n", s->name, s->help);
+	return 2;
+}
+
+/* The name under [node] in DIR/tracenet.conf. */
+static int conf_name(const char *dir, char out[static TN_NAME_LEN])
+{
+	char path[4096], line[256], v[8];
+	FILE *f;
+	int rc = TN_ERR_NOT_FOUND;
+
+	snprintf(path, sizeof(path), "%s/tracenet.conf", dir);
+	if (!(f = fopen(path, "r")))
+		return TN_ERR_IO;
+	while (rc && fgets(line, sizeof(line), f))
+		if (sscanf(line, " name = %7s", v) == 1 && strlen(v) == 3) {
+			memcpy(out, v, TN_NAME_LEN);
+			rc = 0;
+		}
+	fclose(f);
+	return rc;
+}
+
+struct args {
+	char *pos[8];
+	int npos, timeout_s;
+	const char *name, *card, *other_dir;
+};
+
+static int parse_args(struct tp *t, struct args *a, int argc, char **argv)
+{
+	struct cx_card c;
+
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strncmp(o, "--", 2)) {
+			if (a->npos == (int)(sizeof(a->pos) / sizeof(a->pos[0])))
+				return -1;
+			a->pos[a->npos++] = argv[i];
+			continue;
+		}
+		if (!v)
+			return -1;
+		i++;
+		if (!strcmp(o, "--name"))
+			a->name = v;
+		else if (!strcmp(o, "--pin-card"))
+			a->card = v;
+		else if (!strcmp(o, "--other"))
+			t->other = v;
+		else if (!strcmp(o, "--other-id"))
+			a->other_dir = v;
+		else if (!strcmp(o, "--timeout"))
+			a->timeout_s = atoi(v);
+		else
+			return -1;
+	}
+	if (a->card) {
+		if (cx_card_parse(&c, a->card))
+			return -1;
+		memcpy(t->pin_pk, c.pk, CX_PK_LEN);
+		t->have_pin = 1;
+	}
+	return a->npos >= 3 ? 0 : -1;
+}
+
+/* Identity, name and TLS context from the node directory. */
+static int setup(struct tp *t, const struct args *a)
+{
+	const char *dir = a->pos[0];
+	int rc;
+
+	if ((rc = cx_init()) || (rc = cx_id_load(&t->id, dir)) ||
+	    (a->other_dir && (rc = cx_id_load(&t->other_id, dir = a->other_dir))))
+		return fprintf(stderr, "tn_peer: %s: %s\n", dir, tn_strerror(rc)), rc;
+	if (a->name)
+		snprintf(t->name, sizeof(t->name), "%s", a->name);
+	else if ((rc = conf_name(dir, t->name)))
+		return fprintf(stderr, "tn_peer: no name in %s/tracenet.conf\n", dir), rc;
+	if ((rc = cx_tls_ctx_new(&t->ctx, t->id, pin, t)))
+		return fprintf(stderr, "tn_peer: TLS context: %s\n", cx_tls_error()), rc;
+	return 0;
+}
+
+/* Get as far as stage on a new connection: TCP, TLS, or HELLO both ways. */
+static int reach(struct tp *t, enum stage stage)
+{
+	int rc;
+
+	proto_framer_init(&t->in, RX_MAX);
+	if ((rc = tcp_connect(t, t->addr)))
+		return rc;
+	if (stage >= ST_TLS && (rc = tls_connect(t)))
+		return rc;
+	if (stage >= ST_UP && !(rc = send_hello(t, t->name, TN_PROTO_VERSION)))
+		rc = wait_hello(t);
+	return rc;
+}
+
+static void teardown(struct tp *t)
+{
+	if (t->tls && !t->eof && !cx_tls_close(t->tls))
+		(void)flush(t);
+	if (t->fd >= 0)
+		close(t->fd);
+	cx_tls_free(t->tls);
+	cx_tls_ctx_free(t->ctx);
+	cx_id_free(t->id);
+	cx_id_free(t->other_id);
+	proto_framer_free(&t->in);
+	proto_buf_free(&t->out);
+	proto_buf_free(&t->scratch);
+	proto_buf_free(&t->copy);
+}
+
+static int run(struct tp *t)
+{
+	int rc = reach(t, t->sc->stage);
+
+	if (rc == TN_ERR_INVALID || rc == TN_ERR_IO)
+		return say(t, 1, "cannot connect to %s: %s", t->addr,
+			   rc == TN_ERR_INVALID ? "not a numeric HOST:PORT" : strerror(errno));
+	if (rc)
+		return say(t, 1, "no %s with the node: %s", t->tls ? "HELLO" : "TLS", ended(rc));
+	return t->sc->fn(t);
+}
+
+int main(int argc, char **argv)
+{
+	struct tp t = { .fd = -1, .answer_pings = 1 };
+	struct args a = { .npos = 0 };
+	int rc = 2;
+
+	if (argc == 2 && !strcmp(argv[1], "--list")) {
+		for (t.sc = scenarios; t.sc->name; t.sc++)
+			printf("%s\n", t.sc->name);
+		return 0;
+	}
+	if (parse_args(&t, &a, argc, argv))
+		return usage();
+	for (t.sc = scenarios; t.sc->name && strcmp(t.sc->name, a.pos[2]); t.sc++)
+		;
+	if (!t.sc->name)
+		return usage();
+	t.scenario = t.sc->name;
+	t.addr = a.pos[1];
+	t.argc = a.npos - 3;
+	t.argv = a.pos + 3;
+	t.start = mono_ms();
+	t.deadline = t.start + 1000 * (a.timeout_s > 0 ? a.timeout_s : t.sc->timeout_s);
+	cx_random(&t.seq, sizeof(t.seq));
+	t.seq >>= 16;
+	if (!setup(&t, &a))
+		rc = run(&t);
+	teardown(&t);
+	return rc;
+}

@@ -254,6 +254,58 @@ static void test_csv_runaway_quote_stops_at_field_limit(void **state)
 	free(want);
 }
 
+/* Lines of x"," keep a quoted field open from one line to the next and add a
+ * field per line, so every row they start runs to the end of input. */
+static char *flip_flop(size_t lines, const char *tail, size_t *n)
+{
+	char *in = malloc(lines * 6 + strlen(tail) + 1);
+
+	assert_non_null(in);
+	for (size_t i = 0; i < lines; i++)
+		memcpy(in + 6 * i, "xx\",\"\n", 6);
+	strcpy(in + 6 * lines, tail);
+	*n = 6 * lines + strlen(tail);
+	return in;
+}
+
+static void test_csv_quote_garbage_does_not_swallow_later_rows(void **state)
+{
+	char want[16384];
+	size_t n, w = 0;
+	char *in = flip_flop(200, "ok\nok\n", &n);
+
+	(void)state;
+	/* Rows 1-73 collect more than 128 fields; later ones reach the end of
+	 * input first. Each is reported, then the good rows are read. */
+	for (int i = 1; i <= 73; i++)
+		w += (size_t)sprintf(want + w, "B%d:more than %d fields\n", i,
+				     PROTO_CSV_MAX_FIELDS);
+	for (int i = 74; i <= 200; i++)
+		w += (size_t)sprintf(want + w, "B%d:end of input inside quoted field %d\n",
+				     i, 202 - i);
+	sprintf(want + w, "R201:<ok>\nR202:<ok>\n");
+	expect_n(in, n, want);
+	free(in);
+}
+
+static void test_csv_endless_rejected_row_is_cut_at_the_raw_limit(void **state)
+{
+	size_t n, raw = (size_t)PROTO_CSV_MAX_FIELDS * (2 * PROTO_CSV_MAX_FIELD + 3);
+	char *in = flip_flop(60000, "ok\n", &n), *whole, want[128];
+
+	(void)state;
+	/* Row 1 is rejected, then followed until the bytes kept from its second
+	 * line on fill the rewind buffer; parsing resumes after that line. The
+	 * rows after it cost linear time, not quadratic. */
+	whole = parse_chunked(in, n, 0);
+	sprintf(want, "B1:more than %d fields\nB%zu:more than %d fields\n",
+		PROTO_CSV_MAX_FIELDS, 2 + raw / 6 + 1, PROTO_CSV_MAX_FIELDS);
+	assert_memory_equal(whole, want, strlen(want));
+	expect_n(in, n, whole);
+	free(whole);
+	free(in);
+}
+
 static void test_csv_accepts_128_fields_and_rejects_129(void **state)
 {
 	char in[1024], want[2048];
@@ -577,6 +629,8 @@ int main(void)
 		cmocka_unit_test(test_csv_reports_eof_inside_quotes),
 		cmocka_unit_test(test_csv_recovers_from_several_runaway_quotes),
 		cmocka_unit_test(test_csv_runaway_quote_stops_at_field_limit),
+		cmocka_unit_test(test_csv_quote_garbage_does_not_swallow_later_rows),
+		cmocka_unit_test(test_csv_endless_rejected_row_is_cut_at_the_raw_limit),
 		cmocka_unit_test(test_csv_accepts_128_fields_and_rejects_129),
 		cmocka_unit_test(test_csv_rejects_1000_fields),
 		cmocka_unit_test(test_csv_rejected_row_with_quoted_newlines_is_skipped_whole),
