@@ -339,9 +339,14 @@ static int verify(struct ctl *c, int argc, char **argv)
 	if (c->json) {
 		rc = proto_msg_parse(&m, r.m, r.n_m) || proto_msg_json(m, NULL, stdout);
 	} else {
-		printf("valid signature by %s (key fingerprint %s) on a %s to %s, sent %llu ms "
-		       "after the epoch\n", r.hdr.from, fp, r.hdr.type, r.hdr.to,
-		       (unsigned long long)r.hdr.ts);
+		time_t when = (time_t)(r.hdr.ts / 1000);
+		char sent[32] = "?";
+		struct tm tm;
+
+		if (gmtime_r(&when, &tm))
+			strftime(sent, sizeof(sent), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("valid signature by %s (key fingerprint %s) on a %s to %s sent %s\n",
+		       ctl_safe(r.hdr.from), fp, ctl_safe(r.hdr.type), ctl_safe(r.hdr.to), sent);
 		rc = proto_msg_parse(&m, r.m, r.n_m) || proto_msg_print(m, NULL, stdout);
 	}
 	proto_msg_free(m);

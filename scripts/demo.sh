@@ -70,7 +70,40 @@ run ctl GTM peer list
 
 say "End-to-end encrypted round trips over pinned TLS 1.3"
 run ctl GTM peer ping MEX
-run ctl GTM peer ping USA
-run ctl USA peer ping MEX
+
+say "Mexican police recover a pistol: is it reported stolen anywhere? (broadcast)"
+run ctl MEX query stolen --make "$make" --serial "$serial" --all --case-ref FGR-2026-118 \
+	--purpose "recovered at a crime scene"
+run ctl GTM alerts
+
+say "USA recovers a Glock sold in Mexico and exported to Guatemala: a trace"
+ctl MEX record add --make Glock --model G19 --serial "TRC-4451" --caliber 9mm --country AUT >/dev/null
+id=$(ctl MEX --json record find --serial TRC4451 --make Glock | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"][0]["id"])')
+ctl MEX record event "$id" --kind imported --date 2018-02-11 --party "Importadora Norte" --country AUT >/dev/null
+ctl MEX record event "$id" --kind sold --date 2018-09-20 --party "Armeria del Bajio" --place "Leon, GTO" >/dev/null
+ctl MEX record event "$id" --kind exported --date 2019-04-02 --party "Armeria del Bajio" --country GTM --ref "SEDENA-EXP-7781" >/dev/null
+ctl GTM record add --make Glock --model G19 --serial "TRC 4451" --caliber 9mm --country AUT >/dev/null
+gid=$(ctl GTM --json record find --serial TRC4451 | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"][0]["id"])')
+ctl GTM record event "$gid" --kind imported --date 2019-04-20 --party "Armas de Guatemala" --country MEX >/dev/null
+ctl GTM record event "$gid" --kind sold --date 2020-01-15 --party "Casa del Cazador" --place "Chiquimula" >/dev/null
+run ctl MEX peer policy USA --traces auto
+run ctl USA trace request --to MEX --make Glock --model G19 --serial TRC-4451 --caliber 9mm \
+	--recovered-on 2024-03-09 --recovered-at "El Paso, TX" --crime 0900 --case ATF-2024-5531 --urgent
+run ctl USA trace wait 1 --timeout 20
+
+say "The chain ends in an export to Guatemala: follow it there (Guatemala reviews by hand)"
+run ctl USA trace follow 1
+for _ in $(seq 100); do ctl GTM --json inbox | grep -q '"id"' && break; sleep 0.1; done
+run ctl GTM inbox
+run ctl GTM approve 1
+run ctl USA trace wait 2 --timeout 20
+
+say "A signed receipt a court can check without either node"
+run ctl USA trace show 2 --receipt "$T/receipt.bin"
+run ctl USA verify "$T/receipt.bin"
+
+say "Every exchange is in a hash-chained audit log"
+run ctl USA audit
+for n in GTM MEX USA; do run ctl "$n" audit --verify; done
 
 say "Done; the nodes stop and the demo directory is removed"
