@@ -96,26 +96,8 @@ struct collect {
 static int collect_record(void *arg, const struct tn_record *rec)
 {
 	struct collect *c = arg;
-	struct proto_buf b = { 0 };
-	struct tn_record *p;
-	int rc;
 
-	if (c->l.n == TN_BATCH_MAX)
-		return TN_ERR_LIMIT;
-	if (c->l.n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 16;
-		if (!(p = realloc(c->l.records, c->cap * sizeof(*p))))
-			return TN_ERR_NOMEM;
-		c->l.records = p;
-	}
-	rc = proto_encode(&proto_record_schema, rec, &b);
-	if (!rc)
-		rc = proto_decode(&proto_record_schema, b.data, b.len, &c->l.records[c->l.n],
-				  NULL, 0);
-	proto_buf_free(&b);
-	if (!rc)
-		c->l.n++;
-	return rc;
+	return node_collect((void **)&c->l.records, &c->l.n, &c->cap, &proto_record_schema, rec);
 }
 
 static int record_find(struct console_req *r)

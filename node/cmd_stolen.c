@@ -101,18 +101,8 @@ struct collect {
 static int collect_stolen(void *arg, const struct tn_stolen *s)
 {
 	struct collect *c = arg;
-	struct tn_stolen *p;
 
-	if (c->l.n == TN_BATCH_MAX)
-		return TN_ERR_LIMIT;
-	if (c->l.n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 64;
-		if (!(p = realloc(c->l.reports, c->cap * sizeof(*p))))
-			return TN_ERR_NOMEM;
-		c->l.reports = p;
-	}
-	c->l.reports[c->l.n++] = *s;
-	return 0;
+	return node_collect((void **)&c->l.reports, &c->l.n, &c->cap, &proto_stolen_schema, s);
 }
 
 static int stolen_list(struct console_req *r)

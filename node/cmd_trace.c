@@ -13,67 +13,37 @@ struct list {
 	int review_only;
 };
 
-static int grow(void **arr, uint32_t n, uint32_t *cap, size_t size)
-{
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	if (n >= TN_BATCH_MAX)
-		return TN_ERR_LIMIT;
-	*cap = *cap ? 2 * *cap : 16;
-	if (!(p = realloc(*arr, *cap * size)))
-		return TN_ERR_NOMEM;
-	*arr = p;
-	return 0;
-}
-
 /* Listings leave the receipts out; `trace show` has them. */
 static int add_out(void *arg, const struct tn_trace *tr)
 {
 	struct list *l = arg;
-	struct proto_buf b = { 0 };
-	struct tn_trace *slot;
-	int rc = grow((void **)&l->out.traces, l->out.n, &l->cap, sizeof(*slot));
+	struct tn_trace *last;
+	int rc = node_collect((void **)&l->out.traces, &l->out.n, &l->cap, &proto_trace_schema, tr);
 
 	if (rc)
 		return rc;
-	slot = &l->out.traces[l->out.n];
-	rc = proto_encode(&proto_trace_schema, tr, &b);
-	if (!rc)
-		rc = proto_decode(&proto_trace_schema, b.data, b.len, slot, NULL, 0);
-	proto_buf_free(&b);
-	if (rc)
-		return rc;
-	free(slot->receipt);
-	slot->receipt = NULL;
-	slot->n_receipt = 0;
-	l->out.n++;
+	last = &l->out.traces[l->out.n - 1];
+	free(last->receipt);
+	last->receipt = NULL;
+	last->n_receipt = 0;
 	return 0;
 }
 
 static int add_in(void *arg, const struct tn_trace_in *tr)
 {
 	struct list *l = arg;
-	struct tn_trace_in *slot;
-	struct proto_buf b = { 0 };
+	struct tn_trace_in *last;
 	int rc;
 
 	if (l->review_only && strcmp(tr->status, "in_review"))
 		return 0;
-	if ((rc = grow((void **)&l->in.traces, l->in.n, &l->cap, sizeof(*slot))))
-		return rc;
-	slot = &l->in.traces[l->in.n];
-	rc = proto_encode(&proto_trace_in_schema, tr, &b);
-	if (!rc)
-		rc = proto_decode(&proto_trace_in_schema, b.data, b.len, slot, NULL, 0);
-	proto_buf_free(&b);
+	rc = node_collect((void **)&l->in.traces, &l->in.n, &l->cap, &proto_trace_in_schema, tr);
 	if (rc)
 		return rc;
-	free(slot->receipt);
-	slot->receipt = NULL;
-	slot->n_receipt = 0;
-	l->in.n++;
+	last = &l->in.traces[l->in.n - 1];
+	free(last->receipt);
+	last->receipt = NULL;
+	last->n_receipt = 0;
 	return 0;
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Log lines on stderr (UTC time, level, message) and node file paths. */
+/* Small helpers of the daemon: log lines on stderr (UTC time, level,
+ * message), node file paths, growing arrays of copied objects. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "node.h"
@@ -29,4 +31,26 @@ int node_path(char *out, const char *dir, const char *name)
 	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
 
 	return n < 0 || n >= PATH_MAX ? TN_ERR_CONFIG : 0;
+}
+
+int node_collect(void **items, uint32_t *n, uint32_t *cap, const struct proto_schema *s,
+		 const void *obj)
+{
+	void *p;
+	int rc;
+
+	if (*n >= TN_BATCH_MAX)
+		return TN_ERR_LIMIT;
+	if (*n == *cap) {
+		uint32_t want = *cap ? 2 * *cap : 16;
+
+		if (!(p = realloc(*items, (size_t)want * s->size)))
+			return TN_ERR_NOMEM;
+		*items = p;
+		*cap = want;
+	}
+	rc = proto_copy(s, (char *)*items + (size_t)*n * s->size, obj);
+	if (!rc)
+		(*n)++;
+	return rc;
 }

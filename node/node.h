@@ -40,6 +40,10 @@ int node_config_save(const struct node_config *c, const char *dir) TN_WUR;
 /* Log a line at level "info", "warn" or "error". */
 void node_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Append a deep copy of obj to the array *items (n used, cap allocated),
+ * growing it; TN_ERR_LIMIT past TN_BATCH_MAX items. */
+int node_collect(void **items, uint32_t *n, uint32_t *cap, const struct proto_schema *s,
+		 const void *obj) TN_WUR;
 /* Join dir and name into out (PATH_MAX); TN_ERR_CONFIG if too long. */
 int node_path(char *out, const char *dir, const char *name) TN_WUR;
 
@@ -264,6 +268,9 @@ int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trac
 /* Inside a batch op: answer trace in, or decline it when declined_why. */
 int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 		  const char *declined_why) TN_WUR;
+/* What a third party needs to check p's signed message s (tn_receipt). */
+int trace_receipt(const struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s,
+		  uint8_t **out, uint32_t *n) TN_WUR;
 /* Console: trace.request. */
 int trace_request_cmd(struct console_req *r);
 /* Inside a batch op: queue msg (schema s) of type for peer; draws *mid. */

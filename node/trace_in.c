@@ -229,21 +229,21 @@ static void in_done(void *arg, int rc)
 	in_job_free(j);
 }
 
-static int make_receipt(struct tn_trace_in *tr, const struct peer *p,
-			const struct tn_envelope *e, const struct tn_sealed *s)
+int trace_receipt(const struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s,
+		  uint8_t **out, uint32_t *n)
 {
-	struct tn_receipt rc = { .hdr = *e, .n_m = s->n_m, .m = s->m };
+	struct tn_receipt r = { .hdr = *e, .n_m = s->n_m, .m = s->m };
 	struct proto_buf b = { 0 };
-	int ret;
+	int rc;
 
-	rc.hdr.n_body = 0;
-	rc.hdr.body = NULL;
-	memcpy(rc.pk, p->rec.pk, TN_KEY_LEN);
-	memcpy(rc.sig, s->s, TN_SIG_LEN);
-	ret = proto_encode(&proto_receipt_schema, &rc, &b);
-	tr->receipt = b.data;
-	tr->n_receipt = (uint32_t)b.len;
-	return ret;
+	r.hdr.n_body = 0;
+	r.hdr.body = NULL;
+	memcpy(r.pk, p->rec.pk, TN_KEY_LEN);
+	memcpy(r.sig, s->s, TN_SIG_LEN);
+	rc = proto_encode(&proto_receipt_schema, &r, &b);
+	*out = b.data;
+	*n = (uint32_t)b.len;
+	return rc;
 }
 
 static void decide(struct in_job *j, struct peer *p)
@@ -278,7 +278,7 @@ void trace_in_receive(struct peer *p, const struct tn_envelope *e, const struct 
 	}
 	j->tr.received_ms = node_now_ms();
 	cx_hash(s->m, s->n_m, j->tr.digest);
-	if (make_receipt(&j->tr, p, e, s)) {
+	if (trace_receipt(p, e, s, &j->tr.receipt, &j->tr.n_receipt)) {
 		in_job_free(j);
 		return;
 	}

@@ -265,23 +265,6 @@ static void reply_done(void *arg, int rc)
 	reply_job_free(j);
 }
 
-static int keep_receipt(struct reply_job *j, const struct peer *p, const struct tn_envelope *e,
-			const struct tn_sealed *s)
-{
-	struct tn_receipt r = { .hdr = *e, .n_m = s->n_m, .m = s->m };
-	struct proto_buf b = { 0 };
-	int rc;
-
-	r.hdr.n_body = 0;
-	r.hdr.body = NULL;
-	memcpy(r.pk, p->rec.pk, TN_KEY_LEN);
-	memcpy(r.sig, s->s, TN_SIG_LEN);
-	rc = proto_encode(&proto_receipt_schema, &r, &b);
-	j->receipt = b.data;
-	j->n_receipt = (uint32_t)b.len;
-	return rc;
-}
-
 static void on_reply(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
 {
 	struct reply_job *j = calloc(1, sizeof(*j));
@@ -299,7 +282,7 @@ static void on_reply(struct peer *p, const struct tn_envelope *e, const struct t
 		rc = proto_decode(&proto_trace_result_schema, s->m, s->n_m, &j->res, NULL, 0);
 		memcpy(j->mid, j->res.mid, TN_MID_LEN);
 		if (!rc)
-			rc = keep_receipt(j, p, e, s);
+			rc = trace_receipt(p, e, s, &j->receipt, &j->n_receipt);
 	}
 	if (rc) {
 		peer_drop(p->node, p, DROP_malformed, e->type);

@@ -275,3 +275,16 @@ int proto_decode(const struct proto_schema *s, const void *buf, size_t len,
 	proto_msg_free(m);
 	return rc;
 }
+
+int proto_copy(const struct proto_schema *s, void *dst, const void *src)
+{
+	struct proto_buf b = { 0 };
+	int rc = proto_encode(s, src, &b);
+
+	if (rc)
+		memset(dst, 0, s->size);
+	else
+		rc = proto_decode(s, b.data, b.len, dst, NULL, 0);
+	proto_buf_free(&b);
+	return rc;
+}
