@@ -12,10 +12,15 @@ struct link {
 	struct peer *peer;        /* known from the start (outbound) or the TLS key */
 	struct node *node;
 	uv_timer_t timer;         /* handshake deadline, then keepalive */
+	uv_timer_t slow;          /* resumes reading after a burst */
 	uv_connect_t connect;
 	uint64_t last_rx, last_tx, ping_seq;
+	uint64_t refill_ms;
+	uint32_t tokens;          /* frames this link may still send right now */
+	int handles;              /* timers still to close before free */
 	unsigned outbound : 1;
 	unsigned up : 1;
+	unsigned counted : 1;     /* in node.handshaking */
 };
 
 static const char *link_name(const struct link *l)
@@ -78,11 +83,20 @@ static const uint8_t *initiator(const struct link *l)
 	return l->outbound ? cx_id_pk(l->node->id) : l->peer->rec.pk;
 }
 
+static void uncount(struct link *l)
+{
+	if (l->counted) {
+		l->counted = 0;
+		l->node->handshaking--;
+	}
+}
+
 static void link_up(struct link *l)
 {
 	struct peer *p = l->peer;
 	struct link *old = p->link;
 
+	uncount(l);
 	if (old && old != l && memcmp(initiator(old), initiator(l), CX_PK_LEN) < 0) {
 		link_close(l, TN_ERR_EXISTS);
 		return;
@@ -124,6 +138,36 @@ static int on_hello(struct link *l, struct proto_msg *m)
 	return 0;
 }
 
+static void on_slow(uv_timer_t *t)
+{
+	struct link *l = t->data;
+
+	conn_release(l->conn);
+}
+
+/* Token bucket: LINK_FRAMES_PER_S with bursts of twice that; a link that
+ * sends faster stops being read for a moment, so one flooding peer cannot
+ * starve the others or the console. */
+static void throttle(struct link *l)
+{
+	uint64_t now = uv_now(&l->node->loop), add = (now - l->refill_ms) * LINK_FRAMES_PER_S / 1000;
+
+	if (add) {
+		l->tokens = (uint32_t)(l->tokens + add > 2 * LINK_FRAMES_PER_S ? 2 * LINK_FRAMES_PER_S :
+				       l->tokens + add);
+		l->refill_ms = now;
+	}
+	if (l->tokens) {
+		l->tokens--;
+		return;
+	}
+	if (!uv_is_active((uv_handle_t *)&l->slow)) {
+		peer_drop(l->node, l->peer, DROP_rate_limited, "reading paused");
+		conn_hold(l->conn);
+		uv_timer_start(&l->slow, on_slow, LINK_SLOW_MS, 0);
+	}
+}
+
 static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 {
 	struct link *l = c->data;
@@ -132,6 +176,7 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 	char t[8];
 	int rc = 0;
 
+	throttle(l);
 	l->last_rx = uv_now(&l->node->loop);
 	if (l->up)
 		l->peer->last_seen_ms = node_now_ms();
@@ -175,7 +220,10 @@ static int on_ready(struct conn *c)
 
 static void free_link(uv_handle_t *h)
 {
-	free(h->data);
+	struct link *l = h->data;
+
+	if (--l->handles == 0)
+		free(l);
 }
 
 static void on_close(struct conn *c, int reason)
@@ -192,8 +240,9 @@ static void on_close(struct conn *c, int reason)
 		p->dialing = NULL;
 	if (p && !p->link && !p->dialing && (l->outbound || l->up))
 		peer_retry(p);
-	if (!uv_is_closing((uv_handle_t *)&l->timer))
-		uv_close((uv_handle_t *)&l->timer, free_link);
+	uncount(l);
+	uv_close((uv_handle_t *)&l->timer, free_link);
+	uv_close((uv_handle_t *)&l->slow, free_link);
 }
 
 static const struct conn_ops link_ops = {
@@ -219,7 +268,11 @@ static struct link *link_new(struct node *n, struct peer *p, int outbound)
 	l->last_rx = l->last_tx = uv_now(&n->loop);
 	uv_tcp_init(&n->loop, &l->conn->h.tcp);
 	uv_timer_init(&n->loop, &l->timer);
-	l->timer.data = l;
+	uv_timer_init(&n->loop, &l->slow);
+	l->timer.data = l->slow.data = l;
+	l->handles = 2;
+	l->tokens = 2 * LINK_FRAMES_PER_S;
+	l->refill_ms = uv_now(&n->loop);
 	uv_timer_start(&l->timer, on_tick, LINK_HANDSHAKE_MS, 0);
 	snprintf(l->conn->peer, sizeof(l->conn->peer), "link %s", p ? p->rec.name : "?");
 	return l;
@@ -273,7 +326,18 @@ void link_accept(uv_stream_t *server, int status)
 
 	if (status < 0 || !(l = link_new(n, NULL, 0)))
 		return;
-	if (uv_accept(server, &l->conn->h.stream) || start_tls(l, 1))
+	if (uv_accept(server, &l->conn->h.stream)) {
+		link_close(l, TN_ERR_IO);
+		return;
+	}
+	if (n->handshaking >= LINK_HANDSHAKES_MAX) {
+		peer_drop(n, NULL, DROP_handshake, "too many connections still in their handshake");
+		link_close(l, TN_ERR_LIMIT);
+		return;
+	}
+	n->handshaking++;
+	l->counted = 1;
+	if (start_tls(l, 1))
 		link_close(l, TN_ERR_IO);
 }
 

@@ -136,6 +136,9 @@ struct console_req;
 #define LINK_BACKOFF_MAX_MS 30000
 #define ENV_SKEW_MS (5 * 60 * 1000)
 #define REPLAY_MAX 65536          /* remembered envelope ids per peer */
+#define LINK_FRAMES_PER_S 2000    /* sustained frames a second from one link */
+#define LINK_SLOW_MS 50           /* reading pause once a link used its burst */
+#define LINK_HANDSHAKES_MAX 64    /* inbound connections not yet authenticated */
 
 enum drop {
 #define DROP_ENUM(r) DROP_##r,
@@ -297,6 +300,7 @@ struct node {
 	struct peer *peers;
 	uint64_t drops[DROP_COUNT];
 	struct pending_ping *pings;
+	unsigned handshaking;
 	struct query *queries;
 	uint64_t ping_seq;
 	uv_prepare_t commit;

@@ -418,7 +418,7 @@ struct tn_import_result {
 #define TN_DROP_REASONS(X)                                                  \
 	X(malformed) X(too_big) X(unknown_peer) X(forged_from) X(not_for_me) \
 	X(stale) X(replay) X(bad_box) X(bad_sig) X(unknown_type)            \
-	X(unsupported) X(handshake) X(replay_full)
+	X(unsupported) X(handshake) X(replay_full) X(rate_limited)
 
 struct tn_drops {
 #define TN_DROP_FIELD(r) uint64_t r;
