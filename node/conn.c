@@ -17,18 +17,26 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 	*buf = uv_buf_init(space, sizeof(space));
 }
 
-static void on_handle_closed(uv_handle_t *h)
+static void conn_free(struct conn *c)
 {
-	struct conn *c = h->data;
-
-	if (c->ops->on_close)
-		c->ops->on_close(c, c->close_reason);
 	proto_framer_free(&c->in);
 	cx_tls_free(c->tls);
 	proto_buf_free(&c->frame);
 	proto_buf_free(&c->out);
 	proto_buf_free(&c->wbuf);
 	free(c);
+}
+
+/* The handle is gone; the conn itself stays while requests hold it. */
+static void on_handle_closed(uv_handle_t *h)
+{
+	struct conn *c = h->data;
+
+	if (c->ops->on_close)
+		c->ops->on_close(c, c->close_reason);
+	c->handle_closed = 1;
+	if (!c->busy)
+		conn_free(c);
 }
 
 /* Close the handle once nothing is in flight. */
@@ -85,9 +93,11 @@ int conn_send(struct conn *c, const void *body, size_t len)
 
 	if (c->closing && uv_is_closing(&c->h.handle))
 		return TN_ERR_CLOSED;
-	if (c->out.len + len > NODE_OUT_MAX) {
-		node_log("warn", "%s: peer does not read its replies, closing", c->peer);
-		conn_close(c, TN_ERR_LIMIT);
+	if (c->out.len + c->wbuf.len + len > NODE_OUT_MAX) {
+		node_log("warn", "%s: does not read what it is sent, dropping the connection",
+			 c->peer);
+		c->close_reason = TN_ERR_LIMIT;
+		conn_abort(c);
 		return TN_ERR_LIMIT;
 	}
 	if (!c->tls) {
@@ -241,6 +251,10 @@ void conn_release(struct conn *c)
 {
 	if (--c->busy)
 		return;
+	if (c->handle_closed) {
+		conn_free(c);
+		return;
+	}
 	if (c->closing) {
 		maybe_finish(c);
 		return;
@@ -255,9 +269,10 @@ void conn_release(struct conn *c)
 
 void conn_abort(struct conn *c)
 {
-	if (!c->closing)
+	if (!c->closing && !c->close_reason)
 		c->close_reason = TN_ERR_CLOSED;
 	c->closing = 1;
+	c->out.len = 0;
 	if (!uv_is_closing(&c->h.handle))
 		uv_close(&c->h.handle, on_handle_closed);
 }

@@ -110,6 +110,7 @@ static int on_row(void *arg, char **fields, int n, unsigned long line)
 		return 0;
 	im->rows++;
 	if (proto_record_from_csv(r, fields, n, why, sizeof(why)) ||
+	    proto_check_strings(&proto_record_schema, r, why, sizeof(why)) ||
 	    proto_record_check(r, why, sizeof(why))) {
 		proto_release(&proto_record_schema, r);
 		reject(im, line, why);

@@ -241,6 +241,8 @@ static void on_close(struct conn *c, int reason)
 	if (p && !p->link && !p->dialing && (l->outbound || l->up))
 		peer_retry(p);
 	uncount(l);
+	if (uv_is_active((uv_handle_t *)&l->slow))
+		conn_release(c);      /* the hold taken by throttle() */
 	uv_close((uv_handle_t *)&l->timer, free_link);
 	uv_close((uv_handle_t *)&l->slow, free_link);
 }

@@ -81,6 +81,7 @@ struct conn {
 	unsigned closing : 1;
 	unsigned paused : 1;        /* frames wait until busy drops to 0 */
 	unsigned tls_up : 1;
+	unsigned handle_closed : 1; /* freed once busy drops to 0 */
 	int close_reason;
 	char peer[32];              /* name used in log lines */
 };

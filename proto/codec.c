@@ -288,3 +288,26 @@ int proto_copy(const struct proto_schema *s, void *dst, const void *src)
 	proto_buf_free(&b);
 	return rc;
 }
+
+int proto_check_strings(const struct proto_schema *s, const void *obj, char *why, size_t why_len)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct proto_field *f = &s->fields[i];
+		const char *p = (const char *)obj + f->off;
+		const char *items;
+		uint32_t n;
+
+		if (f->type == PF_STR && !utf8_ok((const unsigned char *)p, strlen(p)))
+			return fail(why, why_len, f->key, "not valid UTF-8");
+		if (f->type == PF_OBJ && proto_check_strings(f->sub, p, why, why_len))
+			return TN_ERR_FIELD;
+		if (f->type != PF_ARR)
+			continue;
+		memcpy(&items, p, sizeof(items));
+		n = *(const uint32_t *)((const char *)obj + f->cnt_off);
+		for (uint32_t k = 0; k < n; k++)
+			if (proto_check_strings(f->sub, items + (size_t)k * f->sub->size, why, why_len))
+				return TN_ERR_FIELD;
+	}
+	return 0;
+}

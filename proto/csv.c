@@ -10,6 +10,8 @@
 
 /* Field bytes of one row, each field NUL-terminated. */
 #define TEXT_MAX ((size_t)PROTO_CSV_MAX_FIELDS * (PROTO_CSV_MAX_FIELD + 1))
+/* First size of the growing buffers. */
+#define BUF_MIN ((size_t)4096)
 /* Raw bytes kept of a row spanning lines, to read them again after a quoting
  * error: as much as a row within the limits can take. */
 #define RAW_MAX ((size_t)PROTO_CSV_MAX_FIELDS * (2 * PROTO_CSV_MAX_FIELD + 3))
@@ -48,8 +50,9 @@ struct proto_csv {
 	size_t flen;            /* bytes in the current field */
 	int bad_row;            /* row already reported: parse on, keep nothing */
 	int rewind;             /* quoting error: resume at the row's second line */
-	size_t len;             /* bytes used in text */
-	char *text;
+	char *text;             /* field bytes, grown up to TEXT_MAX */
+	size_t len, cap;
+	size_t offs[PROTO_CSV_MAX_FIELDS]; /* where each field starts in text */
 	char *fields[PROTO_CSV_MAX_FIELDS];
 	char why[96];
 
@@ -57,8 +60,8 @@ struct proto_csv {
 	 * quoting error they move to rep and are parsed again from there. */
 	int capturing, replay, raw_prev_cr;
 	unsigned long raw_line;
-	char *raw, *rep;
-	size_t raw_len, rep_len, rep_pos;
+	char *raw, *rep;        /* grown up to RAW_MAX */
+	size_t raw_len, raw_cap, rep_len, rep_cap, rep_pos;
 	uint64_t fed, replayed; /* bytes fed by the caller, bytes read again */
 };
 
@@ -70,11 +73,6 @@ struct proto_csv *proto_csv_new(proto_csv_row_fn row, proto_csv_bad_fn bad, void
 
 	if (!c)
 		return NULL;
-	c->text = malloc(TEXT_MAX);
-	if (!c->text) {
-		free(c);
-		return NULL;
-	}
 	c->row = row;
 	c->bad = bad;
 	c->arg = arg;
@@ -90,6 +88,28 @@ void proto_csv_free(struct proto_csv *c)
 	free(c->raw);
 	free(c->rep);
 	free(c);
+}
+
+/* Make room for need bytes in *buf of *cap bytes, never beyond max. */
+static int grow(char **buf, size_t *cap, size_t need, size_t max)
+{
+	size_t n = *cap ? *cap : BUF_MIN;
+	char *p;
+
+	if (need <= *cap)
+		return 0;
+	if (need > max)
+		return TN_ERR_TOO_BIG;
+	while (n < need)
+		n *= 2;
+	if (n > max)
+		n = max;
+	p = realloc(*buf, n);
+	if (!p)
+		return TN_ERR_NOMEM;
+	*buf = p;
+	*cap = n;
+	return 0;
 }
 
 /* ---- rows and fields ---- */
@@ -133,8 +153,11 @@ static int row_end(struct proto_csv *c)
 {
 	int rc = 0;
 
-	if (!c->bad_row && c->row)
+	if (!c->bad_row && c->row) {
+		for (int i = 0; i < c->nf; i++)
+			c->fields[i] = c->text + c->offs[i];
 		rc = c->row(c->arg, c->fields, c->nf, c->row_line);
+	}
 	row_reset(c);
 	return rc;
 }
@@ -146,22 +169,30 @@ static int field_begin(struct proto_csv *c)
 		return 0;
 	if (c->nf == PROTO_CSV_MAX_FIELDS)
 		return report(c, "more than %d fields", PROTO_CSV_MAX_FIELDS);
-	c->fields[c->nf] = c->text + c->len;
+	c->offs[c->nf] = c->len;
 	return 0;
 }
 
-static void field_end(struct proto_csv *c)
+static int field_end(struct proto_csv *c)
 {
+	int rc;
+
 	if (c->bad_row)
-		return;
+		return 0;
+	rc = grow(&c->text, &c->cap, c->len + 1, TEXT_MAX);
+	if (rc)
+		return rc;
 	c->text[c->len++] = '\0';
 	c->nf++;
+	return 0;
 }
 
 /* Append a byte to the current field. A quoted field running over the limit
  * is most likely an unclosed quote, so it rewinds; an unquoted one does not. */
 static int field_add(struct proto_csv *c, unsigned char ch, int quoted)
 {
+	int rc;
+
 	if (c->flen == PROTO_CSV_MAX_FIELD && quoted)
 		return BROKEN(c, "field %d is longer than %d bytes (unclosed quote?)",
 			      c->nf + 1, PROTO_CSV_MAX_FIELD);
@@ -173,6 +204,9 @@ static int field_add(struct proto_csv *c, unsigned char ch, int quoted)
 		return 0;
 	if (ch == '\0')
 		return report(c, "NUL byte in field %d", c->nf + 1);
+	rc = grow(&c->text, &c->cap, c->len + 1, TEXT_MAX);
+	if (rc)
+		return rc;
 	c->text[c->len++] = (char)ch;
 	return 0;
 }
@@ -180,7 +214,10 @@ static int field_add(struct proto_csv *c, unsigned char ch, int quoted)
 /* A comma or line end closing a field. */
 static int delimiter(struct proto_csv *c, unsigned char ch)
 {
-	field_end(c);
+	int rc = field_end(c);
+
+	if (rc)
+		return rc;
 	if (ch != ',')
 		return row_end(c);
 	c->st = ST_FIELD;
@@ -242,19 +279,12 @@ static int parse(struct proto_csv *c, unsigned char ch)
 
 /* ---- raw bytes kept for rewinding ---- */
 
-static int capture_start(struct proto_csv *c)
+static void capture_start(struct proto_csv *c)
 {
-	if (!c->raw)
-		c->raw = malloc(RAW_MAX);
-	if (!c->rep)
-		c->rep = malloc(RAW_MAX);
-	if (!c->raw || !c->rep)
-		return TN_ERR_NOMEM;
 	c->capturing = 1;
 	c->raw_len = 0;
 	c->raw_line = c->line;
 	c->raw_prev_cr = c->prev_cr;
-	return 0;
 }
 
 /* Keep a byte of a row spanning lines. Only a row already reported can
@@ -265,6 +295,9 @@ static int capture(struct proto_csv *c, unsigned char ch)
 	int rc;
 
 	if (c->raw_len < RAW_MAX) {
+		rc = grow(&c->raw, &c->raw_cap, c->raw_len + 1, RAW_MAX);
+		if (rc)
+			return rc;
 		c->raw[c->raw_len++] = (char)ch;
 		return 0;
 	}
@@ -301,6 +334,8 @@ static int step(struct proto_csv *c, unsigned char ch)
 
 	if (c->capturing)
 		rc = capture(c, ch);
+	if (rc && !c->rewind)
+		return rc; /* out of memory */
 	if (!c->rewind)
 		rc = parse(c, ch);
 	if (ch == '\r' || (ch == '\n' && !c->prev_cr))
@@ -309,7 +344,7 @@ static int step(struct proto_csv *c, unsigned char ch)
 	if (c->rewind)
 		rewind_row(c, is_eol(ch));
 	else if (!rc && c->st == ST_QUOTED && is_eol(ch) && !c->capturing)
-		rc = capture_start(c);
+		capture_start(c);
 	return rc;
 }
 
@@ -318,16 +353,23 @@ static int step(struct proto_csv *c, unsigned char ch)
 static int replay(struct proto_csv *c)
 {
 	char *tmp;
-	size_t rest;
+	size_t rest, cap;
 	int rc;
 
 	while (c->replay) {
 		c->replay = 0;
 		rest = c->rep_len - c->rep_pos; /* unread part of a previous round */
-		memcpy(c->raw + c->raw_len, c->rep + c->rep_pos, rest);
+		rc = grow(&c->raw, &c->raw_cap, c->raw_len + rest, RAW_MAX);
+		if (rc)
+			return rc;
+		if (rest)
+			memcpy(c->raw + c->raw_len, c->rep + c->rep_pos, rest);
 		tmp = c->rep;
 		c->rep = c->raw;
 		c->raw = tmp;
+		cap = c->rep_cap;
+		c->rep_cap = c->raw_cap;
+		c->raw_cap = cap;
 		c->rep_len = c->raw_len + rest;
 		c->rep_pos = 0;
 		c->raw_len = 0;
@@ -353,6 +395,10 @@ static size_t field_run(struct proto_csv *c, const unsigned char *p, size_t n)
 		return 0;
 	if (n > room)
 		n = room;
+	if (n > c->cap - c->len)
+		n = c->cap - c->len; /* step() grows the buffer */
+	if (!n)
+		return 0;
 	while (k < n && p[k] != stop && p[k] != '\n' && p[k] != '\r' && p[k] != '\0')
 		k++;
 	memcpy(c->text + c->len, p, k);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Normalized forms of serial numbers and makes, the keys of the serial
  * index: case, spacing and punctuation folded, common make spellings merged. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +135,8 @@ int proto_norm_serial(const char *in, char *out, size_t cap)
 
 	if (!in || !out || !cap)
 		return TN_ERR_INVALID;
+	if (cap > INT_MAX)
+		cap = INT_MAX;
 	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
 		if (serial_drops(*p))
 			continue;
@@ -182,7 +185,7 @@ int proto_norm_make(const char *in, char *out, size_t cap)
 		return TN_ERR_INVALID;
 	n = squash(in, key, sizeof key);
 	if (n < 0) /* too long to be an alias: squash straight into out */
-		return squash(in, out, cap);
+		return squash(in, out, cap > INT_MAX ? INT_MAX : cap);
 	if (n == 0)
 		return TN_ERR_INVALID;
 	a = bsearch(key, aliases, sizeof aliases / sizeof aliases[0],

@@ -174,6 +174,10 @@ int proto_decode(const struct proto_schema *s, const void *buf, size_t len,
 		 void *obj, char *why, size_t why_len) TN_WUR;
 /* Append obj as a msgpack map. */
 int proto_encode(const struct proto_schema *s, const void *obj, struct proto_buf *out);
+/* 0 if every string field of obj (nested ones too) is valid UTF-8 without
+ * NUL bytes, as the decoder demands; else why names the field. */
+int proto_check_strings(const struct proto_schema *s, const void *obj, char *why,
+			size_t why_len) TN_WUR;
 /* Deep copy of src into dst through the codec (release dst after). */
 int proto_copy(const struct proto_schema *s, void *dst, const void *src) TN_WUR;
 /* Free what decode allocated inside obj (arrays), leaving obj zeroed. */

@@ -201,7 +201,7 @@ static int make_serial_check(const char *make, const char *serial, char *why,
 	if (!make[0])
 		return fail(why, len, "make is empty");
 	if (proto_norm_make(make, nmake, sizeof nmake) < 0)
-		return fail(why, len, "make has no letters or digits");
+		return fail(why, len, "make has no ASCII letters or digits");
 	if (!serial[0])
 		return fail(why, len, "serial is empty");
 	if (proto_norm_serial(serial, nserial, sizeof nserial) < 0)

@@ -34,7 +34,8 @@ DIGITS = "0123456789"
 
 # Makers: (make as written in records, other spellings seen in reports,
 # country, factory, serial pattern (L letter, D digit, other kept), weight,
-# models [(model, caliber, type, first year, country if not the maker's)]).
+# models [(model, caliber, type, first year, (country, factory) when made
+# elsewhere than the maker's main plant)]).
 MAKERS = [
     ("Glock", ["Glock Ges.m.b.H.", "GLOCK GmbH", "glock"], "AUT", "Deutsch-Wagram",
      "LLLDDD", 14,
@@ -74,7 +75,7 @@ MAKERS = [
     ("SIG Sauer", ["SIG-Sauer", "SIG", "Sig Sauer Inc."], "USA", "Newington, NH",
      "DDLDDDDDD", 5,
      [("P320", "9mm", "pistol", 2014, None), ("P365", "9mm", "pistol", 2018, None),
-      ("P226", "9mm", "pistol", 1984, "DEU"), ("MCX", "5.56x45mm", "rifle", 2015, None)]),
+      ("P226", "9mm", "pistol", 1984, ("DEU", "Eckernförde")), ("MCX", "5.56x45mm", "rifle", 2015, None)]),
     ("Česká zbrojovka", ["CZ", "Ceska Zbrojovka", "CZ-USA"], "CZE", "Uherský Brod",
      "LDDDDDD", 6,
      [("CZ 75 B", "9mm", "pistol", 1975, None), ("P-10 C", "9mm", "pistol", 2017, None),
@@ -127,7 +128,8 @@ MAKERS = [
       ("M88A", "9mm", "pistol", 1990, None), ("PAP M92", "7.62x39mm", "rifle", 1992, None)]),
     ("Springfield Armory", ["Springfield", "SPRINGFIELD ARMORY"], "USA", "Geneseo, IL",
      "LLDDDDDD", 3,
-     [("Hellcat", "9mm", "pistol", 2019, "HRV"), ("XD-9", "9mm", "pistol", 2002, "HRV"),
+     [("Hellcat", "9mm", "pistol", 2019, ("HRV", "Karlovac")),
+      ("XD-9", "9mm", "pistol", 2002, ("HRV", "Karlovac")),
       ("1911 Mil-Spec", ".45 ACP", "pistol", 1985, None),
       ("M1A", "7.62x51mm", "rifle", 1974, None)]),
     ("Hi-Point Firearms", ["Hi-Point", "HI POINT"], "USA", "Mansfield, OH", "LDDDDDD", 2,
@@ -315,7 +317,8 @@ class Generator:
         self.makers = []
         for name, variants, country, factory, pattern, _, models in MAKERS:
             self.makers.append((q(name), q_all(variants), country, q(factory),
-                                [(q(m), q(cal), q(t), year, where)
+                                [(q(m), q(cal), q(t), year,
+                                  (where[0], q(where[1])) if where else None)
                                  for m, cal, t, year, where in models],
                                 SerialSpace(pattern, self.rnd)))
         self.pick = [i for i, m in enumerate(MAKERS) for _ in range(m[5])]
@@ -386,12 +389,12 @@ class Generator:
         """One record: (CSV line, maker, events, its first five fields)."""
         maker = self.makers[self.choice(self.pick)]
         model, caliber, gtype, first_year, where = self.choice(maker[4])
-        origin = where or maker[2]
+        origin, factory = where or (maker[2], maker[3])
         made = self.made_on(first_year)
         make = maker[0]
         if make == "Kalashnikov Concern" and made < IZHMASH_RENAMED:
             make = self.izhmash
-        ev, importer = self.events(make, maker[3], origin, made)
+        ev, importer = self.events(make, factory, origin, made)
         head = (make, model, caliber, gtype, maker[5].next())
         dates = self.dates
         parts = [",".join(head), origin, importer]

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-# A hostile console client for test_console_hostile.sh: connects to a node's
-# console.sock and sends one malformed request, then checks what came back.
+# A hostile console client for test_console_hostile.sh: each case connects to
+# a node's console.sock, sends malformed input and checks what came back.
 # Python standard library only, with a small msgpack coder of its own.
 #
 #   hostile_console.py --list
 #   hostile_console.py --sock SOCK --dir DIR --tracectl PATH --pid PID \
-#           --find SERIAL [CASE...]
+#           --find SERIAL --big ID [CASE...]
 #
 # A case expects either a reply {ok: false, error: "..."} (well-framed bad
 # content) or the node closing the connection without a reply (bad framing).
@@ -434,11 +434,11 @@ def daemon_fds():
 
 
 def case_never_reads(c):
-    # Requests whose replies (more than the node's 64 MiB output limit) are
-    # never read: the node must cut the client off and free what it queued,
-    # not hold the connection and its buffers for as long as the client stays.
+    # Requests whose replies (far more than the node's 64 MiB output limit)
+    # are never read: the node must cut the client off and free what it
+    # queued, not hold the connection and its buffers while the client stays.
     before = daemon_fds()
-    data = frame(pack({"cmd": "status"})) * 400000
+    data = frame(pack({"cmd": "record.show", "args": {"id": ARGS.big}})) * 40000
     c.s.setblocking(False)
     sent, stalled = 0, time.monotonic()
     while sent < len(data) and time.monotonic() - stalled < 2:
@@ -529,6 +529,8 @@ def main():
     ap.add_argument("--tracectl", default="tracectl")
     ap.add_argument("--pid", type=int, help="the daemon's pid")
     ap.add_argument("--find", help="a serial on file (normalized) that find must return")
+    ap.add_argument("--big", type=int, default=1,
+                    help="id of a record with a large reply (about 6 KB)")
     ap.add_argument("cases", nargs="*", help="cases to run in order (default all)")
     args = ap.parse_args()
     global ARGS

@@ -29,7 +29,7 @@ TRACENETD=$TN_BIN/tracenetd
 TRACECTL=$TN_BIN/tracectl
 TN_TEST=$(basename "$0" .sh)
 # Seconds a node gets to become ready or to stop (sanitizer builds are slow).
-TN_START_TIMEOUT=${TN_START_TIMEOUT:-15}
+TN_START_TIMEOUT=${TN_START_TIMEOUT:-10}
 TN_STOP_TIMEOUT=${TN_STOP_TIMEOUT:-15}
 
 # The python interpreter itself: a version manager's shim costs a second a call.
@@ -249,8 +249,8 @@ tn_run()
 	e=$(mktemp "$T/.err.XXXXXX")
 	LAST_RC=0
 	"$@" >"$o" 2>"$e" || LAST_RC=$?
-	LAST_OUT=$(cat "$o")
-	LAST_ERR=$(cat "$e")
+	LAST_OUT=$(<"$o")
+	LAST_ERR=$(<"$e")
 	rm -f "$o" "$e"
 }
 

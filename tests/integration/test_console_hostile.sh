@@ -23,6 +23,15 @@ pass "node directory 0700, node.key 0600, console.sock 0600"
 assert_ok ctl GTM record add --make Glock --serial GH-100 --model 17
 assert_ok ctl GTM record add --make Beretta --serial BR-200
 assert_ok ctl GTM stolen report --make Glock --serial ZZ-1 --date 2024-03-01
+# Record 3 has 20 events with long fields: a reply of about 6 KB.
+"$PYTHON" - >"$T/big.csv" <<'EOF'
+row = ["Colt", "Python", ".357 Magnum", "revolver", "BIG-1", "USA", "I" * 95]
+for i in range(20):
+    row += ["sold", "2001-01-%02d" % (i + 1), "P" * 95, "Q" * 95, "", "R" * 63]
+print(",".join(row))
+EOF
+assert_ok ctl_json GTM record import "$T/big.csv"
+assert_json "$LAST_OUT" imported=1
 
 # Run the cases in one python process, which checks the node after each.
 # Every case runs even after one fails; a node that died is restarted so the
@@ -30,7 +39,7 @@ assert_ok ctl GTM stolen report --make Glock --serial ZZ-1 --date 2024-03-01
 hostile()
 {
 	"$PYTHON" "$HOSTILE" --sock "$sock" --dir "$d" --tracectl "$TRACECTL" \
-		--pid "$(node_pid GTM)" --find GH100 "$@"
+		--pid "$(node_pid GTM)" --find GH100 --big 3 "$@"
 }
 todo=$("$PYTHON" "$HOSTILE" --list)
 failed=()
@@ -57,7 +66,7 @@ while [ -n "$todo" ]; do
 done
 
 # The refused oversize frame left a line in the log.
-grep -Eq 'console: .*too big.*closing' "$(node_log GTM)" ||
+grep -Eq 'console: .*(too big|limit).*closing' "$(node_log GTM)" ||
 	fail "no log line for the oversize frame"
 pass "oversize frame logged"
 

@@ -886,9 +886,10 @@ static int setup(struct tp *t, const struct args *a)
 	const char *dir = a->pos[0];
 	int rc;
 
-	if ((rc = cx_init()) || (rc = cx_id_load(&t->id, dir)) ||
-	    (a->other_dir && (rc = cx_id_load(&t->other_id, dir = a->other_dir))))
+	if ((rc = cx_init()) || (rc = cx_id_load(&t->id, dir)))
 		return fprintf(stderr, "tn_peer: %s: %s\n", dir, tn_strerror(rc)), rc;
+	if (a->other_dir && (rc = cx_id_load(&t->other_id, a->other_dir)))
+		return fprintf(stderr, "tn_peer: %s: %s\n", a->other_dir, tn_strerror(rc)), rc;
 	if (a->name)
 		snprintf(t->name, sizeof(t->name), "%s", a->name);
 	else if ((rc = conf_name(dir, t->name)))
