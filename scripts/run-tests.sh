@@ -18,12 +18,13 @@ for t in "$BUILD"/tests/test_*; do
 	else
 		out=$("$t" 2>&1); rc=$?
 	fi
-	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+	# One summary per cmocka group: add them up.
+	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s += $1} END {print s + 0}')
+	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s += $1} END {print s + 0}')
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
 	if [ $rc -ne 0 ]; then
-		[ -z "$f" ] && failed=$((failed + 1))
+		[ "${f:-0}" -eq 0 ] && failed=$((failed + 1))
 		failures+=("$name")
 		printf '%s\n' "$out" | tail -40
 	fi

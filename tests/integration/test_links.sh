@@ -72,22 +72,6 @@ ping_ok()
 	assert_contains "$LAST_OUT" "pong from $2" "ping $1 -> $2"
 }
 
-# Start several nodes at once, so that they dial each other at the same
-# time (lib.sh's node_start waits for each in turn).
-start_together()
-{
-	local name
-	for name in "$@"; do
-		echo "==== $TN_TEST: tracenetd run $name" >>"$T/$name.log"
-		"$TRACENETD" run "$T/$name" >>"$T/$name.log" 2>&1 &
-		TN_PID[$name]=$!
-	done
-	for name in "$@"; do
-		wait_until "$TN_START_TIMEOUT" tn_ready "$name" ||
-			fail "tracenetd $name not ready: $(tail -n 20 "$T/$name.log")"
-	done
-}
-
 # ---- two nodes ----
 node_init GTM
 node_init MEX
@@ -179,13 +163,17 @@ wait_up BRA ARG
 wait_up ARG BRA
 bra=$(status_of BRA listen)
 arg=$(status_of ARG listen)
-node_stop BRA
+# ARG restarts on the port it picked (the one in BRA's pin). Meanwhile BRA
+# is frozen: its redial timer falls due, and ARG's dial waits in BRA's
+# accept queue, so on SIGCONT both dials run in the same loop pass.
 node_stop ARG
-# Restart on the ports they picked, so that the pinned cards stay right
-# and each dials the other as soon as it starts.
-sed -i "s/^listen = .*/listen = $bra/" "$T/BRA/tracenet.conf"
 sed -i "s/^listen = .*/listen = $arg/" "$T/ARG/tracenet.conf"
-start_together BRA ARG
+wait_until 10 is_not_up BRA ARG || fail "BRA still sees ARG up after it stopped"
+mark=$(wc -l <"$T/BRA.log")
+kill -STOP "$(node_pid BRA)"
+node_start ARG
+sleep 1
+kill -CONT "$(node_pid BRA)"
 wait_up BRA ARG
 wait_up ARG BRA
 # Established TCP connections to either listener (each is seen once, from
@@ -200,13 +188,14 @@ one_link()
 		[ "$(status_of ARG linked)" -eq 1 ]
 }
 wait_until 10 one_link || fail "BRA-ARG: $(links_between) connections, want 1: $(ss -Htn state established)"
-ups=$(grep -c "link to ARG up" "$T/BRA.log")
+ups=$(tail -n +"$((mark + 1))" "$T/BRA.log" | grep -c "link to ARG up" || true)
 sleep 2
 one_link || fail "BRA-ARG: the single link did not last"
-assert_eq "$(grep -c "link to ARG up" "$T/BRA.log")" "$ups" "BRA's count of link-up lines 2 s later"
+assert_eq "$(tail -n +"$((mark + 1))" "$T/BRA.log" | grep -c "link to ARG up" || true)" "$ups" \
+	"BRA's link-up lines 2 s later (flapping?)"
 ping_ok BRA ARG
 ping_ok ARG BRA
-pass "simultaneous dials leave exactly one link ($(grep -c "up (" "$T/BRA.log") link-up lines in BRA's log, stable)"
+pass "simultaneous dials leave exactly one link ($ups link-up lines on BRA, then stable)"
 
 # ---- IPv6 loopback ----
 if ! "$PYTHON" -S -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then

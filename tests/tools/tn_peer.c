@@ -756,11 +756,11 @@ static int sc_rst_flood(struct tp *t)
 	return still_answers(t, what);
 }
 
-/* [N] pings never read, so the node's replies back up in its socket, then
- * an RST: the node must survive the pending write failing. */
+/* [N] pings whose replies are never read, so they back up towards us, then
+ * an RST while the node is still reading and answering the pings. */
 static int sc_rst_stalled(struct tp *t)
 {
-	unsigned long n = t->argc ? strtoul(t->argv[0], NULL, 10) : 100000;
+	unsigned long n = t->argc ? strtoul(t->argv[0], NULL, 10) : 10000;
 	char what[80];
 	int rc = 0;
 
@@ -768,7 +768,7 @@ static int sc_rst_stalled(struct tp *t)
 		rc = send_pings(t, 1000);
 	if (rc)
 		return say(t, 1, "cannot send the pings: %s", ended(rc));
-	usleep(500 * 1000); /* the node reads them all and queues the pongs */
+	usleep(1000 * 1000); /* the node reads and answers (throttled) meanwhile */
 	reset_conn(t);
 	snprintf(what, sizeof(what), "%lu pongs left unread, then an RST", n);
 	return still_answers(t, what);
