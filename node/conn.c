@@ -125,10 +125,12 @@ static void drain_frames(struct conn *c)
 		rc = proto_framer_next(&c->in, &body, &len);
 		if (rc == 0)
 			return;
-		if (rc < 0 || c->ops->on_frame(c, body, len) < 0) {
-			if (rc < 0)
-				node_log("warn", "%s: %s, closing", c->peer, tn_strerror(rc));
-			conn_close(c, rc < 0 ? rc : TN_ERR_FRAME);
+		if (rc < 0)
+			node_log("warn", "%s: %s, closing", c->peer, tn_strerror(rc));
+		else
+			rc = c->ops->on_frame(c, body, len);
+		if (rc < 0) {
+			conn_close(c, rc);
 			return;
 		}
 	}

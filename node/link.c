@@ -21,6 +21,7 @@ struct link {
 	unsigned outbound : 1;
 	unsigned up : 1;
 	unsigned counted : 1;     /* in node.handshaking */
+	unsigned refused : 1;     /* on_frame counted why it closes the link */
 };
 
 static const char *link_name(const struct link *l)
@@ -183,6 +184,7 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 	if (proto_msg_parse(&m, body, len) || proto_frame_type(m, t, sizeof(t))) {
 		proto_msg_free(m);
 		peer_drop(l->node, l->peer, DROP_malformed, "link frame");
+		l->refused = !l->up;
 		return l->up ? 0 : TN_ERR_FRAME;
 	}
 	if (!l->up)
@@ -195,6 +197,7 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 		peer_drop(l->node, l->peer, DROP_unknown_type, t);
 	if (rc == TN_ERR_FRAME)
 		peer_drop(l->node, l->peer, DROP_handshake, "frame before HELLO");
+	l->refused = rc < 0;
 	proto_msg_free(m);
 	return rc;
 }
@@ -226,11 +229,24 @@ static void free_link(uv_handle_t *h)
 		free(l);
 }
 
+/* Count what made the connection fail (the log line came from conn.c). */
+static void count_failure(struct link *l, int reason)
+{
+	if (l->refused)
+		return;
+	if (reason == TN_ERR_TOO_BIG)
+		peer_drop(l->node, l->peer, DROP_too_big, "frame above the limit");
+	else if (reason == TN_ERR_FRAME || reason == TN_ERR_TLS)
+		peer_drop(l->node, l->peer, l->up ? DROP_malformed : DROP_handshake,
+			  tn_strerror(reason));
+}
+
 static void on_close(struct conn *c, int reason)
 {
 	struct link *l = c->data;
 	struct peer *p = l->peer;
 
+	count_failure(l, reason);
 	if (p && p->link == l) {
 		p->link = NULL;
 		node_log("info", "%s: link to %s down: %s", l->node->cfg.name, p->rec.name,

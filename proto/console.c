@@ -112,6 +112,6 @@ static const struct proto_field status_fields[] = {
 	PF_U64_OF(struct tn_status, map_used, 0),
 	PF_U64_OF(struct tn_status, peers, 0),
 	PF_U64_OF(struct tn_status, linked, 0),
-	PF_OBJ_OF(struct tn_status, drops, 0, proto_drops_schema),
+	PF_OBJ_OF(struct tn_status, drops, PF_REQ, proto_drops_schema),
 };
 const struct proto_schema proto_status_schema = PROTO_SCHEMA(struct tn_status, status_fields);

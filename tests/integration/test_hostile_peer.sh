@@ -187,6 +187,7 @@ wait_until 5 eval '[ "$(drop_count GTM handshake)" -ge $((before + 2)) ]' ||
 	LAST_RC=1 LAST_OUT="drops.handshake went from $before to $(drop_count GTM handshake), want +2"
 check "handshake deadline counted twice" - 0
 
-node_alive GTM
-node_alive MEX
+node_stop GTM
+node_stop MEX
+pass "GTM and MEX stop cleanly"
 [ ${#failed[@]} -eq 0 ] || fail "${#failed[@]} scenario(s) failed: ${failed[*]}"
