@@ -83,26 +83,6 @@ static int inbox(struct console_req *r)
 	return rc;
 }
 
-static int trace_show(struct console_req *r)
-{
-	struct tn_id_arg a;
-	struct tn_trace tr;
-	struct store_txn *t;
-	int rc;
-
-	if (console_args(r, &proto_id_arg_schema, &a))
-		return 0;
-	if ((rc = store_read_begin(console_node(r)->store, &t)))
-		return rc;
-	rc = store_trace_get(t, a.id, &tr);
-	store_read_end(t);
-	if (rc)
-		return rc;
-	console_ok(r, &proto_trace_schema, &tr);
-	proto_release(&proto_trace_schema, &tr);
-	return 0;
-}
-
 struct review_job {
 	struct console_req *req;
 	struct node *node;
@@ -177,7 +157,7 @@ static int deny(struct console_req *r)
 const struct console_cmd cmd_trace_table[] = {
 	{ "trace.request", trace_request_cmd },
 	{ "trace.list", trace_list },
-	{ "trace.show", trace_show },
+	{ "trace.show", trace_show_cmd },
 	{ "inbox", inbox },
 	{ "approve", approve },
 	{ "deny", deny },

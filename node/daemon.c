@@ -39,6 +39,7 @@ static void node_stop(struct node *n)
 	close_own((uv_handle_t *)&n->console);
 	close_own((uv_handle_t *)&n->listener);
 	close_own((uv_handle_t *)&n->commit);
+	close_own((uv_handle_t *)&n->purge);
 	close_own((uv_handle_t *)&n->sigint);
 	close_own((uv_handle_t *)&n->sigterm);
 	for (struct peer *p = n->peers; p; p = p->next)
@@ -86,6 +87,8 @@ static int start_handles(struct node *n)
 	uv_tcp_init(&n->loop, &n->listener);
 	n->console.data = n->listener.data = n;
 	uv_prepare_init(&n->loop, &n->commit);
+	uv_timer_init(&n->loop, &n->purge);
+	n->purge.data = n;
 	n->commit.data = n;
 	uv_prepare_start(&n->commit, on_prepare);
 	uv_signal_init(&n->loop, &n->sigint);
@@ -95,6 +98,7 @@ static int start_handles(struct node *n)
 	uv_signal_start(&n->sigterm, on_signal, SIGTERM);
 	if ((rc = console_start(n)) || (rc = link_listen(n)) || (rc = peers_start(n)))
 		return rc;
+	retention_start(n);
 	return 0;
 }
 

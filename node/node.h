@@ -275,6 +275,10 @@ int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 /* What a third party needs to check p's signed message s (tn_receipt). */
 int trace_receipt(const struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s,
 		  uint8_t **out, uint32_t *n) TN_WUR;
+/* Purge expired trace results now and every hour. */
+void retention_start(struct node *n);
+/* Console: trace.show, audited when it shows a result. */
+int trace_show_cmd(struct console_req *r);
 /* Console: trace.request. */
 int trace_request_cmd(struct console_req *r);
 /* Inside a batch op: queue msg (schema s) of type for peer; draws *mid. */
@@ -305,6 +309,7 @@ struct node {
 	struct query *queries;
 	uint64_t ping_seq;
 	uv_prepare_t commit;
+	uv_timer_t purge;
 	uv_signal_t sigint, sigterm;
 	struct batch_entry *batch;
 	struct store_op *ops;

@@ -10,6 +10,7 @@
 #include "node.h"
 
 #define REVIEW_DAYS 14
+#define KEEP_DAYS 365
 #define HANDLING "use in the case named in the request only; no onward sharing " \
 	"without our consent; keep at most 365 days"
 
@@ -102,6 +103,7 @@ int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trac
 	memcpy(r->request_digest, in->digest, TN_HASH_LEN);
 	r->time_to_crime_days = -1;
 	snprintf(r->handling, sizeof(r->handling), "%s", HANDLING);
+	r->keep_days = KEEP_DAYS;
 	if (f->serial_obliterated || !f->serial[0]) {
 		snprintf(r->status, sizeof(r->status), "unmarked_or_obliterated");
 		snprintf(r->reason, sizeof(r->reason), "a trace needs a legible serial number");

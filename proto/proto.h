@@ -647,6 +647,7 @@ struct tn_trace_result {
 	char export_ref[TN_REF_LEN];
 	int64_t time_to_crime_days;   /* -1 when unknown */
 	char handling[TN_TEXT_LEN];   /* what the requester may do with the answer */
+	uint32_t keep_days;           /* the requester purges the result after this */
 };
 
 /* Delivery acknowledgement of an outbox message: type "ack". */
@@ -678,7 +679,7 @@ struct tn_receipt {
 struct tn_trace {
 	uint64_t id;
 	char peer[TN_NAME_LEN];
-	char status[TN_KIND_LEN];     /* queued, sent, acknowledged, in_review, answered */
+	char status[TN_KIND_LEN];     /* queued, sent, acknowledged, in_review, answered, purged */
 	uint64_t created_ms;
 	uint64_t updated_ms;
 	char deadline[TN_DATE_LEN];

@@ -53,6 +53,7 @@ static const struct proto_field result_fields[] = {
 	PF_STR_OF(struct tn_trace_result, export_ref, 0),
 	PF_I64_OF(struct tn_trace_result, time_to_crime_days, 0),
 	PF_STR_OF(struct tn_trace_result, handling, 0),
+	PF_U32_OF(struct tn_trace_result, keep_days, 0),
 };
 const struct proto_schema proto_trace_result_schema =
 	PROTO_SCHEMA(struct tn_trace_result, result_fields);
