@@ -10,7 +10,7 @@
 
 #include "ctl.h"
 
-#define IMPORT_BATCH 4096
+#define IMPORT_BATCH 16384
 #define IMPORT_KEEP_ERRORS 10000
 
 struct sent {

@@ -136,8 +136,10 @@ struct console_req;
 #define LINK_BACKOFF_MIN_MS 250
 #define LINK_BACKOFF_MAX_MS 30000
 #define ENV_SKEW_MS (5 * 60 * 1000)
-#define REPLAY_MAX 65536          /* remembered envelope ids per peer */
-#define LINK_FRAMES_PER_S 2000    /* sustained frames a second from one link */
+#define LINK_FRAMES_PER_S 5000    /* sustained frames a second from one link */
+/* Remembered envelope ids per peer: a link at its frame budget for the
+ * whole 10-minute window fits (the table grows only as traffic needs). */
+#define REPLAY_MAX ((size_t)LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536)
 #define LINK_SLOW_MS 50           /* reading pause once a link used its burst */
 #define LINK_HANDSHAKES_MAX 64    /* inbound connections not yet authenticated */
 
@@ -153,6 +155,7 @@ struct replay {
 	uint8_t (*ids)[TN_ID_LEN];
 	uint64_t *ts;             /* 0 marks a free slot */
 	size_t cap, n;
+	uint64_t full_until;      /* do not rescan a full window before this */
 };
 
 struct link;

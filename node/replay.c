@@ -20,16 +20,21 @@ static int expired(uint64_t ts, uint64_t now)
 	return ts + 2 * ENV_SKEW_MS < now;
 }
 
-/* Rebuild the table without expired ids, growing it if it is still busy. */
+/* Rebuild the table without expired ids, growing it if it is still busy.
+ * A full window is not rescanned for every envelope: at most once a second. */
 static int rehash(struct replay *r, uint64_t now)
 {
 	struct replay old = *r;
 	size_t live = 0, cap;
 
+	if (now < r->full_until)
+		return TN_ERR_LIMIT;
 	for (size_t i = 0; i < old.cap; i++)
 		live += old.ts[i] && !expired(old.ts[i], now);
-	if (live >= REPLAY_MAX)
+	if (live >= REPLAY_MAX) {
+		r->full_until = now + 1000;
 		return TN_ERR_LIMIT;
+	}
 	for (cap = old.cap ? old.cap : 64; cap < 4 * (live + 1); cap *= 2)
 		;
 	r->ids = calloc(cap, sizeof(*r->ids));
@@ -42,6 +47,7 @@ static int rehash(struct replay *r, uint64_t now)
 	}
 	r->cap = cap;
 	r->n = 0;
+	r->full_until = 0;
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.ts[i] && !expired(old.ts[i], now))
 			(void)!replay_check(r, old.ids[i], old.ts[i], now);

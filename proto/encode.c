@@ -30,6 +30,24 @@ static bool all_zero(const char *p, size_t n)
 	return true;
 }
 
+/* An optional object is there when its first required field is (one
+ * check, not a scan of a large struct); without one, when any byte is set. */
+static bool obj_present(const struct proto_schema *s, const char *obj)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct proto_field *f = &s->fields[i];
+
+		if (!(f->flags & PF_REQ))
+			continue;
+		if (f->type == PF_STR)
+			return obj[f->off] != '\0';
+		if (f->type == PF_U64 || f->type == PF_I64)
+			return !all_zero(obj + f->off, 8);
+		break;
+	}
+	return !all_zero(obj, s->size);
+}
+
 /* Empty optional strings, arrays, blobs and all-zero objects are left out. */
 static bool present(const struct proto_field *f, const void *obj)
 {
@@ -40,7 +58,7 @@ static bool present(const struct proto_field *f, const void *obj)
 	if (f->type == PF_ARR || f->type == PF_BLOB)
 		return arr_count(f, obj) != 0;
 	if (f->type == PF_OBJ)
-		return !all_zero(FIELD(obj, f), f->size);
+		return obj_present(f->sub, FIELD(obj, f));
 	return true;
 }
 

@@ -20,7 +20,7 @@
 #   BENCH_PEERS="10 30"     peer counts of the broadcast runs
 #   BENCH_BROADCAST_QUERIES=300  broadcast queries per peer count
 #   BENCH_STORE_BATCH=100000     records per transaction in bench_store
-#   BENCH_STORE_NODE_BATCH=4096  the same put again at the batch size of
+#   BENCH_STORE_NODE_BATCH=16384 the same put again at the batch size of
 #                           `tracectl record import` (IMPORT_BATCH); empty skips
 set -euo pipefail
 
@@ -41,7 +41,7 @@ BATCH=${BENCH_BATCH:-100}
 PEERS=${BENCH_PEERS:-"10 30"}
 BCAST_N=${BENCH_BROADCAST_QUERIES:-300}
 STORE_BATCH=${BENCH_STORE_BATCH:-100000}
-NODE_BATCH=${BENCH_STORE_NODE_BATCH-4096}
+NODE_BATCH=${BENCH_STORE_NODE_BATCH-16384}
 REPLAY_MAX=65536       # node/node.h: envelope ids remembered per peer
 DATA=$BIN/bench-data
 TRACENETD=$BIN/tracenetd

@@ -9,7 +9,7 @@
 GEN=$TN_ROOT/scripts/gen-records.py
 # Rows per `record import` request (IMPORT_BATCH in node/ctl_import.c); the
 # node commits each request whole.
-BATCH=4096
+BATCH=16384
 
 node_init GTM
 d=$(node_dir GTM)
