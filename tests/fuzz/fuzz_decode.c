@@ -52,11 +52,20 @@ static const struct proto_schema *const schemas[] = {
 	&proto_event_arg_schema, &proto_import_result_schema, &proto_status_schema,
 	&proto_id_arg_schema, &proto_find_arg_schema, &proto_hello_schema, &proto_ping_schema,
 	&proto_envelope_schema, &proto_env_header_schema, &proto_sealed_schema, &proto_peer_schema,
+	&proto_policy_arg_schema, &proto_card_info_schema, &proto_name_arg_schema,
+	&proto_peer_list_schema, &proto_ping_result_schema, &proto_stolen_query_schema,
+	&proto_stolen_result_schema, &proto_query_arg_schema, &proto_query_reply_schema,
+	&proto_alert_list_schema, &proto_trace_request_schema, &proto_trace_ack_schema,
+	&proto_trace_result_schema, &proto_ack_schema, &proto_outmsg_schema, &proto_receipt_schema,
+	&proto_trace_schema, &proto_trace_in_schema, &proto_trace_arg_schema, &proto_audit_schema,
+	&proto_audit_list_schema, &proto_audit_verify_schema,
 };
 
 /* Link frames carry their message under "m", console requests under "args". */
 static const struct proto_schema *const keyed[] = {
 	&proto_record_schema, &proto_envelope_schema, &proto_hello_schema, &proto_sealed_schema,
+	&proto_stolen_query_schema, &proto_trace_request_schema, &proto_trace_result_schema,
+	&proto_query_arg_schema, &proto_trace_arg_schema,
 };
 
 static const char *const keys[] = { "m", "args", "data", "record", "t", "cmd", "id" };
