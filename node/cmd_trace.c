@@ -13,16 +13,21 @@ struct list {
 	int review_only;
 };
 
-/* Listings leave the receipts out; `trace show` has them. */
+/* Listings show a result's status only: its content and receipt are
+ * seen through `trace show`, which audits the view. */
 static int add_out(void *arg, const struct tn_trace *tr)
 {
 	struct list *l = arg;
 	struct tn_trace *last;
+	char status[sizeof(tr->result.status)];
 	int rc = node_collect((void **)&l->out.traces, &l->out.n, &l->cap, &proto_trace_schema, tr);
 
 	if (rc)
 		return rc;
 	last = &l->out.traces[l->out.n - 1];
+	memcpy(status, last->result.status, sizeof(status));
+	proto_release(&proto_trace_result_schema, &last->result);
+	memcpy(last->result.status, status, sizeof(status));
 	free(last->receipt);
 	last->receipt = NULL;
 	last->n_receipt = 0;

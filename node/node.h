@@ -174,7 +174,6 @@ struct peer {
 	uint64_t sent, received;
 	uint64_t drops[DROP_COUNT];
 	struct replay replay;
-	uint64_t day, today;       /* trace requests counted today */
 	uint8_t (*carried)[TN_MID_LEN]; /* outbox ids sent on the current link */
 	size_t n_carried, cap_carried;
 	unsigned removed : 1;
@@ -244,8 +243,9 @@ void pings_abort(struct node *n);
 const char *policy_traces(const struct peer *p);
 /* Whether p may ask about lost/stolen guns. */
 int policy_stolen_allowed(const struct peer *p);
-/* Count one request of p today; TN_ERR_LIMIT past its daily limit. */
-int policy_take(struct peer *p) TN_WUR;
+/* Inside a batch op: count one request of p today; TN_ERR_LIMIT past its
+ * daily limit. */
+int policy_take(struct store_txn *t, const struct peer *p) TN_WUR;
 /* Whether p may see event field ("party", "place", "ref"). */
 int policy_discloses(const struct peer *p, const char *field);
 /* Fill st with p's state, counters and policy. */

@@ -19,19 +19,28 @@ int policy_stolen_allowed(const struct peer *p)
 	return strcmp(p->rec.stolen, "deny") != 0;
 }
 
-int policy_take(struct peer *p)
+/* The count lives in the store, so a restart does not reset it; a key
+ * per peer holds {day, count}. */
+int policy_take(struct store_txn *t, const struct peer *p)
 {
-	uint64_t day = node_now_ms() / 86400000;
+	uint64_t day = node_now_ms() / 86400000, v[2] = { 0, 0 };
 	uint32_t limit = p->rec.daily_limit ? p->rec.daily_limit : DAILY_LIMIT_DEFAULT;
+	char key[32];
+	size_t len = 0;
+	int rc;
 
-	if (p->day != day) {
-		p->day = day;
-		p->today = 0;
+	snprintf(key, sizeof(key), "policy:today:%s", p->rec.name);
+	rc = store_meta_get(t, key, v, sizeof(v), &len);
+	if (rc && rc != TN_ERR_NOT_FOUND)
+		return rc;
+	if (rc || len != sizeof(v) || v[0] != day) {
+		v[0] = day;
+		v[1] = 0;
 	}
-	if (p->today >= limit)
+	if (v[1] >= limit)
 		return TN_ERR_LIMIT;
-	p->today++;
-	return 0;
+	v[1]++;
+	return store_meta_put(t, key, v, sizeof(v));
 }
 
 int policy_discloses(const struct peer *p, const char *field)

@@ -126,7 +126,8 @@ int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trac
 	if (strcmp(r->status, "destroyed_on_record") == 0)
 		snprintf(r->reason, sizeof(r->reason), "the record says this firearm was destroyed: "
 			 "possible diversion");
-	else if (p->rec.disclose[0])
+	else if (!policy_discloses(p, "party") || !policy_discloses(p, "place") ||
+		 !policy_discloses(p, "ref"))
 		snprintf(r->status, sizeof(r->status), "partial");
 	proto_release(&proto_record_schema, &pk.rec);
 	return 0;
@@ -186,6 +187,27 @@ int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 	return rc;
 }
 
+/* Under p's policy: answer (auto), review, or decline with a reason. */
+static int decide(struct store_txn *t, struct in_job *j, const struct peer *p)
+{
+	const char *how = policy_traces(p);
+	int rc;
+
+	if (!strcmp(how, "deny")) {
+		snprintf(j->decision, sizeof(j->decision), "deny");
+		snprintf(j->reason, sizeof(j->reason), "this node does not answer trace requests "
+			 "from %s", p->rec.name);
+	} else if ((rc = policy_take(t, p)) == TN_ERR_LIMIT) {
+		snprintf(j->decision, sizeof(j->decision), "over_limit");
+		snprintf(j->reason, sizeof(j->reason), "daily limit of trace requests reached");
+	} else if (rc) {
+		return rc;
+	} else {
+		snprintf(j->decision, sizeof(j->decision), "%s", how);
+	}
+	return 0;
+}
+
 static int in_op(struct store_txn *t, void *arg)
 {
 	struct in_job *j = arg;
@@ -202,6 +224,8 @@ static int in_op(struct store_txn *t, void *arg)
 	}
 	if (rc || !p)
 		return rc ? rc : TN_ERR_UNKNOWN_PEER;
+	if ((rc = decide(t, j, p)))
+		return rc;
 	rc = node_audit(t, j->peer, "in", "trace_request", j->tr.req.case_ref, j->decision,
 			j->tr.req.crime);
 	if (rc || !strcmp(j->decision, "review")) {
@@ -248,22 +272,6 @@ int trace_receipt(const struct peer *p, const struct tn_envelope *e, const struc
 	return rc;
 }
 
-static void decide(struct in_job *j, struct peer *p)
-{
-	const char *t = policy_traces(p);
-
-	if (!strcmp(t, "deny")) {
-		snprintf(j->decision, sizeof(j->decision), "deny");
-		snprintf(j->reason, sizeof(j->reason), "this node does not answer trace requests "
-			 "from %s", p->rec.name);
-	} else if (policy_take(p)) {
-		snprintf(j->decision, sizeof(j->decision), "over_limit");
-		snprintf(j->reason, sizeof(j->reason), "daily limit of trace requests reached");
-	} else {
-		snprintf(j->decision, sizeof(j->decision), "%s", t);
-	}
-}
-
 void trace_in_receive(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
 {
 	struct in_job *j = calloc(1, sizeof(*j));
@@ -284,6 +292,5 @@ void trace_in_receive(struct peer *p, const struct tn_envelope *e, const struct 
 		in_job_free(j);
 		return;
 	}
-	decide(j, p);
 	batch_add(p->node, in_op, in_done, j);
 }

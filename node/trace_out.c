@@ -241,6 +241,10 @@ static int reply_op(struct store_txn *t, void *arg)
 			snprintf(tr.status, sizeof(tr.status), "%s", strcmp(j->ack.status, "in_review") ?
 				 "acknowledged" : "in_review");
 		memcpy(tr.deadline, j->ack.deadline, sizeof(tr.deadline));
+	} else if (!strcmp(tr.status, "answered") || !strcmp(tr.status, "purged")) {
+		/* Delivered again (at least once): acknowledge, change nothing. */
+		proto_release(&proto_trace_schema, &tr);
+		return 0;
 	} else if ((rc = apply_result(j, &tr)) == 0) {
 		rc = node_audit(t, j->peer, "in", "trace_result", tr.req.case_ref, tr.result.status,
 				tr.result.export_to[0] ? tr.result.export_to : "");

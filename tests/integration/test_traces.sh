@@ -162,7 +162,6 @@ assert_contains "$human" "completed"
 assert_contains "$human" "time to crime: $want_ttc days"
 assert_contains "$human" "exported to GTM"
 assert_contains "$human" "tracectl trace follow $id_auto"
-in_auto=$(in_id MEX USA "$id_auto")
 out=$(ctl_json MEX inbox --all)
 assert_json "$out" traces#=1 traces.0.status=answered traces.0.result_status=completed \
 	traces.0.req.case_ref=ATF-1
