@@ -83,5 +83,7 @@ clean:
 	rm -rf build
 
 .PHONY: all units test asan valgrind fuzz fuzz-smoke bench demo install clean
+# Keep object files of tests and tools: no "rm" after the test summary.
+.SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
