@@ -362,3 +362,26 @@ node_records()
 	out=$(ctl_json "$1" status) || fail "status of $1 failed"
 	json_get "$out" records
 }
+
+# mesh NAME...: init and start each node, pin every node to every other,
+# and wait until each sees all the others linked.
+mesh()
+{
+	local a b n=$(($# - 1))
+	for a in "$@"; do node_init "$a"; node_start "$a"; done
+	for a in "$@"; do ctl "$a" card >"$T/$a.card"; done
+	for a in "$@"; do
+		for b in "$@"; do
+			[ "$a" = "$b" ] || assert_ok ctl "$a" peer add "$T/$b.card"
+		done
+	done
+	for a in "$@"; do
+		wait_until 20 node_linked "$a" "$n" || fail "$a did not link to its $n peers"
+	done
+}
+
+# node_linked NAME N: true when NAME's status says N links are up.
+node_linked()
+{
+	[ "$(json_get "$(ctl_json "$1" status)" linked)" = "$2" ]
+}

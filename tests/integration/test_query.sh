@@ -6,15 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 names=(GTM MEX USA)
-for n in "${names[@]}"; do node_init "$n"; node_start "$n"; done
-for a in "${names[@]}"; do ctl "$a" card >"$T/$a.card"; done
-for a in "${names[@]}"; do
-	for b in "${names[@]}"; do
-		[ "$a" = "$b" ] || assert_ok ctl "$a" peer add "$T/$b.card"
-	done
-done
-linked() { [ "$(json_get "$(ctl_json "$1" status)" linked)" = "$2" ]; }
-for n in "${names[@]}"; do wait_until 20 linked "$n" 2 || fail "$n did not link to both peers"; done
+mesh "${names[@]}"
 pass "three nodes linked"
 
 assert_ok ctl MEX stolen report --make "Smith & Wesson" --serial "AB-123 45" --date 2025-06-01 \
@@ -55,7 +47,7 @@ assert_contains "$(cat "$(node_log MEX)")" "ALERT"
 pass "the owner of the report gets an alert"
 
 node_stop USA
-wait_until 20 linked GTM 1 || fail "GTM still sees USA linked"
+wait_until 20 node_linked GTM 1 || fail "GTM still sees USA linked"
 out=$(ctl_json GTM query stolen --make "S&W" --serial AB12345 --all --timeout-ms 3000)
 assert_eq "$(json_get "$out" hits)" 1
 assert_contains "$out" '"status": "unreachable"'

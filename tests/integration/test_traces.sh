@@ -9,15 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 names=(GTM MEX USA)
-for n in "${names[@]}"; do node_init "$n"; node_start "$n"; done
-for a in "${names[@]}"; do ctl "$a" card >"$T/$a.card"; done
-for a in "${names[@]}"; do
-	for b in "${names[@]}"; do
-		[ "$a" = "$b" ] || assert_ok ctl "$a" peer add "$T/$b.card"
-	done
-done
-linked() { [ "$(json_get "$(ctl_json "$1" status)" linked)" = "$2" ]; }
-for n in "${names[@]}"; do wait_until 20 linked "$n" 2 || fail "$n did not link to both peers"; done
+mesh "${names[@]}"
 pass "three nodes linked"
 
 # Pinning one by one refuses the not yet pinned keys; from here on every
