@@ -10,6 +10,8 @@
 
 #include "node.h"
 
+#define CONFIG_MAX 65536
+
 void node_config_defaults(struct node_config *c, const char *name)
 {
 	memset(c, 0, sizeof(*c));
@@ -68,30 +70,45 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	return 0;
 }
 
-int node_config_load(struct node_config *c, const char *dir, char *why, size_t why_len)
+int node_config_parse(struct node_config *c, const char *text, const char *origin, char *why,
+		      size_t why_len)
 {
-	char path[PATH_MAX];
 	int line;
 
 	node_config_defaults(c, NULL);
-	if (node_path(path, dir, NODE_CONF))
-		return TN_ERR_CONFIG;
-	line = ini_parse(path, on_key, c);
-	if (line < 0) {
-		snprintf(why, why_len, "cannot read %s", path);
-		return TN_ERR_IO;
-	}
-	if (line > 0) {
-		snprintf(why, why_len, "%s:%d: unknown key or bad value", path, line);
+	line = ini_parse_string(text, on_key, c);
+	if (line != 0) {
+		snprintf(why, why_len, "%s:%d: unknown key or bad value", origin, line);
 		return TN_ERR_CONFIG;
 	}
 	if (proto_country_check(c->name)) {
-		snprintf(why, why_len, "%s: [node] name must be an ISO alpha-3 code", path);
+		snprintf(why, why_len, "%s: [node] name must be an ISO alpha-3 code", origin);
 		return TN_ERR_CONFIG;
 	}
 	if (c->map_max < c->map_size)
 		c->map_max = c->map_size;
 	return 0;
+}
+
+int node_config_load(struct node_config *c, const char *dir, char *why, size_t why_len)
+{
+	char path[PATH_MAX], text[CONFIG_MAX + 1];
+	size_t n = 0;
+	FILE *f;
+
+	if (node_path(path, dir, NODE_CONF))
+		return TN_ERR_CONFIG;
+	if ((f = fopen(path, "r"))) {
+		n = fread(text, 1, sizeof(text), f);
+		fclose(f);
+	}
+	if (!f || n > CONFIG_MAX) {
+		snprintf(why, why_len, f ? "%s: larger than %d bytes" : "cannot read %s", path,
+			 CONFIG_MAX);
+		return f ? TN_ERR_CONFIG : TN_ERR_IO;
+	}
+	text[n] = '\0';
+	return node_config_parse(c, text, path, why, why_len);
 }
 
 int node_config_save(const struct node_config *c, const char *dir)

@@ -300,6 +300,8 @@ static int start_tls(struct link *l, int is_server)
 {
 	struct cx_tls *tls;
 
+	/* Frames are small and go out back to back: do not wait for ACKs. */
+	uv_tcp_nodelay(&l->conn->h.tcp, 1);
 	if (cx_tls_new(&tls, l->node->tls, is_server))
 		return TN_ERR_TLS;
 	if (conn_start(l->conn))

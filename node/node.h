@@ -30,6 +30,9 @@ struct node_config {
 
 /* Defaults for a node called name. */
 void node_config_defaults(struct node_config *c, const char *name);
+/* Parse configuration text over the defaults; why names origin and line. */
+int node_config_parse(struct node_config *c, const char *text, const char *origin, char *why,
+		      size_t why_len) TN_WUR;
 /* Read dir/tracenet.conf over the defaults; why gets the bad line. */
 int node_config_load(struct node_config *c, const char *dir, char *why, size_t why_len) TN_WUR;
 /* Write dir/tracenet.conf (fails if it exists). */

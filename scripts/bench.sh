@@ -10,15 +10,17 @@
 #                           $BUILD/bench-data
 #   BENCH_LATENCY_QUERIES=2000  single-item queries timed one at a time
 #   BENCH_SECONDS=4         length of each throughput run, at most
-#   BENCH_MAX_REQUESTS=10000     requests of each throughput run, at most: a
-#                           node refuses more than 65,536 envelopes from one
-#                           peer in 10 minutes (replay window), so the whole
-#                           run must stay below that
+#   BENCH_MAX_REQUESTS=10000     requests of each throughput run, at most
+#                           (the whole run must stay below the replay window
+#                           of a peer, REPLAY_MAX in node/node.h: ~3 M ids)
 #   BENCH_CONNS=64          console connections for throughput and redis
 #   BENCH_CONNS_SWEEP="1 16 64 256"  single-item throughput curve
 #   BENCH_BATCH=100         items per query in the batched run
 #   BENCH_PEERS="10 30"     peer counts of the broadcast runs
 #   BENCH_BROADCAST_QUERIES=300  broadcast queries per peer count
+#   BENCH_TRACES=200        trace requests, one at a time (they stop early
+#                           after 5 x BENCH_SECONDS; MEX answers 1000 a day)
+#   BENCH_TRACE_POLL_US=1000     trace.show polling interval
 #   BENCH_STORE_BATCH=100000     records per transaction in bench_store
 #   BENCH_STORE_NODE_BATCH=16384 the same put again at the batch size of
 #                           `tracectl record import` (IMPORT_BATCH); empty skips
@@ -40,9 +42,13 @@ SWEEP=${BENCH_CONNS_SWEEP:-"1 16 64 256"}
 BATCH=${BENCH_BATCH:-100}
 PEERS=${BENCH_PEERS:-"10 30"}
 BCAST_N=${BENCH_BROADCAST_QUERIES:-300}
+TRACE_N=${BENCH_TRACES:-200}
+TRACE_POLL_US=${BENCH_TRACE_POLL_US:-1000}
 STORE_BATCH=${BENCH_STORE_BATCH:-100000}
 NODE_BATCH=${BENCH_STORE_NODE_BATCH-16384}
-REPLAY_MAX=65536       # node/node.h: envelope ids remembered per peer
+# node/node.h: envelope ids remembered per peer, REPLAY_MAX =
+# LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
+REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/node.h") * 600 + 65536))
 DATA=$BIN/bench-data
 TRACENETD=$BIN/tracenetd
 TRACECTL=$BIN/tracectl
@@ -287,11 +293,11 @@ json.dump(d, open(sys.argv[1], "w"))' "$R/$name.json" "$(($(paused) - before))"
 # Queries MEX will see from GTM in this run, which must fit its replay window.
 check_budget()
 {
-	local c total=$((500 + LAT_N + MAX_REQ)) n
+	local c total=$((500 + LAT_N + MAX_REQ + TRACE_N)) n
 	for c in $SWEEP; do total=$((total + MAX_REQ)); done
 	for n in $PEERS; do total=$((total + BCAST_N)); done
 	[ "$total" -lt "$REPLAY_MAX" ] ||
-		die "up to $total queries to one peer would overflow its replay window ($REPLAY_MAX in 10 min); lower BENCH_MAX_REQUESTS"
+		die "up to $total queries to one peer would overflow its replay window ($REPLAY_MAX ids); lower BENCH_MAX_REQUESTS"
 }
 
 # The drop counters of a node that are not zero (replay_full would mean
@@ -410,11 +416,21 @@ broadcast_bench()
 	done
 }
 
-# Trace requests: the hook for their benchmark (latency of request to
-# signed result through the outbox, and answered traces per second).
+# Trace requests GTM -> MEX, answered automatically (MEX's policy for GTM
+# is auto) from MEX's records: one at a time, from trace.request until
+# trace.show says "answered" (polled every TRACE_POLL_US), for records of
+# the CSV with at least 3 events.
 trace_bench()
 {
-	skip trace "trace requests not implemented yet"
+	log "trace requests GTM -> MEX (auto), $TRACE_N one at a time"
+	"$TRACECTL" -d "$T/MEX" peer policy GTM --traces auto >/dev/null ||
+		die "tracectl peer policy failed"
+	"$BENCH_QUERY" "$T/GTM/console.sock" trace -p MEX -r "$CSV" -m 3 -n "$TRACE_N" \
+		-P "$TRACE_POLL_US" -t "$((SECS * 5000))" -T 10000 >"$R/trace.json" &
+	PID[bench_query]=$!
+	wait "${PID[bench_query]}" || die "bench_query trace failed"
+	unset "PID[bench_query]"
+	log "  trace: $(cat "$R/trace.json")"
 }
 
 # ---- the report ----

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 FUZZ_CC=${FUZZ_CC:-clang}
 OUT=build/fuzz
-PKGS="msgpack jansson libsodium openssl"
+PKGS="msgpack jansson libsodium openssl inih libuv"
 MODULES="proto crypto"  # sources compiled into build/fuzz/libfuzz.a
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wno-missing-field-initializers $SAN"
@@ -95,7 +95,7 @@ build() {
 }
 
 build_locked() {
-	local status=0 name src missing
+	local status=0 name src missing extra
 
 	build_lib || status=1
 	for name in $(targets); do
@@ -106,9 +106,11 @@ build_locked() {
 			rm -f "$OUT/$name"
 			continue
 		fi
-		[ -x "$OUT/$name" ] && [ "$OUT/$name" -nt "$src" ] &&
+		[ -x "$OUT/$name" ] && [ "$OUT/$name" -nt "$src" ] && [ "$OUT/$name" -nt node/config.c ] &&
 			[ "$OUT/$name" -nt "$OUT/libfuzz.a" ] && continue
-		if ! $FUZZ_CC $CFLAGS -Werror -fsanitize=fuzzer "$src" "$OUT/libfuzz.a" $LIBS \
+		# Sources outside the fuzzed modules a target names on a "fuzz-sources:" line.
+		extra=$(sed -n 's/.*fuzz-sources:\(.*\)\*\/.*/\1/p; s/.*fuzz-sources:\(.*\)$/\1/p' "$src")
+		if ! $FUZZ_CC $CFLAGS -Werror -fsanitize=fuzzer "$src" $extra "$OUT/libfuzz.a" $LIBS \
 			-o "$OUT/$name"; then
 			echo "fuzz.sh: cannot build $name" >&2
 			rm -f "$OUT/$name"

@@ -2,7 +2,9 @@
 /* bench_query: a console load generator. Opens K connections to a node's
  * console socket, keeps D requests in flight on each, and times every
  * reply with CLOCK_MONOTONIC: query.stolen to one peer or to all, or
- * stolen.report to load a node with the reports of a CSV. Prints JSON. */
+ * stolen.report to load a node with the reports of a CSV. Or, in trace
+ * mode, one trace at a time: trace.request for a gun of a records CSV,
+ * then trace.show every -P us until the trace is "answered". Prints JSON. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -32,11 +34,21 @@ struct cn {
 	unsigned head, n;
 };
 
+struct gun {
+	char make[TN_MAKE_LEN], model[TN_MODEL_LEN], serial[TN_SERIAL_LEN];
+};
+
 struct bq {
-	const char *sock, *mode, *peer, *stolen_csv;
+	const char *sock, *mode, *peer, *stolen_csv, *records_csv;
 	unsigned conns, depth, batch, hit_every, timeout_ms;
 	uint64_t max_req, time_ms;
-	int all, report, n_given;
+	int all, report, trace, n_given;
+	unsigned poll_us, min_events;
+	struct gun *guns;             /* trace mode: records to trace */
+	uint32_t n_guns;
+	int col_make, col_model, col_serial;
+	uint64_t polls, short_chain;  /* answers without the record's events */
+	uint32_t *ack_us;             /* trace mode: trace.request to its reply */
 	struct cn cn[CONNS_MAX];
 	struct tn_stolen *reports;    /* rows of the stolen CSV */
 	uint32_t n_reports, cap_reports;
@@ -335,6 +347,212 @@ static uint32_t pct(const struct bq *b, double p)
 	return b->done ? b->lat_us[i < b->done ? i : b->done - 1] : 0;
 }
 
+/* ---- trace mode ---- */
+
+#define KIND_COLS_MAX 16
+
+static int kind_col[KIND_COLS_MAX], n_kind_cols;
+
+/* Rows of the records CSV with at least min_events events become guns. */
+static int on_record(void *arg, char **f, int n, unsigned long line)
+{
+	struct bq *b = arg;
+	struct gun *g;
+	unsigned events = 0;
+
+	if (line == 1) {
+		b->col_make = b->col_model = b->col_serial = -1;
+		for (int i = 0; i < n; i++) {
+			size_t len = strlen(f[i]);
+
+			b->col_make = strcmp(f[i], "make") ? b->col_make : i;
+			b->col_model = strcmp(f[i], "model") ? b->col_model : i;
+			b->col_serial = strcmp(f[i], "serial") ? b->col_serial : i;
+			if (len > 5 && !strcmp(f[i] + len - 5, "_kind") && n_kind_cols < KIND_COLS_MAX)
+				kind_col[n_kind_cols++] = i;
+		}
+		if (b->col_make < 0 || b->col_model < 0 || b->col_serial < 0)
+			die("%s", "records CSV: no make, model or serial column");
+		return 0;
+	}
+	if (b->n_guns >= b->max_req || b->col_make >= n || b->col_model >= n || b->col_serial >= n ||
+	    !f[b->col_serial][0])
+		return 0;
+	for (int i = 0; i < n_kind_cols; i++)
+		events += kind_col[i] < n && f[kind_col[i]][0];
+	if (events < b->min_events)
+		return 0;
+	g = &b->guns[b->n_guns++];
+	snprintf(g->make, sizeof(g->make), "%s", f[b->col_make]);
+	snprintf(g->model, sizeof(g->model), "%s", f[b->col_model]);
+	snprintf(g->serial, sizeof(g->serial), "%s", f[b->col_serial]);
+	return 0;
+}
+
+/* The first max_req guns of the records CSV (it is not read further). */
+static void read_guns(struct bq *b)
+{
+	static char buf[1 << 16];
+	struct proto_csv *csv = proto_csv_new(on_record, on_bad, b);
+	FILE *f = fopen(b->records_csv, "r");
+	size_t n;
+
+	if (!csv || !f || !(b->guns = calloc(b->max_req, sizeof(*b->guns))))
+		die("cannot read %s", b->records_csv);
+	while (b->n_guns < b->max_req && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (proto_csv_feed(csv, buf, n))
+			die("cannot parse %s", b->records_csv);
+	if (b->n_guns < b->max_req && proto_csv_finish(csv))
+		die("cannot parse %s", b->records_csv);
+	proto_csv_free(csv);
+	fclose(f);
+	if (!b->n_guns)
+		die("%s", "no record in the CSV has enough events");
+	b->max_req = b->n_guns;
+}
+
+/* Send one console command on c and wait for its reply, parsed into *m
+ * (NULL after the deadline). */
+static void call(struct cn *c, const char *cmd, const struct proto_schema *sc, const void *args,
+		 struct proto_msg **m, double deadline)
+{
+	struct proto_buf body = { 0 };
+	struct proto_writer *w = proto_writer_new(&body);
+	const uint8_t *reply;
+	size_t len;
+	int rc;
+
+	if (!w || proto_w_map(w, 2) || proto_w_str(w, "cmd") || proto_w_str(w, cmd) ||
+	    proto_w_str(w, "args") || proto_w_obj(w, sc, args) ||
+	    proto_frame_write(&c->out, body.data, body.len))
+		die("%s", "cannot encode a request");
+	proto_writer_free(w);
+	proto_buf_free(&body);
+	*m = NULL;
+	while ((rc = proto_framer_next(&c->in, &reply, &len)) == 0) {
+		struct pollfd pf = { c->fd, POLLIN, 0 };
+		double left = deadline - now_s();
+		uint8_t buf[65536];
+		ssize_t n;
+
+		flush_out(c);
+		pf.events |= c->out.len ? POLLOUT : 0;
+		if (left <= 0)
+			return;
+		if (poll(&pf, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR)
+			die("%s", "poll failed");
+		if (!(pf.revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(c->fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			die("%s", "the node closed the console connection");
+		if (proto_framer_feed(&c->in, buf, (size_t)n))
+			die("%s", "bad frame from the node");
+	}
+	if (rc < 0 || proto_msg_parse(m, reply, len))
+		die("%s", "bad frame from the node");
+}
+
+/* The trace in reply m, or -1 (and failed counted) if the call failed. */
+static int trace_of(struct bq *b, struct proto_msg *m, struct tn_trace *tr)
+{
+	int ok = 0;
+
+	if (m && !proto_msg_bool(m, "ok", &ok) && ok &&
+	    !proto_msg_decode(m, "data", &proto_trace_schema, tr))
+		return 0;
+	if (m && !b->failed && proto_msg_str(m, "error", b->why, sizeof(b->why)))
+		b->why[0] = '\0';
+	if (!m && !b->failed)
+		snprintf(b->why, sizeof(b->why), "no reply in time");
+	b->failed++;
+	return -1;
+}
+
+/* Trace gun i from request to answered; its round trip into lat_us. */
+static void trace_one(struct bq *b, struct cn *c, uint64_t i)
+{
+	const struct gun *g = &b->guns[i];
+	static struct tn_trace_arg a;
+	struct tn_id_arg show = { 0 };
+	struct proto_msg *m;
+	struct tn_trace tr;
+	double t0 = now_s(), deadline = t0 + b->timeout_ms / 1000.0, t;
+	struct timespec nap = { 0, (long)b->poll_us * 1000 };
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.to, sizeof(a.to), "%s", b->peer);
+	snprintf(a.req.case_ref, sizeof(a.req.case_ref), "BENCH-T-%llu", (unsigned long long)i);
+	snprintf(a.req.crime, sizeof(a.req.crime), "homicide");
+	snprintf(a.req.recovered_on, sizeof(a.req.recovered_on), "2024-06-01");
+	snprintf(a.req.recovered_at, sizeof(a.req.recovered_at), "Ciudad de Guatemala");
+	memcpy(a.req.firearm.make, g->make, sizeof(a.req.firearm.make));
+	memcpy(a.req.firearm.model, g->model, sizeof(a.req.firearm.model));
+	memcpy(a.req.firearm.serial, g->serial, sizeof(a.req.firearm.serial));
+	call(c, "trace.request", &proto_trace_arg_schema, &a, &m, deadline);
+	t = now_s();
+	if (trace_of(b, m, &tr)) {
+		proto_msg_free(m);
+		return;
+	}
+	b->ack_us[b->issued] = (uint32_t)((t - t0) * 1e6);
+	show.id = tr.id;
+	proto_release(&proto_trace_schema, &tr);
+	proto_msg_free(m);
+	b->issued++;
+	for (;;) {
+		b->polls++;
+		call(c, "trace.show", &proto_id_arg_schema, &show, &m, deadline);
+		t = now_s();
+		if (trace_of(b, m, &tr)) {
+			proto_msg_free(m);
+			return;
+		}
+		proto_msg_free(m);
+		if (!strcmp(tr.status, "answered"))
+			break;
+		proto_release(&proto_trace_schema, &tr);
+		if (t + b->poll_us / 1e6 >= deadline) {
+			b->not_answered++;
+			return;
+		}
+		nanosleep(&nap, NULL);
+	}
+	b->end_s[b->done] = (float)(t - b->start);
+	b->lat_us[b->done++] = (uint32_t)((t - t0) * 1e6);
+	/* completed, or destroyed_on_record: either way the whole chain */
+	b->short_chain += tr.result.n_chain < b->min_events || !tr.n_receipt;
+	proto_release(&proto_trace_schema, &tr);
+}
+
+static void run_traces(struct bq *b)
+{
+	b->start = now_s();
+	b->stop_issuing = b->start + (double)b->time_ms / 1000;
+	for (uint64_t i = 0; i < b->max_req && now_s() < b->stop_issuing; i++)
+		trace_one(b, &b->cn[0], i);
+}
+
+static void print_trace_json(struct bq *b, double secs)
+{
+	uint64_t acks = b->issued;
+
+	qsort(b->lat_us, b->done, sizeof(*b->lat_us), cmp_u32);
+	qsort(b->ack_us, acks, sizeof(*b->ack_us), cmp_u32);
+	printf("{\"round_trip\": {\"n\": %llu, \"p50_us\": %u, \"p90_us\": %u, \"p99_us\": %u, "
+	       "\"max_us\": %u}, ", (unsigned long long)b->done, pct(b, 0.5), pct(b, 0.9),
+	       pct(b, 0.99), b->done ? b->lat_us[b->done - 1] : 0);
+	printf("\"request_reply_p50_us\": %u, \"poll_us\": %u, \"polls_per_trace\": %.1f, ",
+	       acks ? b->ack_us[acks / 2] : 0, b->poll_us,
+	       b->done ? (double)b->polls / (double)b->done : 0);
+	printf("\"seconds\": %.3f, \"traces_per_s\": %.1f, \"min_events\": %u, \"failed\": %llu, "
+	       "\"not_answered\": %llu, \"short_chain\": %llu}\n", secs, b->done / secs,
+	       b->min_events, (unsigned long long)b->failed, (unsigned long long)b->not_answered,
+	       (unsigned long long)b->short_chain);
+}
+
 /* Replies per second over the second half of the run, once bursts and
  * warm-up are over. */
 static double steady_rate(const struct bq *b, double secs)
@@ -369,10 +587,14 @@ static void usage(void)
 	fputs("usage: bench_query SOCK query (-p PEER | -a) [-c CONNS] [-d DEPTH] [-b ITEMS]\n"
 	      "                   [-n REQUESTS] [-t MS] [-s STOLEN.csv [-e EVERY]] [-T MS]\n"
 	      "       bench_query SOCK report -s STOLEN.csv [-c CONNS] [-d DEPTH]\n"
+	      "       bench_query SOCK trace -p PEER -r RECORDS.csv [-m EVENTS] [-P US]\n"
+	      "                   [-n TRACES] [-t MS] [-T MS]\n"
 	      "  -c connections (1), -d requests in flight per connection (1), -b items\n"
 	      "  per query (1), -n at most this many requests (1000), -t issue for at\n"
 	      "  most MS ms (60000), -e one query in EVERY carries a reported gun (0:\n"
-	      "  none), -T the query's own timeout (5000 ms)\n", stderr);
+	      "  none), -T the query's own timeout (5000 ms); trace: one trace at a time\n"
+	      "  for the first TRACES records with at least EVENTS events (3), trace.show\n"
+	      "  every US microseconds (1000) until answered, within -T MS\n", stderr);
 	exit(2);
 }
 
@@ -380,7 +602,7 @@ static void parse_args(struct bq *b, int argc, char **argv)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "p:ac:d:b:n:t:s:e:T:")) != -1) {
+	while ((o = getopt(argc, argv, "p:ac:d:b:n:t:s:e:T:r:m:P:")) != -1) {
 		switch (o) {
 		case 'p': b->peer = optarg; break;
 		case 'a': b->all = 1; break;
@@ -392,6 +614,9 @@ static void parse_args(struct bq *b, int argc, char **argv)
 		case 's': b->stolen_csv = optarg; break;
 		case 'e': b->hit_every = (unsigned)atoi(optarg); break;
 		case 'T': b->timeout_ms = (unsigned)atoi(optarg); break;
+		case 'r': b->records_csv = optarg; break;
+		case 'm': b->min_events = (unsigned)atoi(optarg); break;
+		case 'P': b->poll_us = (unsigned)atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -400,6 +625,11 @@ static void parse_args(struct bq *b, int argc, char **argv)
 	b->sock = argv[optind];
 	b->mode = argv[optind + 1];
 	b->report = !strcmp(b->mode, "report");
+	b->trace = !strcmp(b->mode, "trace");
+	if (b->trace && (!b->peer || !b->records_csv || b->poll_us > 1000000))
+		usage();
+	if (b->trace)
+		return;
 	if ((!b->report && strcmp(b->mode, "query")) || !b->conns || b->conns > CONNS_MAX ||
 	    !b->depth || b->depth > DEPTH_MAX || !b->batch || b->batch > TN_QUERY_ITEMS_MAX ||
 	    !b->max_req || (b->report && !b->stolen_csv) || (!b->report && !b->peer && !b->all))
@@ -409,7 +639,8 @@ static void parse_args(struct bq *b, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static struct bq b = { .conns = 1, .depth = 1, .batch = 1, .max_req = 1000,
-			       .time_ms = 60000, .timeout_ms = 5000 };
+			       .time_ms = 60000, .timeout_ms = 5000, .poll_us = 1000,
+			       .min_events = 3 };
 	double secs;
 
 	parse_args(&b, argc, argv);
@@ -417,14 +648,25 @@ int main(int argc, char **argv)
 		read_reports(&b);
 	if (b.report && (b.max_req > b.n_reports || !b.n_given))
 		b.max_req = b.n_reports;
+	if (b.trace) {
+		read_guns(&b);
+		b.conns = 1;
+	}
 	b.end_s = calloc(b.max_req + 1, sizeof(*b.end_s));
-	if (!(b.lat_us = calloc(b.max_req + 1, sizeof(*b.lat_us))) || !b.end_s)
+	b.ack_us = calloc(b.max_req + 1, sizeof(*b.ack_us));
+	if (!(b.lat_us = calloc(b.max_req + 1, sizeof(*b.lat_us))) || !b.end_s || !b.ack_us)
 		die("%s", "out of memory");
 	for (unsigned i = 0; i < b.conns; i++)
 		open_conn(&b, &b.cn[i]);
-	run(&b);
+	if (b.trace)
+		run_traces(&b);
+	else
+		run(&b);
 	secs = now_s() - b.start;
-	print_json(&b, secs);
+	if (b.trace)
+		print_trace_json(&b, secs);
+	else
+		print_json(&b, secs);
 	if (b.failed)
 		fprintf(stderr, "bench_query: %llu requests failed%s%s\n",
 			(unsigned long long)b.failed, b.why[0] ? ", first: " : "", b.why);
@@ -435,6 +677,8 @@ int main(int argc, char **argv)
 	}
 	free(b.lat_us);
 	free(b.end_s);
+	free(b.ack_us);
 	free(b.reports);
+	free(b.guns);
 	return b.failed ? 1 : 0;
 }
