@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Run every unit test binary and every integration test, then print one
 # closing line "N passed, N failed". BUILD picks the build directory;
-# VALGRIND=1 runs the unit tests under valgrind memcheck.
+# VALGRIND=1 runs the unit tests and every daemon under valgrind memcheck.
 set -u
 BUILD=${BUILD:-build}
 export BUILD
@@ -31,11 +31,18 @@ for t in "$BUILD"/tests/test_*; do
 	echo "unit $name: ${p:-0} passed, ${f:-0} failed (exit $rc)"
 done
 
+# Under VALGRIND=1 every tracenetd of the integration tests runs under
+# memcheck; a node that exits with valgrind's error status fails its test.
+if [ "${VALGRIND:-0}" = 1 ]; then
+	export TN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+	export TN_START_TIMEOUT=60 TN_STOP_TIMEOUT=60
+fi
+
 for t in tests/integration/test_*.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
 	log=$(mktemp)
-	if timeout 300 bash "$t" >"$log" 2>&1; then
+	if timeout 900 bash "$t" >"$log" 2>&1; then
 		passed=$((passed + 1)); echo "integration $name: ok"
 	else
 		failed=$((failed + 1)); failures+=("$name"); echo "integration $name: FAILED"

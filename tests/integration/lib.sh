@@ -166,7 +166,9 @@ node_start()
 	[ -z "${TN_PID[$name]:-}" ] || ! tn_alive "${TN_PID[$name]}" ||
 		fail "node_start: $name already runs"
 	echo "==== $TN_TEST: tracenetd run $name" >>"$T/$name.log"
-	"$TRACENETD" run "$T/$name" >>"$T/$name.log" 2>&1 &
+	# TN_WRAP runs the daemon under a tool, e.g. TN_WRAP="valgrind
+	# --error-exitcode=99 --leak-check=full"; node_stop then fails on its errors.
+	${TN_WRAP:-} "$TRACENETD" run "$T/$name" >>"$T/$name.log" 2>&1 &
 	pid=$!
 	TN_PID[$name]=$pid
 	deadline=$(($(tn_now_ms) + TN_START_TIMEOUT * 1000))
