@@ -33,6 +33,13 @@ static const struct env_handler *find_handler(const char *type)
 	return NULL;
 }
 
+/* Count and log a refused envelope; returns rc. */
+static int refuse(struct peer *p, enum drop why, const char *detail, int rc)
+{
+	peer_drop(p->node, p, why, detail);
+	return rc;
+}
+
 /* Header checks that need no cryptography. */
 static int check_header(struct peer *p, const struct tn_envelope *e, const struct env_handler **h)
 {
@@ -41,46 +48,44 @@ static int check_header(struct peer *p, const struct tn_envelope *e, const struc
 	char why[64];
 
 	if (strcmp(e->to, n->cfg.name))
-		return peer_drop(n, p, DROP_not_for_me, e->to), TN_ERR_NOT_FOR_ME;
+		return refuse(p, DROP_not_for_me, e->to, TN_ERR_NOT_FOR_ME);
 	if (strcmp(e->from, p->rec.name)) {
 		snprintf(why, sizeof(why), "claims to come from %.3s", e->from);
-		peer_drop(n, p, peer_by_name(n, e->from) ? DROP_forged_from : DROP_unknown_peer, why);
-		return TN_ERR_UNKNOWN_PEER;
+		return refuse(p, peer_by_name(n, e->from) ? DROP_forged_from : DROP_unknown_peer, why,
+			      TN_ERR_UNKNOWN_PEER);
 	}
 	if (e->ts + ENV_SKEW_MS < now || e->ts > now + ENV_SKEW_MS) {
 		snprintf(why, sizeof(why), "ts off by %lld s",
 			 (long long)((int64_t)(e->ts - now) / 1000));
-		return peer_drop(n, p, DROP_stale, why), TN_ERR_STALE;
+		return refuse(p, DROP_stale, why, TN_ERR_STALE);
 	}
 	if (e->v != 1 || e->suite != TN_SUITE_BOX_ED25519)
-		return peer_drop(n, p, DROP_unsupported, "version or suite"), TN_ERR_UNSUPPORTED;
+		return refuse(p, DROP_unsupported, "version or suite", TN_ERR_UNSUPPORTED);
 	if (!(*h = find_handler(e->type)))
-		return peer_drop(n, p, DROP_unknown_type, e->type), TN_ERR_UNSUPPORTED;
+		return refuse(p, DROP_unknown_type, e->type, TN_ERR_UNSUPPORTED);
 	return 0;
 }
 
 static int open_checked(struct peer *p, const struct tn_envelope *e,
 			const struct env_handler *h, struct tn_sealed *s)
 {
-	struct node *n = p->node;
 	int rc = cx_env_open(e, p->key, p->rec.pk, s);
 
 	if (rc == TN_ERR_BAD_SIG)
-		return peer_drop(n, p, DROP_bad_sig, e->type), rc;
+		return refuse(p, DROP_bad_sig, e->type, rc);
 	if (rc == TN_ERR_DECODE || rc == TN_ERR_FIELD)
-		return peer_drop(n, p, DROP_malformed, "sealed body"), rc;
+		return refuse(p, DROP_malformed, "sealed body", rc);
 	if (rc)
-		return peer_drop(n, p, DROP_bad_box, e->type), rc;
+		return refuse(p, DROP_bad_box, e->type, rc);
 	if (h->signed_only && !s->n_s) {
 		proto_release(&proto_sealed_schema, s);
-		return peer_drop(n, p, DROP_bad_sig, "signature required"), TN_ERR_BAD_SIG;
+		return refuse(p, DROP_bad_sig, "signature required", TN_ERR_BAD_SIG);
 	}
 	rc = replay_check(&p->replay, e->id, e->ts, node_now_ms());
-	if (rc) {
-		proto_release(&proto_sealed_schema, s);
-		peer_drop(n, p, rc == TN_ERR_REPLAY ? DROP_replay : DROP_replay_full, e->type);
-	}
-	return rc;
+	if (!rc)
+		return 0;
+	proto_release(&proto_sealed_schema, s);
+	return refuse(p, rc == TN_ERR_REPLAY ? DROP_replay : DROP_replay_full, e->type, rc);
 }
 
 void env_receive(struct peer *p, struct proto_msg *m)
