@@ -26,6 +26,7 @@ NODE_OBJ := $(NODE_SRC:%.c=$(BUILD)/%.o)
 CTL_OBJ := $(CTL_SRC:%.c=$(BUILD)/%.o)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+TOOL_LIB := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/tools/lib/*.c))
 
 all: $(BUILD)/tracenetd $(BUILD)/tracectl
 
@@ -43,7 +44,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libtn.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libtn.a
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TOOL_LIB) $(BUILD)/libtn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c
@@ -69,7 +70,7 @@ fuzz:
 fuzz-smoke:
 	@scripts/fuzz.sh smoke
 
-bench: all
+bench:
 	@BUILD=$(BUILD) scripts/bench.sh
 
 demo: 

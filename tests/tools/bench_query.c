@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../proto/proto.h"
+#include "lib/csv_file.h"
 
 #define CONNS_MAX 256
 #define DEPTH_MAX 64
@@ -50,10 +51,7 @@ struct bq {
 	uint64_t polls, short_chain;  /* answers without the record's events */
 	uint32_t *ack_us;             /* trace mode: trace.request to its reply */
 	struct cn cn[CONNS_MAX];
-	struct tn_stolen *reports;    /* rows of the stolen CSV */
-	uint32_t n_reports, cap_reports;
-	char cols[16][TN_KIND_LEN];
-	int n_cols;
+	struct stolen_csv sc;         /* rows of the stolen CSV */
 	uint64_t issued, done, failed, not_answered, hits, hits_expected, mismatch;
 	uint32_t *lat_us;
 	float *end_s;                 /* when each reply came, from start */
@@ -94,54 +92,10 @@ static int open_conn(struct bq *b, struct cn *c)
 
 /* ---- the stolen CSV: reports to load, and items that hit ---- */
 
-static int on_row(void *arg, char **f, int n, unsigned long line)
-{
-	struct bq *b = arg;
-	struct tn_stolen *s;
-
-	if (line == 1) {
-		for (b->n_cols = 0; b->n_cols < n && b->n_cols < 16; b->n_cols++)
-			snprintf(b->cols[b->n_cols], TN_KIND_LEN, "%s", f[b->n_cols]);
-		return 0;
-	}
-	if (b->n_reports == b->cap_reports) {
-		b->cap_reports = b->cap_reports ? 2 * b->cap_reports : 1024;
-		if (!(s = realloc(b->reports, b->cap_reports * sizeof(*s))))
-			return die("%s", "out of memory");
-		b->reports = s;
-	}
-	s = &b->reports[b->n_reports];
-	memset(s, 0, sizeof(*s));
-	for (int i = 0; i < n && i < b->n_cols; i++)
-		if (proto_field_set(&proto_stolen_schema, s, b->cols[i], f[i]))
-			return 0;   /* a row that does not fit is left out */
-	b->n_reports++;
-	return 0;
-}
-
-static int on_bad(void *arg, unsigned long line, const char *why)
-{
-	(void)arg;
-	(void)line;
-	return die("stolen CSV: %s", why);
-}
-
 static void read_reports(struct bq *b)
 {
-	static char buf[1 << 16];
-	struct proto_csv *csv = proto_csv_new(on_row, on_bad, b);
-	FILE *f = fopen(b->stolen_csv, "r");
-	size_t n;
-
-	if (!csv || !f)
+	if (stolen_csv_load(&b->sc, b->stolen_csv))
 		die("cannot read %s", b->stolen_csv);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (proto_csv_feed(csv, buf, n))
-			die("cannot parse %s", b->stolen_csv);
-	if (proto_csv_finish(csv))
-		die("cannot parse %s", b->stolen_csv);
-	proto_csv_free(csv);
-	fclose(f);
 }
 
 /* ---- requests ---- */
@@ -164,8 +118,8 @@ static uint32_t fill_query(struct bq *b, struct tn_query_arg *a, uint64_t i)
 
 	for (uint32_t k = 0; k < a->n; k++)
 		unknown_item(&a->items[k], i * a->n + k);
-	if (b->hit_every && b->n_reports && i % b->hit_every == 0) {
-		const struct tn_stolen *s = &b->reports[(i / b->hit_every) % b->n_reports];
+	if (b->hit_every && b->sc.n && i % b->hit_every == 0) {
+		const struct tn_stolen *s = &b->sc.reports[(i / b->hit_every) % b->sc.n];
 
 		memcpy(a->items[0].make, s->make, sizeof(a->items[0].make));
 		memcpy(a->items[0].serial, s->serial, sizeof(a->items[0].serial));
@@ -187,7 +141,7 @@ static uint32_t build(struct bq *b, struct proto_buf *out, uint64_t i)
 
 	if (!rc && b->report) {
 		rc = proto_w_str(w, "stolen.report") || proto_w_str(w, "args") ||
-		     proto_w_obj(w, &proto_stolen_schema, &b->reports[i]);
+		     proto_w_obj(w, &proto_stolen_schema, &b->sc.reports[i]);
 	} else if (!rc) {
 		snprintf(a.peer, sizeof(a.peer), "%s", b->peer ? b->peer : "");
 		snprintf(a.purpose, sizeof(a.purpose), "benchmark");
@@ -350,6 +304,7 @@ static uint32_t pct(const struct bq *b, double p)
 /* ---- trace mode ---- */
 
 #define KIND_COLS_MAX 16
+#define GUNS_ENOUGH 1   /* on_record's stop code */
 
 static int kind_col[KIND_COLS_MAX], n_kind_cols;
 
@@ -375,7 +330,9 @@ static int on_record(void *arg, char **f, int n, unsigned long line)
 			die("%s", "records CSV: no make, model or serial column");
 		return 0;
 	}
-	if (b->n_guns >= b->max_req || b->col_make >= n || b->col_model >= n || b->col_serial >= n ||
+	if (b->n_guns >= b->max_req)
+		return GUNS_ENOUGH;
+	if (b->col_make >= n || b->col_model >= n || b->col_serial >= n ||
 	    !f[b->col_serial][0])
 		return 0;
 	for (int i = 0; i < n_kind_cols; i++)
@@ -389,23 +346,23 @@ static int on_record(void *arg, char **f, int n, unsigned long line)
 	return 0;
 }
 
+static int on_bad(void *arg, unsigned long line, const char *why)
+{
+	(void)arg;
+	(void)line;
+	return die("records CSV: %s", why);
+}
+
 /* The first max_req guns of the records CSV (it is not read further). */
 static void read_guns(struct bq *b)
 {
-	static char buf[1 << 16];
-	struct proto_csv *csv = proto_csv_new(on_record, on_bad, b);
-	FILE *f = fopen(b->records_csv, "r");
-	size_t n;
+	int rc;
 
-	if (!csv || !f || !(b->guns = calloc(b->max_req, sizeof(*b->guns))))
+	if (!(b->guns = calloc(b->max_req, sizeof(*b->guns))))
+		die("%s", "out of memory");
+	rc = csv_file_read(b->records_csv, on_record, on_bad, b);
+	if (rc && rc != GUNS_ENOUGH)
 		die("cannot read %s", b->records_csv);
-	while (b->n_guns < b->max_req && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (proto_csv_feed(csv, buf, n))
-			die("cannot parse %s", b->records_csv);
-	if (b->n_guns < b->max_req && proto_csv_finish(csv))
-		die("cannot parse %s", b->records_csv);
-	proto_csv_free(csv);
-	fclose(f);
 	if (!b->n_guns)
 		die("%s", "no record in the CSV has enough events");
 	b->max_req = b->n_guns;
@@ -646,8 +603,8 @@ int main(int argc, char **argv)
 	parse_args(&b, argc, argv);
 	if (b.stolen_csv)
 		read_reports(&b);
-	if (b.report && (b.max_req > b.n_reports || !b.n_given))
-		b.max_req = b.n_reports;
+	if (b.report && (b.max_req > b.sc.n || !b.n_given))
+		b.max_req = b.sc.n;
 	if (b.trace) {
 		read_guns(&b);
 		b.conns = 1;
@@ -678,7 +635,7 @@ int main(int argc, char **argv)
 	free(b.lat_us);
 	free(b.end_s);
 	free(b.ack_us);
-	free(b.reports);
+	free(b.sc.reports);
 	free(b.guns);
 	return b.failed ? 1 : 0;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../../proto/proto.h"
+#include "lib/csv_file.h"
 #include "../../store/store.h"
 
 #define LOOKUP_SECONDS_MAX 5.0
@@ -29,11 +30,8 @@ struct bench {
 	double put_s;
 	struct key *known;           /* a sample of the records, for lookups */
 	uint32_t n_known, max_known, every;
-	struct tn_stolen *reports;   /* the stolen CSV */
+	struct stolen_csv sc;        /* the stolen CSV */
 	struct key *skeys;           /* their make and serial, for lookups */
-	uint32_t n_reports, cap_reports;
-	char cols[16][TN_KIND_LEN];  /* the stolen CSV's header */
-	int n_cols;
 	int failed;
 };
 
@@ -114,51 +112,14 @@ static int on_bad(void *arg, unsigned long line, const char *why)
 	return 0;
 }
 
-/* Stream path through a CSV parser calling row for each row. */
+/* Stream path through the CSV parser, bad rows counted as rejected. */
 static int parse_file(const char *path, proto_csv_row_fn row, void *arg)
 {
-	static char buf[1 << 20];
-	struct proto_csv *csv = proto_csv_new(row, on_bad, arg);
-	FILE *f = fopen(path, "r");
-	size_t n;
-	int rc = !csv || !f;
+	int rc = csv_file_read(path, row, on_bad, arg);
 
-	while (!rc && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		rc = proto_csv_feed(csv, buf, n);
-	if (!rc)
-		rc = proto_csv_finish(csv);
-	if (f)
-		fclose(f);
-	proto_csv_free(csv);
 	if (rc)
 		fprintf(stderr, "bench_store: cannot parse %s\n", path);
 	return rc;
-}
-
-static int on_report(void *arg, char **f, int n, unsigned long line)
-{
-	struct bench *b = arg;
-	struct tn_stolen *s;
-
-	if (line == 1) {
-		for (b->n_cols = 0; b->n_cols < n && b->n_cols < 16; b->n_cols++)
-			snprintf(b->cols[b->n_cols], TN_KIND_LEN, "%s", f[b->n_cols]);
-		return 0;
-	}
-	if (b->n_reports == b->cap_reports) {
-		b->cap_reports = b->cap_reports ? 2 * b->cap_reports : 1024;
-		s = realloc(b->reports, b->cap_reports * sizeof(*s));
-		if (!s)
-			return 1;
-		b->reports = s;
-	}
-	s = &b->reports[b->n_reports];
-	memset(s, 0, sizeof(*s));
-	for (int i = 0; i < n && i < b->n_cols; i++)
-		if (proto_field_set(&proto_stolen_schema, s, b->cols[i], f[i]))
-			return 0;   /* skip a row that does not fit */
-	b->n_reports++;
-	return 0;
 }
 
 static int stolen_op(struct store_txn *t, void *arg)
@@ -167,8 +128,8 @@ static int stolen_op(struct store_txn *t, void *arg)
 	int rc;
 
 	b->stolen = 0;
-	for (uint32_t i = 0; i < b->n_reports; i++) {
-		if ((rc = store_stolen_add(t, &b->reports[i])) < 0 && rc != TN_ERR_INVALID)
+	for (uint32_t i = 0; i < b->sc.n; i++) {
+		if ((rc = store_stolen_add(t, &b->sc.reports[i])) < 0 && rc != TN_ERR_INVALID)
 			return rc;
 		b->stolen += rc == 0;
 	}
@@ -222,7 +183,7 @@ static int find_one(struct store_txn *t, const struct loop *l, const struct key 
 static int lookup_loop(struct bench *b, const struct loop *l, uint32_t n)
 {
 	const struct key *keys = l->stolen && l->known ? b->skeys : b->known;
-	uint32_t nk = l->stolen && l->known ? b->n_reports : b->n_known, i;
+	uint32_t nk = l->stolen && l->known ? b->sc.n : b->n_known, i;
 	struct store_txn *t = NULL;
 	uint64_t hits = 0;
 	double t0 = now_s(), dt;
@@ -294,12 +255,15 @@ static int run_stolen(struct bench *b, const char *path)
 	double t0;
 	int rc;
 
-	if (parse_file(path, on_report, b) ||
-	    !(b->skeys = calloc(b->n_reports + 1, sizeof(*b->skeys))))
+	if (stolen_csv_load(&b->sc, path)) {
+		fprintf(stderr, "bench_store: cannot parse %s\n", path);
 		return 1;
-	for (uint32_t i = 0; i < b->n_reports; i++) {
-		memcpy(b->skeys[i].make, b->reports[i].make, TN_MAKE_LEN);
-		memcpy(b->skeys[i].serial, b->reports[i].serial, TN_SERIAL_LEN);
+	}
+	if (!(b->skeys = calloc(b->sc.n + 1, sizeof(*b->skeys))))
+		return 1;
+	for (uint32_t i = 0; i < b->sc.n; i++) {
+		memcpy(b->skeys[i].make, b->sc.reports[i].make, TN_MAKE_LEN);
+		memcpy(b->skeys[i].serial, b->sc.reports[i].serial, TN_SERIAL_LEN);
 	}
 	t0 = now_s();
 	if ((rc = store_write(b->st, stolen_op, b))) {
@@ -352,7 +316,7 @@ int main(int argc, char **argv)
 	store_close(b.st);
 	free(b.chunk);
 	free(b.known);
-	free(b.reports);
+	free(b.sc.reports);
 	free(b.skeys);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "../../proto/proto.h"
+#include "../all_schema.h"
 
 #define OK(x) assert_int_equal((x), 0)
 #define WHY_LEN 256
@@ -108,45 +109,6 @@ static void assert_record_equal(const struct tn_record *a, const struct tn_recor
 	for (uint32_t i = 0; i < a->n_events; i++)
 		assert_event_equal(&a->events[i], &b->events[i]);
 }
-
-/* A schema with every field type, independent of the message tables. */
-struct t_inner {
-	char name[8];
-	int64_t v;
-};
-
-struct t_all {
-	uint64_t u;
-	int64_t i;
-	uint32_t w;
-	bool b;
-	uint8_t key[4];
-	char s[8];
-	struct t_inner obj;
-	uint32_t n;
-	struct t_inner *arr;
-	uint32_t n_blob;
-	uint8_t *blob;
-};
-
-static const struct proto_field inner_fields[] = {
-	PF_STR_OF(struct t_inner, name, PF_REQ),
-	PF_I64_OF(struct t_inner, v, 0),
-};
-static const struct proto_schema inner_schema = PROTO_SCHEMA(struct t_inner, inner_fields);
-
-static const struct proto_field all_fields[] = {
-	PF_U64_OF(struct t_all, u, 0),
-	PF_I64_OF(struct t_all, i, 0),
-	PF_U32_OF(struct t_all, w, 0),
-	PF_BOOL_OF(struct t_all, b, 0),
-	PF_BIN_OF(struct t_all, key, 0),
-	PF_STR_OF(struct t_all, s, 0),
-	PF_OBJ_OF(struct t_all, obj, 0, inner_schema),
-	PF_ARR_OF(struct t_all, arr, n, 3, 0, inner_schema),
-	PF_BLOB_OF(struct t_all, blob, n_blob, 8, 0),
-};
-static const struct proto_schema all_schema = PROTO_SCHEMA(struct t_all, all_fields);
 
 /* Decode {key: <raw value bytes>} with the all-types schema. */
 static int decode_one(const char *key, const uint8_t *val, size_t n, char *why)
