@@ -25,6 +25,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 NODE_OBJ := $(NODE_SRC:%.c=$(BUILD)/%.o)
 CTL_OBJ := $(CTL_SRC:%.c=$(BUILD)/%.o)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_LIB := $(BUILD)/tests/unit/tmpdir.o
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 TOOL_LIB := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/tools/lib/*.c))
 
@@ -40,7 +41,7 @@ $(BUILD)/tracenetd: $(NODE_OBJ) $(BUILD)/libtn.a
 $(BUILD)/tracectl: $(CTL_OBJ) $(BUILD)/libtn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libtn.a
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_LIB) $(BUILD)/libtn.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 

@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +15,10 @@
 
 #include "../../crypto/cx.h"
 #include "../../store/store_int.h"
+#include "tmpdir.h"
 
 struct fix {
-	char dir[64];
+	char *dir;
 	struct store *s;
 	int next;          /* number of the next entry append() writes */
 };
@@ -30,21 +30,12 @@ static void hash(const void *m, size_t n, uint8_t out[32])
 	cx_hash(m, n, out);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/test_audit.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_non_null(f->dir = tmpdir_new("test_audit"));
 	f->next = 1;
 	assert_int_equal(store_open(&f->s, f->dir, 0, 0), 0);
 	*state = f;
@@ -56,7 +47,7 @@ static int teardown(void **state)
 	struct fix *f = *state;
 
 	store_close(f->s);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_rm(f->dir);
 	free(f);
 	return 0;
 }

@@ -2,7 +2,6 @@
 /* Unit tests for crypto/: identity files, signatures (RFC 8032 vector),
  * sealing, node cards, envelopes, and TLS 1.3 sessions pumped through
  * memory. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -18,6 +17,7 @@
 #include <sodium.h>
 
 #include "../../crypto/cx.h"
+#include "tmpdir.h"
 
 #define B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
@@ -29,37 +29,6 @@ static void hex_in(uint8_t *out, size_t n, const char *hex)
 
 	assert_int_equal(sodium_hex2bin(out, n, hex, strlen(hex), NULL, &len, NULL), 0);
 	assert_int_equal(len, n);
-}
-
-static char *tmpdir_new(void)
-{
-	char *d = strdup("/tmp/tn-cx-XXXXXX");
-
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-/* Remove the (flat) test directory and everything in it. */
-static void tmpdir_rm(char *d)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *dir;
-
-	if (!d)
-		return;
-	dir = opendir(d);
-	while (dir && (e = readdir(dir)) != NULL) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(path, sizeof path, "%s/%s", d, e->d_name);
-			unlink(path);
-		}
-	}
-	if (dir)
-		closedir(dir);
-	rmdir(d);
-	free(d);
 }
 
 /* Each file test gets a fresh directory, and a second one when it needs
@@ -74,10 +43,10 @@ static int dir_setup(void **state)
 
 	if (!d)
 		return -1;
-	d->dir = tmpdir_new();
-	d->other = tmpdir_new();
+	d->dir = tmpdir_new("tn-cx");
+	d->other = tmpdir_new("tn-cx");
 	*state = d;
-	return 0;
+	return d->dir && d->other ? 0 : -1;
 }
 
 static int dir_teardown(void **state)
@@ -329,9 +298,9 @@ static int pair_setup(void **state)
 	if (!p)
 		return -1;
 	*state = p;
-	p->da = tmpdir_new();
-	p->db = tmpdir_new();
-	if (cx_id_create(p->da) || cx_id_create(p->db) || cx_id_load(&p->a, p->da) ||
+	p->da = tmpdir_new("tn-cx");
+	p->db = tmpdir_new("tn-cx");
+	if (!p->da || !p->db || cx_id_create(p->da) || cx_id_create(p->db) || cx_id_load(&p->a, p->da) ||
 	    cx_id_load(&p->b, p->db)) {
 		pair_teardown(state);
 		return -1;
@@ -1060,8 +1029,8 @@ static int tls_setup(void **state)
 		return -1;
 	*state = f;
 	for (int i = 0; i < 3; i++) {
-		f->dir[i] = tmpdir_new();
-		if (cx_id_create(f->dir[i]) || cx_id_load(&f->id[i], f->dir[i])) {
+		f->dir[i] = tmpdir_new("tn-cx");
+		if (!f->dir[i] || cx_id_create(f->dir[i]) || cx_id_load(&f->id[i], f->dir[i])) {
 			tls_teardown(state);
 			return -1;
 		}

@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +17,14 @@
 #include <unistd.h>
 
 #include "../../store/store.h"
+#include "tmpdir.h"
 
 #define KIB ((size_t)1 << 10)
 #define MIB ((size_t)1 << 20)
 #define GIB ((size_t)1 << 30)
 
 struct fix {
-	char dir[64];
+	char *dir;
 	struct store *s;
 };
 
@@ -38,21 +38,12 @@ struct seen {
 
 /* ---- helpers ---- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/test_store.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_non_null(f->dir = tmpdir_new("test_store"));
 	assert_int_equal(store_open(&f->s, f->dir, 0, 0), 0);
 	*state = f;
 	return 0;
@@ -63,7 +54,7 @@ static int teardown(void **state)
 	struct fix *f = *state;
 
 	store_close(f->s);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_rm(f->dir);
 	free(f);
 	return 0;
 }
@@ -84,7 +75,7 @@ static void fresh(struct fix *f, size_t map, size_t max)
 	store_close(f->s);
 	f->s = NULL;
 	snprintf(path, sizeof(path), "%s/store", f->dir);
-	assert_int_equal(nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(tmpdir_clear(path), 0);
 	assert_int_equal(store_open(&f->s, f->dir, map, max), 0);
 }
 
