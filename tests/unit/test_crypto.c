@@ -1205,18 +1205,6 @@ static void test_tls_client_refuses_unpinned_server(void **state)
 	link_close(&l);
 }
 
-static void test_tls_refuses_garbage_from_peer(void **state)
-{
-	struct tls_fix *f = *state;
-	static const char junk[] = "GET / HTTP/1.1\r\n\r\n";
-	struct link l;
-
-	link_open(&l, f, cx_id_pk(f->id[1]), cx_id_pk(f->id[0]));
-	assert_int_equal(cx_tls_feed(l.s, junk, sizeof junk - 1), 0);
-	assert_int_equal(cx_tls_handshake(l.s), TN_ERR_TLS);
-	link_close(&l);
-}
-
 static void test_tls_close_makes_peer_read_closed(void **state)
 {
 	struct tls_fix *f = *state;
@@ -1243,7 +1231,7 @@ static void test_tls_close_makes_peer_read_closed(void **state)
 	link_close(&l);
 }
 
-static void test_tls_close_after_failure_keeps_the_error(void **state)
+static void test_tls_refuses_garbage_and_close_keeps_the_error(void **state)
 {
 	struct tls_fix *f = *state;
 	static const char junk[] = "GET / HTTP/1.1\r\n\r\n";
@@ -1311,9 +1299,8 @@ int main(void)
 		cmocka_unit_test(test_tls_data_round_trips_both_ways),
 		cmocka_unit_test(test_tls_server_refuses_unpinned_client),
 		cmocka_unit_test(test_tls_client_refuses_unpinned_server),
-		cmocka_unit_test(test_tls_refuses_garbage_from_peer),
 		cmocka_unit_test(test_tls_close_makes_peer_read_closed),
-		cmocka_unit_test(test_tls_close_after_failure_keeps_the_error),
+		cmocka_unit_test(test_tls_refuses_garbage_and_close_keeps_the_error),
 		cmocka_unit_test(test_tls_ctx_needs_pin),
 	};
 	const struct CMUnitTest envelopes[] = {
