@@ -81,7 +81,7 @@ static int host_ok(const char *s, size_t n)
 }
 
 /* host:port or [IPv6]:port. */
-static int addr_ok(const char *a)
+int cx_card_addr_ok(const char *a)
 {
 	size_t len = strnlen(a, CX_ADDR_LEN), hlen;
 	const char *colon;
@@ -120,7 +120,7 @@ int cx_card_format(const struct cx_card *c, char *out, size_t cap)
 
 	if (cap)
 		out[0] = '\0';
-	if (!name_ok(c->name) || !addr_ok(c->addr) || !key_ok(c->pk))
+	if (!name_ok(c->name) || !cx_card_addr_ok(c->addr) || !key_ok(c->pk))
 		return TN_ERR_INVALID;
 	sodium_bin2base64(key, sizeof key, c->pk, CX_PK_LEN, CX__B64);
 	n = snprintf(body, sizeof body, "%s %s %s", c->name, key, c->addr);
@@ -163,7 +163,7 @@ static int card_fields(struct cx_card *c, char **f)
 	size_t len = 0;
 	int n;
 
-	if (strcmp(f[0], CARD_TAG) || !name_ok(f[1]) || !addr_ok(f[3]))
+	if (strcmp(f[0], CARD_TAG) || !name_ok(f[1]) || !cx_card_addr_ok(f[3]))
 		return TN_ERR_INVALID;
 	if (strlen(f[2]) != CX__PK_B64_LEN ||
 	    sodium_base642bin(c->pk, sizeof c->pk, f[2], CX__PK_B64_LEN, NULL, &len,

@@ -84,6 +84,9 @@ struct cx_card {
 int cx_card_format(const struct cx_card *c, char *out, size_t cap) TN_WUR;
 /* Parse and check a card (name, key, address, checksum). */
 int cx_card_parse(struct cx_card *c, const char *text) TN_WUR;
+/* Non-zero if a is a card address: host:port with a DNS name or dotted
+ * IPv4 host, or [IPv6]:port. */
+int cx_card_addr_ok(const char *a);
 
 /* ---- TLS 1.3 with pinned Ed25519 keys, over memory buffers ---- */
 

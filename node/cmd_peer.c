@@ -26,7 +26,11 @@ static int card(struct console_req *r)
 
 	memcpy(c.name, n->cfg.name, sizeof(c.name));
 	memcpy(c.pk, cx_id_pk(n->id), CX_PK_LEN);
-	snprintf(c.addr, sizeof(c.addr), "%s", n->listen_addr);
+	if ((rc = node_card_addr(n, c.addr))) {
+		console_fail(r, rc, "this node listens on a wildcard address, which peers cannot "
+				    "dial: set [node] advertise in tracenet.conf");
+		return 0;
+	}
 	if ((rc = cx_card_format(&c, ci.card, sizeof(ci.card))))
 		return rc;
 	memcpy(ci.name, c.name, sizeof(ci.name));
@@ -88,16 +92,15 @@ static void added(void *arg, int rc)
 /* Refuse a card that names us, or a name or key already pinned. */
 static int check_card(struct node *n, const struct cx_card *c, char *why, size_t len)
 {
-	struct sockaddr_storage sa;
-
 	if (!strcmp(c->name, n->cfg.name) || !memcmp(c->pk, cx_id_pk(n->id), CX_PK_LEN))
 		snprintf(why, len, "this card is this node's own");
 	else if (peer_by_name(n, c->name))
 		snprintf(why, len, "%s is already pinned (remove it first to change its key)", c->name);
 	else if (peer_by_pk(n, c->pk))
 		snprintf(why, len, "this key is already pinned under another name");
-	else if (node_addr_parse(c->addr, &sa))
-		snprintf(why, len, "address %s: a numeric host is needed", c->addr);
+	else if (node_addr_wildcard(c->addr))
+		snprintf(why, len, "the card's address %s is a wildcard (its node must set "
+			 "advertise)", c->addr);
 	else
 		return 0;
 	return TN_ERR_INVALID;
@@ -109,7 +112,7 @@ static int peer_add_cmd(struct console_req *r)
 	struct tn_name_arg a;
 	struct peer_job *j;
 	struct cx_card c;
-	char why[128];
+	char why[256];
 
 	if (console_args(r, &proto_name_arg_schema, &a))
 		return 0;

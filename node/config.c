@@ -61,6 +61,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		return set_str(c->name, sizeof(c->name), v) && proto_country_check(v) == 0;
 	if (!strcmp(section, "node") && !strcmp(key, "listen"))
 		return set_str(c->listen, sizeof(c->listen), v);
+	if (!strcmp(section, "node") && !strcmp(key, "advertise"))
+		return set_str(c->advertise, sizeof(c->advertise), v) &&
+		       node_advertise(v, 1, (char[CX_ADDR_LEN]){ 0 }) == 0;
 	if (!strcmp(section, "store") && !strcmp(key, "map_size"))
 		return (c->map_size = parse_size(v)) != 0;
 	if (!strcmp(section, "store") && !strcmp(key, "map_max"))
@@ -126,7 +129,8 @@ int node_config_save(const struct node_config *c, const char *dir)
 		close(fd);
 		return TN_ERR_IO;
 	}
-	fprintf(f, "# tracenet node configuration\n[node]\nname = %s\nlisten = %s\n\n"
+	fprintf(f, "# tracenet node configuration\n[node]\nname = %s\nlisten = %s\n"
+		   "# advertise = HOST[:PORT]  (the address in this node's card; default: listen)\n\n"
 		   "[store]\nmap_size = %zuM\nmap_max = %zuG\n\n[limits]\nmax_frame = %zuK\n",
 		c->name, c->listen, c->map_size >> 20, c->map_max >> 30, c->max_frame >> 10);
 	if (fflush(f) || fsync(fd)) {

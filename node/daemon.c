@@ -42,8 +42,10 @@ static void node_stop(struct node *n)
 	close_own((uv_handle_t *)&n->purge);
 	close_own((uv_handle_t *)&n->sigint);
 	close_own((uv_handle_t *)&n->sigterm);
-	for (struct peer *p = n->peers; p; p = p->next)
+	for (struct peer *p = n->peers; p; p = p->next) {
+		peer_dial_cancel(p);
 		close_own((uv_handle_t *)&p->retry);
+	}
 	uv_walk(&n->loop, close_conn, n);
 }
 

@@ -326,16 +326,17 @@ static void on_connect(uv_connect_t *req, int status)
 		link_close(l, TN_ERR_TLS);
 }
 
-void link_dial(struct peer *p)
+void link_connect(struct peer *p, const struct sockaddr_storage *sa)
 {
-	struct sockaddr_storage sa;
-	struct link *l;
+	struct link *l = link_new(p->node, p, 1);
 
-	if (node_addr_parse(p->rec.addr, &sa) || !(l = link_new(p->node, p, 1)))
+	if (!l) {
+		peer_retry(p);
 		return;
+	}
 	p->dialing = l;
 	l->connect.data = l;
-	if (uv_tcp_connect(&l->connect, &l->conn->h.tcp, (struct sockaddr *)&sa, on_connect))
+	if (uv_tcp_connect(&l->connect, &l->conn->h.tcp, (const struct sockaddr *)sa, on_connect))
 		link_close(l, TN_ERR_IO);
 }
 

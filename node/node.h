@@ -23,6 +23,7 @@
 struct node_config {
 	char name[TN_NAME_LEN];
 	char listen[CX_ADDR_LEN];
+	char advertise[CX_ADDR_LEN]; /* host[:port] in our card; "" = listen */
 	size_t map_size;
 	size_t map_max;
 	size_t max_frame;
@@ -172,6 +173,7 @@ struct peer {
 	struct link *link;        /* the link in use, once HELLO is done */
 	struct link *dialing;     /* our outbound attempt, until it is up */
 	uv_timer_t retry;
+	struct dial *resolving;   /* a name lookup in flight for a dial */
 	unsigned attempts;
 	uint64_t last_seen_ms;
 	uint64_t sent, received;
@@ -198,16 +200,30 @@ void peer_drop(struct node *n, struct peer *p, enum drop why, const char *detail
 /* Free every peer (shutdown, after the loop). */
 void peers_free(struct node *n);
 
+/* Split "host:port" or "[v6]:port" into the host (no brackets) and port. */
+int node_addr_split(const char *text, char host[static CX_ADDR_LEN], int *port) TN_WUR;
 /* Parse "host:port" or "[v6]:port" (numeric hosts only). */
 int node_addr_parse(const char *text, struct sockaddr_storage *sa) TN_WUR;
+/* Non-zero for 0.0.0.0:port and [::]:port, which no peer can dial. */
+int node_addr_wildcard(const char *text);
+/* The card address for [node] advertise "host" or "host:port" ("[v6]"
+ * with brackets), the port taken from port when it names none. */
+int node_advertise(const char *adv, int port, char out[static CX_ADDR_LEN]) TN_WUR;
+/* The address in this node's card: advertise, else the listening address
+ * (TN_ERR_CONFIG when that is a wildcard). */
+int node_card_addr(const struct node *n, char out[static CX_ADDR_LEN]) TN_WUR;
 /* Format an address as node_addr_parse reads it. */
 void node_addr_format(const struct sockaddr_storage *sa, char *out, size_t cap);
 /* Accept a peer connection on the listener. */
 void link_accept(uv_stream_t *server, int status);
 /* Start listening for peers on cfg.listen (the real port is in listen_addr). */
 int link_listen(struct node *n) TN_WUR;
-/* Open an outbound link to p. */
-void link_dial(struct peer *p);
+/* Open an outbound link to p at sa. */
+void link_connect(struct peer *p, const struct sockaddr_storage *sa);
+/* Dial p at its address, looking up a host name first. */
+void peer_dial(struct peer *p);
+/* Abandon p's name lookup, if any (peer removed, node stopping). */
+void peer_dial_cancel(struct peer *p);
 /* Send one link frame (HELLO, PING, PONG, env) as msgpack. */
 int link_send(struct link *l, const struct proto_buf *body) TN_WUR;
 /* Close a link. */

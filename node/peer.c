@@ -46,8 +46,8 @@ static void on_retry(uv_timer_t *t)
 {
 	struct peer *p = t->data;
 
-	if (!p->link && !p->dialing && !p->removed && !p->node->stopping)
-		link_dial(p);
+	if (!p->link && !p->dialing && !p->resolving && !p->removed && !p->node->stopping)
+		peer_dial(p);
 }
 
 void peer_retry(struct peer *p)
@@ -86,7 +86,7 @@ int peer_add(struct node *n, const struct tn_peer *rec)
 	p->next = n->peers;
 	n->peers = p;
 	if (p->rec.addr[0])
-		link_dial(p);
+		peer_dial(p);
 	return 0;
 }
 
@@ -112,6 +112,7 @@ void peer_remove(struct peer *p)
 		link_close(p->link, TN_ERR_UNKNOWN_PEER);
 	if (p->dialing)
 		link_close(p->dialing, TN_ERR_UNKNOWN_PEER);
+	peer_dial_cancel(p);
 	uv_close((uv_handle_t *)&p->retry, on_peer_closed);
 }
 
