@@ -21,6 +21,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(c.map_size && c.map_max >= c.map_size);
 		assert(c.max_frame >= 1024 && c.max_frame <= (64u << 20));
 		assert(c.listen[sizeof(c.listen) - 1] == '\0');
+		if (c.advertise[0]) {
+			char addr[CX_ADDR_LEN];
+
+			assert(node_advertise(c.advertise, 7401, addr) == 0);
+			assert(cx_card_addr_ok(addr) && !node_addr_wildcard(addr));
+		}
 	}
 	free(text);
 	return 0;
