@@ -31,7 +31,7 @@ static const char *link_name(const struct link *l)
 
 const char *link_state(const struct peer *p)
 {
-	return p->link ? "up" : p->dialing ? "connecting" : "down";
+	return p->link ? "up" : p->dialing || p->resolving ? "connecting" : "down";
 }
 
 int link_send(struct link *l, const struct proto_buf *body)
