@@ -62,8 +62,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	if (!strcmp(section, "node") && !strcmp(key, "listen"))
 		return set_str(c->listen, sizeof(c->listen), v);
 	if (!strcmp(section, "node") && !strcmp(key, "advertise"))
+		/* Checked with the longest port, which the card may yet take. */
 		return set_str(c->advertise, sizeof(c->advertise), v) &&
-		       node_advertise(v, 1, (char[CX_ADDR_LEN]){ 0 }) == 0;
+		       node_advertise(v, 65535, (char[CX_ADDR_LEN]){ 0 }) == 0;
 	if (!strcmp(section, "store") && !strcmp(key, "map_size"))
 		return (c->map_size = parse_size(v)) != 0;
 	if (!strcmp(section, "store") && !strcmp(key, "map_max"))

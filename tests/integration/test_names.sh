@@ -17,10 +17,11 @@ set_advertise()
 # ---- bad values are refused at start ----
 
 node_init BAD
-for v in "0.0.0.0" "[::]:7400" "bad_name" "[::1" "host:99999"; do
+# The last: a host that fits with a short port but not with every port.
+for v in "0.0.0.0" "[::]:7400" "bad_name" "[::1" "host:99999" "$(printf 'a%.0s' {1..58})"; do
 	cp "$(node_dir BAD)/tracenet.conf" "$T/bad.conf"
 	set_advertise BAD "$v"
-	tn_run "$TRACENETD" run "$(node_dir BAD)"
+	tn_run timeout 10 "$TRACENETD" run "$(node_dir BAD)"
 	[ "$LAST_RC" -ne 0 ] || fail "tracenetd started with advertise = $v"
 	assert_contains "$LAST_ERR$LAST_OUT" "tracenet.conf:5: unknown key or bad value" "advertise = $v"
 	cp "$T/bad.conf" "$(node_dir BAD)/tracenet.conf"
