@@ -2,7 +2,6 @@
 /* Console commands on lost/stolen reports: report, recover, list. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "node.h"
 
@@ -62,15 +61,6 @@ static int recover_op(struct store_txn *t, void *arg)
 	return rc ? rc : node_audit_local(t, "stolen.recover", j->arg.id, "recovered %s", j->arg.date);
 }
 
-static void today(char out[TN_DATE_LEN])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(out, TN_DATE_LEN, "%Y-%m-%d", &tm);
-}
-
 static int stolen_recover(struct console_req *r)
 {
 	struct stolen_job *j = calloc(1, sizeof(*j));
@@ -82,7 +72,7 @@ static int stolen_recover(struct console_req *r)
 		return 0;
 	}
 	if (!j->arg.date[0])
-		today(j->arg.date);
+		node_date_in(j->arg.date, 0);
 	if (proto_date_check(j->arg.date)) {
 		console_fail(r, TN_ERR_INVALID, "--date must be YYYY-MM-DD");
 		free(j);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers of the daemon: log lines on stderr (UTC time, level,
- * message), node file paths, growing arrays of copied objects. */
+ * message), UTC dates, node file paths, growing arrays of copied objects. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -24,6 +24,15 @@ void node_log(const char *level, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	funlockfile(stderr);
+}
+
+void node_date_in(char out[TN_DATE_LEN], int days)
+{
+	time_t when = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&when, &tm);
+	strftime(out, TN_DATE_LEN, "%Y-%m-%d", &tm);
 }
 
 int node_path(char *out, const char *dir, const char *name)

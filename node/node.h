@@ -309,6 +309,8 @@ int trace_queue(struct store_txn *t, const char *peer, const char *type,
 
 /* Milliseconds since the epoch. */
 uint64_t node_now_ms(void);
+/* The UTC date days from today, YYYY-MM-DD. */
+void node_date_in(char out[TN_DATE_LEN], int days);
 
 /* ---- the node ---- */
 

@@ -5,7 +5,6 @@
  * go through the outbox; the request is acknowledged only once stored. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "node.h"
 
@@ -75,19 +74,22 @@ struct pick {
 static int pick_record(void *arg, const struct tn_record *rec)
 {
 	struct pick *pk = arg;
-	struct proto_buf b = { 0 };
 	int better = !pk->found || (pk->model[0] && !strcasecmp(rec->model, pk->model));
 
 	if (!better)
 		return 0;
 	proto_release(&proto_record_schema, &pk->rec);
-	if (proto_encode(&proto_record_schema, rec, &b) ||
-	    proto_decode(&proto_record_schema, b.data, b.len, &pk->rec, NULL, 0))
-		pk->found = 0;
-	else
-		pk->found = 1;
-	proto_buf_free(&b);
+	pk->found = proto_copy(&proto_record_schema, &pk->rec, rec) == 0;
 	return 0;
+}
+
+/* The fields every result to in carries, whatever its status. */
+static void result_head(struct tn_trace_result *r, const struct tn_trace_in *in)
+{
+	memset(r, 0, sizeof(*r));
+	r->ref = in->req.ref;
+	memcpy(r->request_digest, in->digest, TN_HASH_LEN);
+	r->time_to_crime_days = -1;
 }
 
 /* Our answer to request req from peer p, from the records in t. */
@@ -98,10 +100,7 @@ int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trac
 	struct pick pk = { .model = f->model };
 	int rc;
 
-	memset(r, 0, sizeof(*r));
-	r->ref = in->req.ref;
-	memcpy(r->request_digest, in->digest, TN_HASH_LEN);
-	r->time_to_crime_days = -1;
+	result_head(r, in);
 	snprintf(r->handling, sizeof(r->handling), "%s", HANDLING);
 	r->keep_days = KEEP_DAYS;
 	if (f->serial_obliterated || !f->serial[0]) {
@@ -149,15 +148,6 @@ int trace_queue(struct store_txn *t, const char *peer, const char *type,
 	return rc;
 }
 
-static void deadline(char out[TN_DATE_LEN], int days)
-{
-	time_t when = time(NULL) + (time_t)days * 86400;
-	struct tm tm;
-
-	gmtime_r(&when, &tm);
-	strftime(out, TN_DATE_LEN, "%Y-%m-%d", &tm);
-}
-
 /* Inside a batch op: answer trace in (auto, approve) or decline it. */
 int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 		  const char *declined_why)
@@ -166,10 +156,7 @@ int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 	int rc;
 
 	if (declined_why) {
-		memset(&r, 0, sizeof(r));
-		r.ref = in->req.ref;
-		memcpy(r.request_digest, in->digest, TN_HASH_LEN);
-		r.time_to_crime_days = -1;
+		result_head(&r, in);
 		snprintf(r.status, sizeof(r.status), "declined");
 		snprintf(r.reason, sizeof(r.reason), "%s", declined_why);
 	} else if ((rc = trace_answer(t, p, in, &r))) {
@@ -230,12 +217,12 @@ static int in_op(struct store_txn *t, void *arg)
 			j->tr.req.crime);
 	if (rc || !strcmp(j->decision, "review")) {
 		snprintf(ack.status, sizeof(ack.status), "in_review");
-		deadline(ack.deadline, j->tr.req.urgent ? 2 : REVIEW_DAYS);
+		node_date_in(ack.deadline, j->tr.req.urgent ? 2 : REVIEW_DAYS);
 		return rc ? rc : trace_queue(t, j->peer, "trace_ack", &proto_trace_ack_schema, &ack,
 					     ack.mid, 0);
 	}
 	snprintf(ack.status, sizeof(ack.status), "received");
-	deadline(ack.deadline, 0);
+	node_date_in(ack.deadline, 0);
 	rc = trace_queue(t, j->peer, "trace_ack", &proto_trace_ack_schema, &ack, ack.mid, 0);
 	if (!rc)
 		rc = trace_respond(t, p, &j->tr, strcmp(j->decision, "auto") ? j->reason : NULL);
