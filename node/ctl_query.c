@@ -17,13 +17,9 @@ static struct tn_query_item *new_item(struct items *it)
 {
 	struct tn_query_item *p;
 
-	if (it->a->n == it->cap) {
-		it->cap = it->cap ? 2 * it->cap : 16;
-		if (it->cap > TN_QUERY_ITEMS_MAX ||
-		    !(p = realloc(it->a->items, it->cap * sizeof(*p))))
-			return NULL;
-		it->a->items = p;
-	}
+	if (it->a->n >= TN_QUERY_ITEMS_MAX ||
+	    proto_grow((void **)&it->a->items, it->a->n, &it->cap, sizeof(*p)))
+		return NULL;
 	p = &it->a->items[it->a->n++];
 	memset(p, 0, sizeof(*p));
 	return p;

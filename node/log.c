@@ -45,19 +45,12 @@ int node_path(char *out, const char *dir, const char *name)
 int node_collect(void **items, uint32_t *n, uint32_t *cap, const struct proto_schema *s,
 		 const void *obj)
 {
-	void *p;
 	int rc;
 
 	if (*n >= TN_BATCH_MAX)
 		return TN_ERR_LIMIT;
-	if (*n == *cap) {
-		uint32_t want = *cap ? 2 * *cap : 16;
-
-		if (!(p = realloc(*items, (size_t)want * s->size)))
-			return TN_ERR_NOMEM;
-		*items = p;
-		*cap = want;
-	}
+	if ((rc = proto_grow(items, *n, cap, s->size)))
+		return rc;
 	rc = proto_copy(s, (char *)*items + (size_t)*n * s->size, obj);
 	if (!rc)
 		(*n)++;

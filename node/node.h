@@ -180,7 +180,7 @@ struct peer {
 	uint64_t drops[DROP_COUNT];
 	struct replay replay;
 	uint8_t (*carried)[TN_MID_LEN]; /* outbox ids sent on the current link */
-	size_t n_carried, cap_carried;
+	uint32_t n_carried, cap_carried;
 	unsigned removed : 1;
 };
 

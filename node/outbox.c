@@ -31,16 +31,8 @@ static int sent_before(const struct peer *p, const uint8_t mid[TN_MID_LEN])
 
 static int remember(struct peer *p, const uint8_t mid[TN_MID_LEN])
 {
-	uint8_t (*s)[TN_MID_LEN];
-
-	if (p->n_carried == p->cap_carried) {
-		size_t cap = p->cap_carried ? 2 * p->cap_carried : 16;
-
-		if (!(s = realloc(p->carried, cap * sizeof(*s))))
-			return TN_ERR_NOMEM;
-		p->carried = s;
-		p->cap_carried = cap;
-	}
+	if (proto_grow((void **)&p->carried, p->n_carried, &p->cap_carried, sizeof(*p->carried)))
+		return TN_ERR_NOMEM;
 	memcpy(p->carried[p->n_carried++], mid, TN_MID_LEN);
 	return 0;
 }

@@ -24,16 +24,11 @@ struct purge {
 static int note(void *arg, const struct tn_trace *tr)
 {
 	struct purge *pu = arg;
-	uint64_t *p;
 
 	if (!expired(tr, pu->now))
 		return 0;
-	if (pu->n == pu->cap) {
-		pu->cap = pu->cap ? 2 * pu->cap : 16;
-		if (!(p = realloc(pu->ids, pu->cap * sizeof(*p))))
-			return TN_ERR_NOMEM;
-		pu->ids = p;
-	}
+	if (proto_grow((void **)&pu->ids, pu->n, &pu->cap, sizeof(*pu->ids)))
+		return TN_ERR_NOMEM;
 	pu->ids[pu->n++] = tr->id;
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Growable byte buffers used for frames, encoders and socket queues. */
+/* Growable byte buffers used for frames, encoders and socket queues, and
+ * growable arrays. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,4 +53,21 @@ void proto_buf_free(struct proto_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+int proto_grow(void **items, uint32_t n, uint32_t *cap, size_t size)
+{
+	uint32_t want;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	if (*cap > UINT32_MAX / 2)
+		return TN_ERR_NOMEM;
+	want = *cap ? 2 * *cap : 16;
+	if (!(p = realloc(*items, (size_t)want * size)))
+		return TN_ERR_NOMEM;
+	*items = p;
+	*cap = want;
+	return 0;
 }

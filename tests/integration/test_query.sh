@@ -39,6 +39,16 @@ out=$(ctl_json GTM query stolen --file "$T/items.csv" --all)
 assert_eq "$(json_get "$out" hits)" 2
 pass "a batch from a file travels in one envelope per peer"
 
+# The item limit (TN_QUERY_ITEMS_MAX) holds exactly: 1000 rows go, 1001 do not.
+rows() { echo make,serial; for ((i = 1; i <= $1; i++)); do echo "Glock,LIM$i"; done; }
+rows 1000 >"$T/1000.csv"
+rows 1001 >"$T/1001.csv"
+assert_ok ctl_json GTM query stolen --file "$T/1000.csv" --peer MEX
+assert_eq "$(json_get "$LAST_OUT" peers.0.results#)" 1000 "results of a 1000-item query"
+assert_fails ctl GTM query stolen --file "$T/1001.csv" --peer MEX
+assert_contains "$LAST_ERR" "line 1002: expected make,serial[,model[,caliber]] (at most 1000 rows)"
+pass "a file of 1000 items is one query; 1001 are refused at the row that is too many"
+
 alerts=$(ctl_json MEX alerts)
 assert_eq "$(json_get "$alerts" alerts.0.peer)" GTM
 assert_eq "$(json_get "$alerts" alerts.0.case_ref)" FGR-77

@@ -1312,6 +1312,25 @@ static void test_msg_i64_refuses_uint64_above_int64_max(void **state)
 	proto_msg_free(msg);
 }
 
+static void test_grow_doubles_and_keeps_items(void **state)
+{
+	uint64_t *items = NULL;
+	uint32_t n = 0, cap = 0;
+
+	(void)state;
+	for (uint64_t i = 0; i < 100; i++) {
+		OK(proto_grow((void **)&items, n, &cap, sizeof(*items)));
+		assert_true(cap > n);
+		items[n++] = i * 7;
+	}
+	assert_int_equal(cap, 128);   /* 16, 32, 64, 128 */
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(items[i], (uint64_t)i * 7);
+	OK(proto_grow((void **)&items, 5, &cap, sizeof(*items)));  /* room already */
+	assert_int_equal(cap, 128);
+	free(items);
+}
+
 static void test_strerror_names_errors(void **state)
 {
 	(void)state;
@@ -1365,6 +1384,7 @@ int main(void)
 		cmocka_unit_test(test_msg_json_keeps_empty_strings_msgpack_gives_as_null),
 		cmocka_unit_test(test_writer_round_trips_through_msg_parse),
 		cmocka_unit_test(test_msg_i64_refuses_uint64_above_int64_max),
+		cmocka_unit_test(test_grow_doubles_and_keeps_items),
 		cmocka_unit_test(test_strerror_names_errors),
 	};
 

@@ -36,12 +36,8 @@ static int on_report(void *arg, char **f, int n, unsigned long line)
 			snprintf(c->cols[c->n_cols], TN_KIND_LEN, "%s", f[c->n_cols]);
 		return 0;
 	}
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 1024;
-		if (!(s = realloc(c->reports, c->cap * sizeof(*s))))
-			return -1;
-		c->reports = s;
-	}
+	if (proto_grow((void **)&c->reports, c->n, &c->cap, sizeof(*s)))
+		return -1;
 	s = &c->reports[c->n];
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < n && i < c->n_cols; i++)
