@@ -16,8 +16,8 @@ LDLIBS += $(PKG_LIBS) -lm
 PREFIX ?= /usr/local
 
 LIB_SRC := $(wildcard proto/*.c store/*.c crypto/*.c)
-NODE_SRC := $(filter-out node/ctl%.c,$(wildcard node/*.c))
-CTL_SRC := $(wildcard node/ctl*.c)
+NODE_SRC := $(wildcard node/*.c node/net/*.c node/svc/*.c node/cmd/*.c)
+CTL_SRC := $(wildcard node/ctl/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 

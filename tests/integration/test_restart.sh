@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 GEN=$TN_ROOT/scripts/gen-records.py
-# Rows per `record import` request (IMPORT_BATCH in node/ctl_import.c); the
+# Rows per `record import` request (IMPORT_BATCH in node/ctl/import.c); the
 # node commits each request whole.
 BATCH=16384
 

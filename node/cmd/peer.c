@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Console commands on peers: card, peer add/list/remove/ping; and the
+ * end-to-end ping/pong envelope handlers behind `peer ping`. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../node.h"
+
+#define PING_TIMEOUT_MS 5000
+
+struct pending_ping {
+	struct pending_ping *next;
+	struct node *node;
+	struct console_req *req;
+	uv_timer_t timer;
+	uint64_t seq, start_ns;
+	char peer[TN_NAME_LEN];
+};
+
+static int card(struct console_req *r)
+{
+	struct node *n = console_node(r);
+	struct tn_card_info ci = { 0 };
+	struct cx_card c = { 0 };
+	int rc;
+
+	memcpy(c.name, n->cfg.name, sizeof(c.name));
+	memcpy(c.pk, cx_id_pk(n->id), CX_PK_LEN);
+	if ((rc = node_card_addr(n, c.addr))) {
+		console_fail(r, rc, "this node listens on a wildcard address, which peers cannot "
+				    "dial: set [node] advertise in tracenet.conf");
+		return 0;
+	}
+	if ((rc = cx_card_format(&c, ci.card, sizeof(ci.card))))
+		return rc;
+	memcpy(ci.name, c.name, sizeof(ci.name));
+	cx_fingerprint(c.pk, ci.fingerprint);
+	snprintf(ci.addr, sizeof(ci.addr), "%s", c.addr);
+	console_ok(r, &proto_card_info_schema, &ci);
+	return 0;
+}
+
+void peer_status(const struct peer *p, struct tn_peer_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	memcpy(st->name, p->rec.name, sizeof(st->name));
+	snprintf(st->traces, sizeof(st->traces), "%s", policy_traces(p));
+	snprintf(st->stolen, sizeof(st->stolen), "%s", policy_stolen_allowed(p) ? "allow" : "deny");
+	st->daily_limit = p->rec.daily_limit ? p->rec.daily_limit : 1000;
+	snprintf(st->disclose, sizeof(st->disclose), "%s", p->rec.disclose[0] ? p->rec.disclose :
+		 "party,place,ref");
+	memcpy(st->fingerprint, p->fp, sizeof(st->fingerprint));
+	snprintf(st->addr, sizeof(st->addr), "%s", p->rec.addr);
+	snprintf(st->state, sizeof(st->state), "%s", link_state(p));
+	st->last_seen_ms = p->last_seen_ms;
+	st->sent = p->sent;
+	st->received = p->received;
+	for (int i = 0; i < DROP_COUNT; i++)
+		st->dropped += p->drops[i];
+}
+
+struct peer_job {
+	struct console_req *req;
+	struct tn_peer rec;
+};
+
+static int put_op(struct store_txn *t, void *arg)
+{
+	return store_peer_put(t, &((struct peer_job *)arg)->rec);
+}
+
+static void added(void *arg, int rc)
+{
+	struct peer_job *j = arg;
+	struct node *n = console_node(j->req);
+	struct tn_peer_status st;
+
+	if (!rc && peer_by_name(n, j->rec.name))
+		rc = TN_ERR_EXISTS;
+	if (!rc)
+		rc = peer_add(n, &j->rec);
+	if (rc) {
+		console_fail(j->req, rc, NULL);
+	} else {
+		node_log("info", "%s: pinned %s", n->cfg.name, j->rec.name);
+		peer_status(peer_by_name(n, j->rec.name), &st);
+		console_ok(j->req, &proto_peer_status_schema, &st);
+	}
+	free(j);
+}
+
+/* Refuse a card that names us, or a name or key already pinned. */
+static int check_card(struct node *n, const struct cx_card *c, char *why, size_t len)
+{
+	if (!strcmp(c->name, n->cfg.name) || !memcmp(c->pk, cx_id_pk(n->id), CX_PK_LEN))
+		snprintf(why, len, "this card is this node's own");
+	else if (peer_by_name(n, c->name))
+		snprintf(why, len, "%s is already pinned (remove it first to change its key)", c->name);
+	else if (peer_by_pk(n, c->pk))
+		snprintf(why, len, "this key is already pinned under another name");
+	else if (node_addr_wildcard(c->addr))
+		snprintf(why, len, "the card's address %s is a wildcard (its node must set "
+			 "advertise)", c->addr);
+	else
+		return 0;
+	return TN_ERR_INVALID;
+}
+
+static int peer_add_cmd(struct console_req *r)
+{
+	struct node *n = console_node(r);
+	struct tn_name_arg a;
+	struct peer_job *j;
+	struct cx_card c;
+	char why[256];
+
+	if (console_args(r, &proto_name_arg_schema, &a))
+		return 0;
+	if (cx_card_parse(&c, a.card)) {
+		console_fail(r, TN_ERR_INVALID, "not a valid node card (tncard1 NAME KEY ADDR CHECK)");
+		return 0;
+	}
+	if (check_card(n, &c, why, sizeof(why))) {
+		console_fail(r, TN_ERR_INVALID, why);
+		return 0;
+	}
+	if (!(j = calloc(1, sizeof(*j))))
+		return TN_ERR_NOMEM;
+	memcpy(j->rec.name, c.name, sizeof(j->rec.name));
+	memcpy(j->rec.pk, c.pk, CX_PK_LEN);
+	snprintf(j->rec.addr, sizeof(j->rec.addr), "%s", c.addr);
+	j->rec.added_ms = node_now_ms();
+	j->req = console_defer(r);
+	batch_add(n, put_op, added, j);
+	return 0;
+}
+
+static int peer_list(struct console_req *r)
+{
+	struct node *n = console_node(r);
+	struct tn_peer_list l = { 0 };
+	uint32_t count = 0;
+
+	for (struct peer *p = n->peers; p; p = p->next)
+		count++;
+	if (count && !(l.peers = calloc(count, sizeof(*l.peers))))
+		return TN_ERR_NOMEM;
+	for (struct peer *p = n->peers; p; p = p->next)
+		peer_status(p, &l.peers[l.n++]);
+	console_ok(r, &proto_peer_list_schema, &l);
+	free(l.peers);
+	return 0;
+}
+
+static int del_op(struct store_txn *t, void *arg)
+{
+	return store_peer_del(t, ((struct peer_job *)arg)->rec.name);
+}
+
+static void removed(void *arg, int rc)
+{
+	struct peer_job *j = arg;
+	struct node *n = console_node(j->req);
+	struct peer *p = peer_by_name(n, j->rec.name);
+
+	if (!rc && p) {
+		peer_remove(p);
+		node_log("info", "%s: unpinned %s", n->cfg.name, j->rec.name);
+	}
+	if (rc)
+		console_fail(j->req, rc, NULL);
+	else
+		console_ok(j->req, NULL, NULL);
+	free(j);
+}
+
+static int peer_remove_cmd(struct console_req *r)
+{
+	struct tn_name_arg a;
+	struct peer_job *j;
+
+	if (console_args(r, &proto_name_arg_schema, &a))
+		return 0;
+	if (!peer_by_name(console_node(r), a.name))
+		return TN_ERR_NOT_FOUND;
+	if (!(j = calloc(1, sizeof(*j))))
+		return TN_ERR_NOMEM;
+	memcpy(j->rec.name, a.name, sizeof(j->rec.name));
+	j->req = console_defer(r);
+	batch_add(console_node(r), del_op, removed, j);
+	return 0;
+}
+
+static void ping_free(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+/* Unlink a pending ping and answer its console request. */
+static void ping_finish(struct pending_ping *pp, int rc)
+{
+	struct pending_ping **p = &pp->node->pings;
+	struct tn_ping_result res = { 0 };
+
+	while (*p != pp)
+		p = &(*p)->next;
+	*p = pp->next;
+	if (rc) {
+		console_fail(pp->req, rc, rc == TN_ERR_TIMEOUT ? "no pong within 5 s" : NULL);
+	} else {
+		memcpy(res.peer, pp->peer, sizeof(res.peer));
+		res.rtt_us = (uv_hrtime() - pp->start_ns) / 1000;
+		console_ok(pp->req, &proto_ping_result_schema, &res);
+	}
+	uv_close((uv_handle_t *)&pp->timer, ping_free);
+}
+
+static void on_ping_timeout(uv_timer_t *t)
+{
+	ping_finish(t->data, TN_ERR_TIMEOUT);
+}
+
+void pings_abort(struct node *n)
+{
+	while (n->pings)
+		ping_finish(n->pings, TN_ERR_CLOSED);
+}
+
+static int send_ping(struct peer *p, const char *type, uint64_t seq)
+{
+	struct tn_ping msg = { .seq = seq };
+	struct proto_buf b = { 0 };
+	int rc = proto_encode(&proto_ping_schema, &msg, &b);
+
+	if (!rc)
+		rc = env_send(p, type, &b, 0);
+	proto_buf_free(&b);
+	return rc;
+}
+
+static int peer_ping(struct console_req *r)
+{
+	struct node *n = console_node(r);
+	struct pending_ping *pp;
+	struct tn_name_arg a;
+	struct peer *p;
+	char why[64];
+	int rc;
+
+	if (console_args(r, &proto_name_arg_schema, &a))
+		return 0;
+	if (!(p = peer_by_name(n, a.name)))
+		return TN_ERR_NOT_FOUND;
+	if (!p->link) {
+		snprintf(why, sizeof(why), "%s is not linked (%s)", p->rec.name, link_state(p));
+		console_fail(r, TN_ERR_CLOSED, why);
+		return 0;
+	}
+	if (!(pp = calloc(1, sizeof(*pp))))
+		return TN_ERR_NOMEM;
+	pp->node = n;
+	pp->seq = ++n->ping_seq;
+	pp->start_ns = uv_hrtime();
+	memcpy(pp->peer, p->rec.name, sizeof(pp->peer));
+	if ((rc = send_ping(p, "ping", pp->seq))) {
+		free(pp);
+		return rc;
+	}
+	pp->req = console_defer(r);
+	pp->next = n->pings;
+	n->pings = pp;
+	uv_timer_init(&n->loop, &pp->timer);
+	pp->timer.data = pp;
+	uv_timer_start(&pp->timer, on_ping_timeout, PING_TIMEOUT_MS, 0);
+	return 0;
+}
+
+static void on_env_ping(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+{
+	struct tn_ping msg;
+
+	(void)e;
+	if (proto_decode(&proto_ping_schema, s->m, s->n_m, &msg, NULL, 0))
+		peer_drop(p->node, p, DROP_malformed, "ping");
+	else if (send_ping(p, "pong", msg.seq))
+		node_log("warn", "%s: cannot answer a ping from %s", p->node->cfg.name, p->rec.name);
+}
+
+static void on_env_pong(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+{
+	struct tn_ping msg;
+
+	(void)e;
+	if (proto_decode(&proto_ping_schema, s->m, s->n_m, &msg, NULL, 0)) {
+		peer_drop(p->node, p, DROP_malformed, "pong");
+		return;
+	}
+	for (struct pending_ping *pp = p->node->pings; pp; pp = pp->next)
+		if (pp->seq == msg.seq && !strcmp(pp->peer, p->rec.name)) {
+			ping_finish(pp, 0);
+			return;
+		}
+}
+
+const struct env_handler env_ping_table[] = {
+	{ "ping", 0, on_env_ping },
+	{ "pong", 0, on_env_pong },
+	{ NULL, 0, NULL },
+};
+
+const struct console_cmd cmd_peer_table[] = {
+	{ "card", card },
+	{ "peer.add", peer_add_cmd },
+	{ "peer.list", peer_list },
+	{ "peer.remove", peer_remove_cmd },
+	{ "peer.ping", peer_ping },
+	{ NULL, NULL },
+};

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Console command `status`: who this node is and what its store holds. */
+#include <string.h>
+#include <unistd.h>
+
+#include "../node.h"
+
+static int status(struct console_req *r)
+{
+	struct node *n = console_node(r);
+	struct store_stats st;
+	struct store_txn *t;
+	struct tn_status s;
+	int rc;
+
+	if ((rc = store_read_begin(n->store, &t)))
+		return rc;
+	rc = store_stats(t, &st);
+	store_read_end(t);
+	if (rc)
+		return rc;
+	memset(&s, 0, sizeof(s));
+	memcpy(s.name, n->cfg.name, sizeof(s.name));
+	snprintf(s.version, sizeof(s.version), "%s", TN_VERSION);
+	cx_fingerprint(cx_id_pk(n->id), s.fingerprint);
+	snprintf(s.listen, sizeof(s.listen), "%s", n->listen_addr);
+	s.pid = (uint64_t)getpid();
+	s.uptime_s = (uv_hrtime() / 1000000 - n->started_ms) / 1000;
+	s.records = st.records;
+	s.stolen = st.stolen;
+	s.stolen_open = st.stolen_open;
+	s.map_size = st.map_size;
+	s.map_used = st.map_used;
+	for (struct peer *p = n->peers; p; p = p->next) {
+		s.peers++;
+		s.linked += p->link != NULL;
+	}
+#define DROP_COPY(r) s.drops.r = n->drops[DROP_##r];
+	TN_DROP_REASONS(DROP_COPY)
+#undef DROP_COPY
+	console_ok(r, &proto_status_schema, &s);
+	return 0;
+}
+
+const struct console_cmd cmd_status_table[] = {
+	{ "status", status },
+	{ NULL, NULL },
+};

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tracectl: the operator's console client. Connects to DIR/console.sock,
+ * sends one framed msgpack request per command, prints the reply. */
+#ifndef TN_CTL_H
+#define TN_CTL_H
+
+#include "../../proto/proto.h"
+
+struct ctl {
+	const char *dir;
+	int json;
+	int fd;
+	struct proto_framer in;
+};
+
+struct ctl_cmd {
+	const char *name;      /* "record add" */
+	int (*fn)(struct ctl *c, int argc, char **argv);
+	const char *help;      /* options, for usage */
+};
+
+/* Command tables of each family, NULL-terminated. */
+extern const struct ctl_cmd ctl_status_cmds[];
+extern const struct ctl_cmd ctl_record_cmds[];
+extern const struct ctl_cmd ctl_stolen_cmds[];
+extern const struct ctl_cmd ctl_peer_cmds[];
+extern const struct ctl_cmd ctl_audit_cmds[];
+extern const struct ctl_cmd ctl_query_cmds[];
+extern const struct ctl_cmd ctl_trace_cmds[];
+
+/* Print "tracectl: ..." on stderr; returns 1 (the exit code). */
+int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Connect to the node's console socket (ctl_send does it when needed). */
+int ctl_connect(struct ctl *c);
+/* Send {cmd, args} (args may be NULL for none). */
+int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const void *args);
+/* Read one reply: 0 and *reply for {ok: true}, else print the error, return 1. */
+int ctl_recv(struct ctl *c, struct proto_msg **reply);
+/* ctl_send then ctl_recv. */
+int ctl_call(struct ctl *c, const char *cmd, const struct proto_schema *s,
+	     const void *args, struct proto_msg **reply);
+/* Fill obj from "--key value" options starting at argv[0]. */
+int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv);
+/* Print the reply's data as JSON (--json) or with print() for a person
+ * (generic key: value lines when print is NULL); frees the reply. */
+int ctl_output(struct ctl *c, struct proto_msg *m, const struct proto_schema *s,
+	       void (*print)(const void *obj));
+/* Import a CSV file of firearm records. */
+int ctl_import(struct ctl *c, const char *path);
+
+/* s with control characters replaced, "-" when empty (4 rotating buffers). */
+const char *ctl_safe(const char *s);
+
+/* People-facing renderings. */
+void ctl_print_record(const void *rec);
+void ctl_print_records(const void *list);
+void ctl_print_stolen(const void *rep);
+void ctl_print_stolen_list(const void *list);
+
+#endif

@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tracectl trace request|list|show|wait|follow, inbox, approve, deny, and
+ * verify (offline check of a receipt). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "../../crypto/cx.h"
+
+/* Options go to the firearm, the request or the command, in that order. */
+static int set_opt(struct tn_trace_arg *a, const char *key, const char *val)
+{
+	int rc;
+
+	if (!strcmp(key, "case"))
+		key = "case-ref";
+	rc = proto_field_set(&proto_firearm_schema, &a->req.firearm, key, val);
+	if (rc == TN_ERR_NOT_FOUND)
+		rc = proto_field_set(&proto_trace_request_schema, &a->req, key, val);
+	if (rc == TN_ERR_NOT_FOUND && strcmp(key, "mid") && strcmp(key, "ref"))
+		rc = proto_field_set(&proto_trace_arg_schema, a, key, val);
+	return rc;
+}
+
+static int parse_request(struct tn_trace_arg *a, int argc, char **argv)
+{
+	int rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--urgent")) {
+			a->req.urgent = true;
+			continue;
+		}
+		if (strncmp(argv[i], "--", 2) || i + 1 >= argc)
+			return ctl_fail("expected --option VALUE, got '%s'", argv[i]);
+		if ((rc = set_opt(a, argv[i] + 2, argv[i + 1])))
+			return ctl_fail("%s: %s", argv[i], rc == TN_ERR_NOT_FOUND ? "unknown option" :
+					rc == TN_ERR_TOO_BIG ? "value too long" : "bad value");
+		i++;
+	}
+	return 0;
+}
+
+static void print_trace_line(const struct tn_trace *t)
+{
+	printf("%-6llu %-4s %-12s %-10s %-20s %-16s %s\n", (unsigned long long)t->id, t->peer,
+	       t->status, t->req.recovered_on, ctl_safe(t->req.firearm.make),
+	       ctl_safe(t->req.firearm.serial), ctl_safe(t->result.status));
+}
+
+static void print_list(const void *obj)
+{
+	const struct tn_trace_list *l = obj;
+
+	if (!l->n) {
+		printf("no trace\n");
+		return;
+	}
+	printf("%-6s %-4s %-12s %-10s %-20s %-16s %s\n", "ID", "TO", "STATUS", "RECOVERED",
+	       "MAKE", "SERIAL", "RESULT");
+	for (uint32_t i = 0; i < l->n; i++)
+		print_trace_line(&l->traces[i]);
+}
+
+static void print_result(const struct tn_trace *t)
+{
+	const struct tn_trace_result *r = &t->result;
+
+	printf("result from %s: %s", t->peer, ctl_safe(r->status));
+	printf("%s%s\n", r->reason[0] ? " - " : "", r->reason[0] ? ctl_safe(r->reason) : "");
+	for (uint32_t i = 0; i < r->n_chain; i++) {
+		const struct tn_event *e = &r->chain[i];
+
+		printf("  %s  %-12s %s", ctl_safe(e->date), ctl_safe(e->kind), ctl_safe(e->party));
+		printf(", %s", ctl_safe(e->place));
+		printf("%s%s%s\n", e->country[0] ? " [" : "", e->country[0] ? ctl_safe(e->country) : "",
+		       e->country[0] ? "]" : "");
+	}
+	if (r->first_retail.kind[0])
+		printf("first retail sale: %s by %s\n", ctl_safe(r->first_retail.date),
+		       ctl_safe(r->first_retail.party));
+	if (r->time_to_crime_days >= 0)
+		printf("time to crime: %lld days\n", (long long)r->time_to_crime_days);
+	if (r->handling[0])
+		printf("handling: %s\n", ctl_safe(r->handling));
+	if (r->export_to[0])
+		printf("exported to %s on %s%s%s\nnext step: tracectl trace follow %llu\n",
+		       ctl_safe(r->export_to), ctl_safe(r->export_date),
+		       r->export_ref[0] ? ", ref " : "", r->export_ref[0] ? ctl_safe(r->export_ref) : "",
+		       (unsigned long long)t->id);
+}
+
+static void print_trace(const void *obj)
+{
+	const struct tn_trace *t = obj;
+	const struct tn_firearm *f = &t->req.firearm;
+
+	printf("trace %llu to %s: %s", (unsigned long long)t->id, t->peer, t->status);
+	printf("%s%s\n", t->deadline[0] ? ", deadline " : "", t->deadline);
+	printf("  case %s, crime %s, recovered %s at %s\n", ctl_safe(t->req.case_ref),
+	       ctl_safe(t->req.crime), t->req.recovered_on, ctl_safe(t->req.recovered_at));
+	printf("  firearm %s %s", ctl_safe(f->make), ctl_safe(f->model));
+	printf(", %s, serial %s\n", ctl_safe(f->caliber), ctl_safe(f->serial));
+	if (t->req.follows)
+		printf("  follows trace %llu\n", (unsigned long long)t->req.follows);
+	if (t->result.status[0])
+		print_result(t);
+}
+
+static int call_trace(struct ctl *c, const char *cmd, const struct proto_schema *s,
+		      const void *args)
+{
+	struct proto_msg *m;
+
+	if (ctl_call(c, cmd, s, args, &m))
+		return 1;
+	return ctl_output(c, m, &proto_trace_schema, print_trace);
+}
+
+static int trace_request(struct ctl *c, int argc, char **argv)
+{
+	struct tn_trace_arg a = { 0 };
+
+	if (parse_request(&a, argc, argv))
+		return 1;
+	return call_trace(c, "trace.request", &proto_trace_arg_schema, &a);
+}
+
+static int parse_id(const char *s, uint64_t *id)
+{
+	struct tn_id_arg a = { 0 };
+
+	if (proto_field_set(&proto_id_arg_schema, &a, "id", s) || !a.id)
+		return ctl_fail("bad id '%s'", s);
+	*id = a.id;
+	return 0;
+}
+
+static int trace_follow(struct ctl *c, int argc, char **argv)
+{
+	struct tn_trace_arg a = { 0 };
+
+	if (argc != 1)
+		return ctl_fail("usage: trace follow ID");
+	if (parse_id(argv[0], &a.follow))
+		return 1;
+	return call_trace(c, "trace.request", &proto_trace_arg_schema, &a);
+}
+
+static int trace_list(struct ctl *c, int argc, char **argv)
+{
+	struct proto_msg *m;
+
+	(void)argv;
+	if (argc)
+		return ctl_fail("trace list takes no arguments");
+	if (ctl_call(c, "trace.list", NULL, NULL, &m))
+		return 1;
+	return ctl_output(c, m, &proto_trace_list_schema, print_list);
+}
+
+/* Write the trace's receipt to path. */
+static int save_receipt(struct ctl *c, uint64_t id, const char *path)
+{
+	struct tn_id_arg a = { .id = id };
+	struct tn_trace t;
+	struct proto_msg *m;
+	FILE *f;
+	int rc;
+
+	if (ctl_call(c, "trace.show", &proto_id_arg_schema, &a, &m))
+		return 1;
+	rc = proto_msg_decode(m, "data", &proto_trace_schema, &t);
+	proto_msg_free(m);
+	if (rc)
+		return ctl_fail("malformed reply");
+	if (!t.n_receipt)
+		rc = ctl_fail("trace %llu has no signed result yet", (unsigned long long)id);
+	else if (!(f = fopen(path, "wx")))
+		rc = ctl_fail("cannot create %s (it must not exist)", path);
+	else if (fwrite(t.receipt, 1, t.n_receipt, f) != t.n_receipt || fclose(f))
+		rc = ctl_fail("cannot write %s", path);
+	else
+		printf("receipt of trace %llu written to %s (check it with tracectl verify %s)\n",
+		       (unsigned long long)id, path, path);
+	proto_release(&proto_trace_schema, &t);
+	return rc;
+}
+
+static int trace_show(struct ctl *c, int argc, char **argv)
+{
+	struct tn_id_arg a = { 0 };
+
+	if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "--receipt")))
+		return ctl_fail("usage: trace show ID [--receipt FILE]");
+	if (parse_id(argv[0], &a.id))
+		return 1;
+	if (argc == 3)
+		return save_receipt(c, a.id, argv[2]);
+	return call_trace(c, "trace.show", &proto_id_arg_schema, &a);
+}
+
+/* Poll until the trace is answered or the timeout passes. */
+static int trace_wait(struct ctl *c, int argc, char **argv)
+{
+	struct tn_id_arg a = { 0 };
+	struct timespec nap = { 0, 100 * 1000000 };
+	long timeout_ms = 30000, waited = 0;
+	char status[TN_KIND_LEN];
+	struct proto_msg *m;
+
+	if (argc == 3 && !strcmp(argv[1], "--timeout"))
+		timeout_ms = atol(argv[2]) * 1000;
+	else if (argc != 1)
+		return ctl_fail("usage: trace wait ID [--timeout SECONDS]");
+	if (parse_id(argv[0], &a.id))
+		return 1;
+	for (;;) {
+		struct tn_trace t;
+
+		if (ctl_call(c, "trace.show", &proto_id_arg_schema, &a, &m))
+			return 1;
+		if (proto_msg_decode(m, "data", &proto_trace_schema, &t)) {
+			proto_msg_free(m);
+			return ctl_fail("malformed reply");
+		}
+		memcpy(status, t.status, sizeof(status));
+		proto_release(&proto_trace_schema, &t);
+		if (!strcmp(status, "answered") || waited >= timeout_ms)
+			break;
+		proto_msg_free(m);
+		nanosleep(&nap, NULL);
+		waited += 100;
+	}
+	if (strcmp(status, "answered")) {
+		proto_msg_free(m);
+		return ctl_fail("trace %llu still %s after %ld s", (unsigned long long)a.id, status,
+				timeout_ms / 1000);
+	}
+	return ctl_output(c, m, &proto_trace_schema, print_trace);
+}
+
+static void print_in(const struct tn_trace_in *t)
+{
+	const struct tn_firearm *f = &t->req.firearm;
+
+	printf("%-6llu %-4s %-10s %-10s %-16s %-20s %-16s %s\n", (unsigned long long)t->id, t->peer,
+	       t->status, t->req.recovered_on, ctl_safe(t->req.case_ref), ctl_safe(f->make),
+	       ctl_safe(f->serial), t->req.urgent ? "URGENT" : "");
+}
+
+static void print_inbox(const void *obj)
+{
+	const struct tn_trace_in_list *l = obj;
+
+	if (!l->n) {
+		printf("inbox empty\n");
+		return;
+	}
+	printf("%-6s %-4s %-10s %-10s %-16s %-20s %-16s\n", "ID", "FROM", "STATUS", "RECOVERED",
+	       "THEIR CASE", "MAKE", "SERIAL");
+	for (uint32_t i = 0; i < l->n; i++)
+		print_in(&l->traces[i]);
+}
+
+static int inbox(struct ctl *c, int argc, char **argv)
+{
+	struct tn_find_arg a = { 0 };
+	struct proto_msg *m;
+
+	if (argc == 1 && !strcmp(argv[0], "--all"))
+		a.all = true;
+	else if (argc)
+		return ctl_fail("usage: inbox [--all]");
+	if (ctl_call(c, "inbox", &proto_find_arg_schema, &a, &m))
+		return 1;
+	return ctl_output(c, m, &proto_trace_in_list_schema, print_inbox);
+}
+
+static void print_one_in(const void *obj)
+{
+	const struct tn_trace_in *t = obj;
+
+	printf("request %llu from %s: %s (%s)\n", (unsigned long long)t->id, t->peer, t->status,
+	       ctl_safe(t->result_status));
+}
+
+static int review(struct ctl *c, const char *cmd, int argc, char **argv)
+{
+	struct tn_id_arg a = { 0 };
+	struct proto_msg *m;
+
+	if (argc < 1)
+		return ctl_fail("usage: %s ID%s", cmd, strcmp(cmd, "deny") ? "" : " [--reason TEXT]");
+	if (parse_id(argv[0], &a.id) || ctl_opts(&proto_id_arg_schema, &a, argc - 1, argv + 1))
+		return 1;
+	if (ctl_call(c, cmd, &proto_id_arg_schema, &a, &m))
+		return 1;
+	return ctl_output(c, m, &proto_trace_in_schema, print_one_in);
+}
+
+static int approve(struct ctl *c, int argc, char **argv)
+{
+	return review(c, "approve", argc, argv);
+}
+
+static int deny(struct ctl *c, int argc, char **argv)
+{
+	return review(c, "deny", argc, argv);
+}
+
+/* Check a receipt offline: no node, only the signer's public key inside,
+ * whose fingerprint the checker compares with the signer's card. */
+static int verify(struct ctl *c, int argc, char **argv)
+{
+	static uint8_t buf[8 << 20];
+	struct tn_receipt r;
+	struct proto_msg *m = NULL;
+	char fp[CX_FP_LEN], why[128];
+	size_t n;
+	FILE *f;
+	int rc;
+
+	if (argc != 1)
+		return ctl_fail("usage: verify RECEIPT-FILE");
+	if (!(f = fopen(argv[0], "r")))
+		return ctl_fail("cannot open %s", argv[0]);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (proto_decode(&proto_receipt_schema, buf, n, &r, why, sizeof(why)))
+		return ctl_fail("%s is not a receipt: %s", argv[0], why);
+	if (cx_init() || (rc = cx_env_verify(&r.hdr, r.m, r.n_m, r.sig, r.pk))) {
+		proto_release(&proto_receipt_schema, &r);
+		return ctl_fail("INVALID: the signature does not match this message");
+	}
+	cx_fingerprint(r.pk, fp);
+	if (c->json) {
+		rc = proto_msg_parse(&m, r.m, r.n_m) || proto_msg_json(m, NULL, stdout);
+	} else {
+		time_t when = (time_t)(r.hdr.ts / 1000);
+		char sent[32] = "?";
+		struct tm tm;
+
+		if (gmtime_r(&when, &tm))
+			strftime(sent, sizeof(sent), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("valid signature by %s (key fingerprint %s) on a %s to %s sent %s\n",
+		       ctl_safe(r.hdr.from), fp, ctl_safe(r.hdr.type), ctl_safe(r.hdr.to), sent);
+		rc = proto_msg_parse(&m, r.m, r.n_m) || proto_msg_print(m, NULL, stdout);
+	}
+	proto_msg_free(m);
+	proto_release(&proto_receipt_schema, &r);
+	return rc ? ctl_fail("the signed message does not decode") : 0;
+}
+
+const struct ctl_cmd ctl_trace_cmds[] = {
+	{ "trace request", trace_request,
+	  "--to NAME --make M --serial S [--model --caliber --type --importer] --recovered-on "
+	  "DATE --recovered-at PLACE --crime CODE --case REF [--agency --grounds --possessor "
+	  "--urgent]" },
+	{ "trace follow", trace_follow, "ID (send the trace on to its export country)" },
+	{ "trace list", trace_list, "" },
+	{ "trace show", trace_show, "ID [--receipt FILE]" },
+	{ "trace wait", trace_wait, "ID [--timeout SECONDS]" },
+	{ "inbox", inbox, "[--all] (peers' trace requests waiting for review)" },
+	{ "approve", approve, "ID" },
+	{ "deny", deny, "ID [--reason TEXT]" },
+	{ "verify", verify, "RECEIPT-FILE (offline, no node needed)" },
+	{ NULL, NULL, NULL },
+};

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The operator console: a Unix socket (mode 0600) in the node directory
+ * speaking framed msgpack requests, dispatched through command tables. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../node.h"
+
+struct console_req {
+	struct node *node;
+	struct conn *conn;
+	struct proto_msg *msg;   /* only during the synchronous handler */
+	char cmd[TN_CMD_LEN];
+	unsigned deferred : 1;
+};
+
+static const struct console_cmd *const tables[] = {
+	cmd_status_table,
+	cmd_record_table,
+	cmd_stolen_table,
+	cmd_peer_table,
+	cmd_audit_table,
+	cmd_query_table,
+	cmd_alert_table,
+	cmd_policy_table,
+	cmd_trace_table,
+};
+
+static const struct console_cmd *find_cmd(const char *name)
+{
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct console_cmd *c = tables[t]; c->name; c++)
+			if (!strcmp(c->name, name))
+				return c;
+	return NULL;
+}
+
+struct node *console_node(struct console_req *r)
+{
+	return r->node;
+}
+
+/* Send a reply body built by the caller and finish the request. */
+static void finish(struct console_req *r, struct proto_buf *body)
+{
+	if (body->len && !r->conn->closing)
+		conn_send(r->conn, body->data, body->len);
+	proto_buf_free(body);
+	if (r->deferred)
+		conn_release(r->conn);
+	free(r);
+}
+
+void console_ok(struct console_req *r, const struct proto_schema *s, const void *obj)
+{
+	struct proto_buf b = { 0 };
+	struct proto_writer *w = proto_writer_new(&b);
+	int rc = !w;
+
+	if (w) {
+		rc = proto_w_map(w, s ? 2 : 1) || proto_w_str(w, "ok") || proto_w_bool(w, 1);
+		if (!rc && s)
+			rc = proto_w_str(w, "data") || proto_w_obj(w, s, obj);
+		proto_writer_free(w);
+	}
+	if (rc) {
+		proto_buf_free(&b);
+		console_fail(r, TN_ERR_NOMEM, NULL);
+		return;
+	}
+	finish(r, &b);
+}
+
+void console_fail(struct console_req *r, int code, const char *why)
+{
+	struct proto_buf b = { 0 };
+	struct proto_writer *w = proto_writer_new(&b);
+	char text[TN_TEXT_LEN + 64];
+
+	if (why && *why)
+		snprintf(text, sizeof(text), "%s", why);
+	else
+		snprintf(text, sizeof(text), "%s", tn_strerror(code));
+	if (w && (proto_w_map(w, 3) || proto_w_str(w, "ok") || proto_w_bool(w, 0) ||
+		  proto_w_str(w, "code") || proto_w_i64(w, code) ||
+		  proto_w_str(w, "error") || proto_w_str(w, text)))
+		b.len = 0;
+	proto_writer_free(w);
+	finish(r, &b);
+}
+
+int console_args(struct console_req *r, const struct proto_schema *s, void *obj)
+{
+	int rc = proto_msg_decode(r->msg, "args", s, obj);
+
+	if (rc)
+		console_fail(r, rc, proto_msg_error(r->msg));
+	return rc;
+}
+
+struct console_req *console_defer(struct console_req *r)
+{
+	r->deferred = 1;
+	r->msg = NULL;
+	conn_hold(r->conn);
+	return r;
+}
+
+static int on_frame(struct conn *c, const uint8_t *body, size_t len)
+{
+	const struct console_cmd *cmd;
+	struct console_req *r = calloc(1, sizeof(*r));
+	struct proto_msg *m = NULL;
+	int rc;
+
+	if (!r)
+		return TN_ERR_NOMEM;
+	r->node = c->node;
+	r->conn = c;
+	if ((rc = proto_msg_parse(&m, body, len))) {
+		node_log("warn", "console: %s", tn_strerror(rc));
+		console_fail(r, rc, "request is not a msgpack map");
+		return 0;
+	}
+	if (proto_msg_str(m, "cmd", r->cmd, sizeof(r->cmd))) {
+		console_fail(r, TN_ERR_FIELD, "field 'cmd': missing");
+	} else if (!(cmd = find_cmd(r->cmd))) {
+		console_fail(r, TN_ERR_UNKNOWN_CMD, r->cmd);
+	} else {
+		r->msg = m;
+		/* The handler replied, deferred, or failed without replying. */
+		if ((rc = cmd->fn(r)) < 0)
+			console_fail(r, rc, NULL);
+	}
+	proto_msg_free(m);
+	return 0;
+}
+
+static const struct conn_ops console_ops = {
+	.on_frame = on_frame,
+};
+
+static void on_connection(uv_stream_t *server, int status)
+{
+	struct node *n = server->data;
+	struct conn *c;
+
+	if (status < 0)
+		return;
+	if (!(c = conn_new(n, &console_ops, PROTO_CONSOLE_FRAME_MAX)))
+		return;
+	snprintf(c->peer, sizeof(c->peer), "console");
+	uv_pipe_init(&n->loop, &c->h.pipe, 0);
+	if (uv_accept(server, &c->h.stream) || conn_start(c))
+		conn_close(c, TN_ERR_IO);
+}
+
+int console_start(struct node *n)
+{
+	char path[PATH_MAX];
+	mode_t old;
+	int rc;
+
+	if (node_path(path, n->dir, NODE_SOCK) || strlen(path) >= 100) {
+		node_log("error", "console socket path too long: %s", path);
+		return TN_ERR_CONFIG;
+	}
+	unlink(path);
+	old = umask(0177);
+	rc = uv_pipe_bind(&n->console, path);
+	umask(old);
+	if (!rc)
+		rc = uv_listen((uv_stream_t *)&n->console, 64, on_connection);
+	if (rc) {
+		node_log("error", "console %s: %s", path, uv_strerror(rc));
+		return TN_ERR_IO;
+	}
+	return 0;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Answering a peer's lost/stolen query: look every item up in our open
+ * reports, raise an alert for each hit, audit, commit, then answer (signed
+ * when anything hit, so the hit is a receipt). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../node.h"
+
+struct answer_job {
+	struct node *node;
+	char peer[TN_NAME_LEN];
+	struct tn_stolen_query q;
+	struct tn_stolen_result res;
+	uint32_t hits;
+};
+
+static void job_free(struct answer_job *j)
+{
+	proto_release(&proto_stolen_query_schema, &j->q);
+	proto_release(&proto_stolen_result_schema, &j->res);
+	free(j);
+}
+
+static int take_first(void *arg, const struct tn_stolen *s)
+{
+	struct tn_stolen_answer *a = arg;
+
+	a->hit = true;
+	a->report = *s;
+	return 1;      /* one report is enough */
+}
+
+static int look_up(struct node *n, struct answer_job *j)
+{
+	struct store_txn *t;
+	int rc;
+
+	if (!(j->res.results = calloc(j->q.n ? j->q.n : 1, sizeof(*j->res.results))))
+		return TN_ERR_NOMEM;
+	j->res.n = j->q.n;
+	if ((rc = store_read_begin(n->store, &t)))
+		return rc;
+	for (uint32_t i = 0; i < j->q.n && rc >= 0; i++) {
+		rc = store_stolen_find(t, j->q.items[i].make, j->q.items[i].serial, take_first,
+				       &j->res.results[i]);
+		if (rc == TN_ERR_INVALID)
+			rc = 0;   /* an item that does not normalize matches nothing */
+		j->hits += j->res.results[i].hit;
+	}
+	store_read_end(t);
+	return rc < 0 ? rc : 0;
+}
+
+static int record_op(struct store_txn *t, void *arg)
+{
+	struct answer_job *j = arg;
+	char ref[24], outcome[32];
+	int rc = 0;
+
+	snprintf(ref, sizeof(ref), "%016llx", (unsigned long long)j->q.qid);
+	snprintf(outcome, sizeof(outcome), j->hits ? "%u hit(s)" : "no_hit", j->hits);
+	for (uint32_t i = 0; i < j->res.n && !rc; i++) {
+		const struct tn_stolen *s = &j->res.results[i].report;
+		struct tn_alert a = { .ts = node_now_ms(), .stolen_id = s->id };
+
+		if (!j->res.results[i].hit)
+			continue;
+		memcpy(a.peer, j->peer, sizeof(a.peer));
+		memcpy(a.make, s->make, sizeof(a.make));
+		memcpy(a.serial, s->serial, sizeof(a.serial));
+		memcpy(a.case_ref, s->case_ref, sizeof(a.case_ref));
+		memcpy(a.their_case, j->q.case_ref, sizeof(a.their_case));
+		memcpy(a.purpose, j->q.purpose, sizeof(a.purpose));
+		rc = store_alert_add(t, &a);
+	}
+	if (!rc)
+		rc = node_audit(t, j->peer, "in", "stolen_query", ref, outcome, j->q.purpose);
+	return rc;
+}
+
+static void send_answer(void *arg, int rc)
+{
+	struct answer_job *j = arg;
+	struct peer *p = peer_by_name(j->node, j->peer);
+	struct proto_buf b = { 0 };
+
+	if (rc) {
+		node_log("error", "%s: cannot record the answer to %s: %s", j->node->cfg.name,
+			 j->peer, tn_strerror(rc));
+		snprintf(j->res.status, sizeof(j->res.status), "error");
+		j->res.n = 0;
+	} else if (j->hits) {
+		node_log("warn", "%s: ALERT: %s's query hit %u of our lost/stolen reports",
+			 j->node->cfg.name, j->peer, j->hits);
+	}
+	if (p && !proto_encode(&proto_stolen_result_schema, &j->res, &b))
+		rc = env_send(p, "stolen_result", &b, j->hits > 0);
+	proto_buf_free(&b);
+	job_free(j);
+}
+
+static void on_query(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+{
+	struct answer_job *j = calloc(1, sizeof(*j));
+	struct node *n = p->node;
+
+	(void)e;
+	if (!j)
+		return;
+	j->node = n;
+	memcpy(j->peer, p->rec.name, sizeof(j->peer));
+	if (proto_decode(&proto_stolen_query_schema, s->m, s->n_m, &j->q, NULL, 0)) {
+		peer_drop(n, p, DROP_malformed, "stolen_query");
+		job_free(j);
+		return;
+	}
+	j->res.qid = j->q.qid;
+	snprintf(j->res.status, sizeof(j->res.status), "ok");
+	if (!policy_stolen_allowed(p)) {
+		snprintf(j->res.status, sizeof(j->res.status), "declined");
+	} else if (look_up(n, j)) {
+		snprintf(j->res.status, sizeof(j->res.status), "error");
+		j->res.n = 0;
+		j->hits = 0;
+	}
+	batch_add(n, record_op, send_answer, j);
+}
+
+const struct env_handler env_answer_table[] = {
+	{ "stolen_query", 0, on_query },
+	{ NULL, 0, NULL },
+};

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Entries of the tamper-evident audit log, written inside the store op of
+ * the act they record so that the act and its entry commit together. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../node.h"
+
+void node_audit_hash(const void *m, size_t n, uint8_t out[32])
+{
+	cx_hash(m, n, out);
+}
+
+/* Copy s (NULL: empty), cut to fit. */
+static void copy(char *dst, size_t cap, const char *s)
+{
+	size_t n = s ? strnlen(s, cap - 1) : 0;
+
+	memcpy(dst, s ? s : "", n);
+	dst[n] = '\0';
+}
+
+int node_audit(struct store_txn *t, const char *peer, const char *dir, const char *type,
+	       const char *ref, const char *outcome, const char *detail)
+{
+	struct tn_audit a = { .ts = node_now_ms() };
+
+	copy(a.peer, sizeof(a.peer), peer);
+	copy(a.dir, sizeof(a.dir), dir);
+	copy(a.type, sizeof(a.type), type);
+	copy(a.ref, sizeof(a.ref), ref);
+	copy(a.outcome, sizeof(a.outcome), outcome);
+	copy(a.detail, sizeof(a.detail), detail);
+	return store_audit_append(t, &a, node_audit_hash);
+}
+
+int node_audit_local(struct store_txn *t, const char *type, uint64_t id, const char *fmt, ...)
+{
+	char ref[TN_REF_LEN] = "", detail[TN_TEXT_LEN];
+	va_list ap;
+
+	if (id)
+		snprintf(ref, sizeof(ref), "%llu", (unsigned long long)id);
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	return node_audit(t, NULL, "local", type, ref, "ok", detail);
+}

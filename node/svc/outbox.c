@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The persistent outbox: messages with legal weight are committed to the
+ * store before anyone is told they were sent, sealed afresh (new id and
+ * timestamp) each time they go out, and removed only when the peer
+ * acknowledges their message id. A link coming up sends the backlog. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../node.h"
+
+int outbox_queue(struct store_txn *t, const char *peer, const char *type,
+		 const uint8_t mid[TN_MID_LEN], const struct proto_buf *m, int sign)
+{
+	struct tn_outmsg o = { .sign = sign, .created_ms = node_now_ms() };
+
+	snprintf(o.peer, sizeof(o.peer), "%s", peer);
+	snprintf(o.type, sizeof(o.type), "%s", type);
+	memcpy(o.mid, mid, TN_MID_LEN);
+	o.m = m->data;
+	o.n_m = (uint32_t)m->len;
+	return store_outbox_add(t, &o);
+}
+
+static int sent_before(const struct peer *p, const uint8_t mid[TN_MID_LEN])
+{
+	for (size_t i = 0; i < p->n_carried; i++)
+		if (!memcmp(p->carried[i], mid, TN_MID_LEN))
+			return 1;
+	return 0;
+}
+
+static int remember(struct peer *p, const uint8_t mid[TN_MID_LEN])
+{
+	if (proto_grow((void **)&p->carried, p->n_carried, &p->cap_carried, sizeof(*p->carried)))
+		return TN_ERR_NOMEM;
+	memcpy(p->carried[p->n_carried++], mid, TN_MID_LEN);
+	return 0;
+}
+
+static int send_one(void *arg, const struct tn_outmsg *o)
+{
+	struct peer *p = arg;
+	struct proto_buf b = { o->m, o->n_m, o->n_m };
+	int rc;
+
+	if (sent_before(p, o->mid))
+		return 0;
+	if ((rc = env_send(p, o->type, &b, o->sign)))
+		return rc;
+	return remember(p, o->mid);
+}
+
+void outbox_flush(struct peer *p)
+{
+	struct store_txn *t;
+	int rc;
+
+	if (!p || !p->link)
+		return;
+	if ((rc = store_read_begin(p->node->store, &t)))
+		return;
+	rc = store_outbox_each(t, p->rec.name, send_one, p);
+	store_read_end(t);
+	if (rc)
+		node_log("warn", "%s: outbox to %s: %s", p->node->cfg.name, p->rec.name,
+			 tn_strerror(rc));
+}
+
+void outbox_link_up(struct peer *p)
+{
+	p->n_carried = 0;
+	outbox_flush(p);
+}
+
+/* ---- acknowledgements ---- */
+
+int outbox_ack(struct peer *p, const uint8_t mid[TN_MID_LEN])
+{
+	struct tn_ack a;
+	struct proto_buf b = { 0 };
+	int rc;
+
+	memcpy(a.mid, mid, TN_MID_LEN);
+	rc = proto_encode(&proto_ack_schema, &a, &b);
+	if (!rc)
+		rc = env_send(p, "ack", &b, 0);
+	proto_buf_free(&b);
+	return rc;
+}
+
+struct ack_job {
+	struct node *node;
+	char peer[TN_NAME_LEN];
+	struct tn_ack ack;
+};
+
+static int ack_op(struct store_txn *t, void *arg)
+{
+	struct ack_job *j = arg;
+	int rc = store_outbox_del(t, j->peer, j->ack.mid);
+
+	if (rc == TN_ERR_NOT_FOUND)
+		return 0;   /* acknowledged twice */
+	return rc ? rc : trace_delivered(t, j->peer, j->ack.mid);
+}
+
+static void acked(void *arg, int rc)
+{
+	struct ack_job *j = arg;
+
+	if (rc)
+		node_log("warn", "%s: cannot retire an acknowledged message to %s: %s",
+			 j->node->cfg.name, j->peer, tn_strerror(rc));
+	free(j);
+}
+
+static void on_ack(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+{
+	struct ack_job *j = calloc(1, sizeof(*j));
+
+	(void)e;
+	if (!j)
+		return;
+	if (proto_decode(&proto_ack_schema, s->m, s->n_m, &j->ack, NULL, 0)) {
+		peer_drop(p->node, p, DROP_malformed, "ack");
+		free(j);
+		return;
+	}
+	j->node = p->node;
+	memcpy(j->peer, p->rec.name, sizeof(j->peer));
+	batch_add(p->node, ack_op, acked, j);
+}
+
+const struct env_handler env_outbox_table[] = {
+	{ "ack", 0, on_ack },
+	{ NULL, 0, NULL },
+};

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Answering a peer's trace request: store it with its signed receipt,
+ * then under the peer's policy answer at once from our records, put it
+ * in the operator's review inbox, or decline. Acknowledgement and result
+ * go through the outbox; the request is acknowledged only once stored. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../node.h"
+
+#define REVIEW_DAYS 14
+#define KEEP_DAYS 365
+#define HANDLING "use in the case named in the request only; no onward sharing " \
+	"without our consent; keep at most 365 days"
+
+struct in_job {
+	struct node *node;
+	char peer[TN_NAME_LEN];
+	struct tn_trace_in tr;
+	char decision[TN_KIND_LEN];   /* auto, review, deny, over_limit */
+	char reason[TN_TEXT_LEN];
+	int duplicate;
+};
+
+static void in_job_free(struct in_job *j)
+{
+	proto_release(&proto_trace_in_schema, &j->tr);
+	free(j);
+}
+
+/* Fill r->chain and the fields derived from it from record rec. */
+static void fill_chain(struct tn_trace_result *r, const struct tn_record *rec,
+		       const struct peer *p, const char *recovered_on)
+{
+	int party = policy_discloses(p, "party"), place = policy_discloses(p, "place");
+	int ref = policy_discloses(p, "ref");
+
+	r->n_chain = rec->n_events;
+	memcpy(r->chain, rec->events, rec->n_events * sizeof(*r->chain));
+	r->time_to_crime_days = -1;
+	for (uint32_t i = 0; i < r->n_chain; i++) {
+		struct tn_event *e = &r->chain[i];
+
+		if (!party)
+			e->party[0] = '\0';
+		if (!place)
+			e->place[0] = '\0';
+		if (!ref)
+			e->ref[0] = '\0';
+		if (!strcmp(e->kind, "sold") && !r->first_retail.kind[0]) {
+			r->first_retail = *e;
+			r->time_to_crime_days = proto_date_diff(e->date, recovered_on);
+		}
+		if (!strcmp(e->kind, "destroyed"))
+			snprintf(r->status, sizeof(r->status), "destroyed_on_record");
+	}
+	if (r->n_chain && !strcmp(r->chain[r->n_chain - 1].kind, "exported")) {
+		const struct tn_event *x = &r->chain[r->n_chain - 1];
+
+		memcpy(r->export_to, x->country, sizeof(r->export_to));
+		memcpy(r->export_date, x->date, sizeof(r->export_date));
+		memcpy(r->export_ref, x->ref, sizeof(r->export_ref));
+	}
+	if (r->time_to_crime_days == INT32_MIN)
+		r->time_to_crime_days = -1;
+}
+
+struct pick {
+	const char *model;
+	struct tn_record rec;
+	int found;
+};
+
+static int pick_record(void *arg, const struct tn_record *rec)
+{
+	struct pick *pk = arg;
+	int better = !pk->found || (pk->model[0] && !strcasecmp(rec->model, pk->model));
+
+	if (!better)
+		return 0;
+	proto_release(&proto_record_schema, &pk->rec);
+	pk->found = proto_copy(&proto_record_schema, &pk->rec, rec) == 0;
+	return 0;
+}
+
+/* The fields every result to in carries, whatever its status. */
+static void result_head(struct tn_trace_result *r, const struct tn_trace_in *in)
+{
+	memset(r, 0, sizeof(*r));
+	r->ref = in->req.ref;
+	memcpy(r->request_digest, in->digest, TN_HASH_LEN);
+	r->time_to_crime_days = -1;
+}
+
+/* Our answer to request req from peer p, from the records in t. */
+int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trace_in *in,
+		 struct tn_trace_result *r)
+{
+	const struct tn_firearm *f = &in->req.firearm;
+	struct pick pk = { .model = f->model };
+	int rc;
+
+	result_head(r, in);
+	snprintf(r->handling, sizeof(r->handling), "%s", HANDLING);
+	r->keep_days = KEEP_DAYS;
+	if (f->serial_obliterated || !f->serial[0]) {
+		snprintf(r->status, sizeof(r->status), "unmarked_or_obliterated");
+		snprintf(r->reason, sizeof(r->reason), "a trace needs a legible serial number");
+		return 0;
+	}
+	rc = store_record_find(t, f->make, f->serial, pick_record, &pk);
+	if (rc == TN_ERR_INVALID || (rc >= 0 && !pk.found)) {
+		snprintf(r->status, sizeof(r->status), "no_record");
+		proto_release(&proto_record_schema, &pk.rec);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	snprintf(r->status, sizeof(r->status), "completed");
+	if (pk.rec.n_events && !(r->chain = calloc(pk.rec.n_events, sizeof(*r->chain)))) {
+		proto_release(&proto_record_schema, &pk.rec);
+		return TN_ERR_NOMEM;
+	}
+	fill_chain(r, &pk.rec, p, in->req.recovered_on);
+	if (strcmp(r->status, "destroyed_on_record") == 0)
+		snprintf(r->reason, sizeof(r->reason), "the record says this firearm was destroyed: "
+			 "possible diversion");
+	else if (!policy_discloses(p, "party") || !policy_discloses(p, "place") ||
+		 !policy_discloses(p, "ref"))
+		snprintf(r->status, sizeof(r->status), "partial");
+	proto_release(&proto_record_schema, &pk.rec);
+	return 0;
+}
+
+/* Queue a message of ours about trace in (ack or result) for its peer. */
+int trace_queue(struct store_txn *t, const char *peer, const char *type,
+		const struct proto_schema *s, void *msg, uint8_t *mid, int sign)
+{
+	struct proto_buf b = { 0 };
+	int rc;
+
+	cx_random(mid, TN_MID_LEN);
+	mid[0] = 0;                   /* not one of our trace requests */
+	rc = proto_encode(s, msg, &b);
+	if (!rc)
+		rc = outbox_queue(t, peer, type, mid, &b, sign);
+	proto_buf_free(&b);
+	return rc;
+}
+
+/* Inside a batch op: answer trace in (auto, approve) or decline it. */
+int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
+		  const char *declined_why)
+{
+	struct tn_trace_result r;
+	int rc;
+
+	if (declined_why) {
+		result_head(&r, in);
+		snprintf(r.status, sizeof(r.status), "declined");
+		snprintf(r.reason, sizeof(r.reason), "%s", declined_why);
+	} else if ((rc = trace_answer(t, p, in, &r))) {
+		return rc;
+	}
+	rc = trace_queue(t, in->peer, "trace_result", &proto_trace_result_schema, &r, r.mid, 1);
+	snprintf(in->status, sizeof(in->status), declined_why ? "declined" : "answered");
+	memcpy(in->result_status, r.status, sizeof(in->result_status));
+	if (!rc)
+		rc = store_trace_in_put(t, in);
+	if (!rc)
+		rc = node_audit(t, in->peer, "out", "trace_result", "", r.status,
+				declined_why ? declined_why : in->req.case_ref);
+	proto_release(&proto_trace_result_schema, &r);
+	return rc;
+}
+
+/* Under p's policy: answer (auto), review, or decline with a reason. */
+static int decide(struct store_txn *t, struct in_job *j, const struct peer *p)
+{
+	const char *how = policy_traces(p);
+	int rc;
+
+	if (!strcmp(how, "deny")) {
+		snprintf(j->decision, sizeof(j->decision), "deny");
+		snprintf(j->reason, sizeof(j->reason), "this node does not answer trace requests "
+			 "from %s", p->rec.name);
+	} else if ((rc = policy_take(t, p)) == TN_ERR_LIMIT) {
+		snprintf(j->decision, sizeof(j->decision), "over_limit");
+		snprintf(j->reason, sizeof(j->reason), "daily limit of trace requests reached");
+	} else if (rc) {
+		return rc;
+	} else {
+		snprintf(j->decision, sizeof(j->decision), "%s", how);
+	}
+	return 0;
+}
+
+static int in_op(struct store_txn *t, void *arg)
+{
+	struct in_job *j = arg;
+	struct peer *p = peer_by_name(j->node, j->peer);
+	struct tn_trace_ack ack = { .ref = j->tr.req.ref };
+	int rc;
+
+	j->tr.id = 0;
+	j->duplicate = 0;
+	snprintf(j->tr.status, sizeof(j->tr.status), "in_review");
+	if ((rc = store_trace_in_put(t, &j->tr)) == TN_ERR_EXISTS) {
+		j->duplicate = 1;
+		return 0;
+	}
+	if (rc || !p)
+		return rc ? rc : TN_ERR_UNKNOWN_PEER;
+	if ((rc = decide(t, j, p)))
+		return rc;
+	rc = node_audit(t, j->peer, "in", "trace_request", j->tr.req.case_ref, j->decision,
+			j->tr.req.crime);
+	if (rc || !strcmp(j->decision, "review")) {
+		snprintf(ack.status, sizeof(ack.status), "in_review");
+		node_date_in(ack.deadline, j->tr.req.urgent ? 2 : REVIEW_DAYS);
+		return rc ? rc : trace_queue(t, j->peer, "trace_ack", &proto_trace_ack_schema, &ack,
+					     ack.mid, 0);
+	}
+	snprintf(ack.status, sizeof(ack.status), "received");
+	node_date_in(ack.deadline, 0);
+	rc = trace_queue(t, j->peer, "trace_ack", &proto_trace_ack_schema, &ack, ack.mid, 0);
+	if (!rc)
+		rc = trace_respond(t, p, &j->tr, strcmp(j->decision, "auto") ? j->reason : NULL);
+	return rc;
+}
+
+static void in_done(void *arg, int rc)
+{
+	struct in_job *j = arg;
+	struct peer *p = peer_by_name(j->node, j->peer);
+
+	if (rc)
+		node_log("error", "%s: cannot store %s's trace request: %s", j->node->cfg.name,
+			 j->peer, tn_strerror(rc));
+	else if (p && !outbox_ack(p, j->tr.req.mid))
+		outbox_flush(p);
+	in_job_free(j);
+}
+
+int trace_receipt(const struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s,
+		  uint8_t **out, uint32_t *n)
+{
+	struct tn_receipt r = { .hdr = *e, .n_m = s->n_m, .m = s->m };
+	struct proto_buf b = { 0 };
+	int rc;
+
+	r.hdr.n_body = 0;
+	r.hdr.body = NULL;
+	memcpy(r.pk, p->rec.pk, TN_KEY_LEN);
+	memcpy(r.sig, s->s, TN_SIG_LEN);
+	rc = proto_encode(&proto_receipt_schema, &r, &b);
+	*out = b.data;
+	*n = (uint32_t)b.len;
+	return rc;
+}
+
+void trace_in_receive(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+{
+	struct in_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return;
+	j->node = p->node;
+	memcpy(j->peer, p->rec.name, sizeof(j->peer));
+	memcpy(j->tr.peer, p->rec.name, sizeof(j->tr.peer));
+	if (proto_decode(&proto_trace_request_schema, s->m, s->n_m, &j->tr.req, NULL, 0)) {
+		peer_drop(p->node, p, DROP_malformed, "trace_request");
+		in_job_free(j);
+		return;
+	}
+	j->tr.received_ms = node_now_ms();
+	cx_hash(s->m, s->n_m, j->tr.digest);
+	if (trace_receipt(p, e, s, &j->tr.receipt, &j->tr.n_receipt)) {
+		in_job_free(j);
+		return;
+	}
+	batch_add(p->node, in_op, in_done, j);
+}

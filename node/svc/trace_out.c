@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Our trace requests: created from the console (or as the follow-up of a
+ * trace that ended in an export), committed with their signed message in
+ * the outbox, then moved along by the peer's acknowledgements and its
+ * signed result, which is kept as a receipt. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../node.h"
+
+#define MID_TRACE 1   /* first byte of the ids of our trace requests */
+
+struct out_job {
+	struct console_req *req;
+	struct node *node;
+	struct tn_trace tr;
+	uint64_t follow;
+	char why[TN_TEXT_LEN];
+};
+
+static void out_job_free(struct out_job *j)
+{
+	proto_release(&proto_trace_schema, &j->tr);
+	free(j);
+}
+
+/* A trace request's id carries the trace id, so its ack finds the trace. */
+static uint64_t mid_trace(const uint8_t mid[TN_MID_LEN])
+{
+	uint64_t id = 0;
+
+	if (mid[0] != MID_TRACE)
+		return 0;
+	for (int i = 1; i <= 8; i++)
+		id = id << 8 | mid[i];
+	return id;
+}
+
+static void set_mid(uint8_t mid[TN_MID_LEN], uint64_t id)
+{
+	cx_random(mid, TN_MID_LEN);
+	mid[0] = MID_TRACE;
+	for (int i = 8; i >= 1; i--, id >>= 8)
+		mid[i] = (uint8_t)id;
+}
+
+/* Fill the request from the trace it follows: same gun, same case. */
+static int follow_up(struct store_txn *t, struct out_job *j)
+{
+	struct tn_trace old;
+	int rc = store_trace_get(t, j->follow, &old);
+
+	if (rc)
+		return rc;
+	if (!old.result.export_to[0]) {
+		snprintf(j->why, sizeof(j->why), "trace %llu did not end in an export",
+			 (unsigned long long)j->follow);
+		proto_release(&proto_trace_schema, &old);
+		return TN_ERR_INVALID;
+	}
+	memcpy(j->tr.peer, old.result.export_to, sizeof(j->tr.peer));
+	j->tr.req = old.req;
+	j->tr.req.follows = old.id;
+	proto_release(&proto_trace_schema, &old);
+	if (!peer_by_name(j->node, j->tr.peer)) {
+		snprintf(j->why, sizeof(j->why), "%s (the export country) is not a pinned peer",
+			 j->tr.peer);
+		return TN_ERR_INVALID;
+	}
+	return 0;
+}
+
+static int request_op(struct store_txn *t, void *arg)
+{
+	struct out_job *j = arg;
+	struct proto_buf b = { 0 };
+	int rc;
+
+	j->why[0] = '\0';
+	j->tr.id = 0;
+	if (j->follow && (rc = follow_up(t, j)))
+		return rc;
+	snprintf(j->tr.status, sizeof(j->tr.status), "queued");
+	j->tr.created_ms = j->tr.updated_ms = node_now_ms();
+	if ((rc = store_trace_put(t, &j->tr)))
+		return rc;
+	j->tr.req.ref = j->tr.id;
+	set_mid(j->tr.req.mid, j->tr.id);
+	rc = store_trace_put(t, &j->tr);
+	if (!rc)
+		rc = proto_encode(&proto_trace_request_schema, &j->tr.req, &b);
+	if (!rc)
+		rc = outbox_queue(t, j->tr.peer, "trace_request", j->tr.req.mid, &b, 1);
+	if (!rc)
+		rc = node_audit(t, j->tr.peer, "out", "trace_request", j->tr.req.case_ref, "queued",
+				j->tr.req.crime);
+	proto_buf_free(&b);
+	return rc;
+}
+
+static void requested(void *arg, int rc)
+{
+	struct out_job *j = arg;
+
+	if (rc) {
+		console_fail(j->req, rc, j->why[0] ? j->why : NULL);
+	} else {
+		console_ok(j->req, &proto_trace_schema, &j->tr);
+		outbox_flush(peer_by_name(j->node, j->tr.peer));
+	}
+	out_job_free(j);
+}
+
+static int check_request(struct node *n, const struct tn_trace_arg *a, char *why, size_t len)
+{
+	const struct tn_trace_request *r = &a->req;
+
+	if (a->follow)
+		return 0;
+	if (!peer_by_name(n, a->to))
+		snprintf(why, len, a->to[0] ? "%s is not a pinned peer" : "--to NAME is required", a->to);
+	else if (!r->firearm.make[0])
+		snprintf(why, len, "--make is required");
+	else if (!r->firearm.serial[0] && !r->firearm.serial_obliterated)
+		snprintf(why, len, "--serial is required (or --serial-obliterated yes)");
+	else if (!r->case_ref[0] || !r->crime[0])
+		snprintf(why, len, "--case-ref and --crime are required");
+	else if (proto_date_check(r->recovered_on))
+		snprintf(why, len, "--recovered-on YYYY-MM-DD is required");
+	else
+		return 0;
+	return TN_ERR_INVALID;
+}
+
+int trace_request_cmd(struct console_req *r)
+{
+	struct node *n = console_node(r);
+	struct tn_trace_arg a;
+	struct out_job *j;
+	char why[96];
+
+	if (console_args(r, &proto_trace_arg_schema, &a))
+		return 0;
+	if (check_request(n, &a, why, sizeof(why))) {
+		console_fail(r, TN_ERR_INVALID, why);
+		return 0;
+	}
+	if (!(j = calloc(1, sizeof(*j))))
+		return TN_ERR_NOMEM;
+	j->node = n;
+	j->follow = a.follow;
+	j->tr.req = a.req;
+	memcpy(j->tr.peer, a.to, sizeof(j->tr.peer));
+	j->req = console_defer(r);
+	batch_add(n, request_op, requested, j);
+	return 0;
+}
+
+/* ---- what the answering peer sends back ---- */
+
+int trace_delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_MID_LEN])
+{
+	uint64_t id = mid_trace(mid);
+	struct tn_trace tr;
+	int rc;
+
+	if (!id || store_trace_get(t, id, &tr))
+		return 0;
+	rc = 0;
+	if (!strcmp(tr.peer, peer) && !strcmp(tr.status, "queued")) {
+		snprintf(tr.status, sizeof(tr.status), "sent");
+		tr.updated_ms = node_now_ms();
+		rc = store_trace_put(t, &tr);
+	}
+	proto_release(&proto_trace_schema, &tr);
+	return rc;
+}
+
+struct reply_job {
+	struct node *node;
+	char peer[TN_NAME_LEN];
+	char type[TN_KIND_LEN];
+	struct tn_trace_ack ack;
+	struct tn_trace_result res;
+	uint8_t *receipt;
+	uint32_t n_receipt;
+	uint8_t mid[TN_MID_LEN];
+};
+
+static void reply_job_free(struct reply_job *j)
+{
+	proto_release(&proto_trace_result_schema, &j->res);
+	free(j->receipt);
+	free(j);
+}
+
+/* The result must answer the request we signed: same digest. */
+static int digest_matches(const struct tn_trace *tr, const uint8_t digest[TN_HASH_LEN])
+{
+	struct proto_buf b = { 0 };
+	uint8_t h[TN_HASH_LEN];
+	int ok = 0;
+
+	if (!proto_encode(&proto_trace_request_schema, &tr->req, &b)) {
+		cx_hash(b.data, b.len, h);
+		ok = !cx_memcmp(h, digest, TN_HASH_LEN);
+	}
+	proto_buf_free(&b);
+	return ok;
+}
+
+static int apply_result(struct reply_job *j, struct tn_trace *tr)
+{
+	if (!digest_matches(tr, j->res.request_digest))
+		return TN_ERR_BAD_SIG;
+	proto_release(&proto_trace_result_schema, &tr->result);
+	tr->result = j->res;
+	memset(&j->res, 0, sizeof(j->res));
+	free(tr->receipt);
+	tr->receipt = j->receipt;
+	tr->n_receipt = j->n_receipt;
+	j->receipt = NULL;
+	snprintf(tr->status, sizeof(tr->status), "answered");
+	return 0;
+}
+
+static int reply_op(struct store_txn *t, void *arg)
+{
+	struct reply_job *j = arg;
+	uint64_t id = !strcmp(j->type, "trace_ack") ? j->ack.ref : j->res.ref;
+	struct tn_trace tr;
+	int rc = store_trace_get(t, id, &tr);
+
+	if (rc || strcmp(tr.peer, j->peer)) {
+		if (!rc)
+			proto_release(&proto_trace_schema, &tr);
+		return TN_ERR_NOT_FOUND;
+	}
+	if (!strcmp(j->type, "trace_ack")) {
+		if (strcmp(tr.status, "answered"))
+			snprintf(tr.status, sizeof(tr.status), "%s", strcmp(j->ack.status, "in_review") ?
+				 "acknowledged" : "in_review");
+		memcpy(tr.deadline, j->ack.deadline, sizeof(tr.deadline));
+	} else if (!strcmp(tr.status, "answered") || !strcmp(tr.status, "purged")) {
+		/* Delivered again (at least once): acknowledge, change nothing. */
+		proto_release(&proto_trace_schema, &tr);
+		return 0;
+	} else if ((rc = apply_result(j, &tr)) == 0) {
+		rc = node_audit(t, j->peer, "in", "trace_result", tr.req.case_ref, tr.result.status,
+				tr.result.export_to[0] ? tr.result.export_to : "");
+	}
+	tr.updated_ms = node_now_ms();
+	if (!rc)
+		rc = store_trace_put(t, &tr);
+	proto_release(&proto_trace_schema, &tr);
+	return rc;
+}
+
+static void reply_done(void *arg, int rc)
+{
+	struct reply_job *j = arg;
+	struct peer *p = peer_by_name(j->node, j->peer);
+
+	if (rc == TN_ERR_BAD_SIG || rc == TN_ERR_NOT_FOUND)
+		peer_drop(j->node, p, DROP_malformed, rc == TN_ERR_BAD_SIG ?
+			  "trace_result does not answer our request" : "reply to an unknown trace");
+	if ((!rc || rc == TN_ERR_NOT_FOUND) && p)
+		(void)!outbox_ack(p, j->mid);
+	reply_job_free(j);
+}
+
+static void on_reply(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+{
+	struct reply_job *j = calloc(1, sizeof(*j));
+	int rc;
+
+	if (!j)
+		return;
+	j->node = p->node;
+	memcpy(j->peer, p->rec.name, sizeof(j->peer));
+	snprintf(j->type, sizeof(j->type), "%s", e->type);
+	if (!strcmp(e->type, "trace_ack")) {
+		rc = proto_decode(&proto_trace_ack_schema, s->m, s->n_m, &j->ack, NULL, 0);
+		memcpy(j->mid, j->ack.mid, TN_MID_LEN);
+	} else {
+		rc = proto_decode(&proto_trace_result_schema, s->m, s->n_m, &j->res, NULL, 0);
+		memcpy(j->mid, j->res.mid, TN_MID_LEN);
+		if (!rc)
+			rc = trace_receipt(p, e, s, &j->receipt, &j->n_receipt);
+	}
+	if (rc) {
+		peer_drop(p->node, p, DROP_malformed, e->type);
+		reply_job_free(j);
+		return;
+	}
+	batch_add(p->node, reply_op, reply_done, j);
+}
+
+const struct env_handler env_trace_table[] = {
+	{ "trace_request", 1, trace_in_receive },
+	{ "trace_ack", 0, on_reply },
+	{ "trace_result", 1, on_reply },
+	{ NULL, 0, NULL },
+};

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The console protocol between tracectl and tracenetd: each command's
+ * arguments and reply. */
+#ifndef TN_CONSOLE_H
+#define TN_CONSOLE_H
+
+#include "rows.h"
+
+/* Request: a map {cmd: "record.add", args: {...the command's fields}}. Reply:
+ * {ok: true, data: {...}} or {ok: false, code: TN_ERR_*, error: "text"}. */
+
+#define TN_CMD_LEN 32
+
+/* Console: peer.policy. */
+struct tn_policy_arg {
+	char name[TN_NAME_LEN];
+	char traces[8];
+	char stolen[8];
+	uint32_t daily_limit;
+	char disclose[64];
+};
+
+struct tn_id_arg {
+	uint64_t id;
+	char date[TN_DATE_LEN];
+	char reason[TN_TEXT_LEN];
+};
+
+struct tn_find_arg {
+	char make[TN_MAKE_LEN];
+	char serial[TN_SERIAL_LEN];
+	bool all;
+};
+
+struct tn_event_arg {
+	uint64_t id;
+	struct tn_event event;
+};
+
+struct tn_record_list {
+	uint32_t n;
+	struct tn_record *records;
+};
+
+struct tn_stolen_list {
+	uint32_t n;
+	struct tn_stolen *reports;
+};
+
+struct tn_row_error {
+	uint32_t index;
+	int64_t code;
+	char error[TN_TEXT_LEN];
+};
+
+struct tn_import_result {
+	uint32_t imported;
+	uint32_t n;
+	struct tn_row_error *errors;
+};
+
+struct tn_drops {
+#define TN_DROP_FIELD(r) uint64_t r;
+	TN_DROP_REASONS(TN_DROP_FIELD)
+#undef TN_DROP_FIELD
+};
+
+struct tn_card_info {
+	char card[256];
+	char name[TN_NAME_LEN];
+	char fingerprint[32];
+	char addr[64];
+};
+
+struct tn_name_arg {
+	char name[TN_NAME_LEN];
+	char card[256];
+};
+
+struct tn_peer_status {
+	char name[TN_NAME_LEN];
+	char traces[8];
+	char stolen[8];
+	uint32_t daily_limit;
+	char disclose[64];
+	char fingerprint[32];
+	char addr[64];
+	char state[16];
+	uint64_t last_seen_ms;     /* ms since the epoch, 0 if never */
+	uint64_t sent;
+	uint64_t received;
+	uint64_t dropped;
+};
+
+struct tn_peer_list {
+	uint32_t n;
+	struct tn_peer_status *peers;
+};
+
+struct tn_ping_result {
+	char peer[TN_NAME_LEN];
+	uint64_t rtt_us;
+};
+
+struct tn_status {
+	char name[TN_NAME_LEN];
+	char version[16];
+	char fingerprint[32];
+	char listen[64];
+	uint64_t pid;
+	uint64_t uptime_s;
+	uint64_t records;
+	uint64_t stolen;
+	uint64_t stolen_open;
+	uint64_t map_size;
+	uint64_t map_used;
+	uint64_t peers;
+	uint64_t linked;
+	struct tn_drops drops;
+};
+
+/* Console: query.stolen. */
+struct tn_query_arg {
+	char peer[TN_NAME_LEN];     /* one peer, or */
+	bool all;                   /* every pinned peer */
+	uint32_t timeout_ms;
+	char purpose[TN_PURPOSE_LEN];
+	char case_ref[TN_REF_LEN];
+	uint32_t n;
+	struct tn_query_item *items;
+};
+
+struct tn_peer_answer {
+	char peer[TN_NAME_LEN];
+	char status[TN_KIND_LEN];   /* answered, declined, over_limit, unreachable, timeout */
+	uint32_t n;
+	struct tn_stolen_answer *results;
+};
+
+struct tn_query_reply {
+	uint64_t qid;
+	uint32_t hits;
+	uint32_t n;
+	struct tn_peer_answer *peers;
+};
+
+struct tn_alert_list {
+	uint32_t n;
+	struct tn_alert *alerts;
+};
+
+struct tn_trace_list {
+	uint32_t n;
+	struct tn_trace *traces;
+};
+
+struct tn_trace_in_list {
+	uint32_t n;
+	struct tn_trace_in *traces;
+};
+
+/* Console: trace.request takes the request fields plus the target. */
+struct tn_trace_arg {
+	char to[TN_NAME_LEN];
+	uint64_t follow;              /* follow up trace ID to its export country */
+	struct tn_trace_request req;
+};
+
+struct tn_audit_list {
+	uint32_t n;
+	struct tn_audit *entries;
+};
+
+struct tn_audit_arg {
+	uint64_t since_ms;          /* entries at or after this time */
+	uint64_t from_seq;          /* or from this sequence number */
+	uint32_t limit;
+};
+
+struct tn_audit_verify {
+	uint64_t entries;           /* entries checked */
+	uint64_t first_bad;         /* 0 if the chain is intact */
+	char error[TN_TEXT_LEN];
+};
+
+extern const struct proto_schema proto_policy_arg_schema;
+extern const struct proto_schema proto_id_arg_schema;
+extern const struct proto_schema proto_find_arg_schema;
+extern const struct proto_schema proto_event_arg_schema;
+extern const struct proto_schema proto_record_list_schema;
+extern const struct proto_schema proto_stolen_list_schema;
+extern const struct proto_schema proto_import_result_schema;
+extern const struct proto_schema proto_status_schema;
+extern const struct proto_schema proto_drops_schema;
+extern const struct proto_schema proto_card_info_schema;
+extern const struct proto_schema proto_name_arg_schema;
+extern const struct proto_schema proto_peer_status_schema;
+extern const struct proto_schema proto_peer_list_schema;
+extern const struct proto_schema proto_ping_result_schema;
+extern const struct proto_schema proto_query_arg_schema;
+extern const struct proto_schema proto_query_reply_schema;
+extern const struct proto_schema proto_alert_list_schema;
+extern const struct proto_schema proto_trace_list_schema;
+extern const struct proto_schema proto_trace_in_list_schema;
+extern const struct proto_schema proto_trace_arg_schema;
+extern const struct proto_schema proto_audit_list_schema;
+extern const struct proto_schema proto_audit_arg_schema;
+extern const struct proto_schema proto_audit_verify_schema;
+
+#endif

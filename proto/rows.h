@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What a node keeps besides records: pinned peers, queued messages,
+ * receipts, traces both ways, alerts and audit entries. */
+#ifndef TN_ROWS_H
+#define TN_ROWS_H
+
+#include "wire.h"
+
+/* A pinned peer, as the store keeps it, with what it may ask of us. */
+struct tn_peer {
+	char name[TN_NAME_LEN];
+	uint8_t pk[TN_KEY_LEN];
+	char addr[64];
+	uint64_t added_ms;
+	char traces[8];           /* auto | review | deny; empty means review */
+	char stolen[8];           /* allow | deny; empty means allow */
+	uint32_t daily_limit;     /* trace requests a day; 0 means 1000 */
+	char disclose[64];        /* party,place,ref (empty means all) or none */
+};
+
+/* A message waiting in the outbox for its peer. */
+struct tn_outmsg {
+	char peer[TN_NAME_LEN];
+	char type[TN_KIND_LEN];
+	uint8_t mid[TN_MID_LEN];
+	bool sign;
+	uint64_t created_ms;
+	uint32_t n_m;
+	uint8_t *m;
+};
+
+/* What a third party needs to check a signed message without the node. */
+struct tn_receipt {
+	struct tn_envelope hdr;       /* authenticated header fields (no body) */
+	uint8_t pk[TN_KEY_LEN];       /* the signer's Ed25519 key */
+	uint32_t n_m;
+	uint8_t *m;
+	uint8_t sig[TN_SIG_LEN];
+};
+
+/* A trace as the requesting node keeps it (req_out). */
+struct tn_trace {
+	uint64_t id;
+	char peer[TN_NAME_LEN];
+	char status[TN_KIND_LEN];     /* queued, sent, acknowledged, in_review, answered, purged */
+	uint64_t created_ms;
+	uint64_t updated_ms;
+	char deadline[TN_DATE_LEN];
+	struct tn_trace_request req;
+	struct tn_trace_result result;
+	uint32_t n_receipt;
+	uint8_t *receipt;             /* msgpack tn_receipt of the signed result */
+};
+
+/* A trace as the answering node keeps it (req_in). */
+struct tn_trace_in {
+	uint64_t id;
+	char peer[TN_NAME_LEN];
+	char status[TN_KIND_LEN];     /* in_review, answered, declined */
+	uint64_t received_ms;
+	uint8_t digest[TN_HASH_LEN];
+	struct tn_trace_request req;
+	char result_status[24];
+	uint32_t n_receipt;
+	uint8_t *receipt;             /* msgpack tn_receipt of the signed request */
+};
+
+/* Raised on the node that owns a report when a peer's query hits it. */
+struct tn_alert {
+	uint64_t id;
+	uint64_t ts;
+	char peer[TN_NAME_LEN];
+	uint64_t stolen_id;
+	char make[TN_MAKE_LEN];
+	char serial[TN_SERIAL_LEN];
+	char case_ref[TN_REF_LEN];      /* ours */
+	char their_case[TN_REF_LEN];
+	char purpose[TN_PURPOSE_LEN];
+};
+
+/* One entry of the hash-chained audit log: who asked or answered what,
+ * when, and the outcome. hash = H(prev || msgpack(entry without hash)). */
+struct tn_audit {
+	uint64_t seq;               /* 1, 2, ... */
+	uint64_t ts;                /* ms since the epoch */
+	char peer[TN_NAME_LEN];     /* the other country, empty for local acts */
+	char dir[8];                /* "in", "out" or "local" */
+	char type[TN_KIND_LEN];     /* message or command type */
+	char ref[TN_REF_LEN];       /* query or request id */
+	char outcome[TN_REF_LEN];   /* "hit", "no_hit", "sent", "declined", ... */
+	char detail[TN_TEXT_LEN];
+	uint8_t prev[TN_HASH_LEN];
+	uint8_t hash[TN_HASH_LEN];
+};
+
+extern const struct proto_schema proto_peer_schema;
+extern const struct proto_schema proto_outmsg_schema;
+extern const struct proto_schema proto_receipt_schema;
+extern const struct proto_schema proto_trace_schema;
+extern const struct proto_schema proto_trace_in_schema;
+extern const struct proto_schema proto_alert_schema;
+extern const struct proto_schema proto_audit_schema;
+
+extern const struct proto_schema proto_audit_body_schema; /* without hash */
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What crosses the border: link frames, the envelope, and the messages
+ * peers exchange inside it (lost/stolen queries, trace requests, results). */
+#ifndef TN_WIRE_H
+#define TN_WIRE_H
+
+#include "record.h"
+
+/* ---- peer link frames: {t: "hello" | "ping" | "pong" | "env", m: {...}} ---- */
+
+#define TN_PROTO_VERSION 1
+#define TN_SUITE_BOX_ED25519 1
+#define TN_ID_LEN 16
+#define TN_NONCE_LEN 24
+#define TN_HASH_LEN 32
+#define TN_SIG_LEN 64
+#define TN_KEY_LEN 32
+#define TN_MID_LEN 16
+#define TN_QUERY_ITEMS_MAX 1000
+#define TN_PURPOSE_LEN 64
+
+struct tn_hello {
+	char name[TN_NAME_LEN];
+	uint32_t version;
+	char suites[32];          /* accepted suites, comma-separated: "1" */
+	char features[64];        /* comma-separated feature names */
+};
+
+struct tn_ping {
+	uint64_t seq;
+};
+
+/* The envelope: a routing header readable by relays, and a sealed body. */
+struct tn_envelope {
+	uint32_t v;
+	uint32_t suite;
+	char type[TN_KIND_LEN];
+	char from[TN_NAME_LEN];
+	char to[TN_NAME_LEN];
+	uint8_t id[TN_ID_LEN];
+	uint64_t ts;              /* ms since the epoch */
+	uint32_t ttl;             /* hops left; not authenticated, relays lower it */
+	uint8_t nonce[TN_NONCE_LEN];
+	uint32_t n_body;
+	uint8_t *body;
+};
+
+/* What the box holds: the hash of the authenticated header, the message,
+ * and for messages with legal weight the sender's signature over
+ * hash || message. */
+struct tn_sealed {
+	uint8_t h[TN_HASH_LEN];
+	uint32_t n_m;
+	uint8_t *m;
+	uint32_t n_s;
+	uint8_t *s;
+};
+
+extern const struct proto_schema proto_hello_schema;
+extern const struct proto_schema proto_ping_schema;
+extern const struct proto_schema proto_envelope_schema;
+
+extern const struct proto_schema proto_env_header_schema; /* the authenticated part */
+extern const struct proto_schema proto_sealed_schema;
+
+/* The frame type under "t" in a link frame, or TN_ERR_FIELD. */
+int proto_frame_type(const struct proto_msg *m, char *out, size_t cap) TN_WUR;
+
+/* Why an envelope or a link was refused; counted per reason. */
+#define TN_DROP_REASONS(X)                                                  \
+	X(malformed) X(too_big) X(unknown_peer) X(forged_from) X(not_for_me) \
+	X(stale) X(replay) X(bad_box) X(bad_sig) X(unknown_type)            \
+	X(unsupported) X(handshake) X(replay_full) X(rate_limited)
+
+
+/* ---- lost/stolen queries ---- */
+
+struct tn_query_item {
+	char make[TN_MAKE_LEN];
+	char serial[TN_SERIAL_LEN];
+	char model[TN_MODEL_LEN];
+	char caliber[TN_CALIBER_LEN];
+};
+
+/* STOLEN_QUERY: envelope type "stolen_query". */
+struct tn_stolen_query {
+	uint64_t qid;
+	char purpose[TN_PURPOSE_LEN];
+	char case_ref[TN_REF_LEN];
+	uint32_t n;
+	struct tn_query_item *items;
+};
+
+struct tn_stolen_answer {
+	bool hit;
+	struct tn_stolen report;    /* only with a hit */
+};
+
+/* STOLEN_RESULT: envelope type "stolen_result", signed when it has a hit. */
+struct tn_stolen_result {
+	uint64_t qid;
+	char status[TN_KIND_LEN];   /* "ok", "declined", "over_limit" */
+	uint32_t n;
+	struct tn_stolen_answer *results;
+};
+
+extern const struct proto_schema proto_query_item_schema;
+extern const struct proto_schema proto_stolen_query_schema;
+extern const struct proto_schema proto_stolen_result_schema;
+
+/* ---- trace requests (ATF eTrace style) ---- */
+
+struct tn_firearm {
+	char make[TN_MAKE_LEN];
+	char model[TN_MODEL_LEN];
+	char caliber[TN_CALIBER_LEN];
+	char type[TN_TYPE_LEN];
+	char serial[TN_SERIAL_LEN];
+	bool serial_obliterated;
+	char importer[TN_PARTY_LEN];
+	char country_of_origin[TN_NAME_LEN];
+};
+
+/* TRACE_REQUEST: envelope type "trace_request", signed. */
+struct tn_trace_request {
+	uint8_t mid[TN_MID_LEN];      /* outbox message id: duplicates are re-acked */
+	uint64_t ref;                 /* the requester's trace id */
+	uint64_t follows;             /* the requester's trace this one follows up */
+	char case_ref[TN_REF_LEN];
+	char agency[TN_PARTY_LEN];
+	char crime[32];
+	char grounds[TN_TEXT_LEN];
+	char recovered_on[TN_DATE_LEN];
+	char recovered_at[TN_PLACE_LEN];
+	struct tn_firearm firearm;
+	char possessor[TN_PARTY_LEN];
+	bool urgent;
+};
+
+/* TRACE_ACK: type "trace_ack", sent at once with the committed deadline. */
+struct tn_trace_ack {
+	uint8_t mid[TN_MID_LEN];
+	uint64_t ref;
+	char status[TN_KIND_LEN];     /* "received" (answered automatically) or "in_review" */
+	char deadline[TN_DATE_LEN];
+};
+
+/* TRACE_RESULT: type "trace_result", signed. */
+struct tn_trace_result {
+	uint8_t mid[TN_MID_LEN];
+	uint64_t ref;
+	uint8_t request_digest[TN_HASH_LEN];  /* BLAKE2b of the signed request message */
+	char status[24];              /* completed, partial, no_record, insufficient_data,
+				       * unmarked_or_obliterated, destroyed_on_record, declined */
+	char reason[TN_TEXT_LEN];
+	uint32_t n_chain;
+	struct tn_event *chain;
+	struct tn_event first_retail;
+	char export_to[TN_NAME_LEN];
+	char export_date[TN_DATE_LEN];
+	char export_ref[TN_REF_LEN];
+	int64_t time_to_crime_days;   /* -1 when unknown */
+	char handling[TN_TEXT_LEN];   /* what the requester may do with the answer */
+	uint32_t keep_days;           /* the requester purges the result after this */
+};
+
+/* Delivery acknowledgement of an outbox message: type "ack". */
+struct tn_ack {
+	uint8_t mid[TN_MID_LEN];
+};
+
+extern const struct proto_schema proto_firearm_schema;
+extern const struct proto_schema proto_trace_request_schema;
+extern const struct proto_schema proto_trace_ack_schema;
+extern const struct proto_schema proto_trace_result_schema;
+extern const struct proto_schema proto_ack_schema;
+
+#endif
