@@ -9,7 +9,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "node.h"
+#include "cmd/cmd.h"
 
 static void on_prepare(uv_prepare_t *h)
 {
@@ -33,8 +33,7 @@ static void close_own(uv_handle_t *h)
 static void node_stop(struct node *n)
 {
 	n->stopping = 1;
-	pings_abort(n);
-	queries_abort(n);
+	svc_stop(n);
 	batch_flush(n);
 	close_own((uv_handle_t *)&n->console);
 	close_own((uv_handle_t *)&n->listener);
@@ -98,9 +97,10 @@ static int start_handles(struct node *n)
 	n->sigint.data = n->sigterm.data = n;
 	uv_signal_start(&n->sigint, on_signal, SIGINT);
 	uv_signal_start(&n->sigterm, on_signal, SIGTERM);
+	svc_start(n);
+	n->hooks.console = cmd_dispatch;
 	if ((rc = console_start(n)) || (rc = link_listen(n)) || (rc = peers_start(n)))
 		return rc;
-	retention_start(n);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers of the daemon: log lines on stderr (UTC time, level,
- * message), UTC dates, node file paths, growing arrays of copied objects. */
+ * message), the clock and UTC dates, node file paths, growing arrays of
+ * copied objects. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -24,6 +25,14 @@ void node_log(const char *level, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	funlockfile(stderr);
+}
+
+uint64_t node_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 void node_date_in(char out[TN_DATE_LEN], int days)

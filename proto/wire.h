@@ -175,4 +175,40 @@ extern const struct proto_schema proto_trace_ack_schema;
 extern const struct proto_schema proto_trace_result_schema;
 extern const struct proto_schema proto_ack_schema;
 
+/* ---- the registry of message types: one row per envelope type ---- */
+
+enum wire_type {
+	WIRE_PING,
+	WIRE_PONG,
+	WIRE_STOLEN_QUERY,
+	WIRE_STOLEN_RESULT,
+	WIRE_TRACE_REQUEST,
+	WIRE_TRACE_ACK,
+	WIRE_TRACE_RESULT,
+	WIRE_ACK,
+	WIRE_COUNT
+};
+
+/* When the sender signs a message of a type (a signed message is a
+ * receipt: it has legal weight). */
+enum wire_sign {
+	WIRE_SIGN_NEVER,
+	WIRE_SIGN_ALWAYS,
+	WIRE_SIGN_WHEN,       /* when the row's weighty() says so */
+};
+
+struct wire_def {
+	const char *name;                   /* the envelope's type */
+	const struct proto_schema *schema;  /* of the message in the box */
+	enum wire_sign sign;
+	int (*weighty)(const void *msg);    /* WIRE_SIGN_WHEN: sign this one? */
+};
+
+extern const struct wire_def wire_types[WIRE_COUNT];
+
+/* The type named name, or TN_ERR_UNSUPPORTED. */
+int wire_type_of(const char *name) TN_WUR;
+/* Whether msg, a decoded message of type t, must carry a signature. */
+int wire_must_sign(enum wire_type t, const void *msg);
+
 #endif

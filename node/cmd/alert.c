@@ -3,7 +3,7 @@
  * reports, newest first. */
 #include <stdlib.h>
 
-#include "../node.h"
+#include "cmd.h"
 
 struct collect {
 	struct tn_alert_list l;

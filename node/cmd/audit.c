@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "cmd.h"
 
 #define AUDIT_LIMIT_DEFAULT 1000
 

@@ -1,21 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Console commands on peers: card, peer add/list/remove/ping; and the
- * end-to-end ping/pong envelope handlers behind `peer ping`. */
+/* Console commands on peers: card, peer add/list/remove/ping/policy. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
-
-#define PING_TIMEOUT_MS 5000
-
-struct pending_ping {
-	struct pending_ping *next;
-	struct node *node;
-	struct console_req *req;
-	uv_timer_t timer;
-	uint64_t seq, start_ns;
-	char peer[TN_NAME_LEN];
-};
+#include "cmd.h"
 
 static int card(struct console_req *r)
 {
@@ -40,13 +28,13 @@ static int card(struct console_req *r)
 	return 0;
 }
 
-void peer_status(const struct peer *p, struct tn_peer_status *st)
+static void peer_status(const struct peer *p, struct tn_peer_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	memcpy(st->name, p->rec.name, sizeof(st->name));
 	snprintf(st->traces, sizeof(st->traces), "%s", policy_traces(p));
 	snprintf(st->stolen, sizeof(st->stolen), "%s", policy_stolen_allowed(p) ? "allow" : "deny");
-	st->daily_limit = p->rec.daily_limit ? p->rec.daily_limit : 1000;
+	st->daily_limit = policy_daily_limit(p);
 	snprintf(st->disclose, sizeof(st->disclose), "%s", p->rec.disclose[0] ? p->rec.disclose :
 		 "party,place,ref");
 	memcpy(st->fingerprint, p->fp, sizeof(st->fingerprint));
@@ -62,6 +50,11 @@ void peer_status(const struct peer *p, struct tn_peer_status *st)
 struct peer_job {
 	struct console_req *req;
 	struct tn_peer rec;
+};
+
+struct ping_job {
+	struct console_req *req;
+	char peer[TN_NAME_LEN];
 };
 
 static int put_op(struct store_txn *t, void *arg)
@@ -191,58 +184,25 @@ static int peer_remove_cmd(struct console_req *r)
 	return 0;
 }
 
-static void ping_free(uv_handle_t *h)
+static void ponged(void *arg, int rc, uint64_t rtt_us)
 {
-	free(h->data);
-}
+	struct ping_job *j = arg;
+	struct tn_ping_result res = { .rtt_us = rtt_us };
 
-/* Unlink a pending ping and answer its console request. */
-static void ping_finish(struct pending_ping *pp, int rc)
-{
-	struct pending_ping **p = &pp->node->pings;
-	struct tn_ping_result res = { 0 };
-
-	while (*p != pp)
-		p = &(*p)->next;
-	*p = pp->next;
 	if (rc) {
-		console_fail(pp->req, rc, rc == TN_ERR_TIMEOUT ? "no pong within 5 s" : NULL);
+		console_fail(j->req, rc, rc == TN_ERR_TIMEOUT ? "no pong within 5 s" : NULL);
 	} else {
-		memcpy(res.peer, pp->peer, sizeof(res.peer));
-		res.rtt_us = (uv_hrtime() - pp->start_ns) / 1000;
-		console_ok(pp->req, &proto_ping_result_schema, &res);
+		memcpy(res.peer, j->peer, sizeof(res.peer));
+		console_ok(j->req, &proto_ping_result_schema, &res);
 	}
-	uv_close((uv_handle_t *)&pp->timer, ping_free);
-}
-
-static void on_ping_timeout(uv_timer_t *t)
-{
-	ping_finish(t->data, TN_ERR_TIMEOUT);
-}
-
-void pings_abort(struct node *n)
-{
-	while (n->pings)
-		ping_finish(n->pings, TN_ERR_CLOSED);
-}
-
-static int send_ping(struct peer *p, const char *type, uint64_t seq)
-{
-	struct tn_ping msg = { .seq = seq };
-	struct proto_buf b = { 0 };
-	int rc = proto_encode(&proto_ping_schema, &msg, &b);
-
-	if (!rc)
-		rc = env_send(p, type, &b, 0);
-	proto_buf_free(&b);
-	return rc;
+	free(j);
 }
 
 static int peer_ping(struct console_req *r)
 {
 	struct node *n = console_node(r);
-	struct pending_ping *pp;
 	struct tn_name_arg a;
+	struct ping_job *j;
 	struct peer *p;
 	char why[64];
 	int rc;
@@ -256,57 +216,68 @@ static int peer_ping(struct console_req *r)
 		console_fail(r, TN_ERR_CLOSED, why);
 		return 0;
 	}
-	if (!(pp = calloc(1, sizeof(*pp))))
+	if (!(j = calloc(1, sizeof(*j))))
 		return TN_ERR_NOMEM;
-	pp->node = n;
-	pp->seq = ++n->ping_seq;
-	pp->start_ns = uv_hrtime();
-	memcpy(pp->peer, p->rec.name, sizeof(pp->peer));
-	if ((rc = send_ping(p, "ping", pp->seq))) {
-		free(pp);
+	memcpy(j->peer, p->rec.name, sizeof(j->peer));
+	if ((rc = ping_start(p, ponged, j))) {
+		free(j);
 		return rc;
 	}
-	pp->req = console_defer(r);
-	pp->next = n->pings;
-	n->pings = pp;
-	uv_timer_init(&n->loop, &pp->timer);
-	pp->timer.data = pp;
-	uv_timer_start(&pp->timer, on_ping_timeout, PING_TIMEOUT_MS, 0);
+	j->req = console_defer(r);
 	return 0;
 }
 
-static void on_env_ping(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+static int policy_op(struct store_txn *t, void *arg)
 {
-	struct tn_ping msg;
+	struct peer_job *j = arg;
+	int rc = store_peer_put(t, &j->rec);
 
-	(void)e;
-	if (proto_decode(&proto_ping_schema, s->m, s->n_m, &msg, NULL, 0))
-		peer_drop(p->node, p, DROP_malformed, "ping");
-	else if (send_ping(p, "pong", msg.seq))
-		node_log("warn", "%s: cannot answer a ping from %s", p->node->cfg.name, p->rec.name);
+	return rc ? rc : node_audit_local(t, "peer.policy", 0,
+		"%s traces=%s stolen=%s limit=%u disclose=%s", j->rec.name, j->rec.traces,
+		j->rec.stolen, j->rec.daily_limit, j->rec.disclose);
 }
 
-static void on_env_pong(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+static void policy_applied(void *arg, int rc)
 {
-	struct tn_ping msg;
+	struct peer_job *j = arg;
+	struct peer *p = peer_by_name(console_node(j->req), j->rec.name);
+	struct tn_peer_status st;
 
-	(void)e;
-	if (proto_decode(&proto_ping_schema, s->m, s->n_m, &msg, NULL, 0)) {
-		peer_drop(p->node, p, DROP_malformed, "pong");
-		return;
+	if (!rc && !p)
+		rc = TN_ERR_NOT_FOUND;
+	if (rc) {
+		console_fail(j->req, rc, NULL);
+	} else {
+		p->rec = j->rec;
+		peer_status(p, &st);
+		console_ok(j->req, &proto_peer_status_schema, &st);
 	}
-	for (struct pending_ping *pp = p->node->pings; pp; pp = pp->next)
-		if (pp->seq == msg.seq && !strcmp(pp->peer, p->rec.name)) {
-			ping_finish(pp, 0);
-			return;
-		}
+	free(j);
 }
 
-const struct env_handler env_ping_table[] = {
-	{ "ping", 0, on_env_ping },
-	{ "pong", 0, on_env_pong },
-	{ NULL, 0, NULL },
-};
+static int peer_policy(struct console_req *r)
+{
+	struct tn_policy_arg a;
+	struct peer_job *j;
+	struct peer *p;
+	char why[128];
+
+	if (console_args(r, &proto_policy_arg_schema, &a))
+		return 0;
+	if (!(p = peer_by_name(console_node(r), a.name)))
+		return TN_ERR_NOT_FOUND;
+	if (policy_check(&a, why, sizeof(why))) {
+		console_fail(r, TN_ERR_INVALID, why);
+		return 0;
+	}
+	if (!(j = calloc(1, sizeof(*j))))
+		return TN_ERR_NOMEM;
+	j->rec = p->rec;
+	policy_apply(&j->rec, &a);
+	j->req = console_defer(r);
+	batch_add(console_node(r), policy_op, policy_applied, j);
+	return 0;
+}
 
 const struct console_cmd cmd_peer_table[] = {
 	{ "card", card },
@@ -314,5 +285,6 @@ const struct console_cmd cmd_peer_table[] = {
 	{ "peer.list", peer_list },
 	{ "peer.remove", peer_remove_cmd },
 	{ "peer.ping", peer_ping },
+	{ "peer.policy", peer_policy },
 	{ NULL, NULL },
 };

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "cmd.h"
 
 /* A write in flight: the request, its decoded input and its output. */
 struct record_job {

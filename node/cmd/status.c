@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../node.h"
+#include "cmd.h"
 
 static int status(struct console_req *r)
 {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "cmd.h"
 
 struct stolen_job {
 	struct console_req *req;

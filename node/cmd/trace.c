@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Console commands on traces: request, list, show; and the review inbox
- * of peers' requests: inbox, approve, deny. */
+/* Console commands on traces: request, list, show (audited); and the
+ * review inbox of peers' requests: inbox, approve, deny. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "cmd.h"
 
 struct list {
 	struct tn_trace_list out;
@@ -159,10 +159,84 @@ static int deny(struct console_req *r)
 	return review(r, 0);
 }
 
+static void requested(void *arg, int rc, const struct tn_trace *tr, const char *why)
+{
+	struct console_req *r = arg;
+
+	if (rc)
+		console_fail(r, rc, why);
+	else
+		console_ok(r, &proto_trace_schema, tr);
+}
+
+static int trace_request_cmd(struct console_req *r)
+{
+	struct tn_trace_arg a;
+	char why[96];
+	int rc;
+
+	if (console_args(r, &proto_trace_arg_schema, &a))
+		return 0;
+	rc = trace_request(console_node(r), &a, requested, r, why, sizeof(why));
+	if (rc == TN_ERR_INVALID)
+		console_fail(r, rc, why);
+	else if (!rc)
+		console_defer(r);
+	return rc == TN_ERR_INVALID ? 0 : rc;
+}
+
+/* `trace show` is audited when it shows a result's content. */
+struct view {
+	struct console_req *req;
+	struct tn_id_arg arg;
+	struct tn_trace tr;
+};
+
+static int view_op(struct store_txn *t, void *arg)
+{
+	struct view *v = arg;
+	int rc;
+
+	proto_release(&proto_trace_schema, &v->tr);
+	if ((rc = store_trace_get(t, v->arg.id, &v->tr)))
+		return rc;
+	if (strcmp(v->tr.status, "answered"))
+		return 0;
+	return node_audit(t, v->tr.peer, "local", "trace.view", v->tr.req.case_ref,
+			  v->tr.result.status, "");
+}
+
+static void viewed(void *arg, int rc)
+{
+	struct view *v = arg;
+
+	if (rc)
+		console_fail(v->req, rc, NULL);
+	else
+		console_ok(v->req, &proto_trace_schema, &v->tr);
+	proto_release(&proto_trace_schema, &v->tr);
+	free(v);
+}
+
+static int trace_show(struct console_req *r)
+{
+	struct view *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return TN_ERR_NOMEM;
+	if (console_args(r, &proto_id_arg_schema, &v->arg)) {
+		free(v);
+		return 0;
+	}
+	v->req = console_defer(r);
+	batch_add(console_node(r), view_op, viewed, v);
+	return 0;
+}
+
 const struct console_cmd cmd_trace_table[] = {
 	{ "trace.request", trace_request_cmd },
 	{ "trace.list", trace_list },
-	{ "trace.show", trace_show_cmd },
+	{ "trace.show", trace_show },
 	{ "inbox", inbox },
 	{ "approve", approve },
 	{ "deny", deny },

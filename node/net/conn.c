@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "net.h"
 
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {

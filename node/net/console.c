@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The operator console: a Unix socket (mode 0600) in the node directory
- * speaking framed msgpack requests, dispatched through command tables. */
+ * speaking framed msgpack requests, each handed to hooks.console, and the
+ * replies to them. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../node.h"
+#include "net.h"
 
 struct console_req {
 	struct node *node;
@@ -15,27 +16,6 @@ struct console_req {
 	char cmd[TN_CMD_LEN];
 	unsigned deferred : 1;
 };
-
-static const struct console_cmd *const tables[] = {
-	cmd_status_table,
-	cmd_record_table,
-	cmd_stolen_table,
-	cmd_peer_table,
-	cmd_audit_table,
-	cmd_query_table,
-	cmd_alert_table,
-	cmd_policy_table,
-	cmd_trace_table,
-};
-
-static const struct console_cmd *find_cmd(const char *name)
-{
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-		for (const struct console_cmd *c = tables[t]; c->name; c++)
-			if (!strcmp(c->name, name))
-				return c;
-	return NULL;
-}
 
 struct node *console_node(struct console_req *r)
 {
@@ -110,7 +90,6 @@ struct console_req *console_defer(struct console_req *r)
 
 static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 {
-	const struct console_cmd *cmd;
 	struct console_req *r = calloc(1, sizeof(*r));
 	struct proto_msg *m = NULL;
 	int rc;
@@ -126,13 +105,9 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 	}
 	if (proto_msg_str(m, "cmd", r->cmd, sizeof(r->cmd))) {
 		console_fail(r, TN_ERR_FIELD, "field 'cmd': missing");
-	} else if (!(cmd = find_cmd(r->cmd))) {
-		console_fail(r, TN_ERR_UNKNOWN_CMD, r->cmd);
 	} else {
 		r->msg = m;
-		/* The handler replied, deferred, or failed without replying. */
-		if ((rc = cmd->fn(r)) < 0)
-			console_fail(r, rc, NULL);
+		r->node->hooks.console(r, r->cmd, m);
 	}
 	proto_msg_free(m);
 	return 0;

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Dialing a pinned peer: a numeric address at once, a host name through
- * getaddrinfo on libuv's thread pool. When a name has several addresses,
+/* Pinning, dialing and redialing peers: a numeric address at once, a
+ * host name through getaddrinfo on libuv's thread pool, then again after
+ * an exponential backoff with jitter whenever the peer has no link. When a name has several addresses,
  * each attempt takes the next one, so a dead address costs one backoff
  * step. DNS only says where to knock: the pinned key decides who answers. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "net.h"
 
 struct dial {
 	uv_getaddrinfo_t req;
@@ -55,7 +56,8 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 		peer_retry(p);
 		return;
 	}
-	link_connect(p, &sa);
+	if (link_connect(p, &sa))
+		peer_retry(p);
 }
 
 static int resolve(struct peer *p)
@@ -85,9 +87,7 @@ void peer_dial(struct peer *p)
 {
 	struct sockaddr_storage sa;
 
-	if (!node_addr_parse(p->rec.addr, &sa))
-		link_connect(p, &sa);
-	else if (resolve(p))
+	if (!node_addr_parse(p->rec.addr, &sa) ? link_connect(p, &sa) : resolve(p))
 		peer_retry(p);
 }
 
@@ -100,4 +100,96 @@ void peer_dial_cancel(struct peer *p)
 	p->resolving = NULL;
 	d->peer = NULL;
 	uv_cancel((uv_req_t *)&d->req);
+}
+
+static void on_retry(uv_timer_t *t)
+{
+	struct peer *p = t->data;
+
+	if (!p->link && !p->dialing && !p->resolving && !p->removed && !p->node->stopping)
+		peer_dial(p);
+}
+
+void peer_retry(struct peer *p)
+{
+	uint64_t delay = LINK_BACKOFF_MIN_MS;
+	uint32_t jitter;
+
+	if (p->removed || p->node->stopping || p->rec.addr[0] == '\0')
+		return;
+	for (unsigned i = 0; i < p->attempts && delay < LINK_BACKOFF_MAX_MS; i++)
+		delay *= 2;
+	if (delay > LINK_BACKOFF_MAX_MS)
+		delay = LINK_BACKOFF_MAX_MS;
+	cx_random(&jitter, sizeof(jitter));
+	delay = delay * 3 / 4 + jitter % (delay / 2 + 1);
+	p->attempts++;
+	uv_timer_start(&p->retry, on_retry, delay, 0);
+}
+
+int peer_add(struct node *n, const struct tn_peer *rec)
+{
+	struct peer *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return TN_ERR_NOMEM;
+	p->node = n;
+	p->rec = *rec;
+	if ((rc = cx_shared_key(n->id, rec->pk, p->key))) {
+		free(p);
+		return rc;
+	}
+	cx_fingerprint(rec->pk, p->fp);
+	uv_timer_init(&n->loop, &p->retry);
+	p->retry.data = p;
+	p->next = n->peers;
+	n->peers = p;
+	if (p->rec.addr[0])
+		peer_dial(p);
+	return 0;
+}
+
+static void on_peer_closed(uv_handle_t *h)
+{
+	peer_free(h->data);
+}
+
+void peer_remove(struct peer *p)
+{
+	struct peer **pp = &p->node->peers;
+
+	while (*pp != p)
+		pp = &(*pp)->next;
+	*pp = p->next;
+	p->removed = 1;
+	if (p->link)
+		link_close(p->link, TN_ERR_UNKNOWN_PEER);
+	if (p->dialing)
+		link_close(p->dialing, TN_ERR_UNKNOWN_PEER);
+	peer_dial_cancel(p);
+	uv_close((uv_handle_t *)&p->retry, on_peer_closed);
+}
+
+static int load_one(void *arg, const struct tn_peer *rec)
+{
+	struct node *n = arg;
+	int rc = peer_add(n, rec);
+
+	if (rc)
+		node_log("warn", "%s: pinned peer %s has an unusable key, skipped", n->cfg.name,
+			 rec->name);
+	return 0;
+}
+
+int peers_start(struct node *n)
+{
+	struct store_txn *t;
+	int rc;
+
+	if ((rc = store_read_begin(n->store, &t)))
+		return rc;
+	rc = store_peer_each(t, load_one, n);
+	store_read_end(t);
+	return rc;
 }

@@ -1,37 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* End-to-end envelopes on a link: every check a receiver makes before a
- * message reaches its handler, each refusal counted by reason; and
- * sealing for sending with the peer's cached shared key. */
+ * message reaches its handler (header, box, the registry's schema and
+ * signing rule, replay), each refusal counted by reason; and sealing for
+ * sending with the peer's cached shared key. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "../node.h"
-
-static const struct env_handler *const tables[] = {
-	env_ping_table,
-	env_answer_table,
-	env_query_table,
-	env_outbox_table,
-	env_trace_table,
-};
-
-uint64_t node_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static const struct env_handler *find_handler(const char *type)
-{
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-		for (const struct env_handler *h = tables[t]; h->type; h++)
-			if (!strcmp(h->type, type))
-				return h;
-	return NULL;
-}
+#include "net.h"
 
 /* Count and log a refused envelope; returns rc. */
 static int refuse(struct peer *p, enum drop why, const char *detail, int rc)
@@ -40,8 +15,8 @@ static int refuse(struct peer *p, enum drop why, const char *detail, int rc)
 	return rc;
 }
 
-/* Header checks that need no cryptography. */
-static int check_header(struct peer *p, const struct tn_envelope *e, const struct env_handler **h)
+/* Header checks that need no cryptography; *type gets the message type. */
+static int check_header(struct peer *p, const struct tn_envelope *e, int *type)
 {
 	struct node *n = p->node;
 	uint64_t now = node_now_ms();
@@ -61,13 +36,12 @@ static int check_header(struct peer *p, const struct tn_envelope *e, const struc
 	}
 	if (e->v != 1 || e->suite != TN_SUITE_BOX_ED25519)
 		return refuse(p, DROP_unsupported, "version or suite", TN_ERR_UNSUPPORTED);
-	if (!(*h = find_handler(e->type)))
+	if ((*type = wire_type_of(e->type)) < 0 || !n->hooks.on_msg[*type])
 		return refuse(p, DROP_unknown_type, e->type, TN_ERR_UNSUPPORTED);
 	return 0;
 }
 
-static int open_checked(struct peer *p, const struct tn_envelope *e,
-			const struct env_handler *h, struct tn_sealed *s)
+static int open_box(struct peer *p, const struct tn_envelope *e, struct tn_sealed *s)
 {
 	int rc = cx_env_open(e, p->key, p->rec.pk, s);
 
@@ -77,36 +51,58 @@ static int open_checked(struct peer *p, const struct tn_envelope *e,
 		return refuse(p, DROP_malformed, "sealed body", rc);
 	if (rc)
 		return refuse(p, DROP_bad_box, e->type, rc);
-	if (h->signed_only && !s->n_s) {
-		proto_release(&proto_sealed_schema, s);
-		return refuse(p, DROP_bad_sig, "signature required", TN_ERR_BAD_SIG);
-	}
-	rc = replay_check(&p->replay, e->id, e->ts, node_now_ms());
-	if (!rc)
-		return 0;
-	proto_release(&proto_sealed_schema, s);
-	return refuse(p, rc == TN_ERR_REPLAY ? DROP_replay : DROP_replay_full, e->type, rc);
+	return 0;
 }
 
-void env_receive(struct peer *p, struct proto_msg *m)
+/* Decode the message by its schema, then apply its signing rule and the
+ * replay window; m->msg is allocated only when this returns 0. */
+static int check_message(struct peer *p, struct env_msg *m)
 {
-	const struct env_handler *h = NULL;
+	const struct proto_schema *sch = wire_types[m->type].schema;
+	int rc;
+
+	if (!(m->msg = calloc(1, sch->size)))
+		return TN_ERR_NOMEM;
+	if (proto_decode(sch, m->s->m, m->s->n_m, m->msg, NULL, 0))
+		rc = refuse(p, DROP_malformed, m->e->type, TN_ERR_FIELD);
+	else if (wire_must_sign(m->type, m->msg) && !m->s->n_s)
+		rc = refuse(p, DROP_bad_sig, "signature required", TN_ERR_BAD_SIG);
+	else if ((rc = replay_check(&p->replay, m->e->id, m->e->ts, node_now_ms())))
+		rc = refuse(p, rc == TN_ERR_REPLAY ? DROP_replay : DROP_replay_full, m->e->type, rc);
+	if (rc) {
+		proto_release(sch, m->msg);
+		free(m->msg);
+		m->msg = NULL;
+	}
+	return rc;
+}
+
+void env_receive(struct peer *p, struct proto_msg *frame)
+{
 	struct tn_envelope e;
 	struct tn_sealed s;
+	struct env_msg m = { .e = &e, .s = &s };
+	int type;
 
-	if (proto_msg_decode(m, "m", &proto_envelope_schema, &e)) {
-		peer_drop(p->node, p, DROP_malformed, proto_msg_error(m));
+	if (proto_msg_decode(frame, "m", &proto_envelope_schema, &e)) {
+		peer_drop(p->node, p, DROP_malformed, proto_msg_error(frame));
 		return;
 	}
-	if (!check_header(p, &e, &h) && !open_checked(p, &e, h, &s)) {
-		p->received++;
-		h->fn(p, &e, &s);
+	if (!check_header(p, &e, &type) && !open_box(p, &e, &s)) {
+		m.type = (enum wire_type)type;
+		if (!check_message(p, &m)) {
+			p->received++;
+			p->node->hooks.on_msg[type](p, &m);
+			if (m.msg)
+				proto_release(wire_types[type].schema, m.msg);
+			free(m.msg);
+		}
 		proto_release(&proto_sealed_schema, &s);
 	}
 	proto_release(&proto_envelope_schema, &e);
 }
 
-int env_send(struct peer *p, const char *type, const struct proto_buf *msg, int sign)
+int env_send_raw(struct peer *p, enum wire_type t, const struct proto_buf *msg, int sign)
 {
 	struct tn_envelope e = { .v = 1, .suite = TN_SUITE_BOX_ED25519, .ttl = 1 };
 	struct proto_buf b = { 0 };
@@ -115,7 +111,7 @@ int env_send(struct peer *p, const char *type, const struct proto_buf *msg, int 
 
 	if (!p->link)
 		return TN_ERR_CLOSED;
-	snprintf(e.type, sizeof(e.type), "%s", type);
+	snprintf(e.type, sizeof(e.type), "%s", wire_types[t].name);
 	memcpy(e.from, p->node->cfg.name, sizeof(e.from));
 	memcpy(e.to, p->rec.name, sizeof(e.to));
 	e.ts = node_now_ms();
@@ -131,5 +127,39 @@ int env_send(struct peer *p, const char *type, const struct proto_buf *msg, int 
 	proto_writer_free(w);
 	proto_buf_free(&b);
 	proto_release(&proto_envelope_schema, &e);
+	return rc;
+}
+
+int env_send(struct peer *p, enum wire_type t, const void *msg)
+{
+	struct proto_buf b = { 0 };
+	int rc = proto_encode(wire_types[t].schema, msg, &b);
+
+	if (!rc)
+		rc = env_send_raw(p, t, &b, wire_must_sign(t, msg));
+	proto_buf_free(&b);
+	return rc;
+}
+
+void env_take(struct env_msg *m, void *dst)
+{
+	memcpy(dst, m->msg, wire_types[m->type].schema->size);
+	free(m->msg);
+	m->msg = NULL;
+}
+
+int env_receipt(const struct peer *p, const struct env_msg *m, uint8_t **out, uint32_t *n)
+{
+	struct tn_receipt r = { .hdr = *m->e, .n_m = m->s->n_m, .m = m->s->m };
+	struct proto_buf b = { 0 };
+	int rc;
+
+	r.hdr.n_body = 0;
+	r.hdr.body = NULL;
+	memcpy(r.pk, p->rec.pk, TN_KEY_LEN);
+	memcpy(r.sig, m->s->s, TN_SIG_LEN);
+	rc = proto_encode(&proto_receipt_schema, &r, &b);
+	*out = b.data;
+	*n = (uint32_t)b.len;
 	return rc;
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "net.h"
 
 struct link {
 	struct conn *conn;
@@ -113,7 +113,7 @@ static void link_up(struct link *l)
 	uv_timer_start(&l->timer, on_tick, LINK_PING_MS / 2, LINK_PING_MS / 2);
 	node_log("info", "%s: link to %s up (%s)", l->node->cfg.name, p->rec.name,
 		 l->outbound ? "dialed" : "accepted");
-	outbox_link_up(p);
+	l->node->hooks.link_up(p);
 }
 
 static int on_hello(struct link *l, struct proto_msg *m)
@@ -190,7 +190,7 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 	if (!l->up)
 		rc = strcmp(t, "hello") ? TN_ERR_FRAME : on_hello(l, m);
 	else if (!strcmp(t, "env"))
-		env_receive(l->peer, m);
+		l->node->hooks.link_env(l->peer, m);
 	else if (!strcmp(t, "ping") && !proto_msg_decode(m, "m", &proto_ping_schema, &ping))
 		rc = send_frame(l, "pong", &proto_ping_schema, &ping);
 	else if (strcmp(t, "pong") && strcmp(t, "hello"))
@@ -255,7 +255,7 @@ static void on_close(struct conn *c, int reason)
 	if (p && p->dialing == l)
 		p->dialing = NULL;
 	if (p && !p->link && !p->dialing && (l->outbound || l->up))
-		peer_retry(p);
+		l->node->hooks.link_down(p);
 	uncount(l);
 	if (uv_is_active((uv_handle_t *)&l->slow))
 		conn_release(c);      /* the hold taken by throttle() */
@@ -326,18 +326,17 @@ static void on_connect(uv_connect_t *req, int status)
 		link_close(l, TN_ERR_TLS);
 }
 
-void link_connect(struct peer *p, const struct sockaddr_storage *sa)
+int link_connect(struct peer *p, const struct sockaddr_storage *sa)
 {
 	struct link *l = link_new(p->node, p, 1);
 
-	if (!l) {
-		peer_retry(p);
-		return;
-	}
+	if (!l)
+		return TN_ERR_NOMEM;
 	p->dialing = l;
 	l->connect.data = l;
 	if (uv_tcp_connect(&l->connect, &l->conn->h.tcp, (const struct sockaddr *)sa, on_connect))
 		link_close(l, TN_ERR_IO);
+	return 0;
 }
 
 void link_accept(uv_stream_t *server, int status)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "net.h"
 
 /* TLS verify: accept only keys of pinned peers; log the others once. */
 static int pin(void *arg, const uint8_t pk[CX_PK_LEN])

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "net.h"
 
 static size_t slot_of(const struct replay *r, const uint8_t *id)
 {

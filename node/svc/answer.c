@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "svc.h"
 
 struct answer_job {
 	struct node *node;
@@ -83,7 +83,6 @@ static void send_answer(void *arg, int rc)
 {
 	struct answer_job *j = arg;
 	struct peer *p = peer_by_name(j->node, j->peer);
-	struct proto_buf b = { 0 };
 
 	if (rc) {
 		node_log("error", "%s: cannot record the answer to %s: %s", j->node->cfg.name,
@@ -94,27 +93,21 @@ static void send_answer(void *arg, int rc)
 		node_log("warn", "%s: ALERT: %s's query hit %u of our lost/stolen reports",
 			 j->node->cfg.name, j->peer, j->hits);
 	}
-	if (p && !proto_encode(&proto_stolen_result_schema, &j->res, &b))
-		rc = env_send(p, "stolen_result", &b, j->hits > 0);
-	proto_buf_free(&b);
+	if (p && env_send(p, WIRE_STOLEN_RESULT, &j->res))
+		node_log("warn", "%s: cannot answer %s's query", j->node->cfg.name, j->peer);
 	job_free(j);
 }
 
-static void on_query(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+static void on_query(struct peer *p, struct env_msg *m)
 {
 	struct answer_job *j = calloc(1, sizeof(*j));
 	struct node *n = p->node;
 
-	(void)e;
 	if (!j)
 		return;
 	j->node = n;
 	memcpy(j->peer, p->rec.name, sizeof(j->peer));
-	if (proto_decode(&proto_stolen_query_schema, s->m, s->n_m, &j->q, NULL, 0)) {
-		peer_drop(n, p, DROP_malformed, "stolen_query");
-		job_free(j);
-		return;
-	}
+	env_take(m, &j->q);
 	j->res.qid = j->q.qid;
 	snprintf(j->res.status, sizeof(j->res.status), "ok");
 	if (!policy_stolen_allowed(p)) {
@@ -127,7 +120,7 @@ static void on_query(struct peer *p, const struct tn_envelope *e, const struct t
 	batch_add(n, record_op, send_answer, j);
 }
 
-const struct env_handler env_answer_table[] = {
-	{ "stolen_query", 0, on_query },
-	{ NULL, 0, NULL },
+const struct svc_handler answer_handlers[] = {
+	{ WIRE_STOLEN_QUERY, on_query },
+	{ WIRE_COUNT, NULL },
 };

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../node.h"
+#include "svc.h"
 
 void node_audit_hash(const void *m, size_t n, uint8_t out[32])
 {

@@ -6,19 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "svc.h"
 
-int outbox_queue(struct store_txn *t, const char *peer, const char *type,
-		 const uint8_t mid[TN_MID_LEN], const struct proto_buf *m, int sign)
+void outbox_new_mid(uint8_t mid[TN_MID_LEN])
 {
-	struct tn_outmsg o = { .sign = sign, .created_ms = node_now_ms() };
+	cx_random(mid, TN_MID_LEN);
+	mid[0] = 0;                   /* not one of our trace requests */
+}
+
+int outbox_queue(struct store_txn *t, const char *peer, enum wire_type type,
+		 const uint8_t mid[TN_MID_LEN], const void *msg)
+{
+	struct tn_outmsg o = { .sign = wire_must_sign(type, msg), .created_ms = node_now_ms() };
+	struct proto_buf b = { 0 };
+	int rc = proto_encode(wire_types[type].schema, msg, &b);
 
 	snprintf(o.peer, sizeof(o.peer), "%s", peer);
-	snprintf(o.type, sizeof(o.type), "%s", type);
+	snprintf(o.type, sizeof(o.type), "%s", wire_types[type].name);
 	memcpy(o.mid, mid, TN_MID_LEN);
-	o.m = m->data;
-	o.n_m = (uint32_t)m->len;
-	return store_outbox_add(t, &o);
+	o.m = b.data;
+	o.n_m = (uint32_t)b.len;
+	if (!rc)
+		rc = store_outbox_add(t, &o);
+	proto_buf_free(&b);
+	return rc;
 }
 
 static int sent_before(const struct peer *p, const uint8_t mid[TN_MID_LEN])
@@ -41,11 +52,13 @@ static int send_one(void *arg, const struct tn_outmsg *o)
 {
 	struct peer *p = arg;
 	struct proto_buf b = { o->m, o->n_m, o->n_m };
-	int rc;
+	int type = wire_type_of(o->type), rc;
 
 	if (sent_before(p, o->mid))
 		return 0;
-	if ((rc = env_send(p, o->type, &b, o->sign)))
+	if (type < 0)
+		return type;
+	if ((rc = env_send_raw(p, (enum wire_type)type, &b, o->sign)))
 		return rc;
 	return remember(p, o->mid);
 }
@@ -77,15 +90,9 @@ void outbox_link_up(struct peer *p)
 int outbox_ack(struct peer *p, const uint8_t mid[TN_MID_LEN])
 {
 	struct tn_ack a;
-	struct proto_buf b = { 0 };
-	int rc;
 
 	memcpy(a.mid, mid, TN_MID_LEN);
-	rc = proto_encode(&proto_ack_schema, &a, &b);
-	if (!rc)
-		rc = env_send(p, "ack", &b, 0);
-	proto_buf_free(&b);
-	return rc;
+	return env_send(p, WIRE_ACK, &a);
 }
 
 struct ack_job {
@@ -101,7 +108,7 @@ static int ack_op(struct store_txn *t, void *arg)
 
 	if (rc == TN_ERR_NOT_FOUND)
 		return 0;   /* acknowledged twice */
-	return rc ? rc : trace_delivered(t, j->peer, j->ack.mid);
+	return rc ? rc : j->node->hooks.delivered(t, j->peer, j->ack.mid);
 }
 
 static void acked(void *arg, int rc)
@@ -114,24 +121,19 @@ static void acked(void *arg, int rc)
 	free(j);
 }
 
-static void on_ack(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+static void on_ack(struct peer *p, struct env_msg *m)
 {
 	struct ack_job *j = calloc(1, sizeof(*j));
 
-	(void)e;
 	if (!j)
 		return;
-	if (proto_decode(&proto_ack_schema, s->m, s->n_m, &j->ack, NULL, 0)) {
-		peer_drop(p->node, p, DROP_malformed, "ack");
-		free(j);
-		return;
-	}
+	j->ack = *(const struct tn_ack *)m->msg;
 	j->node = p->node;
 	memcpy(j->peer, p->rec.name, sizeof(j->peer));
 	batch_add(p->node, ack_op, acked, j);
 }
 
-const struct env_handler env_outbox_table[] = {
-	{ "ack", 0, on_ack },
-	{ NULL, 0, NULL },
+const struct svc_handler outbox_handlers[] = {
+	{ WIRE_ACK, on_ack },
+	{ WIRE_COUNT, NULL },
 };

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "svc.h"
 
 #define DAILY_LIMIT_DEFAULT 1000
 
@@ -24,7 +24,7 @@ int policy_stolen_allowed(const struct peer *p)
 int policy_take(struct store_txn *t, const struct peer *p)
 {
 	uint64_t day = node_now_ms() / 86400000, v[2] = { 0, 0 };
-	uint32_t limit = p->rec.daily_limit ? p->rec.daily_limit : DAILY_LIMIT_DEFAULT;
+	uint32_t limit = policy_daily_limit(p);
 	char key[32];
 	size_t len = 0;
 	int rc;
@@ -56,93 +56,46 @@ int policy_discloses(const struct peer *p, const char *field)
 	return 0;
 }
 
-static int valid(const struct tn_policy_arg *a)
+uint32_t policy_daily_limit(const struct peer *p)
 {
-	static const char *const fields[] = { "party", "place", "ref", "none" };
-	char copy[sizeof(a->disclose)], *tok, *save;
-
-	if (a->traces[0] && strcmp(a->traces, "auto") && strcmp(a->traces, "review") &&
-	    strcmp(a->traces, "deny"))
-		return 0;
-	if (a->stolen[0] && strcmp(a->stolen, "allow") && strcmp(a->stolen, "deny"))
-		return 0;
-	memcpy(copy, a->disclose, sizeof(copy));
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		size_t i = 0;
-
-		while (i < 4 && strcmp(tok, fields[i]))
-			i++;
-		if (i == 4)
-			return 0;
-	}
-	return 1;
+	return p->rec.daily_limit ? p->rec.daily_limit : DAILY_LIMIT_DEFAULT;
 }
 
-struct policy_job {
-	struct console_req *req;
-	struct tn_peer rec;
-};
-
-static int put_op(struct store_txn *t, void *arg)
+static int known(const char *v, const char *const *words, size_t n)
 {
-	struct policy_job *j = arg;
-	int rc = store_peer_put(t, &j->rec);
-
-	return rc ? rc : node_audit_local(t, "peer.policy", 0,
-		"%s traces=%s stolen=%s limit=%u disclose=%s", j->rec.name, j->rec.traces,
-		j->rec.stolen, j->rec.daily_limit, j->rec.disclose);
-}
-
-static void applied(void *arg, int rc)
-{
-	struct policy_job *j = arg;
-	struct peer *p = peer_by_name(console_node(j->req), j->rec.name);
-	struct tn_peer_status st;
-
-	if (!rc && !p)
-		rc = TN_ERR_NOT_FOUND;
-	if (rc) {
-		console_fail(j->req, rc, NULL);
-	} else {
-		p->rec = j->rec;
-		peer_status(p, &st);
-		console_ok(j->req, &proto_peer_status_schema, &st);
-	}
-	free(j);
-}
-
-static int peer_policy(struct console_req *r)
-{
-	struct tn_policy_arg a;
-	struct policy_job *j;
-	struct peer *p;
-
-	if (console_args(r, &proto_policy_arg_schema, &a))
-		return 0;
-	if (!(p = peer_by_name(console_node(r), a.name)))
-		return TN_ERR_NOT_FOUND;
-	if (!valid(&a)) {
-		console_fail(r, TN_ERR_INVALID, "--traces auto|review|deny, --stolen allow|deny, "
-			     "--disclose party,place,ref|none");
-		return 0;
-	}
-	if (!(j = calloc(1, sizeof(*j))))
-		return TN_ERR_NOMEM;
-	j->rec = p->rec;
-	if (a.traces[0])
-		memcpy(j->rec.traces, a.traces, sizeof(a.traces));
-	if (a.stolen[0])
-		memcpy(j->rec.stolen, a.stolen, sizeof(a.stolen));
-	if (a.daily_limit)
-		j->rec.daily_limit = a.daily_limit;
-	if (a.disclose[0])
-		memcpy(j->rec.disclose, a.disclose, sizeof(a.disclose));
-	j->req = console_defer(r);
-	batch_add(console_node(r), put_op, applied, j);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v, words[i]))
+			return 1;
 	return 0;
 }
 
-const struct console_cmd cmd_policy_table[] = {
-	{ "peer.policy", peer_policy },
-	{ NULL, NULL },
-};
+int policy_check(const struct tn_policy_arg *a, char *why, size_t len)
+{
+	static const char *const traces[] = { "auto", "review", "deny" };
+	static const char *const stolen[] = { "allow", "deny" };
+	static const char *const fields[] = { "party", "place", "ref", "none" };
+	char copy[sizeof(a->disclose)], *tok, *save;
+	int ok = (!a->traces[0] || known(a->traces, traces, 3)) &&
+		 (!a->stolen[0] || known(a->stolen, stolen, 2));
+
+	memcpy(copy, a->disclose, sizeof(copy));
+	for (tok = strtok_r(copy, ",", &save); ok && tok; tok = strtok_r(NULL, ",", &save))
+		ok = known(tok, fields, 4);
+	if (ok)
+		return 0;
+	snprintf(why, len, "--traces auto|review|deny, --stolen allow|deny, "
+		 "--disclose party,place,ref|none");
+	return TN_ERR_INVALID;
+}
+
+void policy_apply(struct tn_peer *rec, const struct tn_policy_arg *a)
+{
+	if (a->traces[0])
+		memcpy(rec->traces, a->traces, sizeof(a->traces));
+	if (a->stolen[0])
+		memcpy(rec->stolen, a->stolen, sizeof(a->stolen));
+	if (a->daily_limit)
+		rec->daily_limit = a->daily_limit;
+	if (a->disclose[0])
+		memcpy(rec->disclose, a->disclose, sizeof(a->disclose));
+}

@@ -1,44 +1,42 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Asking peers whether guns are reported lost or stolen: one envelope per
- * peer carries every item; the console gets one aggregated answer once
+ * peer carries every item; the asker gets one aggregated answer once
  * every peer answered or the timeout passed. Sent and received results
  * are audited before the operator sees them. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "svc.h"
 
 #define QUERY_TIMEOUT_MS 5000
 #define QUERY_TIMEOUT_MAX_MS 120000
 
 struct query {
-	struct query *next;
+	struct pending wait;        /* first: the pending is the query */
 	struct node *node;
-	struct console_req *req;
-	uv_timer_t timer;
 	struct tn_stolen_query q;
 	struct tn_query_reply reply;
 	uint32_t waiting;           /* peers still to answer */
-	unsigned done : 1;
+	uint64_t timeout_ms;
+	query_done_fn done;
+	void *arg;
 };
 
-static void query_free(uv_handle_t *h)
+static void query_free(struct query *qu)
 {
-	struct query *qu = h->data;
-
 	proto_release(&proto_stolen_query_schema, &qu->q);
 	proto_release(&proto_query_reply_schema, &qu->reply);
 	free(qu);
 }
 
-static void unlink_query(struct query *qu)
+static void query_release(struct pending *w)
 {
-	struct query **pp = &qu->node->queries;
+	query_free((struct query *)w);
+}
 
-	while (*pp && *pp != qu)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = qu->next;
+static void ref_of(const struct query *qu, char ref[24])
+{
+	snprintf(ref, 24, "%016llx", (unsigned long long)qu->q.qid);
 }
 
 static int audit_results_op(struct store_txn *t, void *arg)
@@ -47,7 +45,7 @@ static int audit_results_op(struct store_txn *t, void *arg)
 	char ref[24], outcome[TN_REF_LEN];
 	int rc = 0;
 
-	snprintf(ref, sizeof(ref), "%016llx", (unsigned long long)qu->q.qid);
+	ref_of(qu, ref);
 	for (uint32_t i = 0; i < qu->reply.n && !rc; i++) {
 		struct tn_peer_answer *a = &qu->reply.peers[i];
 		uint32_t hits = 0;
@@ -68,84 +66,50 @@ static void replied(void *arg, int rc)
 {
 	struct query *qu = arg;
 
-	if (rc)
-		console_fail(qu->req, rc, "the answers could not be recorded in the audit log");
-	else
-		console_ok(qu->req, &proto_query_reply_schema, &qu->reply);
-	uv_close((uv_handle_t *)&qu->timer, query_free);
+	qu->done(qu->arg, rc, &qu->reply);
+	pending_free(&qu->wait);
 }
 
-/* Every peer answered, or time is up: audit, then answer the console. */
-static void finish(struct query *qu)
+/* Every peer answered, time is up, or the node stops: audit, then answer. */
+static void finish(struct pending *w, int rc)
 {
-	if (qu->done)
-		return;
-	qu->done = 1;
-	uv_timer_stop(&qu->timer);
-	unlink_query(qu);
+	struct query *qu = (struct query *)w;
+
+	(void)rc;
 	for (uint32_t i = 0; i < qu->reply.n; i++)
 		if (!strcmp(qu->reply.peers[i].status, "waiting"))
 			snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "timeout");
 	batch_add(qu->node, audit_results_op, replied, qu);
 }
 
-static void on_timeout(uv_timer_t *t)
+/* Take p's answer a into the reply: 1 if it was one we waited for. */
+static int take_answer(struct query *qu, const struct peer *p, struct tn_stolen_result *res)
 {
-	finish(t->data);
-}
+	for (uint32_t i = 0; i < qu->reply.n; i++) {
+		struct tn_peer_answer *a = &qu->reply.peers[i];
 
-void queries_abort(struct node *n)
-{
-	while (n->queries)
-		finish(n->queries);
-}
-
-static void on_result(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
-{
-	struct tn_stolen_result res;
-	struct tn_peer_answer *a;
-	struct query *qu;
-
-	(void)e;
-	if (proto_decode(&proto_stolen_result_schema, s->m, s->n_m, &res, NULL, 0)) {
-		peer_drop(p->node, p, DROP_malformed, "stolen_result");
-		return;
-	}
-	for (qu = p->node->queries; qu && qu->q.qid != res.qid; qu = qu->next)
-		;
-	for (uint32_t k = 0; qu && k < res.n; k++)
-		if (res.results[k].hit && !s->n_s) {
-			peer_drop(p->node, p, DROP_bad_sig, "unsigned stolen hit");
-			qu = NULL;
-		}
-	for (uint32_t i = 0; qu && i < qu->reply.n; i++) {
-		a = &qu->reply.peers[i];
 		if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting"))
 			continue;
 		snprintf(a->status, sizeof(a->status), "%s",
-			 strcmp(res.status, "ok") ? res.status : "answered");
-		a->n = res.n < qu->q.n ? res.n : qu->q.n;
-		a->results = res.results;
-		res.results = NULL;
-		res.n = 0;
+			 strcmp(res->status, "ok") ? res->status : "answered");
+		a->n = res->n < qu->q.n ? res->n : qu->q.n;
+		a->results = res->results;
+		res->results = NULL;
+		res->n = 0;
 		for (uint32_t k = 0; k < a->n; k++)
 			qu->reply.hits += a->results[k].hit;
-		if (--qu->waiting == 0)
-			finish(qu);
-		break;
+		return 1;
 	}
-	proto_release(&proto_stolen_result_schema, &res);
+	return 0;
 }
 
-static int send_query(struct query *qu, struct peer *p)
+static void on_result(struct peer *p, struct env_msg *m)
 {
-	struct proto_buf b = { 0 };
-	int rc = proto_encode(&proto_stolen_query_schema, &qu->q, &b);
+	struct tn_stolen_result *res = m->msg;
+	struct query *qu = (struct query *)pending_find(p->node, PENDING_QUERY, res->qid);
 
-	if (!rc)
-		rc = env_send(p, "stolen_query", &b, 0);
-	proto_buf_free(&b);
-	return rc;
+	if (qu && take_answer(qu, p, res) && --qu->waiting == 0)
+		pending_end(&qu->wait, 0);
 }
 
 /* The query is in the audit log: send it to every target now. */
@@ -155,25 +119,24 @@ static void audited(void *arg, int rc)
 	struct peer *p;
 
 	if (rc) {
-		console_fail(qu->req, rc, "the query could not be recorded in the audit log");
-		uv_close((uv_handle_t *)&qu->timer, query_free);
+		qu->done(qu->arg, rc, NULL);
+		query_free(qu);
 		return;
 	}
-	qu->next = qu->node->queries;
-	qu->node->queries = qu;
 	for (uint32_t i = 0; i < qu->reply.n; i++) {
 		struct tn_peer_answer *a = &qu->reply.peers[i];
 
 		p = peer_by_name(qu->node, a->peer);
-		if (p && p->link && !send_query(qu, p)) {
+		if (p && p->link && !env_send(p, WIRE_STOLEN_QUERY, &qu->q)) {
 			snprintf(a->status, sizeof(a->status), "waiting");
 			qu->waiting++;
 		} else {
 			snprintf(a->status, sizeof(a->status), "unreachable");
 		}
 	}
+	pending_start(qu->node, &qu->wait, PENDING_QUERY, qu->q.qid, qu->timeout_ms);
 	if (!qu->waiting)
-		finish(qu);
+		pending_end(&qu->wait, 0);
 }
 
 static int audit_query_op(struct store_txn *t, void *arg)
@@ -182,20 +145,19 @@ static int audit_query_op(struct store_txn *t, void *arg)
 	char ref[24], what[TN_TEXT_LEN];
 	int rc = 0;
 
-	snprintf(ref, sizeof(ref), "%016llx", (unsigned long long)qu->q.qid);
+	ref_of(qu, ref);
 	snprintf(what, sizeof(what), "%u item(s), purpose: %s", qu->q.n, qu->q.purpose);
 	for (uint32_t i = 0; i < qu->reply.n && !rc; i++)
 		rc = node_audit(t, qu->reply.peers[i].peer, "out", "stolen_query", ref, "sent", what);
 	return rc;
 }
 
-static int add_target(struct query *qu, const struct peer *p)
+static void add_target(struct query *qu, const struct peer *p)
 {
 	struct tn_peer_answer *a = &qu->reply.peers[qu->reply.n++];
 
 	memcpy(a->peer, p->rec.name, sizeof(a->peer));
 	snprintf(a->status, sizeof(a->status), "unreachable");
-	return 0;
 }
 
 static int pick_targets(struct query *qu, const struct tn_query_arg *a, char *why, size_t len)
@@ -242,53 +204,39 @@ static int check_items(const struct tn_query_arg *a, char *why, size_t len)
 	return 0;
 }
 
-/* Console: query.stolen. */
-static int query_stolen(struct console_req *r)
+int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void *arg,
+		char *why, size_t len)
 {
-	struct node *n = console_node(r);
-	struct tn_query_arg a;
 	struct query *qu;
-	char why[96];
 	int rc;
 
-	if (console_args(r, &proto_query_arg_schema, &a))
-		return 0;
-	if (!(qu = calloc(1, sizeof(*qu)))) {
-		proto_release(&proto_query_arg_schema, &a);
+	if (!(qu = calloc(1, sizeof(*qu))))
 		return TN_ERR_NOMEM;
-	}
 	qu->node = n;
-	if ((rc = check_items(&a, why, sizeof(why))) || (rc = pick_targets(qu, &a, why, sizeof(why)))) {
-		console_fail(r, rc, why);
-		proto_release(&proto_query_arg_schema, &a);
-		proto_release(&proto_query_reply_schema, &qu->reply);
-		free(qu);
-		return 0;
+	if ((rc = check_items(a, why, len)) || (rc = pick_targets(qu, a, why, len))) {
+		query_free(qu);
+		return rc;
 	}
 	cx_random(&qu->q.qid, sizeof(qu->q.qid));
 	qu->reply.qid = qu->q.qid;
-	snprintf(qu->q.purpose, sizeof(qu->q.purpose), "%s", a.purpose[0] ? a.purpose : "investigation");
-	memcpy(qu->q.case_ref, a.case_ref, sizeof(qu->q.case_ref));
-	qu->q.n = a.n;
-	qu->q.items = a.items;      /* moved */
-	a.items = NULL;
-	a.n = 0;
-	uv_timer_init(&n->loop, &qu->timer);
-	qu->timer.data = qu;
-	uv_timer_start(&qu->timer, on_timeout,
-		       a.timeout_ms && a.timeout_ms <= QUERY_TIMEOUT_MAX_MS ? a.timeout_ms :
-		       QUERY_TIMEOUT_MS, 0);
-	qu->req = console_defer(r);
+	snprintf(qu->q.purpose, sizeof(qu->q.purpose), "%s", a->purpose[0] ? a->purpose :
+		 "investigation");
+	memcpy(qu->q.case_ref, a->case_ref, sizeof(qu->q.case_ref));
+	qu->q.n = a->n;
+	qu->q.items = a->items;      /* moved */
+	a->items = NULL;
+	a->n = 0;
+	qu->timeout_ms = a->timeout_ms && a->timeout_ms <= QUERY_TIMEOUT_MAX_MS ? a->timeout_ms :
+			 QUERY_TIMEOUT_MS;
+	qu->done = done;
+	qu->arg = arg;
+	qu->wait.done = finish;
+	qu->wait.release = query_release;
 	batch_add(n, audit_query_op, audited, qu);
 	return 0;
 }
 
-const struct console_cmd cmd_query_table[] = {
-	{ "query.stolen", query_stolen },
-	{ NULL, NULL },
-};
-
-const struct env_handler env_query_table[] = {
-	{ "stolen_result", 0, on_result },
-	{ NULL, 0, NULL },
+const struct svc_handler query_handlers[] = {
+	{ WIRE_STOLEN_RESULT, on_result },
+	{ WIRE_COUNT, NULL },
 };

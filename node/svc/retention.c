@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The answering country's handling rules, enforced here: a trace result
  * is purged (content and receipt) once its keep_days have passed, checked
- * at start and every hour, and every view of a result is audited. */
+ * at start and every hour (`trace show` audits every view of one). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "svc.h"
 
 #define PURGE_EVERY_MS (3600 * 1000)
 
@@ -94,53 +94,4 @@ static void on_purge(uv_timer_t *t)
 void retention_start(struct node *n)
 {
 	uv_timer_start(&n->purge, on_purge, 0, PURGE_EVERY_MS);
-}
-
-/* ---- audited views ---- */
-
-struct view {
-	struct console_req *req;
-	struct tn_id_arg arg;
-	struct tn_trace tr;
-};
-
-static int view_op(struct store_txn *t, void *arg)
-{
-	struct view *v = arg;
-	int rc;
-
-	proto_release(&proto_trace_schema, &v->tr);
-	if ((rc = store_trace_get(t, v->arg.id, &v->tr)))
-		return rc;
-	if (strcmp(v->tr.status, "answered"))
-		return 0;
-	return node_audit(t, v->tr.peer, "local", "trace.view", v->tr.req.case_ref,
-			  v->tr.result.status, "");
-}
-
-static void viewed(void *arg, int rc)
-{
-	struct view *v = arg;
-
-	if (rc)
-		console_fail(v->req, rc, NULL);
-	else
-		console_ok(v->req, &proto_trace_schema, &v->tr);
-	proto_release(&proto_trace_schema, &v->tr);
-	free(v);
-}
-
-int trace_show_cmd(struct console_req *r)
-{
-	struct view *v = calloc(1, sizeof(*v));
-
-	if (!v)
-		return TN_ERR_NOMEM;
-	if (console_args(r, &proto_id_arg_schema, &v->arg)) {
-		free(v);
-		return 0;
-	}
-	v->req = console_defer(r);
-	batch_add(console_node(r), view_op, viewed, v);
-	return 0;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "svc.h"
 
 #define REVIEW_DAYS 14
 #define KEEP_DAYS 365
@@ -132,20 +132,13 @@ int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trac
 	return 0;
 }
 
-/* Queue a message of ours about trace in (ack or result) for its peer. */
-int trace_queue(struct store_txn *t, const char *peer, const char *type,
-		const struct proto_schema *s, void *msg, uint8_t *mid, int sign)
+/* Queue a message of ours about a peer's trace (ack or result), under a
+ * fresh id written into its mid. */
+static int queue(struct store_txn *t, const char *peer, enum wire_type type, void *msg,
+		 uint8_t mid[TN_MID_LEN])
 {
-	struct proto_buf b = { 0 };
-	int rc;
-
-	cx_random(mid, TN_MID_LEN);
-	mid[0] = 0;                   /* not one of our trace requests */
-	rc = proto_encode(s, msg, &b);
-	if (!rc)
-		rc = outbox_queue(t, peer, type, mid, &b, sign);
-	proto_buf_free(&b);
-	return rc;
+	outbox_new_mid(mid);
+	return outbox_queue(t, peer, type, mid, msg);
 }
 
 /* Inside a batch op: answer trace in (auto, approve) or decline it. */
@@ -162,7 +155,7 @@ int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 	} else if ((rc = trace_answer(t, p, in, &r))) {
 		return rc;
 	}
-	rc = trace_queue(t, in->peer, "trace_result", &proto_trace_result_schema, &r, r.mid, 1);
+	rc = queue(t, in->peer, WIRE_TRACE_RESULT, &r, r.mid);
 	snprintf(in->status, sizeof(in->status), declined_why ? "declined" : "answered");
 	memcpy(in->result_status, r.status, sizeof(in->result_status));
 	if (!rc)
@@ -218,12 +211,11 @@ static int in_op(struct store_txn *t, void *arg)
 	if (rc || !strcmp(j->decision, "review")) {
 		snprintf(ack.status, sizeof(ack.status), "in_review");
 		node_date_in(ack.deadline, j->tr.req.urgent ? 2 : REVIEW_DAYS);
-		return rc ? rc : trace_queue(t, j->peer, "trace_ack", &proto_trace_ack_schema, &ack,
-					     ack.mid, 0);
+		return rc ? rc : queue(t, j->peer, WIRE_TRACE_ACK, &ack, ack.mid);
 	}
 	snprintf(ack.status, sizeof(ack.status), "received");
 	node_date_in(ack.deadline, 0);
-	rc = trace_queue(t, j->peer, "trace_ack", &proto_trace_ack_schema, &ack, ack.mid, 0);
+	rc = queue(t, j->peer, WIRE_TRACE_ACK, &ack, ack.mid);
 	if (!rc)
 		rc = trace_respond(t, p, &j->tr, strcmp(j->decision, "auto") ? j->reason : NULL);
 	return rc;
@@ -242,24 +234,7 @@ static void in_done(void *arg, int rc)
 	in_job_free(j);
 }
 
-int trace_receipt(const struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s,
-		  uint8_t **out, uint32_t *n)
-{
-	struct tn_receipt r = { .hdr = *e, .n_m = s->n_m, .m = s->m };
-	struct proto_buf b = { 0 };
-	int rc;
-
-	r.hdr.n_body = 0;
-	r.hdr.body = NULL;
-	memcpy(r.pk, p->rec.pk, TN_KEY_LEN);
-	memcpy(r.sig, s->s, TN_SIG_LEN);
-	rc = proto_encode(&proto_receipt_schema, &r, &b);
-	*out = b.data;
-	*n = (uint32_t)b.len;
-	return rc;
-}
-
-void trace_in_receive(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+static void on_request(struct peer *p, struct env_msg *m)
 {
 	struct in_job *j = calloc(1, sizeof(*j));
 
@@ -268,16 +243,17 @@ void trace_in_receive(struct peer *p, const struct tn_envelope *e, const struct 
 	j->node = p->node;
 	memcpy(j->peer, p->rec.name, sizeof(j->peer));
 	memcpy(j->tr.peer, p->rec.name, sizeof(j->tr.peer));
-	if (proto_decode(&proto_trace_request_schema, s->m, s->n_m, &j->tr.req, NULL, 0)) {
-		peer_drop(p->node, p, DROP_malformed, "trace_request");
-		in_job_free(j);
-		return;
-	}
+	env_take(m, &j->tr.req);
 	j->tr.received_ms = node_now_ms();
-	cx_hash(s->m, s->n_m, j->tr.digest);
-	if (trace_receipt(p, e, s, &j->tr.receipt, &j->tr.n_receipt)) {
+	cx_hash(m->s->m, m->s->n_m, j->tr.digest);
+	if (env_receipt(p, m, &j->tr.receipt, &j->tr.n_receipt)) {
 		in_job_free(j);
 		return;
 	}
 	batch_add(p->node, in_op, in_done, j);
 }
+
+const struct svc_handler trace_in_handlers[] = {
+	{ WIRE_TRACE_REQUEST, on_request },
+	{ WIRE_COUNT, NULL },
+};

@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "svc.h"
 
 #define MID_TRACE 1   /* first byte of the ids of our trace requests */
 
 struct out_job {
-	struct console_req *req;
 	struct node *node;
+	trace_done_fn done;
+	void *arg;
 	struct tn_trace tr;
 	uint64_t follow;
 	char why[TN_TEXT_LEN];
@@ -73,7 +74,6 @@ static int follow_up(struct store_txn *t, struct out_job *j)
 static int request_op(struct store_txn *t, void *arg)
 {
 	struct out_job *j = arg;
-	struct proto_buf b = { 0 };
 	int rc;
 
 	j->why[0] = '\0';
@@ -88,13 +88,10 @@ static int request_op(struct store_txn *t, void *arg)
 	set_mid(j->tr.req.mid, j->tr.id);
 	rc = store_trace_put(t, &j->tr);
 	if (!rc)
-		rc = proto_encode(&proto_trace_request_schema, &j->tr.req, &b);
-	if (!rc)
-		rc = outbox_queue(t, j->tr.peer, "trace_request", j->tr.req.mid, &b, 1);
+		rc = outbox_queue(t, j->tr.peer, WIRE_TRACE_REQUEST, j->tr.req.mid, &j->tr.req);
 	if (!rc)
 		rc = node_audit(t, j->tr.peer, "out", "trace_request", j->tr.req.case_ref, "queued",
 				j->tr.req.crime);
-	proto_buf_free(&b);
 	return rc;
 }
 
@@ -102,12 +99,9 @@ static void requested(void *arg, int rc)
 {
 	struct out_job *j = arg;
 
-	if (rc) {
-		console_fail(j->req, rc, j->why[0] ? j->why : NULL);
-	} else {
-		console_ok(j->req, &proto_trace_schema, &j->tr);
+	j->done(j->arg, rc, &j->tr, j->why[0] ? j->why : NULL);
+	if (!rc)
 		outbox_flush(peer_by_name(j->node, j->tr.peer));
-	}
 	out_job_free(j);
 }
 
@@ -132,26 +126,21 @@ static int check_request(struct node *n, const struct tn_trace_arg *a, char *why
 	return TN_ERR_INVALID;
 }
 
-int trace_request_cmd(struct console_req *r)
+int trace_request(struct node *n, const struct tn_trace_arg *a, trace_done_fn done, void *arg,
+		  char *why, size_t len)
 {
-	struct node *n = console_node(r);
-	struct tn_trace_arg a;
 	struct out_job *j;
-	char why[96];
 
-	if (console_args(r, &proto_trace_arg_schema, &a))
-		return 0;
-	if (check_request(n, &a, why, sizeof(why))) {
-		console_fail(r, TN_ERR_INVALID, why);
-		return 0;
-	}
+	if (check_request(n, a, why, len))
+		return TN_ERR_INVALID;
 	if (!(j = calloc(1, sizeof(*j))))
 		return TN_ERR_NOMEM;
 	j->node = n;
-	j->follow = a.follow;
-	j->tr.req = a.req;
-	memcpy(j->tr.peer, a.to, sizeof(j->tr.peer));
-	j->req = console_defer(r);
+	j->done = done;
+	j->arg = arg;
+	j->follow = a->follow;
+	j->tr.req = a->req;
+	memcpy(j->tr.peer, a->to, sizeof(j->tr.peer));
 	batch_add(n, request_op, requested, j);
 	return 0;
 }
@@ -179,7 +168,7 @@ int trace_delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_
 struct reply_job {
 	struct node *node;
 	char peer[TN_NAME_LEN];
-	char type[TN_KIND_LEN];
+	enum wire_type type;
 	struct tn_trace_ack ack;
 	struct tn_trace_result res;
 	uint8_t *receipt;
@@ -227,7 +216,7 @@ static int apply_result(struct reply_job *j, struct tn_trace *tr)
 static int reply_op(struct store_txn *t, void *arg)
 {
 	struct reply_job *j = arg;
-	uint64_t id = !strcmp(j->type, "trace_ack") ? j->ack.ref : j->res.ref;
+	uint64_t id = j->type == WIRE_TRACE_ACK ? j->ack.ref : j->res.ref;
 	struct tn_trace tr;
 	int rc = store_trace_get(t, id, &tr);
 
@@ -236,7 +225,7 @@ static int reply_op(struct store_txn *t, void *arg)
 			proto_release(&proto_trace_schema, &tr);
 		return TN_ERR_NOT_FOUND;
 	}
-	if (!strcmp(j->type, "trace_ack")) {
+	if (j->type == WIRE_TRACE_ACK) {
 		if (strcmp(tr.status, "answered"))
 			snprintf(tr.status, sizeof(tr.status), "%s", strcmp(j->ack.status, "in_review") ?
 				 "acknowledged" : "in_review");
@@ -269,36 +258,46 @@ static void reply_done(void *arg, int rc)
 	reply_job_free(j);
 }
 
-static void on_reply(struct peer *p, const struct tn_envelope *e, const struct tn_sealed *s)
+static struct reply_job *reply_job_new(struct peer *p, enum wire_type type)
 {
 	struct reply_job *j = calloc(1, sizeof(*j));
-	int rc;
+
+	if (j) {
+		j->node = p->node;
+		j->type = type;
+		memcpy(j->peer, p->rec.name, sizeof(j->peer));
+	}
+	return j;
+}
+
+static void on_ack(struct peer *p, struct env_msg *m)
+{
+	struct reply_job *j = reply_job_new(p, WIRE_TRACE_ACK);
 
 	if (!j)
 		return;
-	j->node = p->node;
-	memcpy(j->peer, p->rec.name, sizeof(j->peer));
-	snprintf(j->type, sizeof(j->type), "%s", e->type);
-	if (!strcmp(e->type, "trace_ack")) {
-		rc = proto_decode(&proto_trace_ack_schema, s->m, s->n_m, &j->ack, NULL, 0);
-		memcpy(j->mid, j->ack.mid, TN_MID_LEN);
-	} else {
-		rc = proto_decode(&proto_trace_result_schema, s->m, s->n_m, &j->res, NULL, 0);
-		memcpy(j->mid, j->res.mid, TN_MID_LEN);
-		if (!rc)
-			rc = trace_receipt(p, e, s, &j->receipt, &j->n_receipt);
-	}
-	if (rc) {
-		peer_drop(p->node, p, DROP_malformed, e->type);
+	env_take(m, &j->ack);
+	memcpy(j->mid, j->ack.mid, TN_MID_LEN);
+	batch_add(p->node, reply_op, reply_done, j);
+}
+
+static void on_result(struct peer *p, struct env_msg *m)
+{
+	struct reply_job *j = reply_job_new(p, WIRE_TRACE_RESULT);
+
+	if (!j)
+		return;
+	env_take(m, &j->res);
+	memcpy(j->mid, j->res.mid, TN_MID_LEN);
+	if (env_receipt(p, m, &j->receipt, &j->n_receipt)) {
 		reply_job_free(j);
 		return;
 	}
 	batch_add(p->node, reply_op, reply_done, j);
 }
 
-const struct env_handler env_trace_table[] = {
-	{ "trace_request", 1, trace_in_receive },
-	{ "trace_ack", 0, on_reply },
-	{ "trace_result", 1, on_reply },
-	{ NULL, 0, NULL },
+const struct svc_handler trace_out_handlers[] = {
+	{ WIRE_TRACE_ACK, on_ack },
+	{ WIRE_TRACE_RESULT, on_result },
+	{ WIRE_COUNT, NULL },
 };

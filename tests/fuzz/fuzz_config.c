@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: the node configuration parser (inih + our key table).
- * fuzz-sources: node/config.c node/net/addr.c node/log.c */
+ * fuzz-sources: node/config.c node/addr.c node/log.c */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node.h"
+#include "node.h"
 
 int node_addr_split(const char *text, char host[static CX_ADDR_LEN], int *port)
 {

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* net: tracenetd's transport. Framed connections (TLS peers and the
+ * console share them), pinned peers and their links, dialing, the
+ * listener, the end-to-end envelope layer and the console socket. News
+ * goes up only through the hooks in struct node. */
+#ifndef TN_NET_H
+#define TN_NET_H
+
+#include "../node.h"
+
+#define NODE_OUT_MAX ((size_t)64 << 20) /* unsent bytes before a link is cut */
+
+/* ---- connections: framed msgpack over a stream ---- */
+
+struct conn;
+
+struct conn_ops {
+	/* The TLS handshake is done (TLS connections only); < 0 closes. */
+	int (*on_ready)(struct conn *c);
+	/* One complete frame arrived; return < 0 to close the connection. */
+	int (*on_frame)(struct conn *c, const uint8_t *body, size_t len);
+	/* The connection is gone (after which the conn is freed). */
+	void (*on_close)(struct conn *c, int reason);
+};
+
+struct conn {
+	union {
+		uv_handle_t handle;
+		uv_stream_t stream;
+		uv_pipe_t pipe;
+		uv_tcp_t tcp;
+	} h;
+	struct node *node;
+	const struct conn_ops *ops;
+	void *data;
+	struct proto_framer in;
+	struct cx_tls *tls;         /* NULL for the console */
+	struct proto_buf frame;     /* scratch: a frame before encryption */
+	struct proto_buf out;       /* queued, not yet handed to libuv */
+	struct proto_buf wbuf;      /* the bytes of the write in flight */
+	uv_write_t wreq;
+	unsigned busy;              /* requests of this conn still in a batch */
+	unsigned writing : 1;
+	unsigned closing : 1;
+	unsigned paused : 1;        /* frames wait until busy drops to 0 */
+	unsigned tls_up : 1;
+	unsigned handle_closed : 1; /* freed once busy drops to 0 */
+	int close_reason;
+	char peer[32];              /* name used in log lines */
+};
+
+/* Allocate a conn for an accepted or connecting stream. */
+struct conn *conn_new(struct node *n, const struct conn_ops *ops, size_t max_frame);
+/* Take ownership of a TLS session and start its handshake. */
+int conn_tls_start(struct conn *c, struct cx_tls *tls) TN_WUR;
+/* Start reading. */
+int conn_start(struct conn *c) TN_WUR;
+/* Queue one frame with body. */
+int conn_send(struct conn *c, const void *body, size_t len);
+/* Close at once, dropping unsent bytes (shutdown). */
+void conn_abort(struct conn *c);
+/* Close (idempotent); on_close runs once all requests in flight are done. */
+void conn_close(struct conn *c, int reason);
+/* Hold a conn open across an asynchronous request. */
+void conn_hold(struct conn *c);
+/* Release it, resuming frames that waited. */
+void conn_release(struct conn *c);
+
+/* ---- peers and links ---- */
+
+#define LINK_HANDSHAKE_MS 10000   /* TLS + HELLO must finish within this */
+#define LINK_PING_MS 10000        /* idle time before a PING */
+#define LINK_DEAD_MS 30000        /* silence before a link is cut */
+#define LINK_BACKOFF_MIN_MS 250
+#define LINK_BACKOFF_MAX_MS 30000
+#define ENV_SKEW_MS (5 * 60 * 1000)
+#define LINK_FRAMES_PER_S 5000    /* sustained frames a second from one link */
+/* Remembered envelope ids per peer: a link at its frame budget for the
+ * whole 10-minute window fits (the table grows only as traffic needs). */
+#define REPLAY_MAX ((size_t)LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536)
+#define LINK_SLOW_MS 50           /* reading pause once a link used its burst */
+#define LINK_HANDSHAKES_MAX 64    /* inbound connections not yet authenticated */
+
+/* Remembered envelope ids of one peer, for replay detection. */
+struct replay {
+	uint8_t (*ids)[TN_ID_LEN];
+	uint64_t *ts;             /* 0 marks a free slot */
+	size_t cap, n;
+	uint64_t full_until;      /* do not rescan a full window before this */
+};
+
+struct link;
+struct dial;
+
+struct peer {
+	struct peer *next;
+	struct node *node;
+	struct tn_peer rec;
+	uint8_t key[CX_KEY_LEN];  /* crypto_box shared key, computed once */
+	char fp[CX_FP_LEN];
+	struct link *link;        /* the link in use, once HELLO is done */
+	struct link *dialing;     /* our outbound attempt, until it is up */
+	uv_timer_t retry;
+	struct dial *resolving;   /* a name lookup in flight for a dial */
+	unsigned attempts;
+	uint64_t last_seen_ms;
+	uint64_t sent, received;
+	uint64_t drops[DROP_COUNT];
+	struct replay replay;
+	uint8_t (*carried)[TN_MID_LEN]; /* outbox ids sent on the current link */
+	uint32_t n_carried, cap_carried;
+	unsigned removed : 1;
+};
+
+/* Peer by name or by key, or NULL. */
+struct peer *peer_by_name(struct node *n, const char *name);
+struct peer *peer_by_pk(struct node *n, const uint8_t pk[static CX_PK_LEN]);
+/* Count and log a refusal. */
+void peer_drop(struct node *n, struct peer *p, enum drop why, const char *detail);
+/* Free a peer's memory (after its handles are closed). */
+void peer_free(struct peer *p);
+/* Free every peer (shutdown, after the loop). */
+void peers_free(struct node *n);
+
+/* Load the pinned peers from the store and start dialing them. */
+int peers_start(struct node *n) TN_WUR;
+/* Pin a peer (already stored) and dial it. */
+int peer_add(struct node *n, const struct tn_peer *rec) TN_WUR;
+/* Unpin a peer: close its links and forget it. */
+void peer_remove(struct peer *p);
+/* A link to p went down or a dial failed: try again after a backoff. */
+void peer_retry(struct peer *p);
+/* Dial p at its address, looking up a host name first. */
+void peer_dial(struct peer *p);
+/* Abandon p's name lookup, if any (peer removed, node stopping). */
+void peer_dial_cancel(struct peer *p);
+
+/* Accept a peer connection on the listener. */
+void link_accept(uv_stream_t *server, int status);
+/* Start listening for peers on cfg.listen (the real port is in listen_addr). */
+int link_listen(struct node *n) TN_WUR;
+/* Open an outbound link to p at sa (its failures end in hooks.link_down). */
+int link_connect(struct peer *p, const struct sockaddr_storage *sa) TN_WUR;
+/* Send one link frame (HELLO, PING, PONG, env) as msgpack. */
+int link_send(struct link *l, const struct proto_buf *body) TN_WUR;
+/* Close a link. */
+void link_close(struct link *l, int reason);
+/* State of the peer's link as a word: "up", "connecting", "down". */
+const char *link_state(const struct peer *p);
+
+/* Replay window: 0 if id is new (and remembers it), TN_ERR_REPLAY if
+ * seen, TN_ERR_LIMIT if the window is full of unexpired ids. */
+int replay_check(struct replay *r, const uint8_t id[static TN_ID_LEN], uint64_t ts, uint64_t now) TN_WUR;
+/* Free a replay window. */
+void replay_free(struct replay *r);
+
+/* ---- end-to-end envelopes ---- */
+
+/* A link frame {t: "env", ...} arrived from p: check, open, decode by the
+ * registry, enforce its signing rule, and hand it to hooks.on_msg. */
+void env_receive(struct peer *p, struct proto_msg *m);
+/* Encode msg of type t, sign it as the registry says, seal and send. */
+int env_send(struct peer *p, enum wire_type t, const void *msg) TN_WUR;
+/* Seal already encoded bytes m of type t for p and send them. */
+int env_send_raw(struct peer *p, enum wire_type t, const struct proto_buf *m, int sign) TN_WUR;
+/* Move the decoded message into dst (a struct of its type), which the
+ * caller releases later. */
+void env_take(struct env_msg *m, void *dst);
+/* What a third party needs to check p's signed message (tn_receipt). */
+int env_receipt(const struct peer *p, const struct env_msg *m, uint8_t **out, uint32_t *n) TN_WUR;
+
+/* ---- the console socket ---- */
+
+/* Listen on dir/console.sock (mode 0600); each request goes to
+ * hooks.console, which replies or defers. */
+int console_start(struct node *n) TN_WUR;
+/* The node serving r. */
+struct node *console_node(struct console_req *r);
+/* Reply {ok: true, data: obj} (s NULL: no data) and finish r. */
+void console_ok(struct console_req *r, const struct proto_schema *s, const void *obj);
+/* Reply {ok: false, code, error} and finish r; why may be NULL. */
+void console_fail(struct console_req *r, int code, const char *why);
+/* Decode the request's arguments with schema s; replies with the error. */
+int console_args(struct console_req *r, const struct proto_schema *s, void *obj) TN_WUR;
+/* Keep r alive across an asynchronous step: returns r for the callback. */
+struct console_req *console_defer(struct console_req *r);
+
+#endif

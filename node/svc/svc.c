@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The services take their place above the transport: each message type
+ * gets the handler of the service that answers it, and the transport's
+ * news (links up and down, envelope frames, deliveries) its receiver. */
+#include "svc.h"
+
+static const struct svc_handler *const tables[] = {
+	ping_handlers,
+	answer_handlers,
+	query_handlers,
+	outbox_handlers,
+	trace_in_handlers,
+	trace_out_handlers,
+};
+
+void svc_start(struct node *n)
+{
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct svc_handler *h = tables[t]; h->fn; h++)
+			n->hooks.on_msg[h->type] = h->fn;
+	n->hooks.link_up = outbox_link_up;
+	n->hooks.link_down = peer_retry;
+	n->hooks.link_env = env_receive;
+	n->hooks.delivered = trace_delivered;
+	retention_start(n);
+}
+
+void svc_stop(struct node *n)
+{
+	while (n->pending)
+		pending_end(n->pending, TN_ERR_CLOSED);
+}

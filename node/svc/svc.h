@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* svc: what the node does with messages and requests, above the
+ * transport: the audit chain, per-peer policy, the persistent outbox,
+ * answering and asking lost/stolen queries, traces both ways, retention,
+ * and requests that wait for a peer's answer. */
+#ifndef TN_SVC_H
+#define TN_SVC_H
+
+#include "../net/net.h"
+
+/* Register the services' handlers and hooks with the transport. */
+void svc_start(struct node *n);
+/* Answer every request still waiting for a peer (shutdown). */
+void svc_stop(struct node *n);
+
+/* ---- audit ---- */
+
+/* Append an entry to the audit chain inside the op's transaction t, timed
+ * now. dir is "in", "out" or "local"; peer, ref and detail may be NULL. */
+int node_audit(struct store_txn *t, const char *peer, const char *dir, const char *type,
+	       const char *ref, const char *outcome, const char *detail) TN_WUR;
+/* Audit a local console act on id (0: none) with outcome "ok". */
+int node_audit_local(struct store_txn *t, const char *type, uint64_t id, const char *fmt, ...)
+	TN_WUR __attribute__((format(printf, 4, 5)));
+/* The audit chain's hash (BLAKE2b-256), as the store wants it. */
+void node_audit_hash(const void *m, size_t n, uint8_t out[32]);
+
+/* ---- requests waiting for a peer's answer ---- */
+
+enum pending_kind { PENDING_PING, PENDING_QUERY };
+
+/* Embedded in the waiting request. done runs once: rc 0 when the owner
+ * ends it (answered), TN_ERR_TIMEOUT, or TN_ERR_CLOSED at shutdown.
+ * release frees the owner once pending_free's timer close is over. */
+struct pending {
+	struct pending *next;
+	struct node *node;
+	uv_timer_t timer;
+	enum pending_kind kind;
+	uint64_t key;
+	void (*done)(struct pending *w, int rc);
+	void (*release)(struct pending *w);
+};
+
+/* Start waiting: w (with done and release set) is found by kind and key
+ * until it ends; after timeout_ms it ends with TN_ERR_TIMEOUT. */
+void pending_start(struct node *n, struct pending *w, enum pending_kind kind, uint64_t key,
+		   uint64_t timeout_ms);
+/* The request waiting under kind and key, or NULL. */
+struct pending *pending_find(struct node *n, enum pending_kind kind, uint64_t key);
+/* Stop waiting and run done(w, rc). */
+void pending_end(struct pending *w, int rc);
+/* Free w: its timer closes, then release(w) runs. */
+void pending_free(struct pending *w);
+
+/* ---- policy ---- */
+
+/* "auto", "review" or "deny" for p's trace requests. */
+const char *policy_traces(const struct peer *p);
+/* Whether p may ask about lost/stolen guns. */
+int policy_stolen_allowed(const struct peer *p);
+/* Inside a batch op: count one request of p today; TN_ERR_LIMIT past its
+ * daily limit. */
+int policy_take(struct store_txn *t, const struct peer *p) TN_WUR;
+/* Whether p may see event field ("party", "place", "ref"). */
+int policy_discloses(const struct peer *p, const char *field);
+/* The daily limit of trace requests of p. */
+uint32_t policy_daily_limit(const struct peer *p);
+/* 0 if a's values are ones policy knows; else why says what they may be. */
+int policy_check(const struct tn_policy_arg *a, char *why, size_t len) TN_WUR;
+/* p's record with the fields a sets changed. */
+void policy_apply(struct tn_peer *rec, const struct tn_policy_arg *a);
+
+/* ---- outbox ---- */
+
+/* A fresh message id of ours that is not a trace request's. */
+void outbox_new_mid(uint8_t mid[TN_MID_LEN]);
+/* Inside a batch op: queue msg of type for peer under id mid, encoded and
+ * signed as the registry says. */
+int outbox_queue(struct store_txn *t, const char *peer, enum wire_type type,
+		 const uint8_t mid[TN_MID_LEN], const void *msg) TN_WUR;
+/* Send what p's outbox holds that this link has not carried yet. */
+void outbox_flush(struct peer *p);
+/* p's link came up: send its whole backlog. */
+void outbox_link_up(struct peer *p);
+/* Acknowledge p's message mid (after our effects are committed). */
+int outbox_ack(struct peer *p, const uint8_t mid[TN_MID_LEN]);
+
+/* ---- peer ping ---- */
+
+typedef void (*ping_done_fn)(void *arg, int rc, uint64_t rtt_us);
+
+/* Send an end-to-end ping to p; done runs with the round trip, or with
+ * TN_ERR_TIMEOUT after 5 s. */
+int ping_start(struct peer *p, ping_done_fn done, void *arg) TN_WUR;
+
+/* ---- lost/stolen queries ---- */
+
+typedef void (*query_done_fn)(void *arg, int rc, const struct tn_query_reply *reply);
+
+/* Ask a's peer (or all peers) about a's items, which are moved out of a:
+ * audit, send, wait for every answer or the timeout, audit the answers,
+ * then done. TN_ERR_INVALID with why when a cannot be asked. */
+int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void *arg,
+		char *why, size_t len) TN_WUR;
+
+/* ---- traces ---- */
+
+typedef void (*trace_done_fn)(void *arg, int rc, const struct tn_trace *tr, const char *why);
+
+/* Check and queue our trace request a (or the follow-up of a.follow);
+ * done runs once it is committed to the outbox. TN_ERR_INVALID with why
+ * when a is incomplete. */
+int trace_request(struct node *n, const struct tn_trace_arg *a, trace_done_fn done, void *arg,
+		  char *why, size_t len) TN_WUR;
+/* Our answer to trace in from the records in t (release r's chain). */
+int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trace_in *in,
+		 struct tn_trace_result *r) TN_WUR;
+/* Inside a batch op: answer trace in, or decline it when declined_why. */
+int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
+		  const char *declined_why) TN_WUR;
+/* Inside a batch op: our message mid to peer was delivered. */
+int trace_delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_MID_LEN]) TN_WUR;
+/* Purge expired trace results now and every hour. */
+void retention_start(struct node *n);
+
+/* A service's handler of one message type; its table ends with fn NULL. */
+struct svc_handler {
+	enum wire_type type;
+	env_handler_fn fn;
+};
+
+extern const struct svc_handler ping_handlers[];
+extern const struct svc_handler answer_handlers[];
+extern const struct svc_handler query_handlers[];
+extern const struct svc_handler outbox_handlers[];
+extern const struct svc_handler trace_in_handlers[];
+extern const struct svc_handler trace_out_handlers[];
+
+#endif
