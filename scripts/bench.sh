@@ -12,7 +12,7 @@
 #   BENCH_SECONDS=4         length of each throughput run, at most
 #   BENCH_MAX_REQUESTS=10000     requests of each throughput run, at most
 #                           (the whole run must stay below the replay window
-#                           of a peer, REPLAY_MAX in node/node.h: ~3 M ids)
+#                           of a peer, REPLAY_MAX in node/net/net.h: ~3 M ids)
 #   BENCH_CONNS=64          console connections for throughput and redis
 #   BENCH_CONNS_SWEEP="1 16 64 256"  single-item throughput curve
 #   BENCH_BATCH=100         items per query in the batched run
@@ -46,9 +46,9 @@ TRACE_N=${BENCH_TRACES:-200}
 TRACE_POLL_US=${BENCH_TRACE_POLL_US:-1000}
 STORE_BATCH=${BENCH_STORE_BATCH:-100000}
 NODE_BATCH=${BENCH_STORE_NODE_BATCH-16384}
-# node/node.h: envelope ids remembered per peer, REPLAY_MAX =
+# node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
 # LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
-REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/node.h") * 600 + 65536))
+REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h") * 600 + 65536))
 DATA=$BIN/bench-data
 TRACENETD=$BIN/tracenetd
 TRACECTL=$BIN/tracectl
@@ -438,7 +438,7 @@ trace_bench()
 assemble()
 {
 	local cap
-	cap=$(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/node.h")
+	cap=$(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h")
 	"$PYTHON" - "$R" "$RECORDS" "$CONNS" "$BATCH" "$PEERS" "$1" "$cap" <<'EOF'
 import glob, json, os, sys
 r, records, conns, batch, peers, elapsed, cap = sys.argv[1:]
