@@ -168,7 +168,6 @@ int trace_delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_
 struct reply_job {
 	struct node *node;
 	char peer[TN_NAME_LEN];
-	enum wire_type type;
 	struct tn_trace_ack ack;
 	struct tn_trace_result res;
 	uint8_t *receipt;
@@ -213,36 +212,61 @@ static int apply_result(struct reply_job *j, struct tn_trace *tr)
 	return 0;
 }
 
-static int reply_op(struct store_txn *t, void *arg)
+/* Our trace id, sent to j's peer, changed by update and stored again;
+ * update returns 1 when there is nothing to change. */
+static int update_trace(struct store_txn *t, struct reply_job *j, uint64_t id,
+			int (*update)(struct store_txn *t, struct reply_job *j, struct tn_trace *tr))
 {
-	struct reply_job *j = arg;
-	uint64_t id = j->type == WIRE_TRACE_ACK ? j->ack.ref : j->res.ref;
 	struct tn_trace tr;
 	int rc = store_trace_get(t, id, &tr);
 
-	if (rc || strcmp(tr.peer, j->peer)) {
-		if (!rc)
-			proto_release(&proto_trace_schema, &tr);
+	if (rc)
 		return TN_ERR_NOT_FOUND;
-	}
-	if (j->type == WIRE_TRACE_ACK) {
-		if (strcmp(tr.status, "answered"))
-			snprintf(tr.status, sizeof(tr.status), "%s", strcmp(j->ack.status, "in_review") ?
-				 "acknowledged" : "in_review");
-		memcpy(tr.deadline, j->ack.deadline, sizeof(tr.deadline));
-	} else if (!strcmp(tr.status, "answered") || !strcmp(tr.status, "purged")) {
-		/* Delivered again (at least once): acknowledge, change nothing. */
-		proto_release(&proto_trace_schema, &tr);
-		return 0;
-	} else if ((rc = apply_result(j, &tr)) == 0) {
-		rc = node_audit(t, j->peer, "in", "trace_result", tr.req.case_ref, tr.result.status,
-				tr.result.export_to[0] ? tr.result.export_to : "");
-	}
-	tr.updated_ms = node_now_ms();
-	if (!rc)
+	if (strcmp(tr.peer, j->peer)) {
+		rc = TN_ERR_NOT_FOUND;
+	} else if ((rc = update(t, j, &tr)) == 0) {
+		tr.updated_ms = node_now_ms();
 		rc = store_trace_put(t, &tr);
+	}
 	proto_release(&proto_trace_schema, &tr);
-	return rc;
+	return rc > 0 ? 0 : rc;
+}
+
+static int take_ack(struct store_txn *t, struct reply_job *j, struct tn_trace *tr)
+{
+	(void)t;
+	if (strcmp(tr->status, "answered"))
+		snprintf(tr->status, sizeof(tr->status), "%s", strcmp(j->ack.status, "in_review") ?
+			 "acknowledged" : "in_review");
+	memcpy(tr->deadline, j->ack.deadline, sizeof(tr->deadline));
+	return 0;
+}
+
+static int take_result(struct store_txn *t, struct reply_job *j, struct tn_trace *tr)
+{
+	int rc;
+
+	/* Delivered again (at least once): acknowledge, change nothing. */
+	if (!strcmp(tr->status, "answered") || !strcmp(tr->status, "purged"))
+		return 1;
+	if ((rc = apply_result(j, tr)))
+		return rc;
+	return node_audit(t, j->peer, "in", "trace_result", tr->req.case_ref, tr->result.status,
+			  tr->result.export_to[0] ? tr->result.export_to : "");
+}
+
+static int ack_op(struct store_txn *t, void *arg)
+{
+	struct reply_job *j = arg;
+
+	return update_trace(t, j, j->ack.ref, take_ack);
+}
+
+static int result_op(struct store_txn *t, void *arg)
+{
+	struct reply_job *j = arg;
+
+	return update_trace(t, j, j->res.ref, take_result);
 }
 
 static void reply_done(void *arg, int rc)
@@ -258,13 +282,12 @@ static void reply_done(void *arg, int rc)
 	reply_job_free(j);
 }
 
-static struct reply_job *reply_job_new(struct peer *p, enum wire_type type)
+static struct reply_job *reply_job_new(struct peer *p)
 {
 	struct reply_job *j = calloc(1, sizeof(*j));
 
 	if (j) {
 		j->node = p->node;
-		j->type = type;
 		memcpy(j->peer, p->rec.name, sizeof(j->peer));
 	}
 	return j;
@@ -272,18 +295,18 @@ static struct reply_job *reply_job_new(struct peer *p, enum wire_type type)
 
 static void on_ack(struct peer *p, struct env_msg *m)
 {
-	struct reply_job *j = reply_job_new(p, WIRE_TRACE_ACK);
+	struct reply_job *j = reply_job_new(p);
 
 	if (!j)
 		return;
 	env_take(m, &j->ack);
 	memcpy(j->mid, j->ack.mid, TN_MID_LEN);
-	batch_add(p->node, reply_op, reply_done, j);
+	batch_add(p->node, ack_op, reply_done, j);
 }
 
 static void on_result(struct peer *p, struct env_msg *m)
 {
-	struct reply_job *j = reply_job_new(p, WIRE_TRACE_RESULT);
+	struct reply_job *j = reply_job_new(p);
 
 	if (!j)
 		return;
@@ -293,7 +316,7 @@ static void on_result(struct peer *p, struct env_msg *m)
 		reply_job_free(j);
 		return;
 	}
-	batch_add(p->node, reply_op, reply_done, j);
+	batch_add(p->node, result_op, reply_done, j);
 }
 
 const struct svc_handler trace_out_handlers[] = {
