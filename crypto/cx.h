@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../proto/proto.h"
+#include "../proto/wire.h"
 
 #define CX_PK_LEN 32
 #define CX_SIG_LEN 64

@@ -177,11 +177,6 @@ struct tn_audit_arg {
 	uint32_t limit;
 };
 
-struct tn_audit_verify {
-	uint64_t entries;           /* entries checked */
-	uint64_t first_bad;         /* 0 if the chain is intact */
-	char error[TN_TEXT_LEN];
-};
 
 extern const struct proto_schema proto_policy_arg_schema;
 extern const struct proto_schema proto_id_arg_schema;
@@ -205,6 +200,5 @@ extern const struct proto_schema proto_trace_in_list_schema;
 extern const struct proto_schema proto_trace_arg_schema;
 extern const struct proto_schema proto_audit_list_schema;
 extern const struct proto_schema proto_audit_arg_schema;
-extern const struct proto_schema proto_audit_verify_schema;
 
 #endif

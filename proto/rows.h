@@ -93,6 +93,12 @@ struct tn_audit {
 	uint8_t hash[TN_HASH_LEN];
 };
 
+struct tn_audit_verify {
+	uint64_t entries;           /* entries checked */
+	uint64_t first_bad;         /* 0 if the chain is intact */
+	char error[TN_TEXT_LEN];
+};
+
 extern const struct proto_schema proto_peer_schema;
 extern const struct proto_schema proto_outmsg_schema;
 extern const struct proto_schema proto_receipt_schema;
@@ -102,5 +108,6 @@ extern const struct proto_schema proto_alert_schema;
 extern const struct proto_schema proto_audit_schema;
 
 extern const struct proto_schema proto_audit_body_schema; /* without hash */
+extern const struct proto_schema proto_audit_verify_schema;
 
 #endif

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../proto/proto.h"
+#include "../proto/rows.h"
 
 #define STORE_MAP_DEFAULT ((size_t)64 << 20)   /* initial map: 64 MiB */
 #define STORE_MAP_MAX_DEFAULT ((size_t)1 << 40) /* growth stops at 1 TiB */
