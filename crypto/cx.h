@@ -40,6 +40,13 @@ const uint8_t *cx_id_pk(const struct cx_id *id);
 /* Printable fingerprint of a public key ("3F2A-91C0-...": 12 bytes of BLAKE2b in hex). */
 void cx_fingerprint(const uint8_t pk[static CX_PK_LEN], char out[static CX_FP_LEN]);
 
+/* ---- file descriptors ---- */
+
+/* Write all n bytes to fd, retrying on EINTR; 0 or a TN_ERR_* code. */
+int cx_write_all(int fd, const void *p, size_t n) TN_WUR;
+/* Read exactly n bytes from fd; TN_ERR_INVALID if it ends first. */
+int cx_read_all(int fd, void *p, size_t n) TN_WUR;
+
 /* ---- signatures ---- */
 
 /* Ed25519 detached signature of m. */

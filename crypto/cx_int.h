@@ -22,4 +22,7 @@ struct cx_id {
 	uint8_t xsk[32];           /* X25519 secret derived from sk */
 };
 
+/* errno as a TN_ERR_* code (EEXIST, ENOENT, ELOOP, ENOSPC, ENOMEM; else IO). */
+int cx__errno_err(int e);
+
 #endif

@@ -19,65 +19,11 @@
 
 _Static_assert(FP_BYTES * 2 + FP_BYTES / 2 - 1 < CX_FP_LEN, "fingerprint fits");
 
-static int errno_err(int e)
-{
-	switch (e) {
-	case EEXIST:
-		return TN_ERR_EXISTS;
-	case ENOENT:
-		return TN_ERR_NOT_FOUND;
-	case ELOOP: /* O_NOFOLLOW met a symlink */
-		return TN_ERR_PERM;
-	case ENOSPC:
-	case EDQUOT:
-		return TN_ERR_DISK_FULL;
-	case ENOMEM:
-		return TN_ERR_NOMEM;
-	default:
-		return TN_ERR_IO;
-	}
-}
-
 static int file_path(char out[static PATH_MAX], const char *dir, const char *name)
 {
 	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
 
 	return n < 0 || n >= PATH_MAX ? TN_ERR_INVALID : 0;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	while (n) {
-		ssize_t w = write(fd, b, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? errno_err(errno) : TN_ERR_IO;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Exactly n bytes, or TN_ERR_INVALID if the file ends first. */
-static int read_all(int fd, void *p, size_t n)
-{
-	uint8_t *b = p;
-
-	while (n) {
-		ssize_t r = read(fd, b, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? errno_err(errno) : TN_ERR_INVALID;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
 }
 
 /* Create path (extra open flags in flags), write p, fsync. A file this
@@ -88,12 +34,12 @@ static int write_file(const char *path, const void *p, size_t n, int flags, mode
 
 	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags, mode);
 	if (fd < 0)
-		return errno_err(errno);
-	ret = write_all(fd, p, n);
+		return cx__errno_err(errno);
+	ret = cx_write_all(fd, p, n);
 	if (!ret && fsync(fd) < 0)
-		ret = errno_err(errno);
+		ret = cx__errno_err(errno);
 	if (close(fd) < 0 && !ret)
-		ret = errno_err(errno);
+		ret = cx__errno_err(errno);
 	if (ret)
 		unlink(path);
 	return ret;
@@ -105,9 +51,9 @@ static int sync_dir(const char *dir)
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return errno_err(errno);
+		return cx__errno_err(errno);
 	if (fsync(fd) < 0 && errno != EINVAL)
-		ret = errno_err(errno);
+		ret = cx__errno_err(errno);
 	close(fd);
 	return ret;
 }
@@ -179,7 +125,7 @@ static int check_key_file(int fd)
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
-		return errno_err(errno);
+		return cx__errno_err(errno);
 	if (!S_ISREG(st.st_mode) || (st.st_mode & 077))
 		return TN_ERR_PERM;
 	if (st.st_size != CX__SEED_LEN)
@@ -200,7 +146,7 @@ int cx_id_load(struct cx_id **out, const char *dir)
 	/* O_NONBLOCK: a FIFO planted as node.key must not hang the daemon. */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		ret = errno_err(errno);
+		ret = cx__errno_err(errno);
 		goto out;
 	}
 	ret = check_key_file(fd);
@@ -210,7 +156,7 @@ int cx_id_load(struct cx_id **out, const char *dir)
 	id = id_alloc();
 	if (!id)
 		goto out;
-	ret = read_all(fd, id->seed, sizeof id->seed);
+	ret = cx_read_all(fd, id->seed, sizeof id->seed);
 	if (!ret)
 		ret = id_derive(id);
 	if (ret)

@@ -260,19 +260,19 @@ void proto_release(const struct proto_schema *s, void *obj)
 int proto_decode(const struct proto_schema *s, const void *buf, size_t len,
 		 void *obj, char *why, size_t why_len)
 {
-	struct proto_msg *m;
+	msgpack_unpacked u;
 	int rc;
 
 	memset(obj, 0, s->size);
-	if ((rc = proto_msg_parse(&m, buf, len))) {
+	if ((rc = proto__unpack(&u, buf, len))) {
 		if (why && why_len)
 			snprintf(why, why_len, "%s", tn_strerror(rc));
 		return rc;
 	}
-	rc = proto__decode_obj(&m->u.data, s, obj, why, why_len);
+	rc = proto__decode_obj(&u.data, s, obj, why, why_len);
 	if (rc)
 		proto_release(s, obj);
-	proto_msg_free(m);
+	msgpack_unpacked_destroy(&u);
 	return rc;
 }
 

@@ -6,24 +6,22 @@
 
 #include "proto_int.h"
 
+/* Scans and unpacks before allocating; the unpacked value owns its zone
+ * through a pointer, so it may be moved into the message. */
 int proto_msg_parse(struct proto_msg **out, const void *buf, size_t len)
 {
+	msgpack_unpacked u;
 	struct proto_msg *m;
-	size_t off = 0;
 	int rc;
 
 	*out = NULL;
-	if ((rc = proto__scan(buf, len)))
+	if ((rc = proto__unpack(&u, buf, len)))
 		return rc;
-	if (!(m = calloc(1, sizeof(*m))))
+	if (!(m = calloc(1, sizeof(*m)))) {
+		msgpack_unpacked_destroy(&u);
 		return TN_ERR_NOMEM;
-	msgpack_unpacked_init(&m->u);
-	rc = msgpack_unpack_next(&m->u, buf, len, &off);
-	if (rc != MSGPACK_UNPACK_SUCCESS || off != len ||
-	    m->u.data.type != MSGPACK_OBJECT_MAP) {
-		proto_msg_free(m);
-		return rc == MSGPACK_UNPACK_NOMEM_ERROR ? TN_ERR_NOMEM : TN_ERR_DECODE;
 	}
+	m->u = u;
 	*out = m;
 	return 0;
 }

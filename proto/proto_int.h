@@ -22,6 +22,9 @@ static inline void proto__copy(void *dst, const void *src, size_t n)
 
 /* Check msgpack bytes for depth and announced sizes before unpacking. */
 int proto__scan(const void *buf, size_t len) TN_WUR;
+/* Scan, then unpack exactly one map from buf into u (free it with
+ * msgpack_unpacked_destroy); on failure u holds nothing to free. */
+int proto__unpack(msgpack_unpacked *u, const void *buf, size_t len) TN_WUR;
 /* The value under key in map o, or NULL. */
 const msgpack_object *proto__get(const msgpack_object *o, const char *key);
 /* Decode map o into obj; on failure write a reason to why. */

@@ -2,7 +2,7 @@
 /* A bounds check run over msgpack bytes before msgpack-c unpacks them:
  * nesting depth is capped and no container may announce more elements
  * than bytes remain, so a short hostile frame cannot make the unpacker
- * allocate gigabytes. */
+ * allocate gigabytes. Then the one checked unpack that every decode uses. */
 #include "proto_int.h"
 
 #define SCAN_MAX_DEPTH 16
@@ -124,4 +124,20 @@ int proto__scan(const void *buf, size_t len)
 	if (rc)
 		return rc;
 	return s.off == len ? 0 : TN_ERR_DECODE;
+}
+
+int proto__unpack(msgpack_unpacked *u, const void *buf, size_t len)
+{
+	size_t off = 0;
+	int rc;
+
+	msgpack_unpacked_init(u);
+	if ((rc = proto__scan(buf, len)))
+		return rc;
+	rc = msgpack_unpack_next(u, buf, len, &off);
+	if (rc != MSGPACK_UNPACK_SUCCESS || off != len || u->data.type != MSGPACK_OBJECT_MAP) {
+		msgpack_unpacked_destroy(u);
+		return rc == MSGPACK_UNPACK_NOMEM_ERROR ? TN_ERR_NOMEM : TN_ERR_DECODE;
+	}
+	return 0;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The LMDB environment: opening and closing it, growing the map, read
- * snapshots, and the one place where LMDB errors become TN_ERR_* codes. */
+ * snapshots. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,26 +26,6 @@ static const char *const db_names[STORE_DB_COUNT] = {
 	[STORE_DB_AUDIT] = "audit",
 	[STORE_DB_ALERTS] = "alerts",
 };
-
-int store__err(int mdb_rc)
-{
-	switch (mdb_rc) {
-	case MDB_SUCCESS:
-		return 0;
-	case MDB_NOTFOUND:
-		return TN_ERR_NOT_FOUND;
-	case MDB_MAP_FULL:
-		return TN_ERR_MAP_FULL;
-	case ENOSPC:
-		return TN_ERR_DISK_FULL;
-	case ENOMEM:
-		return TN_ERR_NOMEM;
-	case EIO:
-		return TN_ERR_IO;
-	default:
-		return TN_ERR_STORE;
-	}
-}
 
 /* Remap at size bytes (0: the size recorded in the file, which another
  * process may have grown). LMDB unmaps the old view, so no transaction of

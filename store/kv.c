@@ -1,18 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* LMDB reads and writes through a store_txn: error translation, the
- * MDB_MAP_FULL flag store_apply replays on, cursors, msgpack values. */
+/* LMDB reads and writes through a store_txn: gets and puts, cursors,
+ * msgpack values. */
 #include <string.h>
 
 #include "store_int.h"
-
-/* Translate, remembering a full map so that store_apply grows it even if
- * an op swallowed the error. */
-int store__rc(struct store_txn *t, int mdb_rc)
-{
-	if (mdb_rc == MDB_MAP_FULL)
-		t->full = 1;
-	return store__err(mdb_rc);
-}
 
 int store__get(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v)
 {

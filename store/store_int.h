@@ -67,13 +67,17 @@ struct store__key {
 
 typedef int (*store__id_fn)(struct store_txn *t, uint64_t id, void *arg);
 
-/* env.c */
+/* err.c */
+/* An LMDB return code as a TN_ERR_* code. */
 int store__err(int mdb_rc);
+/* store__err, and flag t when the map is full so that store_apply grows it. */
+int store__rc(struct store_txn *t, int mdb_rc);
+
+/* env.c */
 int store__begin(struct store *s, MDB_txn *parent, unsigned flags, MDB_txn **out);
 int store__grow(struct store *s);
 
 /* kv.c */
-int store__rc(struct store_txn *t, int mdb_rc);
 int store__get(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v);
 int store__put(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v, unsigned flags);
 int store__cursor(struct store_txn *t, enum store__db db, MDB_cursor **out);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "../../crypto/cx.h"
 
 int ctl_fail(const char *fmt, ...)
 {
@@ -40,21 +41,6 @@ int ctl_connect(struct ctl *c)
 	return 0;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const void *args)
 {
 	struct proto_buf body = { 0 }, frame = { 0 };
@@ -75,7 +61,7 @@ int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const
 	if (!rc)
 		rc = proto_frame_write(&frame, body.data, body.len);
 	if (!rc)
-		rc = write_all(c->fd, frame.data, frame.len);
+		rc = cx_write_all(c->fd, frame.data, frame.len);
 	proto_buf_free(&body);
 	proto_buf_free(&frame);
 	return rc ? ctl_fail("%s: cannot send the request", cmd) : 0;

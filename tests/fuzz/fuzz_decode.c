@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target for the msgpack path: the pre-unpack scan, proto_msg_parse,
- * schema decodes (then encode/decode round trips), JSON and text output. */
+ * schema decodes (then encode/decode round trips), JSON and text output.
+ * The peer messages come from the registry, wire_types[], with their
+ * signing rules. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,26 +11,28 @@
 #include "../../proto/proto_int.h"
 #include "../all_schema.h"
 
+/* Schemas that are not peer message types; those are walked in wire_types[]. */
 static const struct proto_schema *const schemas[] = {
 	&proto_record_schema, &proto_stolen_schema, &proto_event_schema, &all_schema,
 	&proto_event_arg_schema, &proto_import_result_schema, &proto_status_schema,
-	&proto_id_arg_schema, &proto_find_arg_schema, &proto_hello_schema, &proto_ping_schema,
+	&proto_id_arg_schema, &proto_find_arg_schema, &proto_hello_schema,
 	&proto_envelope_schema, &proto_env_header_schema, &proto_sealed_schema, &proto_peer_schema,
 	&proto_policy_arg_schema, &proto_card_info_schema, &proto_name_arg_schema,
-	&proto_peer_list_schema, &proto_ping_result_schema, &proto_stolen_query_schema,
-	&proto_stolen_result_schema, &proto_query_arg_schema, &proto_query_reply_schema,
-	&proto_alert_list_schema, &proto_trace_request_schema, &proto_trace_ack_schema,
-	&proto_trace_result_schema, &proto_ack_schema, &proto_outmsg_schema, &proto_receipt_schema,
-	&proto_trace_schema, &proto_trace_in_schema, &proto_trace_arg_schema, &proto_audit_schema,
-	&proto_audit_list_schema, &proto_audit_verify_schema,
+	&proto_peer_list_schema, &proto_ping_result_schema, &proto_query_arg_schema,
+	&proto_query_reply_schema, &proto_alert_list_schema, &proto_outmsg_schema,
+	&proto_receipt_schema, &proto_trace_schema, &proto_trace_in_schema,
+	&proto_trace_arg_schema, &proto_audit_schema, &proto_audit_list_schema,
+	&proto_audit_verify_schema,
 };
 
-/* Link frames carry their message under "m", console requests under "args". */
+/* Link frames carry their message under "m", console requests under "args";
+ * the peer message types are tried under every key too. */
 static const struct proto_schema *const keyed[] = {
 	&proto_record_schema, &proto_envelope_schema, &proto_hello_schema, &proto_sealed_schema,
-	&proto_stolen_query_schema, &proto_trace_request_schema, &proto_trace_result_schema,
 	&proto_query_arg_schema, &proto_trace_arg_schema,
 };
+
+#define NOT_WIRE (-1)
 
 static const char *const keys[] = { "m", "args", "data", "record", "t", "cmd", "id" };
 
@@ -122,18 +126,33 @@ static void round_trip(const struct proto_schema *s, const void *obj)
 	proto_buf_free(&b2);
 }
 
-static void decode_with(struct proto_msg *m, const char *key, const struct proto_schema *s)
+/* Decode with s; a peer message (type not NOT_WIRE) must also get a
+ * yes or no from its signing rule. */
+static void decode_with(struct proto_msg *m, const char *key, const struct proto_schema *s,
+			int type)
 {
 	void *obj = malloc(s->size);
+	int sign;
 
 	check(obj != NULL, "malloc");
 	if (proto_msg_decode(m, key, s, obj) == 0) {
+		if (type != NOT_WIRE) {
+			sign = wire_must_sign(type, obj);
+			check(sign == 0 || sign == 1, "signing rule is not 0 or 1");
+		}
 		round_trip(s, obj);
 		proto_release(s, obj);
 	} else {
 		check(strlen(proto_msg_error(m)) > 0, "empty error");
 	}
 	free(obj);
+}
+
+/* Every row of the message registry, under key (NULL: the whole message). */
+static void decode_wire(struct proto_msg *m, const char *key)
+{
+	for (int t = 0; t < WIRE_COUNT; t++)
+		decode_with(m, key, wire_types[t].schema, t);
 }
 
 /* The scan must never pass what msgpack-c then refuses or half reads. */
@@ -185,12 +204,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)proto_msg_json(m, NULL, null);
 	(void)proto_msg_print(m, NULL, null);
 	for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++)
-		decode_with(m, NULL, schemas[i]);
+		decode_with(m, NULL, schemas[i], NOT_WIRE);
+	decode_wire(m, NULL);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		(void)proto_msg_json(m, keys[i], null);
 		(void)proto_msg_print(m, keys[i], null);
 		for (size_t k = 0; k < sizeof(keyed) / sizeof(keyed[0]); k++)
-			decode_with(m, keys[i], keyed[k]);
+			decode_with(m, keys[i], keyed[k], NOT_WIRE);
+		decode_wire(m, keys[i]);
 		if (proto_msg_str(m, keys[i], s, sizeof(s)) == 0)
 			check(strlen(s) < sizeof(s), "string not terminated");
 		(void)proto_msg_i64(m, keys[i], &v);

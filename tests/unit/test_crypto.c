@@ -244,6 +244,36 @@ static void test_load_without_key_is_not_found(void **state)
 	assert_null(id);
 }
 
+/* ---- whole-buffer fd I/O ---- */
+
+static void test_write_all_then_read_all_round_trips_through_a_pipe(void **state)
+{
+	uint8_t in[1000], out[1000];
+	int fd[2];
+
+	(void)state;
+	randombytes_buf(in, sizeof in);
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(cx_write_all(fd[1], in, sizeof in), 0);
+	assert_int_equal(cx_read_all(fd[0], out, sizeof out), 0);
+	assert_memory_equal(in, out, sizeof in);
+	close(fd[0]);
+	close(fd[1]);
+}
+
+static void test_read_all_refuses_input_that_ends_early(void **state)
+{
+	uint8_t buf[8];
+	int fd[2];
+
+	(void)state;
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(cx_write_all(fd[1], "abc", 3), 0);
+	close(fd[1]);
+	assert_int_equal(cx_read_all(fd[0], buf, sizeof buf), TN_ERR_INVALID);
+	close(fd[0]);
+}
+
 /* ---- signatures ---- */
 
 static void test_verify_rejects_every_flipped_byte(void **state)
@@ -1280,6 +1310,8 @@ int main(void)
 						dir_setup, dir_teardown),
 	};
 	const struct CMUnitTest boxes[] = {
+		cmocka_unit_test(test_write_all_then_read_all_round_trips_through_a_pipe),
+		cmocka_unit_test(test_read_all_refuses_input_that_ends_early),
 		cmocka_unit_test(test_shared_key_is_symmetric),
 		cmocka_unit_test(test_shared_key_rejects_small_order_key),
 		cmocka_unit_test(test_seal_open_round_trips),
