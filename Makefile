@@ -25,7 +25,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 NODE_OBJ := $(NODE_SRC:%.c=$(BUILD)/%.o)
 CTL_OBJ := $(CTL_SRC:%.c=$(BUILD)/%.o)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-UNIT_LIB := $(BUILD)/tests/unit/tmpdir.o
+UNIT_LIB := $(patsubst %.c,$(BUILD)/%.o,$(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c)))
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 TOOL_LIB := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/tools/lib/*.c))
 

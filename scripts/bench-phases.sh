@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: Apache-2.0
+# Sourced by scripts/bench.sh: the measurements of tracenet itself, from
+# building and generating data to import, queries, broadcasts and traces.
+
+build_tools()
+{
+	log "building the tools ($BUILD)"
+	make -s -C "$ROOT" BUILD="$BUILD" all "$BUILD/tests/tools/bench_query" \
+		"$BUILD/tests/tools/bench_store" >&2
+}
+
+gen_data()
+{
+	CSV=$DATA/records-$RECORDS-$SEED.csv
+	STOLEN=$DATA/stolen-$RECORDS-$SEED.csv
+	[ -s "$CSV" ] && [ -s "$STOLEN" ] && return 0
+	log "generating $RECORDS records (cached in $DATA)"
+	mkdir -p "$DATA"
+	"$PYTHON" "$ROOT/scripts/gen-records.py" "$RECORDS" --seed "$SEED" \
+		--stolen "$STOLEN.tmp" >"$CSV.tmp"
+	mv "$STOLEN.tmp" "$STOLEN"
+	mv "$CSV.tmp" "$CSV"
+}
+
+machine()
+{
+	local cpu commit dirty=false
+	cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+	commit=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+	[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] || dirty=true
+	"$PYTHON" -c 'import json, sys
+print(json.dumps({"nproc": int(sys.argv[1]), "cpu": sys.argv[2], "commit": sys.argv[3],
+                  "dirty": sys.argv[4] == "true", "date": sys.argv[5]}))' \
+		"$(nproc)" "$cpu" "$commit" "$dirty" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$R/machine.json"
+}
+
+store_bench()
+{
+	log "bench_store: bulk put of $RECORDS records, then local lookups"
+	"$BENCH_STORE" "$T/store" "$CSV" "$STOLEN" "$STORE_BATCH" >"$R/store.json" ||
+		die "bench_store failed"
+	rm -rf "$T/store"
+	if [ -n "$NODE_BATCH" ]; then
+		log "bench_store: the same put in transactions of $NODE_BATCH records"
+		"$BENCH_STORE" "$T/store" "$CSV" "$STOLEN" "$NODE_BATCH" 0 >"$R/store_node_batch.json" ||
+			die "bench_store failed"
+		rm -rf "$T/store"
+	fi
+	sync   # let the writeback finish before fsync latencies are measured
+}
+
+import_bench()
+{
+	local t0 t1
+	log "tracectl record import of $RECORDS records into a fresh node"
+	t0=$(now_ms)
+	"$TRACECTL" -d "$T/MEX" --json record import "$CSV" >"$T/import.json" ||
+		die "import failed: $(head -c 300 "$T/import.json")"
+	t1=$(now_ms)
+	"$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1])); s = (int(sys.argv[3]) - int(sys.argv[2])) / 1000
+print(json.dumps({"imported": d["imported"], "rejected": d["rejected"], "seconds": s,
+                  "records_per_s": round(d["imported"] / s)}))' \
+		"$T/import.json" "$t0" "$t1" >"$R/import_node.json"
+	sync
+}
+
+load_stolen()
+{
+	log "loading the lost/stolen reports into MEX"
+	"$BENCH_QUERY" "$T/MEX/console.sock" report -s "$STOLEN" -c 64 >"$R/stolen_load.json" ||
+		die "loading stolen reports failed"
+}
+
+# paused: how often GTM and MEX paused reading a link that outran its frame
+# budget (the drop counter rate_limited of both).
+paused()
+{
+	local name sum=0
+	for name in GTM MEX; do
+		"$TRACECTL" -d "$T/$name" --json status >"$T/status.json"
+		sum=$((sum + $("$PYTHON" -c 'import json, sys
+print(json.load(open(sys.argv[1])).get("drops", {}).get("rate_limited", 0))' "$T/status.json")))
+	done
+	echo "$sum"
+}
+
+# query NAME ARGS...: one bench_query run against GTM, kept as NAME.json
+# with the link pauses it caused added.
+query()
+{
+	local name=$1 before job
+	shift
+	before=$(paused)
+	"$BENCH_QUERY" "$T/GTM/console.sock" query -s "$STOLEN" -e 20 "$@" >"$R/$name.json" &
+	job=$!
+	PID[bench_query]=$job
+	[ "$name" != "tp_c$CONNS" ] || rss_watch "${PID[MEX]}" "$job" "$R/rss_loaded.json"
+	wait "$job" || die "bench_query $name failed"
+	unset "PID[bench_query]"
+	"$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["link_paused"] = int(sys.argv[2])
+json.dump(d, open(sys.argv[1], "w"))' "$R/$name.json" "$(($(paused) - before))"
+	log "  $name: $(cat "$R/$name.json")"
+}
+
+# Queries MEX will see from GTM in this run, which must fit its replay window.
+check_budget()
+{
+	local c total=$((500 + LAT_N + MAX_REQ + TRACE_N)) n
+	for c in $SWEEP; do total=$((total + MAX_REQ)); done
+	for n in $PEERS; do total=$((total + BCAST_N)); done
+	[ "$total" -lt "$REPLAY_MAX" ] ||
+		die "up to $total queries to one peer would overflow its replay window ($REPLAY_MAX ids); lower BENCH_MAX_REQUESTS"
+}
+
+# The drop counters of a node that are not zero (replay_full would mean
+# queries were refused and the figures are void).
+drops()
+{
+	"$TRACECTL" -d "$T/$1" --json status >"$T/status.json"
+	"$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1])).get("drops", {})
+print(json.dumps({k: v for k, v in d.items() if v}))' "$T/status.json" >"$R/drops_$1.json"
+}
+
+stolen_bench()
+{
+	local c
+	log "stolen queries GTM -> MEX"
+	query warmup -p MEX -c 16 -n 500
+	query latency -p MEX -c 1 -n "$LAT_N"
+	for c in $SWEEP; do
+		query "tp_c$c" -p MEX -c "$c" -n "$MAX_REQ" -t "$((SECS * 1000))"
+	done
+	query batched -p MEX -c "$CONNS" -b "$BATCH" -n "$MAX_REQ" -t "$((SECS * 1000))"
+	[ -s "$R/rss_loaded.json" ] || rss "${PID[MEX]}" >"$R/rss_loaded.json"
+}
+
+# ---- broadcast ----
+
+# Name number i (0, 1, ...) as three upper-case letters: AAA, AAB, ...
+peer_name()
+{
+	local l=ABCDEFGHIJKLMNOPQRSTUVWXYZ i=$1
+	echo "${l:$((i / 676 % 26)):1}${l:$((i / 26 % 26)):1}${l:$((i % 26)):1}"
+}
+
+broadcast_bench()
+{
+	local n have=1 name
+	for n in $PEERS; do
+		log "broadcast: GTM with $n peers (MEX and $((n - 1)) empty nodes)"
+		while [ "$have" -lt "$n" ]; do
+			name=$(peer_name $((have - 1)))
+			node_up "$name"
+			pin GTM "$name"
+			have=$((have + 1))
+		done
+		wait_linked GTM "$n" 60
+		query "broadcast_$n" -a -c 1 -n "$BCAST_N" -T 10000
+	done
+}
+
+# Trace requests GTM -> MEX, answered automatically (MEX's policy for GTM
+# is auto) from MEX's records: one at a time, from trace.request until
+# trace.show says "answered" (polled every TRACE_POLL_US), for records of
+# the CSV with at least 3 events.
+trace_bench()
+{
+	log "trace requests GTM -> MEX (auto), $TRACE_N one at a time"
+	"$TRACECTL" -d "$T/MEX" peer policy GTM --traces auto >/dev/null ||
+		die "tracectl peer policy failed"
+	"$BENCH_QUERY" "$T/GTM/console.sock" trace -p MEX -r "$CSV" -m 3 -n "$TRACE_N" \
+		-P "$TRACE_POLL_US" -t "$((SECS * 5000))" -T 10000 >"$R/trace.json" &
+	PID[bench_query]=$!
+	wait "${PID[bench_query]}" || die "bench_query trace failed"
+	unset "PID[bench_query]"
+	log "  trace: $(cat "$R/trace.json")"
+}

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: Apache-2.0
+# Sourced by scripts/bench.sh: the one JSON report assembled from the
+# fragments each measurement left in $R.
+
+assemble()
+{
+	local cap
+	cap=$(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h")
+	"$PYTHON" - "$R" "$RECORDS" "$CONNS" "$BATCH" "$PEERS" "$1" "$cap" <<'EOF'
+import glob, json, os, sys
+r, records, conns, batch, peers, elapsed, cap = sys.argv[1:]
+def load(name):
+    p = os.path.join(r, name + ".json")
+    return json.load(open(p)) if os.path.exists(p) else None
+def pick(d, *keys):
+    return {k: d[k] for k in keys}
+st = load("store")
+node = load("import_node")
+snb = load("store_node_batch")
+lat = load("latency")
+tp = {int(os.path.basename(p)[4:-5]): json.load(open(p)) for p in glob.glob(os.path.join(r, "tp_c*.json"))}
+main = tp.get(int(conns))
+bat = load("batched")
+redis = load("redis")
+q = ["requests_per_s", "steady_requests_per_s", "p50_us", "p99_us", "p999_us", "failed", "not_answered", "link_paused"]
+out = {
+  "machine": load("machine"),
+  "import": {
+    "records": int(records),
+    "node_records_per_s": node["records_per_s"], "node_seconds": node["seconds"],
+    "node_rejected": node["rejected"],
+    "store_batch": st["batch"],
+    "store_parse_put_per_s": st["parse_put_per_s"], "store_put_per_s": st["put_per_s"],
+    "store_parse_per_s": st["parse_per_s"],
+    "node_vs_store_parse_put": round(node["records_per_s"] / st["parse_put_per_s"], 3),
+    "node_vs_store_put": round(node["records_per_s"] / st["put_per_s"], 3),
+    "store_node_batch": snb["batch"] if snb else None,
+    "store_put_per_s_at_node_batch": snb["put_per_s"] if snb else None,
+    "node_vs_store_put_at_node_batch": round(node["records_per_s"] / snb["put_per_s"], 3) if snb else None,
+    "stolen_reports": st["stolen"],
+    "stolen_via_console_per_s": load("stolen_load")["requests_per_s"],
+  },
+  "lookup": {k: v for k, v in st.items() if k.endswith("_per_s") and "find" in k},
+  "stolen_query": {
+    "latency_one_at_a_time": pick(lat, "requests", "p50_us", "p99_us", "p999_us", "max_us", "hits",
+                                  "hits_expected", "hit_mismatch", "link_paused"),
+    "throughput": {str(c): pick(d, *q) for c, d in sorted(tp.items())},
+    "conns": int(conns),
+    "hit_every": 20,
+    "link_frames_per_s_cap": int(cap) if cap else None,
+    "queries_per_s": main["steady_requests_per_s"] if main else None,
+    "batched": dict(pick(bat, "conns", "items_per_request", "requests_per_s",
+                         "steady_requests_per_s", "items_per_s",
+                         "p50_us", "p99_us", "failed", "not_answered", "link_paused")),
+  },
+}
+out["lookup"]["lookups_per_loop"] = st["lookups"]
+if redis and "skipped" not in redis and main:
+    redis["ours_vs_redis_throughput"] = round(main["steady_requests_per_s"] / redis["throughput"]["rps"], 4)
+    redis["ours_vs_redis_p50_one_at_a_time"] = round(lat["p50_us"] / 1000 / redis["latency"]["p50_ms"], 1)
+out["redis_ref"] = redis
+out["broadcast"] = {}
+for n in peers.split():
+    b = load("broadcast_" + n)
+    out["broadcast"][n] = pick(b, "requests", "p50_us", "p99_us", "max_us", "not_answered",
+                               "link_paused")
+out["trace"] = load("trace")
+out["rss"] = {"idle": load("rss_idle"), "loaded": load("rss_loaded"),
+              "loaded_records": int(records), "loaded_conns": int(conns)}
+out["drops"] = {"GTM": load("drops_GTM"), "MEX": load("drops_MEX")}
+out["elapsed_s"] = float(elapsed)
+print(json.dumps(out, indent=2))
+EOF
+}

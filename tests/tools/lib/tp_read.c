@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tn_peer: frames from the node, read in order: HELLOs noted, pings
+ * answered, envelopes opened; see tp.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tp.h"
+
+/* Open an envelope from the node and read its {seq}. */
+static void open_env(struct tp *t, struct proto_msg *m, struct frame *f)
+{
+	struct tn_envelope e;
+	struct tn_sealed s;
+	struct tn_ping p;
+
+	if (proto_msg_decode(m, "m", &proto_envelope_schema, &e))
+		return;
+	snprintf(f->etype, sizeof(f->etype), "%s", e.type);
+	if (!strcmp(e.to, t->name) && !strcmp(e.from, t->peer_name) &&
+	    !cx_env_open(&e, t->key, t->peer_pk, &s)) {
+		if (!proto_decode(&proto_ping_schema, s.m, s.n_m, &p, NULL, 0)) {
+			f->seq = p.seq;
+			f->env_ok = 1;
+		}
+		proto_release(&proto_sealed_schema, &s);
+	}
+	proto_release(&proto_envelope_schema, &e);
+}
+
+/* 1 for a frame to hand out, 0 for one handled here (a ping answered). */
+static int classify(struct tp *t, const uint8_t *body, size_t len, struct frame *f)
+{
+	struct proto_msg *m = NULL;
+	struct tn_hello h;
+	struct tn_ping p;
+	int rc = 1;
+
+	memset(f, 0, sizeof(*f));
+	t->copy.len = 0;
+	if (proto_buf_add(&t->copy, body, len) || proto_msg_parse(&m, t->copy.data, len) ||
+	    proto_frame_type(m, f->t, sizeof(f->t))) {
+		proto_msg_free(m);
+		snprintf(f->t, sizeof(f->t), "?");
+		return 1;
+	}
+	if (!strcmp(f->t, "hello") && !proto_msg_decode(m, "m", &proto_hello_schema, &h))
+		memcpy(t->peer_name, h.name, sizeof(t->peer_name));
+	else if (!strcmp(f->t, "env"))
+		open_env(t, m, f);
+	else if (!proto_msg_decode(m, "m", &proto_ping_schema, &p))
+		f->seq = p.seq;
+	if (!strcmp(f->t, "ping") && t->answer_pings)
+		rc = tp_send_ping(t, "pong", f->seq); /* 0: handled here */
+	proto_msg_free(m);
+	return rc;
+}
+
+/* Next frame from the node: 1 with f filled, 0 at the deadline, or how the
+ * session ended (TN_ERR_CLOSED, TN_ERR_TLS). */
+int tp_read_frame(struct tp *t, int64_t deadline, struct frame *f)
+{
+	const uint8_t *body;
+	size_t len;
+	int rc;
+
+	for (;;) {
+		rc = proto_framer_next(&t->in, &body, &len);
+		if (rc < 0)
+			return rc;
+		if (rc > 0) {
+			if ((rc = classify(t, body, len, f)) != 0)
+				return rc;
+			continue;
+		}
+		if (t->eof)
+			return t->eof;
+		if ((rc = tp_fill(t, deadline)) <= 0) {
+			t->eof = rc;
+			return rc;
+		}
+		t->eof = tp_pump(t);
+	}
+}
+
+/* Read and discard until the node ends the session: 1 if it did. */
+int tp_wait_close(struct tp *t, int *how)
+{
+	struct frame f;
+	int rc;
+
+	while ((rc = tp_read_frame(t, t->deadline, &f)) > 0)
+		;
+	*how = rc ? rc : TN_ERR_TIMEOUT;
+	return rc < 0;
+}
+
+/* Wait for the node's HELLO. */
+int tp_wait_hello(struct tp *t)
+{
+	struct frame f;
+	int rc;
+
+	while ((rc = tp_read_frame(t, t->deadline, &f)) > 0)
+		if (!strcmp(f.t, "hello") && t->peer_name[0])
+			return 0;
+	return rc ? rc : TN_ERR_TIMEOUT;
+}
+
+/* Send a link ping and read until its pong; the envelopes that came first
+ * are counted in s. Frames are handled in order, so whatever the node did
+ * with what we sent before is visible by then. */
+int tp_barrier(struct tp *t, struct seen *s)
+{
+	uint64_t seq = ++t->seq;
+	struct frame f;
+	int rc;
+
+	if ((rc = tp_send_ping(t, "ping", seq)))
+		return rc;
+	while ((rc = tp_read_frame(t, t->deadline, &f)) > 0) {
+		if (!strcmp(f.t, "pong") && f.seq == seq)
+			return 0;
+		if (!strcmp(f.t, "env")) {
+			s->env++;
+			s->env_bad += !f.env_ok;
+			s->seq = f.seq;
+		}
+	}
+	return rc ? rc : TN_ERR_TIMEOUT;
+}
+
+/* Count the pongs already there (wait 0) or in the next frame (wait 1). */
+int tp_count_pongs(struct tp *t, int wait, unsigned long *got)
+{
+	struct frame f;
+	int rc;
+
+	do {
+		rc = tp_read_frame(t, wait ? t->deadline : 0, &f);
+		if (rc > 0)
+			*got += !strcmp(f.t, "pong");
+	} while (rc > 0 && !wait);
+	if (rc == 0 && wait)
+		return TN_ERR_TIMEOUT;
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tn_peer: the envelope scenarios, one sealed ping bent as the scenario's
+ * env_spec says, and the pong envelopes the node must (not) send. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tp.h"
+
+/* Seal a {seq} ping as the node's receiver expects, give or take what sp
+ * changes. */
+int tp_seal(struct tp *t, const struct env_spec *sp, uint64_t seq, struct tn_envelope *e)
+{
+	const struct cx_id *signer = sp->sign_other ? t->other_id : t->id;
+	struct tn_ping p = { .seq = seq };
+	struct proto_buf m = { 0 };
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->v = TN_PROTO_VERSION;
+	e->suite = TN_SUITE_BOX_ED25519;
+	e->ttl = 1;
+	snprintf(e->type, sizeof(e->type), "%s", sp->type ? sp->type : "ping");
+	snprintf(e->from, sizeof(e->from), "%s", sp->from_other ? t->other : t->name);
+	snprintf(e->to, sizeof(e->to), "%s",
+		 !sp->to_other ? t->peer_name : t->other ? t->other : "ZZZ");
+	e->ts = (uint64_t)((int64_t)tp_wall_ms() + sp->skew_ms);
+	rc = proto_encode(&proto_ping_schema, &p, &m);
+	if (!rc)
+		rc = cx_env_seal(e, signer, t->key, m.data, m.len, sp->sign || sp->sign_other);
+	if (!rc && sp->flip)
+		e->body[e->n_body / 2] ^= 0x01;
+	proto_buf_free(&m);
+	return rc;
+}
+
+/* Send the scenario's envelope (copies times), then a link ping: expect
+ * exactly `want` pong envelopes before its pong, and a live link. */
+int sc_env(struct tp *t)
+{
+	const struct env_spec *sp = &t->sc->env;
+	uint64_t seq = ++t->seq;
+	struct tn_envelope e;
+	struct seen s = { 0 };
+	int rc;
+
+	if ((sp->from_other && !t->other) || (sp->sign_other && !t->other_id))
+		return tp_say(t, 1, "needs --other NAME (pinned by the node) / --other-id DIR");
+	if ((rc = tp_seal(t, sp, seq, &e)))
+		return tp_say(t, 1, "cannot seal: %s", tn_strerror(rc));
+	for (unsigned i = 0; i <= sp->replays && !rc; i++)
+		rc = tp_send_link(t, "env", &proto_envelope_schema, &e);
+	proto_release(&proto_envelope_schema, &e);
+	if (rc || (rc = tp_barrier(t, &s)))
+		return tp_say(t, 1, "link %s after the envelope", tp_ended(rc));
+	if (s.env_bad)
+		return tp_say(t, 1, "%u reply envelope(s) did not open", s.env_bad);
+	if (s.env != sp->want || (s.env && s.seq != seq))
+		return tp_say(t, 1, "%u pong envelope(s), want %u", s.env, sp->want);
+	if (!sp->want)
+		return tp_say(t, 0, "envelope dropped silently, link still answers pings");
+	return tp_say(t, 0, "%u sent, %u pong envelope opened (seq %llu), link up",
+		      sp->replays + 1, s.env, (unsigned long long)s.seq);
+}
