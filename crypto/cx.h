@@ -77,6 +77,28 @@ void cx_wipe(void *p, size_t n);
 /* BLAKE2b-256 of m. */
 void cx_hash(const void *m, size_t n, uint8_t out[static 32]);
 
+/* ---- replay window ---- */
+
+/* The envelope ids of one peer seen within span_ms, at most max of them. */
+struct cx_replay {
+	uint8_t (*ids)[TN_ID_LEN];
+	uint64_t *ts;             /* 0 marks a free slot */
+	size_t cap, n, max;
+	uint64_t span_ms;
+	uint64_t full_until;      /* do not rescan a full window before this */
+	uint64_t probes;          /* slots compared so far (cost accounting) */
+	uint8_t key[16];          /* SipHash key of the slot index */
+};
+
+/* An empty window for at most max ids over span_ms. */
+void cx_replay_init(struct cx_replay *r, size_t max, uint64_t span_ms);
+/* 0 if id is new (and remembers it), TN_ERR_REPLAY if seen, TN_ERR_LIMIT
+ * if the window is full of unexpired ids. */
+int cx_replay_check(struct cx_replay *r, const uint8_t id[static TN_ID_LEN], uint64_t ts,
+		    uint64_t now) TN_WUR;
+/* Free the window's memory (it is empty again). */
+void cx_replay_free(struct cx_replay *r);
+
 /* ---- node cards ---- */
 
 /* What a node gives its neighbours out of band. */

@@ -67,7 +67,7 @@ static int check_message(struct peer *p, struct env_msg *m)
 		rc = refuse(p, DROP_malformed, m->e->type, TN_ERR_FIELD);
 	else if (wire_must_sign(m->type, m->msg) && !m->s->n_s)
 		rc = refuse(p, DROP_bad_sig, "signature required", TN_ERR_BAD_SIG);
-	else if ((rc = replay_check(&p->replay, m->e->id, m->e->ts, node_now_ms())))
+	else if ((rc = cx_replay_check(&p->replay, m->e->id, m->e->ts, node_now_ms())))
 		rc = refuse(p, rc == TN_ERR_REPLAY ? DROP_replay : DROP_replay_full, m->e->type, rc);
 	if (rc) {
 		proto_release(sch, m->msg);

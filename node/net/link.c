@@ -15,8 +15,7 @@ struct link {
 	uv_timer_t slow;          /* resumes reading after a burst */
 	uv_connect_t connect;
 	uint64_t last_rx, last_tx, ping_seq;
-	uint64_t refill_ms;
-	uint32_t tokens;          /* frames this link may still send right now */
+	struct budget budget;     /* frames before the peer is known */
 	int handles;              /* timers still to close before free */
 	unsigned outbound : 1;
 	unsigned up : 1;
@@ -146,20 +145,22 @@ static void on_slow(uv_timer_t *t)
 	conn_release(l->conn);
 }
 
-/* Token bucket: LINK_FRAMES_PER_S with bursts of twice that; a link that
- * sends faster stops being read for a moment, so one flooding peer cannot
- * starve the others or the console. */
+/* Token bucket: LINK_FRAMES_PER_S with bursts of twice that, per peer
+ * (so reconnecting does not refill it); a peer that sends faster stops
+ * being read for a moment, so one flooding peer cannot starve the others
+ * or the console. */
 static void throttle(struct link *l)
 {
-	uint64_t now = uv_now(&l->node->loop), add = (now - l->refill_ms) * LINK_FRAMES_PER_S / 1000;
+	struct budget *b = l->peer ? &l->peer->budget : &l->budget;
+	uint64_t now = uv_now(&l->node->loop), add = (now - b->refill_ms) * LINK_FRAMES_PER_S / 1000;
 
 	if (add) {
-		l->tokens = (uint32_t)(l->tokens + add > 2 * LINK_FRAMES_PER_S ? 2 * LINK_FRAMES_PER_S :
-				       l->tokens + add);
-		l->refill_ms = now;
+		b->tokens = (uint32_t)(b->tokens + add > 2 * LINK_FRAMES_PER_S ? 2 * LINK_FRAMES_PER_S :
+				       b->tokens + add);
+		b->refill_ms = now;
 	}
-	if (l->tokens) {
-		l->tokens--;
+	if (b->tokens) {
+		b->tokens--;
 		return;
 	}
 	if (!uv_is_active((uv_handle_t *)&l->slow)) {
@@ -289,8 +290,7 @@ static struct link *link_new(struct node *n, struct peer *p, int outbound)
 	uv_timer_init(&n->loop, &l->slow);
 	l->timer.data = l->slow.data = l;
 	l->handles = 2;
-	l->tokens = 2 * LINK_FRAMES_PER_S;
-	l->refill_ms = uv_now(&n->loop);
+	budget_init(&l->budget, uv_now(&n->loop));
 	uv_timer_start(&l->timer, on_tick, LINK_HANDSHAKE_MS, 0);
 	snprintf(l->conn->peer, sizeof(l->conn->peer), "link %s", p ? p->rec.name : "?");
 	return l;

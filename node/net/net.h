@@ -81,13 +81,18 @@ void conn_release(struct conn *c);
 #define LINK_SLOW_MS 50           /* reading pause once a link used its burst */
 #define LINK_HANDSHAKES_MAX 64    /* inbound connections not yet authenticated */
 
-/* Remembered envelope ids of one peer, for replay detection. */
-struct replay {
-	uint8_t (*ids)[TN_ID_LEN];
-	uint64_t *ts;             /* 0 marks a free slot */
-	size_t cap, n;
-	uint64_t full_until;      /* do not rescan a full window before this */
+/* Frames a peer may still send right now (a token bucket). */
+struct budget {
+	uint32_t tokens;
+	uint64_t refill_ms;
 };
+
+/* A full bucket as of now_ms (loop time). */
+static inline void budget_init(struct budget *b, uint64_t now_ms)
+{
+	b->tokens = 2 * LINK_FRAMES_PER_S;
+	b->refill_ms = now_ms;
+}
 
 struct link;
 struct dial;
@@ -106,7 +111,8 @@ struct peer {
 	uint64_t last_seen_ms;
 	uint64_t sent, received;
 	uint64_t drops[DROP_COUNT];
-	struct replay replay;
+	struct cx_replay replay;  /* envelope ids of the last 2 x ENV_SKEW_MS */
+	struct budget budget;     /* frames it may send, whichever link it uses */
 	uint8_t (*carried)[TN_MID_LEN]; /* outbox ids sent on the current link */
 	uint32_t n_carried, cap_carried;
 	unsigned removed : 1;
@@ -147,12 +153,6 @@ int link_send(struct link *l, const struct proto_buf *body) TN_WUR;
 void link_close(struct link *l, int reason);
 /* State of the peer's link as a word: "up", "connecting", "down". */
 const char *link_state(const struct peer *p);
-
-/* Replay window: 0 if id is new (and remembers it), TN_ERR_REPLAY if
- * seen, TN_ERR_LIMIT if the window is full of unexpired ids. */
-int replay_check(struct replay *r, const uint8_t id[static TN_ID_LEN], uint64_t ts, uint64_t now) TN_WUR;
-/* Free a replay window. */
-void replay_free(struct replay *r);
 
 /* ---- end-to-end envelopes ---- */
 
