@@ -47,13 +47,36 @@ int cx_write_all(int fd, const void *p, size_t n) TN_WUR;
 /* Read exactly n bytes from fd; TN_ERR_INVALID if it ends first. */
 int cx_read_all(int fd, void *p, size_t n) TN_WUR;
 
-/* ---- signatures ---- */
+/* ---- signatures and digests, each labelled with its purpose ---- */
 
-/* Ed25519 detached signature of m. */
-void cx_sign(const struct cx_id *id, const void *m, size_t n, uint8_t sig[static CX_SIG_LEN]);
-/* 0 if sig is pk's signature of m, else TN_ERR_BAD_SIG. */
-int cx_verify(const uint8_t pk[static CX_PK_LEN], const void *m, size_t n,
-	      const uint8_t sig[static CX_SIG_LEN]) TN_WUR;
+/* What a hash or signature is for; its label is hashed or signed first. */
+enum cx_purpose {
+	CX_HEADER,      /* h: an envelope's authenticated header */
+	CX_REQUEST,     /* request_digest: a signed trace request message */
+	CX_ENVELOPE,    /* a message with legal weight: to_pk || h || m */
+	CX_CHECKPOINT,  /* reserved: signed audit checkpoints */
+	CX_ROTATION,    /* reserved: key rotation notices */
+	CX_EXPORT,      /* reserved: signed exports */
+	CX_PURPOSES
+};
+
+/* One piece of the signed bytes. */
+struct cx_part {
+	const void *p;
+	size_t n;
+};
+
+/* The label of a purpose ("tracenet/1 envelope"), used with its NUL. */
+const char *cx_label(enum cx_purpose p);
+/* BLAKE2b-256 of label NUL || m. */
+void cx_hash_for(enum cx_purpose p, const void *m, size_t n, uint8_t out[static 32]);
+/* Ed25519 signature of label NUL || parts, in order. */
+int cx_sign_for(const struct cx_id *id, enum cx_purpose p, const struct cx_part *parts,
+		size_t n_parts, uint8_t sig[static CX_SIG_LEN]) TN_WUR;
+/* 0 if sig is pk's signature of label NUL || parts, else TN_ERR_BAD_SIG. */
+int cx_verify_for(const uint8_t pk[static CX_PK_LEN], enum cx_purpose p,
+		  const struct cx_part *parts, size_t n_parts,
+		  const uint8_t sig[static CX_SIG_LEN]) TN_WUR;
 
 /* ---- sealing (crypto_box with precomputed keys) ---- */
 
@@ -153,21 +176,28 @@ int cx_tls_drain(struct cx_tls *t, struct proto_buf *out) TN_WUR;
 int cx_tls_peer_pk(const struct cx_tls *t, uint8_t pk[static CX_PK_LEN]) TN_WUR;
 /* ---- envelopes (see DESIGN.md "Envelope") ---- */
 
-/* Seal message m (n bytes) into e: e's routing header (v, suite, type,
- * from, to, ts, ttl) is set by the caller; id and nonce are drawn here.
- * The box holds the hash of the authenticated header, m, and when sign is
- * set the sender's signature over hash || m. */
+/* Seal message m (n bytes) for the node whose key is to_pk into e: e's
+ * routing header (v, suite, type, from, to, ts, ttl) is set by the caller;
+ * id and nonce are drawn here. The box holds h, the labelled hash of the
+ * authenticated header, m, and when sign is set the sender's signature
+ * (CX_ENVELOPE) over to_pk || h || m. */
 int cx_env_seal(struct tn_envelope *e, const struct cx_id *id, const uint8_t key[static CX_KEY_LEN],
-		const void *m, size_t n, int sign) TN_WUR;
-/* Open e with the shared key; checks the header hash, and any signature
- * against from_pk. On success out holds the decoded box (release with
+		const uint8_t to_pk[static CX_PK_LEN], const void *m, size_t n, int sign) TN_WUR;
+/* cx_env_seal with the envelope id and nonce given (test vectors). */
+int cx_env_seal_with(struct tn_envelope *e, const struct cx_id *id,
+		     const uint8_t key[static CX_KEY_LEN], const uint8_t to_pk[static CX_PK_LEN],
+		     const void *m, size_t n, int sign, const uint8_t id_nonce[static 40]) TN_WUR;
+/* Open e with the shared key; checks h, and any signature as from_pk's for
+ * the recipient to_pk. On success out holds the decoded box (release with
  * proto_release(&proto_sealed_schema, out)); out->n_s is 0 for unsigned. */
 int cx_env_open(const struct tn_envelope *e, const uint8_t key[static CX_KEY_LEN],
-		const uint8_t from_pk[static CX_PK_LEN], struct tn_sealed *out) TN_WUR;
-/* Check a receipt: header + message + signature, verifiable by anyone
- * holding the sender's public key. */
+		const uint8_t from_pk[static CX_PK_LEN], const uint8_t to_pk[static CX_PK_LEN],
+		struct tn_sealed *out) TN_WUR;
+/* Check a receipt: header + message + signature of from_pk for to_pk,
+ * verifiable by anyone holding both public keys. */
 int cx_env_verify(const struct tn_envelope *hdr, const void *m, size_t n,
-		  const uint8_t sig[static CX_SIG_LEN], const uint8_t pk[static CX_PK_LEN]) TN_WUR;
+		  const uint8_t sig[static CX_SIG_LEN], const uint8_t from_pk[static CX_PK_LEN],
+		  const uint8_t to_pk[static CX_PK_LEN]) TN_WUR;
 
 /* One line describing the last TLS error (drains OpenSSL's queue). */
 const char *cx_tls_error(void);

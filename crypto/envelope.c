@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* End-to-end envelopes: a box (precomputed per-peer key) holding the hash of
  * the authenticated header, the message and, for messages with legal weight,
- * the sender's Ed25519 signature over hash || message. */
+ * the sender's Ed25519 signature over the envelope label, the recipient's
+ * key, the hash and the message. */
 #include <string.h>
 
 #include "cx_int.h"
@@ -29,8 +30,9 @@ static size_t body_max(void)
 	return 0;
 }
 
-/* h = BLAKE2b-256 of the header's canonical encoding (ttl and body are not
- * part of proto_env_header_schema). b is scratch; its contents are lost. */
+/* h = BLAKE2b-256 of the header label and the header's canonical encoding
+ * (ttl and body are not part of proto_env_header_schema). b is scratch;
+ * its contents are lost. */
 static int header_hash(const struct tn_envelope *e, struct proto_buf *b,
 		       uint8_t h[static TN_HASH_LEN])
 {
@@ -39,22 +41,19 @@ static int header_hash(const struct tn_envelope *e, struct proto_buf *b,
 	b->len = 0;
 	if ((ret = proto_encode(&proto_env_header_schema, e, b)))
 		return ret;
-	cx_hash(b->data, b->len, h);
+	cx_hash_for(CX_HEADER, b->data, b->len, h);
 	return 0;
 }
 
-/* The signed bytes: h || m, built in b (whose contents are lost). This is
- * plain Ed25519 over the concatenation, so anyone with the sender's key and
- * a standard Ed25519 library can check a stored receipt. */
-static int signed_bytes(struct proto_buf *b, const uint8_t h[static TN_HASH_LEN],
-			const void *m, size_t n)
+/* What is signed: label NUL || to_pk || h || m. Plain Ed25519 over that
+ * concatenation, so anyone with both keys and a standard Ed25519 library
+ * can check a stored receipt. */
+static void signed_parts(struct cx_part parts[3], const uint8_t *to_pk,
+			 const uint8_t h[static TN_HASH_LEN], const void *m, size_t n)
 {
-	int ret;
-
-	b->len = 0;
-	if ((ret = proto_buf_add(b, h, TN_HASH_LEN)))
-		return ret;
-	return proto_buf_add(b, m, n);
+	parts[0] = (struct cx_part){ to_pk, CX_PK_LEN };
+	parts[1] = (struct cx_part){ h, TN_HASH_LEN };
+	parts[2] = (struct cx_part){ m, n };
 }
 
 /* Wipe the whole capacity (it held plaintext), then free. */
@@ -71,10 +70,22 @@ static void buf_wipe_free(struct proto_buf *b)
  * place (libsodium allows c == m), overwriting the plaintext, and the
  * buffer becomes e->body. Unsigned: one allocation, no public-key work. */
 int cx_env_seal(struct tn_envelope *e, const struct cx_id *id, const uint8_t key[static CX_KEY_LEN],
-		const void *m, size_t n, int sign)
+		const uint8_t to_pk[static CX_PK_LEN], const void *m, size_t n, int sign)
+{
+	/* One call: each is a getrandom() system call, dearer than the box. */
+	uint8_t fresh[TN_ID_LEN + TN_NONCE_LEN];
+
+	cx_random(fresh, sizeof fresh);
+	return cx_env_seal_with(e, id, key, to_pk, m, n, sign, fresh);
+}
+
+int cx_env_seal_with(struct tn_envelope *e, const struct cx_id *id,
+		     const uint8_t key[static CX_KEY_LEN], const uint8_t to_pk[static CX_PK_LEN],
+		     const void *m, size_t n, int sign, const uint8_t fresh[static 40])
 {
 	struct tn_sealed s = { .n_m = (uint32_t)n, .m = (uint8_t *)m };
-	uint8_t sig[CX_SIG_LEN], fresh[TN_ID_LEN + TN_NONCE_LEN];
+	struct cx_part parts[3];
+	uint8_t sig[CX_SIG_LEN];
 	struct proto_buf b = { 0 };
 	size_t max = body_max();
 	int ret;
@@ -88,17 +99,15 @@ int cx_env_seal(struct tn_envelope *e, const struct cx_id *id, const uint8_t key
 		return ret;
 	if (max < SEALED_OVERHEAD + CX_MAC_LEN || n > max - SEALED_OVERHEAD - CX_MAC_LEN)
 		return TN_ERR_TOO_BIG;
-	/* One call: each is a getrandom() system call, dearer than the box. */
-	cx_random(fresh, sizeof fresh);
 	memcpy(e->id, fresh, sizeof e->id);
 	memcpy(e->nonce, fresh + sizeof e->id, sizeof e->nonce);
 	if ((ret = proto_buf_reserve(&b, n + SEALED_OVERHEAD + CX_MAC_LEN)) ||
 	    (ret = header_hash(e, &b, s.h)))
 		goto out;
 	if (sign) {
-		if ((ret = signed_bytes(&b, s.h, m, n)))
+		signed_parts(parts, to_pk, s.h, m, n);
+		if ((ret = cx_sign_for(id, CX_ENVELOPE, parts, 3, sig)))
 			goto out;
-		cx_sign(id, b.data, b.len, sig);
 		s.s = sig;
 		s.n_s = CX_SIG_LEN;
 	}
@@ -118,23 +127,24 @@ out:
 	return ret;
 }
 
-/* An unsigned box has no s; a present s must be from_pk's signature. */
-static int check_sig(struct proto_buf *b, const uint8_t h[static TN_HASH_LEN],
-		     const struct tn_sealed *sd, const uint8_t pk[static CX_PK_LEN])
+/* An unsigned box has no s; a present s must be from_pk's signature for
+ * to_pk. */
+static int check_sig(const uint8_t h[static TN_HASH_LEN], const struct tn_sealed *sd,
+		     const uint8_t *from_pk, const uint8_t *to_pk)
 {
-	int ret;
+	struct cx_part parts[3];
 
 	if (sd->n_s != CX_SIG_LEN)
 		return TN_ERR_BAD_SIG;
-	if ((ret = signed_bytes(b, h, sd->m, sd->n_m)))
-		return ret;
-	return cx_verify(pk, b->data, b->len, sd->s);
+	signed_parts(parts, to_pk, h, sd->m, sd->n_m);
+	return cx_verify_for(from_pk, CX_ENVELOPE, parts, 3, sd->s);
 }
 
 /* The header hash is computed first into the scratch buffer, which then
  * receives the plaintext; the plaintext is wiped as soon as it is decoded. */
 int cx_env_open(const struct tn_envelope *e, const uint8_t key[static CX_KEY_LEN],
-		const uint8_t from_pk[static CX_PK_LEN], struct tn_sealed *out)
+		const uint8_t from_pk[static CX_PK_LEN], const uint8_t to_pk[static CX_PK_LEN],
+		struct tn_sealed *out)
 {
 	struct proto_buf b = { 0 };
 	uint8_t h[TN_HASH_LEN];
@@ -164,7 +174,7 @@ int cx_env_open(const struct tn_envelope *e, const uint8_t key[static CX_KEY_LEN
 		goto out;
 	}
 	if (out->n_s != 0)
-		ret = check_sig(&b, h, out, from_pk);
+		ret = check_sig(h, out, from_pk, to_pk);
 out:
 	buf_wipe_free(&b);
 	if (ret) {
@@ -176,20 +186,19 @@ out:
 }
 
 int cx_env_verify(const struct tn_envelope *hdr, const void *m, size_t n,
-		  const uint8_t sig[static CX_SIG_LEN], const uint8_t pk[static CX_PK_LEN])
+		  const uint8_t sig[static CX_SIG_LEN], const uint8_t from_pk[static CX_PK_LEN],
+		  const uint8_t to_pk[static CX_PK_LEN])
 {
+	struct tn_sealed sd = { .n_m = (uint32_t)n, .m = (uint8_t *)m, .n_s = CX_SIG_LEN,
+				.s = (uint8_t *)sig };
 	struct proto_buf b = { 0 };
 	uint8_t h[TN_HASH_LEN];
 	int ret;
 
 	if ((ret = suite_ok(hdr)))
 		return ret;
-	if ((ret = proto_buf_reserve(&b, n + TN_HASH_LEN)) ||
-	    (ret = header_hash(hdr, &b, h)) ||
-	    (ret = signed_bytes(&b, h, m, n)))
-		goto out;
-	ret = cx_verify(pk, b.data, b.len, sig);
-out:
-	buf_wipe_free(&b);
+	if (!(ret = header_hash(hdr, &b, h)))
+		ret = check_sig(h, &sd, from_pk, to_pk);
+	proto_buf_free(&b);
 	return ret;
 }

@@ -33,6 +33,7 @@ struct tn_outmsg {
 struct tn_receipt {
 	struct tn_envelope hdr;       /* authenticated header fields (no body) */
 	uint8_t pk[TN_KEY_LEN];       /* the signer's Ed25519 key */
+	uint8_t to_pk[TN_KEY_LEN];    /* the recipient's, bound by the signature */
 	uint32_t n_m;
 	uint8_t *m;
 	uint8_t sig[TN_SIG_LEN];

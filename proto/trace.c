@@ -76,6 +76,7 @@ const struct proto_schema proto_outmsg_schema = PROTO_SCHEMA(struct tn_outmsg, o
 static const struct proto_field receipt_fields[] = {
 	PF_OBJ_OF(struct tn_receipt, hdr, PF_REQ, proto_env_header_schema),
 	PF_BIN_OF(struct tn_receipt, pk, PF_REQ),
+	PF_BIN_OF(struct tn_receipt, to_pk, PF_REQ),
 	PF_BLOB_OF(struct tn_receipt, m, n_m, 4u << 20, PF_REQ),
 	PF_BIN_OF(struct tn_receipt, sig, PF_REQ),
 };

@@ -331,7 +331,7 @@ static int verify(struct ctl *c, int argc, char **argv)
 	fclose(f);
 	if (proto_decode(&proto_receipt_schema, buf, n, &r, why, sizeof(why)))
 		return ctl_fail("%s is not a receipt: %s", argv[0], why);
-	if (cx_init() || (rc = cx_env_verify(&r.hdr, r.m, r.n_m, r.sig, r.pk))) {
+	if (cx_init() || (rc = cx_env_verify(&r.hdr, r.m, r.n_m, r.sig, r.pk, r.to_pk))) {
 		proto_release(&proto_receipt_schema, &r);
 		return ctl_fail("INVALID: the signature does not match this message");
 	}

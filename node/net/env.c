@@ -43,7 +43,7 @@ static int check_header(struct peer *p, const struct tn_envelope *e, int *type)
 
 static int open_box(struct peer *p, const struct tn_envelope *e, struct tn_sealed *s)
 {
-	int rc = cx_env_open(e, p->key, p->rec.pk, s);
+	int rc = cx_env_open(e, p->key, p->rec.pk, cx_id_pk(p->node->id), s);
 
 	if (rc == TN_ERR_BAD_SIG)
 		return refuse(p, DROP_bad_sig, e->type, rc);
@@ -115,7 +115,7 @@ int env_send_raw(struct peer *p, enum wire_type t, const struct proto_buf *msg, 
 	memcpy(e.from, p->node->cfg.name, sizeof(e.from));
 	memcpy(e.to, p->rec.name, sizeof(e.to));
 	e.ts = node_now_ms();
-	if ((rc = cx_env_seal(&e, p->node->id, p->key, msg->data, msg->len, sign)))
+	if ((rc = cx_env_seal(&e, p->node->id, p->key, p->rec.pk, msg->data, msg->len, sign)))
 		return rc;
 	if (!(w = proto_writer_new(&b)))
 		rc = TN_ERR_NOMEM;
@@ -157,6 +157,7 @@ int env_receipt(const struct peer *p, const struct env_msg *m, uint8_t **out, ui
 	r.hdr.n_body = 0;
 	r.hdr.body = NULL;
 	memcpy(r.pk, p->rec.pk, TN_KEY_LEN);
+	memcpy(r.to_pk, cx_id_pk(p->node->id), TN_KEY_LEN);
 	memcpy(r.sig, m->s->s, TN_SIG_LEN);
 	rc = proto_encode(&proto_receipt_schema, &r, &b);
 	*out = b.data;

@@ -245,7 +245,7 @@ static void on_request(struct peer *p, struct env_msg *m)
 	memcpy(j->tr.peer, p->rec.name, sizeof(j->tr.peer));
 	env_take(m, &j->tr.req);
 	j->tr.received_ms = node_now_ms();
-	cx_hash(m->s->m, m->s->n_m, j->tr.digest);
+	cx_hash_for(CX_REQUEST, m->s->m, m->s->n_m, j->tr.digest);
 	if (env_receipt(p, m, &j->tr.receipt, &j->tr.n_receipt)) {
 		in_job_free(j);
 		return;

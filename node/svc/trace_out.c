@@ -190,7 +190,7 @@ static int digest_matches(const struct tn_trace *tr, const uint8_t digest[TN_HAS
 	int ok = 0;
 
 	if (!proto_encode(&proto_trace_request_schema, &tr->req, &b)) {
-		cx_hash(b.data, b.len, h);
+		cx_hash_for(CX_REQUEST, b.data, b.len, h);
 		ok = !cx_memcmp(h, digest, TN_HASH_LEN);
 	}
 	proto_buf_free(&b);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* fuzz-needs: cx_env_open cx_env_verify cx_seal cx_hash cx_init */
+/* fuzz-needs: cx_env_open cx_env_verify cx_seal cx_hash_for cx_init */
 
 #include "../../crypto/cx.h"
 
@@ -29,14 +29,14 @@ static void check(int ok, const char *what)
 static int open_env(const struct tn_envelope *e)
 {
 	struct tn_sealed s;
-	int rc = cx_env_open(e, key, from_pk, &s);
+	int rc = cx_env_open(e, key, from_pk, from_pk, &s);
 
 	check(rc <= 0, "positive return");
 	if (rc == 0) {
 		check(s.m != NULL, "opened without a message");
 		check(s.n_s == 0 || s.n_s == CX_SIG_LEN, "odd signature length");
 		if (s.n_s)
-			check(cx_env_verify(e, s.m, s.n_m, s.s, from_pk) == 0,
+			check(cx_env_verify(e, s.m, s.n_m, s.s, from_pk, from_pk) == 0,
 			      "open and verify disagree");
 	} else {
 		check(s.m == NULL && s.s == NULL && s.n_m == 0, "failed open left data");
@@ -68,7 +68,7 @@ static void fix_hash(struct tn_envelope *e, const uint8_t *p, size_t n)
 	if (proto_decode(&proto_sealed_schema, p, n, &s, NULL, 0))
 		return;
 	check(proto_encode(&proto_env_header_schema, e, &b) == 0, "encode header");
-	cx_hash(b.data, b.len, s.h);
+	cx_hash_for(CX_HEADER, b.data, b.len, s.h);
 	b.len = 0;
 	check(proto_encode(&proto_sealed_schema, &s, &b) == 0, "encode sealed");
 	reseal(e, b.data, b.len);

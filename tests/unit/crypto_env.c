@@ -34,7 +34,7 @@ void env_seal(const struct pair *p, const struct env_keys *k, struct tn_envelope
 	      const void *m, size_t n, int sign)
 {
 	env_init(e);
-	assert_int_equal(cx_env_seal(e, p->a, k->ab, m, n, sign), 0);
+	assert_int_equal(cx_env_seal(e, p->a, k->ab, k->bpk, m, n, sign), 0);
 	assert_non_null(e->body);
 }
 
@@ -43,11 +43,12 @@ void env_free(struct tn_envelope *e)
 	proto_release(&proto_envelope_schema, e);
 }
 
-void expect_open(const struct tn_envelope *e, const uint8_t *key, const uint8_t *pk, int want)
+void expect_open(const struct tn_envelope *e, const uint8_t *key, const uint8_t *pk,
+		 const uint8_t *to_pk, int want)
 {
 	struct tn_sealed s;
 
-	assert_int_equal(cx_env_open(e, key, pk, &s), want);
+	assert_int_equal(cx_env_open(e, key, pk, to_pk, &s), want);
 	if (want != 0) {
 		assert_null(s.m);
 		assert_null(s.s);

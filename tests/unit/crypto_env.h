@@ -27,8 +27,10 @@ void env_seal(const struct pair *p, const struct env_keys *k, struct tn_envelope
 /* Release what decoding or sealing put in e. */
 void env_free(struct tn_envelope *e);
 
-/* Open e and expect want; a failed open leaves out empty. */
-void expect_open(const struct tn_envelope *e, const uint8_t *key, const uint8_t *pk, int want);
+/* Open e (from pk, for to_pk) and expect want; a failed open leaves out
+ * empty. */
+void expect_open(const struct tn_envelope *e, const uint8_t *key, const uint8_t *pk,
+		 const uint8_t *to_pk, int want);
 
 enum change { CHANGE_NONE, CHANGE_FIELD, CHANGE_VERSION };
 

@@ -25,15 +25,15 @@ static void test_env_open_rejects_every_flipped_body_byte(void **state)
 		env_seal(*state, &k, &e, m, sizeof m, sign);
 		for (size_t i = 0; i < e.n_body; i++) {
 			e.body[i] ^= 0x01;
-			expect_open(&e, k.ba, k.apk, TN_ERR_BAD_BOX);
+			expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_BAD_BOX);
 			e.body[i] ^= 0x01;
 		}
 		e.n_body--;
-		expect_open(&e, k.ba, k.apk, TN_ERR_BAD_BOX);
+		expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_BAD_BOX);
 		e.n_body = CX_MAC_LEN - 1;
-		expect_open(&e, k.ba, k.apk, TN_ERR_BAD_BOX);
+		expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_BAD_BOX);
 		e.n_body = 0;
-		expect_open(&e, k.ba, k.apk, TN_ERR_BAD_BOX);
+		expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_BAD_BOX);
 		env_free(&e);
 	}
 }
@@ -50,22 +50,22 @@ static void test_env_open_rejects_changed_header_fields(void **state)
 	for (int sign = 0; sign < 2; sign++) {
 		env_seal(*state, &k, &e, m, sizeof m, sign);
 		for (int i = 0; (bad = e, c = change_header(&bad, i)) != CHANGE_NONE; i++)
-			expect_open(&bad, k.ba, k.apk,
+			expect_open(&bad, k.ba, k.apk, k.bpk,
 				    c == CHANGE_VERSION ? TN_ERR_UNSUPPORTED : TN_ERR_BAD_BOX);
 		for (size_t i = 0; i < sizeof e.id; i++) {
 			bad = e;
 			bad.id[i] ^= 0x01;
-			expect_open(&bad, k.ba, k.apk, TN_ERR_BAD_BOX);
+			expect_open(&bad, k.ba, k.apk, k.bpk, TN_ERR_BAD_BOX);
 		}
 		for (size_t i = 0; i < sizeof e.nonce; i++) {
 			bad = e;
 			bad.nonce[i] ^= 0x80;
-			expect_open(&bad, k.ba, k.apk, TN_ERR_BAD_BOX);
+			expect_open(&bad, k.ba, k.apk, k.bpk, TN_ERR_BAD_BOX);
 		}
 		bad = e;
 		bad.ttl = 0;
-		expect_open(&bad, k.ba, k.apk, 0);
-		expect_open(&e, k.ba, k.apk, 0);
+		expect_open(&bad, k.ba, k.apk, k.bpk, 0);
+		expect_open(&e, k.ba, k.apk, k.bpk, 0);
 		env_free(&e);
 	}
 }
@@ -85,47 +85,53 @@ static void test_env_verify_checks_receipt(void **state)
 	env_keys(*state, &k);
 	cx_random(m, sizeof m);
 	env_seal(*state, &k, &e, m, sizeof m, 1);
-	assert_int_equal(cx_env_open(&e, k.ba, k.apk, &s), 0);
-	assert_int_equal(cx_env_verify(&e, s.m, s.n_m, s.s, k.apk), 0);
+	assert_int_equal(cx_env_open(&e, k.ba, k.apk, k.bpk, &s), 0);
+	assert_int_equal(cx_env_verify(&e, s.m, s.n_m, s.s, k.apk, k.bpk), 0);
 
+	/* Recomputed with libsodium alone, as a third party would: h is
+	 * BLAKE2b-256("tracenet/1 header" NUL || header map), the signature
+	 * Ed25519 over "tracenet/1 envelope" NUL || to_pk || h || m. */
+	assert_int_equal(proto_buf_add(&b, "tracenet/1 header", 18), 0);
 	assert_int_equal(proto_encode(&proto_env_header_schema, &e, &b), 0);
 	crypto_generichash(h, sizeof h, b.data, b.len, NULL, 0);
 	assert_memory_equal(h, s.h, sizeof h);
 	b.len = 0;
+	assert_int_equal(proto_buf_add(&b, "tracenet/1 envelope", 20), 0);
+	assert_int_equal(proto_buf_add(&b, k.bpk, CX_PK_LEN), 0);
 	assert_int_equal(proto_buf_add(&b, h, sizeof h), 0);
 	assert_int_equal(proto_buf_add(&b, m, sizeof m), 0);
 	assert_int_equal(crypto_sign_verify_detached(s.s, b.data, b.len, k.apk), 0);
 
 	for (size_t i = 0; i < s.n_m; i++) {
 		s.m[i] ^= 0x01;
-		assert_int_equal(cx_env_verify(&e, s.m, s.n_m, s.s, k.apk), TN_ERR_BAD_SIG);
+		assert_int_equal(cx_env_verify(&e, s.m, s.n_m, s.s, k.apk, k.bpk), TN_ERR_BAD_SIG);
 		s.m[i] ^= 0x01;
 	}
-	assert_int_equal(cx_env_verify(&e, s.m, s.n_m - 1, s.s, k.apk), TN_ERR_BAD_SIG);
+	assert_int_equal(cx_env_verify(&e, s.m, s.n_m - 1, s.s, k.apk, k.bpk), TN_ERR_BAD_SIG);
 	for (size_t i = 0; i < s.n_s; i++) {
 		s.s[i] ^= 0x01;
-		assert_int_equal(cx_env_verify(&e, s.m, s.n_m, s.s, k.apk), TN_ERR_BAD_SIG);
+		assert_int_equal(cx_env_verify(&e, s.m, s.n_m, s.s, k.apk, k.bpk), TN_ERR_BAD_SIG);
 		s.s[i] ^= 0x01;
 	}
 	for (int i = 0; (bad = e, c = change_header(&bad, i)) != CHANGE_NONE; i++)
-		assert_int_equal(cx_env_verify(&bad, s.m, s.n_m, s.s, k.apk),
+		assert_int_equal(cx_env_verify(&bad, s.m, s.n_m, s.s, k.apk, k.bpk),
 				 c == CHANGE_VERSION ? TN_ERR_UNSUPPORTED : TN_ERR_BAD_SIG);
 	for (size_t i = 0; i < sizeof e.id; i++) {
 		bad = e;
 		bad.id[i] ^= 0x01;
-		assert_int_equal(cx_env_verify(&bad, s.m, s.n_m, s.s, k.apk), TN_ERR_BAD_SIG);
+		assert_int_equal(cx_env_verify(&bad, s.m, s.n_m, s.s, k.apk, k.bpk), TN_ERR_BAD_SIG);
 	}
 	for (size_t i = 0; i < sizeof e.nonce; i++) {
 		bad = e;
 		bad.nonce[i] ^= 0x01;
-		assert_int_equal(cx_env_verify(&bad, s.m, s.n_m, s.s, k.apk), TN_ERR_BAD_SIG);
+		assert_int_equal(cx_env_verify(&bad, s.m, s.n_m, s.s, k.apk, k.bpk), TN_ERR_BAD_SIG);
 	}
 	bad = e;
 	bad.ttl = 0;
 	bad.n_body = 0; /* the receipt needs no body */
 	bad.body = NULL;
-	assert_int_equal(cx_env_verify(&bad, s.m, s.n_m, s.s, k.apk), 0);
-	assert_int_equal(cx_env_verify(&e, s.m, s.n_m, s.s, k.bpk), TN_ERR_BAD_SIG);
+	assert_int_equal(cx_env_verify(&bad, s.m, s.n_m, s.s, k.apk, k.bpk), 0);
+	assert_int_equal(cx_env_verify(&e, s.m, s.n_m, s.s, k.bpk, k.bpk), TN_ERR_BAD_SIG);
 	proto_release(&proto_sealed_schema, &s);
 	proto_buf_free(&b);
 	env_free(&e);
@@ -170,25 +176,25 @@ static void test_env_open_rejects_malformed_plaintext(void **state)
 	env_seal(*state, &k, &e, m, sizeof m, 0);
 	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
 		seal_raw(&e, k.ab, junk[i], strlen(junk[i]));
-		expect_open(&e, k.ba, k.apk, TN_ERR_DECODE);
+		expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_DECODE);
 	}
 	seal_raw(&e, k.ab, NULL, 0);
-	expect_open(&e, k.ba, k.apk, TN_ERR_DECODE);
+	expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_DECODE);
 	seal_raw(&e, k.ab, "\x81\xa1h\xc4\x20", 5); /* truncated */
-	expect_open(&e, k.ba, k.apk, TN_ERR_DECODE);
+	expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_DECODE);
 
 	/* Well-formed maps: the right h opens, a wrong h or s does not. */
 	assert_int_equal(proto_encode(&proto_env_header_schema, &e, &b), 0);
-	cx_hash(b.data, b.len, h);
+	cx_hash_for(CX_HEADER, b.data, b.len, h);
 	seal_map(&e, k.ab, h, m, sizeof m, NULL, 0);
-	expect_open(&e, k.ba, k.apk, 0);
+	expect_open(&e, k.ba, k.apk, k.bpk, 0);
 	seal_map(&e, k.ab, h, m, sizeof m, sig, 10);
-	expect_open(&e, k.ba, k.apk, TN_ERR_BAD_SIG);
+	expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_BAD_SIG);
 	seal_map(&e, k.ab, h, m, sizeof m, sig, sizeof sig);
-	expect_open(&e, k.ba, k.apk, TN_ERR_BAD_SIG);
+	expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_BAD_SIG);
 	h[31] ^= 1;
 	seal_map(&e, k.ab, h, m, sizeof m, NULL, 0);
-	expect_open(&e, k.ba, k.apk, TN_ERR_BAD_BOX);
+	expect_open(&e, k.ba, k.apk, k.bpk, TN_ERR_BAD_BOX);
 	proto_buf_free(&b);
 	env_free(&e);
 }

@@ -17,7 +17,7 @@ static void open_env(struct tp *t, struct proto_msg *m, struct frame *f)
 		return;
 	snprintf(f->etype, sizeof(f->etype), "%s", e.type);
 	if (!strcmp(e.to, t->name) && !strcmp(e.from, t->peer_name) &&
-	    !cx_env_open(&e, t->key, t->peer_pk, &s)) {
+	    !cx_env_open(&e, t->key, t->peer_pk, cx_id_pk(t->id), &s)) {
 		if (!proto_decode(&proto_ping_schema, s.m, s.n_m, &p, NULL, 0)) {
 			f->seq = p.seq;
 			f->env_ok = 1;

@@ -26,7 +26,8 @@ int tp_seal(struct tp *t, const struct env_spec *sp, uint64_t seq, struct tn_env
 	e->ts = (uint64_t)((int64_t)tp_wall_ms() + sp->skew_ms);
 	rc = proto_encode(&proto_ping_schema, &p, &m);
 	if (!rc)
-		rc = cx_env_seal(e, signer, t->key, m.data, m.len, sp->sign || sp->sign_other);
+		rc = cx_env_seal(e, signer, t->key, t->peer_pk, m.data, m.len,
+				 sp->sign || sp->sign_other);
 	if (!rc && sp->flip)
 		e->body[e->n_body / 2] ^= 0x01;
 	proto_buf_free(&m);
