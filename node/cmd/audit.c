@@ -54,7 +54,8 @@ static int audit_list(struct console_req *r, void *args)
 	struct store_txn *t;
 	int rc;
 
-	c.cap = a->limit ? (a->limit < TN_BATCH_MAX ? a->limit : TN_BATCH_MAX) : AUDIT_LIMIT_DEFAULT;
+	c.cap = a->limit ? (a->limit < TN_BATCH_MAX ? a->limit : TN_BATCH_MAX)
+			 : AUDIT_LIMIT_DEFAULT;
 	c.since_ms = a->since_ms;
 	c.forward = a->from_seq != 0;
 	if (!(c.ring = calloc(c.cap, sizeof(*c.ring))))

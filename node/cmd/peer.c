@@ -103,7 +103,8 @@ static int peer_add_cmd(struct console_req *r, void *args)
 	char why[256];
 
 	if (cx_card_parse(&c, a->card))
-		return cmd_fail(r, TN_ERR_INVALID, "not a valid node card (tncard1 NAME KEY ADDR CHECK)");
+		return cmd_fail(r, TN_ERR_INVALID,
+				"not a valid node card (tncard1 NAME KEY ADDR CHECK)");
 	if (check_card(n, &c, why, sizeof(why)))
 		return cmd_fail(r, TN_ERR_INVALID, why);
 	if (!(j = cmd_job(r, args, sizeof(*j))))
