@@ -35,6 +35,12 @@ int cmd_fail(struct console_req *r, int code, const char *why);
 
 /* ---- write commands: request, commit, then reply ---- */
 
+struct cmd_write;
+
+/* After the commit, before the reply: acts on the outcome rc and returns
+ * the one to reply with. */
+typedef int (*cmd_applied_fn)(struct cmd_write *w, int rc);
+
 /* The head of a write command's job (a struct starting with it). */
 struct cmd_write {
 	struct console_req *req;
@@ -44,12 +50,8 @@ struct cmd_write {
 	 * schema, else a zeroed object of it (NULL for no data). */
 	void *reply;
 	char why[TN_TEXT_LEN];     /* the failure's text; "" for the code's own */
-	int (*applied)(struct cmd_write *w, int rc);
+	cmd_applied_fn applied;
 };
-
-/* After the commit, before the reply: acts on the outcome rc and returns
- * the one to reply with. */
-typedef int (*cmd_applied_fn)(struct cmd_write *w, int rc);
 
 /* A zeroed job of size bytes for a write of r, its head filled in; r owns
  * it and the reply. NULL when out of memory. */
