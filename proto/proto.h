@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* proto: the project's error list, byte buffers, framing, the schema-driven
- * msgpack codec, message structs, serial normalization and CSV parsing.
+ * msgpack codec, message structs, the console command registry, serial
+ * normalization and CSV parsing.
  * Pure: no sockets, no files, no clock. Only this module includes msgpack.
  * This header gathers the module's headers; a file that needs one area
  * includes that area's header instead. */
@@ -15,6 +16,7 @@
 #include "wire.h"
 #include "rows.h"
 #include "console.h"
+#include "cmds.h"
 #include "csv.h"
 
 #endif

@@ -20,16 +20,14 @@ static int collect(void *arg, const struct tn_alert *a)
 	return 0;
 }
 
-static int alerts(struct console_req *r)
+static int alerts(struct console_req *r, void *args)
 {
-	struct tn_audit_arg a = { 0 };
+	const struct tn_audit_arg *a = args;
 	struct collect c = { 0 };
 	struct store_txn *t;
 	int rc;
 
-	if (console_args(r, &proto_audit_arg_schema, &a))
-		return 0;
-	c.cap = a.limit && a.limit < TN_BATCH_MAX ? a.limit : 100;
+	c.cap = a->limit && a->limit < TN_BATCH_MAX ? a->limit : 100;
 	if (!(c.l.alerts = calloc(c.cap, sizeof(*c.l.alerts))))
 		return TN_ERR_NOMEM;
 	if ((rc = store_read_begin(console_node(r)->store, &t)) == 0) {
@@ -42,7 +40,7 @@ static int alerts(struct console_req *r)
 	return rc < 0 ? rc : 0;
 }
 
-const struct console_cmd cmd_alert_table[] = {
-	{ "alerts", alerts },
-	{ NULL, NULL },
+const struct cmd_handler cmd_alert_table[] = {
+	{ CMD_ALERTS, alerts },
+	{ CMD_COUNT, NULL },
 };

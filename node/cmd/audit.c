@@ -46,23 +46,22 @@ static int to_list(struct collect *c, struct tn_audit_list *l)
 	return 0;
 }
 
-static int audit_list(struct console_req *r)
+static int audit_list(struct console_req *r, void *args)
 {
-	struct tn_audit_arg a;
+	const struct tn_audit_arg *a = args;
 	struct tn_audit_list l = { 0 };
 	struct collect c = { 0 };
 	struct store_txn *t;
 	int rc;
 
-	if (console_args(r, &proto_audit_arg_schema, &a))
-		return 0;
-	c.cap = a.limit ? (a.limit < TN_BATCH_MAX ? a.limit : TN_BATCH_MAX) : AUDIT_LIMIT_DEFAULT;
-	c.since_ms = a.since_ms;
-	c.forward = a.from_seq != 0;
+	c.cap = a->limit ? (a->limit < TN_BATCH_MAX ? a->limit : TN_BATCH_MAX)
+			 : AUDIT_LIMIT_DEFAULT;
+	c.since_ms = a->since_ms;
+	c.forward = a->from_seq != 0;
 	if (!(c.ring = calloc(c.cap, sizeof(*c.ring))))
 		return TN_ERR_NOMEM;
 	if ((rc = store_read_begin(console_node(r)->store, &t)) == 0) {
-		rc = store_audit_each(t, a.from_seq, collect, &c);
+		rc = store_audit_each(t, a->from_seq, collect, &c);
 		store_read_end(t);
 	}
 	if (rc == TN_ERR_STORE)
@@ -74,12 +73,13 @@ static int audit_list(struct console_req *r)
 	return rc < 0 && rc != TN_ERR_STORE ? rc : 0;
 }
 
-static int audit_verify(struct console_req *r)
+static int audit_verify(struct console_req *r, void *args)
 {
 	struct tn_audit_verify v;
 	struct store_txn *t;
 	int rc;
 
+	(void)args;
 	if ((rc = store_read_begin(console_node(r)->store, &t)))
 		return rc;
 	rc = store_audit_verify(t, node_audit_hash, &v);
@@ -90,8 +90,8 @@ static int audit_verify(struct console_req *r)
 	return 0;
 }
 
-const struct console_cmd cmd_audit_table[] = {
-	{ "audit", audit_list },
-	{ "audit.verify", audit_verify },
-	{ NULL, NULL },
+const struct cmd_handler cmd_audit_table[] = {
+	{ CMD_AUDIT, audit_list },
+	{ CMD_AUDIT_VERIFY, audit_verify },
+	{ CMD_COUNT, NULL },
 };

@@ -1,27 +1,83 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cmd: the console commands of tracenetd, each a handler behind a table
- * row, over the services and the transport. */
+/* cmd: the console commands of tracenetd, each a handler behind a row of
+ * its family's table, over the services and the transport. The registry
+ * in proto/cmds.h names each command and its schemas; the dispatcher
+ * decodes the arguments and calls the handler. */
 #ifndef TN_CMD_H
 #define TN_CMD_H
 
 #include "../svc/svc.h"
 
-struct console_cmd {
-	const char *name;
-	int (*fn)(struct console_req *r);
+/* A command's handler. args: its decoded arguments (NULL when it takes
+ * none), which r owns. Returns 0 once it replied or deferred r, else an
+ * error for the dispatcher to reply with. */
+typedef int (*cmd_fn)(struct console_req *r, void *args);
+
+struct cmd_handler {
+	enum tn_cmd cmd;
+	cmd_fn fn;
 };
 
-/* Command tables of each family, NULL-terminated. */
-extern const struct console_cmd cmd_status_table[];
-extern const struct console_cmd cmd_record_table[];
-extern const struct console_cmd cmd_stolen_table[];
-extern const struct console_cmd cmd_peer_table[];
-extern const struct console_cmd cmd_audit_table[];
-extern const struct console_cmd cmd_query_table[];
-extern const struct console_cmd cmd_alert_table[];
-extern const struct console_cmd cmd_trace_table[];
+/* Handler tables of each family, ended by a NULL fn. */
+extern const struct cmd_handler cmd_status_table[];
+extern const struct cmd_handler cmd_record_table[];
+extern const struct cmd_handler cmd_stolen_table[];
+extern const struct cmd_handler cmd_peer_table[];
+extern const struct cmd_handler cmd_audit_table[];
+extern const struct cmd_handler cmd_query_table[];
+extern const struct cmd_handler cmd_alert_table[];
+extern const struct cmd_handler cmd_trace_table[];
 
 /* Run one console request (the node's hooks.console). */
-void cmd_dispatch(struct console_req *r, const char *cmd, struct proto_msg *m);
+void cmd_dispatch(struct console_req *r, const char *name, struct proto_msg *m);
+/* Reply {ok: false} to r and return 0, as a handler that replied does. */
+int cmd_fail(struct console_req *r, int code, const char *why);
+
+/* ---- write commands: request, commit, then reply ---- */
+
+struct cmd_write;
+
+/* After the commit, before the reply: acts on the outcome rc and returns
+ * the one to reply with. */
+typedef int (*cmd_applied_fn)(struct cmd_write *w, int rc);
+
+/* The head of a write command's job (a struct starting with it). */
+struct cmd_write {
+	struct console_req *req;
+	struct node *node;
+	void *args;                /* the request's decoded arguments */
+	/* Replied with the command's reply schema: args when they have that
+	 * schema, else a zeroed object of it (NULL for no data). */
+	void *reply;
+	char why[TN_TEXT_LEN];     /* the failure's text; "" for the code's own */
+	cmd_applied_fn applied;
+};
+
+/* A zeroed job of size bytes for a write of r, its head filled in; r owns
+ * it and the reply. NULL when out of memory. */
+void *cmd_job(struct console_req *r, void *args, size_t size);
+/* Defer w's request and queue op(t, w) in this loop pass's transaction;
+ * after the commit, applied (if not NULL), then the reply. Returns 0. */
+int cmd_write(struct cmd_write *w, store_op_fn op, cmd_applied_fn applied);
+/* cmd_job and cmd_write for a job that is the head alone. */
+int cmd_write_args(struct console_req *r, void *args, store_op_fn op, cmd_applied_fn applied);
+
+/* ---- listings: rows a store walk yields, deep-copied into the reply ---- */
+
+/* A reply being filled: a list schema whose one field is the array. */
+struct cmd_list {
+	void *list;                /* the reply object */
+	const void *args;          /* the request's arguments, for filters */
+	const struct proto_field *f;
+	uint32_t cap;
+};
+
+typedef int (*cmd_walk_fn)(struct store_txn *t, struct cmd_list *l);
+
+/* Reply to r with the list walk fills inside a read transaction. */
+int cmd_list(struct console_req *r, const void *args, cmd_walk_fn walk);
+/* Append a deep copy of row to l; returns the copy through *added (if
+ * not NULL). */
+int cmd_list_add(struct cmd_list *l, const void *row, void **added);
 
 #endif

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Console requests to their command handlers, through the tables of each
- * command family. */
-#include <string.h>
+/* Console requests to their handlers: the registry names the command and
+ * its argument schema, the family tables give the handler. */
+#include <stdbool.h>
 
 #include "cmd.h"
 
-static const struct console_cmd *const tables[] = {
+static const struct cmd_handler *const tables[] = {
 	cmd_status_table,
 	cmd_record_table,
 	cmd_stolen_table,
@@ -16,23 +16,56 @@ static const struct console_cmd *const tables[] = {
 	cmd_trace_table,
 };
 
-static const struct console_cmd *find_cmd(const char *name)
+static cmd_fn handler(enum tn_cmd cmd)
 {
-	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-		for (const struct console_cmd *c = tables[t]; c->name; c++)
-			if (!strcmp(c->name, name))
-				return c;
-	return NULL;
+	static cmd_fn by_cmd[CMD_COUNT];
+	static bool indexed;
+
+	if (!indexed) {
+		for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+			for (const struct cmd_handler *h = tables[t]; h->fn; h++)
+				by_cmd[h->cmd] = h->fn;
+		indexed = true;
+	}
+	return by_cmd[cmd];
 }
 
-void cmd_dispatch(struct console_req *r, const char *cmd, struct proto_msg *m)
+/* Decode the request's arguments into memory r owns; replies on failure. */
+static int decode_args(struct console_req *r, const struct proto_schema *s,
+		       struct proto_msg *m, void **args)
 {
-	const struct console_cmd *c = find_cmd(cmd);
 	int rc;
 
-	(void)m;
-	if (!c)
-		console_fail(r, TN_ERR_UNKNOWN_CMD, cmd);
-	else if ((rc = c->fn(r)) < 0)   /* replied, deferred, or failed without replying */
+	if (!s)
+		return 0;
+	if (!(*args = console_alloc(r, s, s->size))) {
+		console_fail(r, TN_ERR_NOMEM, NULL);
+		return TN_ERR_NOMEM;
+	}
+	if ((rc = proto_msg_decode(m, "args", s, *args)))
+		console_fail(r, rc, proto_msg_error(m));
+	return rc;
+}
+
+void cmd_dispatch(struct console_req *r, const char *name, struct proto_msg *m)
+{
+	int cmd = tn_cmd_of(name);
+	void *args = NULL;
+	int rc;
+
+	if (cmd < 0 || !handler(cmd)) {
+		console_fail(r, TN_ERR_UNKNOWN_CMD, name);
+		return;
+	}
+	console_set_cmd(r, cmd);
+	if (decode_args(r, tn_cmds[cmd].args, m, &args))
+		return;
+	if ((rc = handler(cmd)(r, args)) < 0)   /* replied, deferred, or failed without replying */
 		console_fail(r, rc, NULL);
+}
+
+int cmd_fail(struct console_req *r, int code, const char *why)
+{
+	console_fail(r, code, why);
+	return 0;
 }

@@ -5,20 +5,19 @@
 
 #include "cmd.h"
 
-static int card(struct console_req *r)
+static int card(struct console_req *r, void *args)
 {
 	struct node *n = console_node(r);
 	struct tn_card_info ci = { 0 };
 	struct cx_card c = { 0 };
 	int rc;
 
+	(void)args;
 	memcpy(c.name, n->cfg.name, sizeof(c.name));
 	memcpy(c.pk, cx_id_pk(n->id), CX_PK_LEN);
-	if ((rc = node_card_addr(n, c.addr))) {
-		console_fail(r, rc, "this node listens on a wildcard address, which peers cannot "
-				    "dial: set [node] advertise in tracenet.conf");
-		return 0;
-	}
+	if ((rc = node_card_addr(n, c.addr)))
+		return cmd_fail(r, rc, "this node listens on a wildcard address, which peers "
+				       "cannot dial: set [node] advertise in tracenet.conf");
 	if ((rc = cx_card_format(&c, ci.card, sizeof(ci.card))))
 		return rc;
 	memcpy(ci.name, c.name, sizeof(ci.name));
@@ -47,8 +46,9 @@ static void peer_status(const struct peer *p, struct tn_peer_status *st)
 		st->dropped += p->drops[i];
 }
 
+/* A peer record to store; its request's reply is the peer's status. */
 struct peer_job {
-	struct console_req *req;
+	struct cmd_write w;
 	struct tn_peer rec;
 };
 
@@ -62,24 +62,19 @@ static int put_op(struct store_txn *t, void *arg)
 	return store_peer_put(t, &((struct peer_job *)arg)->rec);
 }
 
-static void added(void *arg, int rc)
+static int added(struct cmd_write *w, int rc)
 {
-	struct peer_job *j = arg;
-	struct node *n = console_node(j->req);
-	struct tn_peer_status st;
+	struct peer_job *j = (struct peer_job *)w;
 
-	if (!rc && peer_by_name(n, j->rec.name))
+	if (!rc && peer_by_name(w->node, j->rec.name))
 		rc = TN_ERR_EXISTS;
 	if (!rc)
-		rc = peer_add(n, &j->rec);
-	if (rc) {
-		console_fail(j->req, rc, NULL);
-	} else {
-		node_log("info", "%s: pinned %s", n->cfg.name, j->rec.name);
-		peer_status(peer_by_name(n, j->rec.name), &st);
-		console_ok(j->req, &proto_peer_status_schema, &st);
+		rc = peer_add(w->node, &j->rec);
+	if (!rc) {
+		node_log("info", "%s: pinned %s", w->node->cfg.name, j->rec.name);
+		peer_status(peer_by_name(w->node, j->rec.name), w->reply);
 	}
-	free(j);
+	return rc;
 }
 
 /* Refuse a card that names us, or a name or key already pinned. */
@@ -99,41 +94,35 @@ static int check_card(struct node *n, const struct cx_card *c, char *why, size_t
 	return TN_ERR_INVALID;
 }
 
-static int peer_add_cmd(struct console_req *r)
+static int peer_add_cmd(struct console_req *r, void *args)
 {
 	struct node *n = console_node(r);
-	struct tn_name_arg a;
+	struct tn_name_arg *a = args;
 	struct peer_job *j;
 	struct cx_card c;
 	char why[256];
 
-	if (console_args(r, &proto_name_arg_schema, &a))
-		return 0;
-	if (cx_card_parse(&c, a.card)) {
-		console_fail(r, TN_ERR_INVALID, "not a valid node card (tncard1 NAME KEY ADDR CHECK)");
-		return 0;
-	}
-	if (check_card(n, &c, why, sizeof(why))) {
-		console_fail(r, TN_ERR_INVALID, why);
-		return 0;
-	}
-	if (!(j = calloc(1, sizeof(*j))))
+	if (cx_card_parse(&c, a->card))
+		return cmd_fail(r, TN_ERR_INVALID,
+				"not a valid node card (tncard1 NAME KEY ADDR CHECK)");
+	if (check_card(n, &c, why, sizeof(why)))
+		return cmd_fail(r, TN_ERR_INVALID, why);
+	if (!(j = cmd_job(r, args, sizeof(*j))))
 		return TN_ERR_NOMEM;
 	memcpy(j->rec.name, c.name, sizeof(j->rec.name));
 	memcpy(j->rec.pk, c.pk, CX_PK_LEN);
 	snprintf(j->rec.addr, sizeof(j->rec.addr), "%s", c.addr);
 	j->rec.added_ms = node_now_ms();
-	j->req = console_defer(r);
-	batch_add(n, put_op, added, j);
-	return 0;
+	return cmd_write(&j->w, put_op, added);
 }
 
-static int peer_list(struct console_req *r)
+static int peer_list(struct console_req *r, void *args)
 {
 	struct node *n = console_node(r);
 	struct tn_peer_list l = { 0 };
 	uint32_t count = 0;
 
+	(void)args;
 	for (struct peer *p = n->peers; p; p = p->next)
 		count++;
 	if (count && !(l.peers = calloc(count, sizeof(*l.peers))))
@@ -147,41 +136,30 @@ static int peer_list(struct console_req *r)
 
 static int del_op(struct store_txn *t, void *arg)
 {
-	return store_peer_del(t, ((struct peer_job *)arg)->rec.name);
+	struct tn_name_arg *a = ((struct cmd_write *)arg)->args;
+
+	return store_peer_del(t, a->name);
 }
 
-static void removed(void *arg, int rc)
+static int removed(struct cmd_write *w, int rc)
 {
-	struct peer_job *j = arg;
-	struct node *n = console_node(j->req);
-	struct peer *p = peer_by_name(n, j->rec.name);
+	struct tn_name_arg *a = w->args;
+	struct peer *p = peer_by_name(w->node, a->name);
 
 	if (!rc && p) {
 		peer_remove(p);
-		node_log("info", "%s: unpinned %s", n->cfg.name, j->rec.name);
+		node_log("info", "%s: unpinned %s", w->node->cfg.name, a->name);
 	}
-	if (rc)
-		console_fail(j->req, rc, NULL);
-	else
-		console_ok(j->req, NULL, NULL);
-	free(j);
+	return rc;
 }
 
-static int peer_remove_cmd(struct console_req *r)
+static int peer_remove_cmd(struct console_req *r, void *args)
 {
-	struct tn_name_arg a;
-	struct peer_job *j;
+	struct tn_name_arg *a = args;
 
-	if (console_args(r, &proto_name_arg_schema, &a))
-		return 0;
-	if (!peer_by_name(console_node(r), a.name))
+	if (!peer_by_name(console_node(r), a->name))
 		return TN_ERR_NOT_FOUND;
-	if (!(j = calloc(1, sizeof(*j))))
-		return TN_ERR_NOMEM;
-	memcpy(j->rec.name, a.name, sizeof(j->rec.name));
-	j->req = console_defer(r);
-	batch_add(console_node(r), del_op, removed, j);
-	return 0;
+	return cmd_write_args(r, args, del_op, removed);
 }
 
 static void ponged(void *arg, int rc, uint64_t rtt_us)
@@ -195,35 +173,30 @@ static void ponged(void *arg, int rc, uint64_t rtt_us)
 		memcpy(res.peer, j->peer, sizeof(res.peer));
 		console_ok(j->req, &proto_ping_result_schema, &res);
 	}
-	free(j);
 }
 
-static int peer_ping(struct console_req *r)
+static int peer_ping(struct console_req *r, void *args)
 {
 	struct node *n = console_node(r);
-	struct tn_name_arg a;
+	struct tn_name_arg *a = args;
 	struct ping_job *j;
 	struct peer *p;
 	char why[64];
 	int rc;
 
-	if (console_args(r, &proto_name_arg_schema, &a))
-		return 0;
-	if (!(p = peer_by_name(n, a.name)))
+	if (!(p = peer_by_name(n, a->name)))
 		return TN_ERR_NOT_FOUND;
 	if (!p->link) {
 		snprintf(why, sizeof(why), "%s is not linked (%s)", p->rec.name, link_state(p));
-		console_fail(r, TN_ERR_CLOSED, why);
-		return 0;
+		return cmd_fail(r, TN_ERR_CLOSED, why);
 	}
-	if (!(j = calloc(1, sizeof(*j))))
+	if (!(j = console_alloc(r, NULL, sizeof(*j))))
 		return TN_ERR_NOMEM;
+	j->req = r;
 	memcpy(j->peer, p->rec.name, sizeof(j->peer));
-	if ((rc = ping_start(p, ponged, j))) {
-		free(j);
+	if ((rc = ping_start(p, ponged, j)))
 		return rc;
-	}
-	j->req = console_defer(r);
+	console_defer(r);
 	return 0;
 }
 
@@ -237,54 +210,44 @@ static int policy_op(struct store_txn *t, void *arg)
 		j->rec.stolen, j->rec.daily_limit, j->rec.disclose);
 }
 
-static void policy_applied(void *arg, int rc)
+static int policy_applied(struct cmd_write *w, int rc)
 {
-	struct peer_job *j = arg;
-	struct peer *p = peer_by_name(console_node(j->req), j->rec.name);
-	struct tn_peer_status st;
+	struct peer_job *j = (struct peer_job *)w;
+	struct peer *p = peer_by_name(w->node, j->rec.name);
 
 	if (!rc && !p)
 		rc = TN_ERR_NOT_FOUND;
-	if (rc) {
-		console_fail(j->req, rc, NULL);
-	} else {
+	if (!rc) {
 		p->rec = j->rec;
-		peer_status(p, &st);
-		console_ok(j->req, &proto_peer_status_schema, &st);
+		peer_status(p, w->reply);
 	}
-	free(j);
+	return rc;
 }
 
-static int peer_policy(struct console_req *r)
+static int peer_policy(struct console_req *r, void *args)
 {
-	struct tn_policy_arg a;
+	struct tn_policy_arg *a = args;
 	struct peer_job *j;
 	struct peer *p;
 	char why[128];
 
-	if (console_args(r, &proto_policy_arg_schema, &a))
-		return 0;
-	if (!(p = peer_by_name(console_node(r), a.name)))
+	if (!(p = peer_by_name(console_node(r), a->name)))
 		return TN_ERR_NOT_FOUND;
-	if (policy_check(&a, why, sizeof(why))) {
-		console_fail(r, TN_ERR_INVALID, why);
-		return 0;
-	}
-	if (!(j = calloc(1, sizeof(*j))))
+	if (policy_check(a, why, sizeof(why)))
+		return cmd_fail(r, TN_ERR_INVALID, why);
+	if (!(j = cmd_job(r, args, sizeof(*j))))
 		return TN_ERR_NOMEM;
 	j->rec = p->rec;
-	policy_apply(&j->rec, &a);
-	j->req = console_defer(r);
-	batch_add(console_node(r), policy_op, policy_applied, j);
-	return 0;
+	policy_apply(&j->rec, a);
+	return cmd_write(&j->w, policy_op, policy_applied);
 }
 
-const struct console_cmd cmd_peer_table[] = {
-	{ "card", card },
-	{ "peer.add", peer_add_cmd },
-	{ "peer.list", peer_list },
-	{ "peer.remove", peer_remove_cmd },
-	{ "peer.ping", peer_ping },
-	{ "peer.policy", peer_policy },
-	{ NULL, NULL },
+const struct cmd_handler cmd_peer_table[] = {
+	{ CMD_CARD, card },
+	{ CMD_PEER_ADD, peer_add_cmd },
+	{ CMD_PEER_LIST, peer_list },
+	{ CMD_PEER_REMOVE, peer_remove_cmd },
+	{ CMD_PEER_PING, peer_ping },
+	{ CMD_PEER_POLICY, peer_policy },
+	{ CMD_COUNT, NULL },
 };

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Console command `query stolen`: ask one peer or all of them whether
  * guns are reported lost or stolen, and reply with every answer. */
-#include <stdlib.h>
 
 #include "cmd.h"
 
@@ -15,24 +14,19 @@ static void answered(void *arg, int rc, const struct tn_query_reply *reply)
 		console_ok(r, &proto_query_reply_schema, reply);
 }
 
-static int query_stolen(struct console_req *r)
+static int query_stolen(struct console_req *r, void *args)
 {
-	struct tn_query_arg a;
 	char why[96];
-	int rc;
+	int rc = query_start(console_node(r), args, answered, r, why, sizeof(why));
 
-	if (console_args(r, &proto_query_arg_schema, &a))
-		return 0;
-	rc = query_start(console_node(r), &a, answered, r, why, sizeof(why));
 	if (rc == TN_ERR_INVALID)
-		console_fail(r, rc, why);
-	else if (!rc)
+		return cmd_fail(r, rc, why);
+	if (!rc)
 		console_defer(r);
-	proto_release(&proto_query_arg_schema, &a);
-	return rc == TN_ERR_INVALID ? 0 : rc;
+	return rc;
 }
 
-const struct console_cmd cmd_query_table[] = {
-	{ "query.stolen", query_stolen },
-	{ NULL, NULL },
+const struct cmd_handler cmd_query_table[] = {
+	{ CMD_QUERY_STOLEN, query_stolen },
+	{ CMD_COUNT, NULL },
 };

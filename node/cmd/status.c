@@ -5,7 +5,7 @@
 
 #include "cmd.h"
 
-static int status(struct console_req *r)
+static int status(struct console_req *r, void *args)
 {
 	struct node *n = console_node(r);
 	struct store_stats st;
@@ -13,6 +13,7 @@ static int status(struct console_req *r)
 	struct tn_status s;
 	int rc;
 
+	(void)args;
 	if ((rc = store_read_begin(n->store, &t)))
 		return rc;
 	rc = store_stats(t, &st);
@@ -42,7 +43,7 @@ static int status(struct console_req *r)
 	return 0;
 }
 
-const struct console_cmd cmd_status_table[] = {
-	{ "status", status },
-	{ NULL, NULL },
+const struct cmd_handler cmd_status_table[] = {
+	{ CMD_STATUS, status },
+	{ CMD_COUNT, NULL },
 };

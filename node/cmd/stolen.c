@@ -1,125 +1,82 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Console commands on lost/stolen reports: report, recover, list. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-struct stolen_job {
-	struct console_req *req;
-	struct tn_stolen rep;
-	struct tn_id_arg arg;
-};
-
-static void reply_stolen(void *arg, int rc)
+static int stolen_applied(struct cmd_write *w, int rc)
 {
-	struct stolen_job *j = arg;
-
-	if (rc)
-		console_fail(j->req, rc, rc == TN_ERR_INVALID ? "already recovered" : NULL);
-	else
-		console_ok(j->req, &proto_stolen_schema, &j->rep);
-	free(j);
+	if (rc == TN_ERR_INVALID)
+		snprintf(w->why, sizeof(w->why), "already recovered");
+	return rc;
 }
 
 static int report_op(struct store_txn *t, void *arg)
 {
-	struct tn_stolen *s = &((struct stolen_job *)arg)->rep;
+	struct tn_stolen *s = ((struct cmd_write *)arg)->args;
 	int rc = store_stolen_add(t, s);
 
 	return rc ? rc : node_audit_local(t, "stolen.report", s->id, "%s %s %s", s->kind,
 					  s->make, s->serial);
 }
 
-static int stolen_report(struct console_req *r)
+static int stolen_report(struct console_req *r, void *args)
 {
-	struct stolen_job *j = calloc(1, sizeof(*j));
+	struct tn_stolen *s = args;
 	char why[TN_TEXT_LEN];
 
-	if (!j)
-		return TN_ERR_NOMEM;
-	if (console_args(r, &proto_stolen_schema, &j->rep)) {
-		free(j);
-		return 0;
-	}
-	j->rep.status[0] = j->rep.recovered_on[0] = '\0';
-	if (proto_stolen_check(&j->rep, why, sizeof(why))) {
-		console_fail(r, TN_ERR_INVALID, why);
-		free(j);
-		return 0;
-	}
-	j->req = console_defer(r);
-	batch_add(console_node(r), report_op, reply_stolen, j);
-	return 0;
+	s->status[0] = s->recovered_on[0] = '\0';
+	if (proto_stolen_check(s, why, sizeof(why)))
+		return cmd_fail(r, TN_ERR_INVALID, why);
+	return cmd_write_args(r, args, report_op, stolen_applied);
 }
 
 static int recover_op(struct store_txn *t, void *arg)
 {
-	struct stolen_job *j = arg;
-	int rc = store_stolen_recover(t, j->arg.id, j->arg.date, &j->rep);
+	struct cmd_write *w = arg;
+	struct tn_id_arg *a = w->args;
+	int rc = store_stolen_recover(t, a->id, a->date, w->reply);
 
-	return rc ? rc : node_audit_local(t, "stolen.recover", j->arg.id, "recovered %s", j->arg.date);
+	return rc ? rc : node_audit_local(t, "stolen.recover", a->id, "recovered %s", a->date);
 }
 
-static int stolen_recover(struct console_req *r)
+static int stolen_recover(struct console_req *r, void *args)
 {
-	struct stolen_job *j = calloc(1, sizeof(*j));
+	struct tn_id_arg *a = args;
 
-	if (!j)
-		return TN_ERR_NOMEM;
-	if (console_args(r, &proto_id_arg_schema, &j->arg)) {
-		free(j);
-		return 0;
-	}
-	if (!j->arg.date[0])
-		node_date_in(j->arg.date, 0);
-	if (proto_date_check(j->arg.date)) {
-		console_fail(r, TN_ERR_INVALID, "--date must be YYYY-MM-DD");
-		free(j);
-		return 0;
-	}
-	j->req = console_defer(r);
-	batch_add(console_node(r), recover_op, reply_stolen, j);
-	return 0;
+	if (!a->date[0])
+		node_date_in(a->date, 0);
+	if (proto_date_check(a->date))
+		return cmd_fail(r, TN_ERR_INVALID, "--date must be YYYY-MM-DD");
+	return cmd_write_args(r, args, recover_op, stolen_applied);
 }
 
-struct collect {
-	struct tn_stolen_list l;
-	uint32_t cap;
-};
-
-static int collect_stolen(void *arg, const struct tn_stolen *s)
+static int add_stolen(void *l, const struct tn_stolen *s)
 {
-	struct collect *c = arg;
-
-	return node_collect((void **)&c->l.reports, &c->l.n, &c->cap, &proto_stolen_schema, s);
+	return cmd_list_add(l, s, NULL);
 }
 
-static int stolen_list(struct console_req *r)
+/* A list cut at TN_BATCH_MAX reports is still replied. */
+static int list_walk(struct store_txn *t, struct cmd_list *l)
 {
-	struct tn_find_arg a;
-	struct collect c = { 0 };
-	struct store_txn *t;
+	const struct tn_find_arg *a = l->args;
 	int rc;
 
-	if (console_args(r, &proto_find_arg_schema, &a))
-		return 0;
-	if ((rc = store_read_begin(console_node(r)->store, &t)) == 0) {
-		if (a.serial[0])
-			rc = store_stolen_find(t, a.make, a.serial, collect_stolen, &c);
-		else
-			rc = store_stolen_each(t, !a.all, collect_stolen, &c);
-		store_read_end(t);
-	}
-	if (rc >= 0 || rc == TN_ERR_LIMIT)
-		console_ok(r, &proto_stolen_list_schema, &c.l);
-	free(c.l.reports);
-	return rc < 0 && rc != TN_ERR_LIMIT ? rc : 0;
+	if (a->serial[0])
+		rc = store_stolen_find(t, a->make, a->serial, add_stolen, l);
+	else
+		rc = store_stolen_each(t, !a->all, add_stolen, l);
+	return rc == TN_ERR_LIMIT ? 0 : rc;
 }
 
-const struct console_cmd cmd_stolen_table[] = {
-	{ "stolen.report", stolen_report },
-	{ "stolen.recover", stolen_recover },
-	{ "stolen.list", stolen_list },
-	{ NULL, NULL },
+static int stolen_list(struct console_req *r, void *args)
+{
+	return cmd_list(r, args, list_walk);
+}
+
+const struct cmd_handler cmd_stolen_table[] = {
+	{ CMD_STOLEN_REPORT, stolen_report },
+	{ CMD_STOLEN_RECOVER, stolen_recover },
+	{ CMD_STOLEN_LIST, stolen_list },
+	{ CMD_COUNT, NULL },
 };

@@ -6,25 +6,16 @@
 
 #include "cmd.h"
 
-struct list {
-	struct tn_trace_list out;
-	struct tn_trace_in_list in;
-	uint32_t cap;
-	int review_only;
-};
-
 /* Listings show a result's status only: its content and receipt are
  * seen through `trace show`, which audits the view. */
-static int add_out(void *arg, const struct tn_trace *tr)
+static int add_out(void *l, const struct tn_trace *tr)
 {
-	struct list *l = arg;
 	struct tn_trace *last;
 	char status[sizeof(tr->result.status)];
-	int rc = node_collect((void **)&l->out.traces, &l->out.n, &l->cap, &proto_trace_schema, tr);
+	int rc = cmd_list_add(l, tr, (void **)&last);
 
 	if (rc)
 		return rc;
-	last = &l->out.traces[l->out.n - 1];
 	memcpy(status, last->result.status, sizeof(status));
 	proto_release(&proto_trace_result_schema, &last->result);
 	memcpy(last->result.status, status, sizeof(status));
@@ -34,129 +25,84 @@ static int add_out(void *arg, const struct tn_trace *tr)
 	return 0;
 }
 
+static int out_walk(struct store_txn *t, struct cmd_list *l)
+{
+	return store_trace_each(t, add_out, l);
+}
+
+static int trace_list(struct console_req *r, void *args)
+{
+	return cmd_list(r, args, out_walk);
+}
+
+/* The inbox lists the requests waiting for review, or all with --all. */
 static int add_in(void *arg, const struct tn_trace_in *tr)
 {
-	struct list *l = arg;
+	struct cmd_list *l = arg;
+	const struct tn_find_arg *a = l->args;
 	struct tn_trace_in *last;
 	int rc;
 
-	if (l->review_only && strcmp(tr->status, "in_review"))
+	if (!a->all && strcmp(tr->status, "in_review"))
 		return 0;
-	rc = node_collect((void **)&l->in.traces, &l->in.n, &l->cap, &proto_trace_in_schema, tr);
-	if (rc)
+	if ((rc = cmd_list_add(l, tr, (void **)&last)))
 		return rc;
-	last = &l->in.traces[l->in.n - 1];
 	free(last->receipt);
 	last->receipt = NULL;
 	last->n_receipt = 0;
 	return 0;
 }
 
-static int trace_list(struct console_req *r)
+static int in_walk(struct store_txn *t, struct cmd_list *l)
 {
-	struct list l = { 0 };
-	struct store_txn *t;
-	int rc;
-
-	if ((rc = store_read_begin(console_node(r)->store, &t)))
-		return rc;
-	rc = store_trace_each(t, add_out, &l);
-	store_read_end(t);
-	if (!rc)
-		console_ok(r, &proto_trace_list_schema, &l.out);
-	proto_release(&proto_trace_list_schema, &l.out);
-	return rc;
+	return store_trace_in_each(t, add_in, l);
 }
 
-static int inbox(struct console_req *r)
+static int inbox(struct console_req *r, void *args)
 {
-	struct tn_find_arg a;
-	struct list l = { 0 };
-	struct store_txn *t;
-	int rc;
-
-	if (console_args(r, &proto_find_arg_schema, &a))
-		return 0;
-	l.review_only = !a.all;
-	if ((rc = store_read_begin(console_node(r)->store, &t)))
-		return rc;
-	rc = store_trace_in_each(t, add_in, &l);
-	store_read_end(t);
-	if (!rc)
-		console_ok(r, &proto_trace_in_list_schema, &l.in);
-	proto_release(&proto_trace_in_list_schema, &l.in);
-	return rc;
+	return cmd_list(r, args, in_walk);
 }
 
-struct review_job {
-	struct console_req *req;
-	struct node *node;
-	struct tn_id_arg arg;
-	int approve;
-	struct tn_trace_in tr;
-	char peer[TN_NAME_LEN];
-};
-
+/* approve and deny: answer a request that waits for review. */
 static int review_op(struct store_txn *t, void *arg)
 {
-	struct review_job *j = arg;
+	struct cmd_write *w = arg;
+	struct tn_id_arg *a = w->args;
+	struct tn_trace_in *tr = w->reply;
 	struct peer *p;
 	int rc;
 
-	proto_release(&proto_trace_in_schema, &j->tr);
-	if ((rc = store_trace_in_get(t, j->arg.id, &j->tr)))
+	proto_release(&proto_trace_in_schema, tr);
+	if ((rc = store_trace_in_get(t, a->id, tr)))
 		return rc;
-	if (strcmp(j->tr.status, "in_review"))
+	if (strcmp(tr->status, "in_review"))
 		return TN_ERR_INVALID;
-	memcpy(j->peer, j->tr.peer, sizeof(j->peer));
-	if (!(p = peer_by_name(j->node, j->tr.peer)))
+	if (!(p = peer_by_name(w->node, tr->peer)))
 		return TN_ERR_UNKNOWN_PEER;
-	return trace_respond(t, p, &j->tr, j->approve ? NULL :
-			     j->arg.reason[0] ? j->arg.reason : "declined by the operator");
+	if (console_cmd(w->req) == CMD_APPROVE)
+		return trace_respond(t, p, tr, NULL);
+	return trace_respond(t, p, tr, a->reason[0] ? a->reason : "declined by the operator");
 }
 
-static void reviewed(void *arg, int rc)
+static int reviewed(struct cmd_write *w, int rc)
 {
-	struct review_job *j = arg;
+	struct tn_trace_in *tr = w->reply;
 
 	if (rc) {
-		console_fail(j->req, rc, rc == TN_ERR_INVALID ? "not waiting for review" : NULL);
-	} else {
-		free(j->tr.receipt);
-		j->tr.receipt = NULL;
-		j->tr.n_receipt = 0;
-		console_ok(j->req, &proto_trace_in_schema, &j->tr);
-		outbox_flush(peer_by_name(j->node, j->peer));
+		if (rc == TN_ERR_INVALID)
+			snprintf(w->why, sizeof(w->why), "not waiting for review");
+		return rc;
 	}
-	proto_release(&proto_trace_in_schema, &j->tr);
-	free(j);
-}
-
-static int review(struct console_req *r, int approve)
-{
-	struct review_job *j = calloc(1, sizeof(*j));
-
-	if (!j)
-		return TN_ERR_NOMEM;
-	if (console_args(r, &proto_id_arg_schema, &j->arg)) {
-		free(j);
-		return 0;
-	}
-	j->node = console_node(r);
-	j->approve = approve;
-	j->req = console_defer(r);
-	batch_add(j->node, review_op, reviewed, j);
+	free(tr->receipt);
+	tr->receipt = NULL;
+	tr->n_receipt = 0;
+	outbox_flush(peer_by_name(w->node, tr->peer));
 	return 0;
 }
 
-static int approve(struct console_req *r)
+static int review(struct console_req *r, void *args)
 {
-	return review(r, 1);
-}
-
-static int deny(struct console_req *r)
-{
-	return review(r, 0);
+	return cmd_write_args(r, args, review_op, reviewed);
 }
 
 static void requested(void *arg, int rc, const struct tn_trace *tr, const char *why)
@@ -169,76 +115,46 @@ static void requested(void *arg, int rc, const struct tn_trace *tr, const char *
 		console_ok(r, &proto_trace_schema, tr);
 }
 
-static int trace_request_cmd(struct console_req *r)
+static int trace_request_cmd(struct console_req *r, void *args)
 {
-	struct tn_trace_arg a;
 	char why[96];
-	int rc;
+	int rc = trace_request(console_node(r), args, requested, r, why, sizeof(why));
 
-	if (console_args(r, &proto_trace_arg_schema, &a))
-		return 0;
-	rc = trace_request(console_node(r), &a, requested, r, why, sizeof(why));
 	if (rc == TN_ERR_INVALID)
-		console_fail(r, rc, why);
-	else if (!rc)
+		return cmd_fail(r, rc, why);
+	if (!rc)
 		console_defer(r);
-	return rc == TN_ERR_INVALID ? 0 : rc;
+	return rc;
 }
 
 /* `trace show` is audited when it shows a result's content. */
-struct view {
-	struct console_req *req;
-	struct tn_id_arg arg;
-	struct tn_trace tr;
-};
-
 static int view_op(struct store_txn *t, void *arg)
 {
-	struct view *v = arg;
+	struct cmd_write *w = arg;
+	struct tn_id_arg *a = w->args;
+	struct tn_trace *tr = w->reply;
 	int rc;
 
-	proto_release(&proto_trace_schema, &v->tr);
-	if ((rc = store_trace_get(t, v->arg.id, &v->tr)))
+	proto_release(&proto_trace_schema, tr);
+	if ((rc = store_trace_get(t, a->id, tr)))
 		return rc;
-	if (strcmp(v->tr.status, "answered"))
+	if (strcmp(tr->status, "answered"))
 		return 0;
-	return node_audit(t, v->tr.peer, "local", "trace.view", v->tr.req.case_ref,
-			  v->tr.result.status, "");
+	return node_audit(t, tr->peer, "local", "trace.view", tr->req.case_ref,
+			  tr->result.status, "");
 }
 
-static void viewed(void *arg, int rc)
+static int trace_show(struct console_req *r, void *args)
 {
-	struct view *v = arg;
-
-	if (rc)
-		console_fail(v->req, rc, NULL);
-	else
-		console_ok(v->req, &proto_trace_schema, &v->tr);
-	proto_release(&proto_trace_schema, &v->tr);
-	free(v);
+	return cmd_write_args(r, args, view_op, NULL);
 }
 
-static int trace_show(struct console_req *r)
-{
-	struct view *v = calloc(1, sizeof(*v));
-
-	if (!v)
-		return TN_ERR_NOMEM;
-	if (console_args(r, &proto_id_arg_schema, &v->arg)) {
-		free(v);
-		return 0;
-	}
-	v->req = console_defer(r);
-	batch_add(console_node(r), view_op, viewed, v);
-	return 0;
-}
-
-const struct console_cmd cmd_trace_table[] = {
-	{ "trace.request", trace_request_cmd },
-	{ "trace.list", trace_list },
-	{ "trace.show", trace_show },
-	{ "inbox", inbox },
-	{ "approve", approve },
-	{ "deny", deny },
-	{ NULL, NULL },
+const struct cmd_handler cmd_trace_table[] = {
+	{ CMD_TRACE_REQUEST, trace_request_cmd },
+	{ CMD_TRACE_LIST, trace_list },
+	{ CMD_TRACE_SHOW, trace_show },
+	{ CMD_INBOX, inbox },
+	{ CMD_APPROVE, review },
+	{ CMD_DENY, review },
+	{ CMD_COUNT, NULL },
 };

@@ -66,7 +66,7 @@ static int audit_verify(struct ctl *c)
 	struct proto_msg *m;
 	int rc;
 
-	if (ctl_call(c, "audit.verify", NULL, NULL, &m))
+	if (ctl_call(c, CMD_AUDIT_VERIFY, NULL, &m))
 		return 1;
 	rc = proto_msg_decode(m, "data", &proto_audit_verify_schema, &v);
 	if (!rc && c->json)
@@ -87,7 +87,6 @@ static int audit_verify(struct ctl *c)
 static int audit(struct ctl *c, int argc, char **argv)
 {
 	struct tn_audit_arg a = { 0 };
-	struct proto_msg *m;
 	char *end;
 
 	if (argc == 1 && !strcmp(argv[0], "--verify"))
@@ -108,12 +107,10 @@ static int audit(struct ctl *c, int argc, char **argv)
 			return ctl_fail("usage: audit [--since YYYY-MM-DD] [--limit N] | --verify");
 		}
 	}
-	if (ctl_call(c, "audit", &proto_audit_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, &proto_audit_list_schema, print_entries);
+	return ctl_run(c, CMD_AUDIT, &a, print_entries);
 }
 
 const struct ctl_cmd ctl_audit_cmds[] = {
 	{ "audit", audit, "[--since YYYY-MM-DD] [--limit N] | --verify" },
-	{ NULL, NULL, NULL },
+	{ NULL },
 };

@@ -41,8 +41,9 @@ int ctl_connect(struct ctl *c)
 	return 0;
 }
 
-int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const void *args)
+int ctl_send(struct ctl *c, enum tn_cmd cmd, const void *args)
 {
+	const struct proto_schema *s = tn_cmds[cmd].args;
 	struct proto_buf body = { 0 }, frame = { 0 };
 	struct proto_writer *w;
 	int rc;
@@ -53,7 +54,8 @@ int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const
 	rc = !w;
 
 	if (w) {
-		rc = proto_w_map(w, s ? 2 : 1) || proto_w_str(w, "cmd") || proto_w_str(w, cmd);
+		rc = proto_w_map(w, s ? 2 : 1) || proto_w_str(w, "cmd") ||
+		     proto_w_str(w, tn_cmds[cmd].name);
 		if (!rc && s)
 			rc = proto_w_str(w, "args") || proto_w_obj(w, s, args);
 		proto_writer_free(w);
@@ -64,7 +66,7 @@ int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const
 		rc = cx_write_all(c->fd, frame.data, frame.len);
 	proto_buf_free(&body);
 	proto_buf_free(&frame);
-	return rc ? ctl_fail("%s: cannot send the request", cmd) : 0;
+	return rc ? ctl_fail("%s: cannot send the request", tn_cmds[cmd].name) : 0;
 }
 
 static int read_frame(struct ctl *c, const uint8_t **body, size_t *len)
@@ -109,10 +111,9 @@ int ctl_recv(struct ctl *c, struct proto_msg **reply)
 	return ctl_fail("%s", err);
 }
 
-int ctl_call(struct ctl *c, const char *cmd, const struct proto_schema *s,
-	     const void *args, struct proto_msg **reply)
+int ctl_call(struct ctl *c, enum tn_cmd cmd, const void *args, struct proto_msg **reply)
 {
-	if (ctl_send(c, cmd, s, args))
+	if (ctl_send(c, cmd, args))
 		return 1;
 	return ctl_recv(c, reply);
 }
@@ -135,9 +136,9 @@ int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv)
 	return 0;
 }
 
-int ctl_output(struct ctl *c, struct proto_msg *m, const struct proto_schema *s,
-	       void (*print)(const void *obj))
+int ctl_output(struct ctl *c, enum tn_cmd cmd, struct proto_msg *m, void (*print)(const void *obj))
 {
+	const struct proto_schema *s = tn_cmds[cmd].reply;
 	void *o = NULL;
 	int rc = 0;
 
@@ -157,4 +158,13 @@ int ctl_output(struct ctl *c, struct proto_msg *m, const struct proto_schema *s,
 	free(o);
 	proto_msg_free(m);
 	return rc ? ctl_fail("cannot show the reply: %s", tn_strerror(rc)) : 0;
+}
+
+int ctl_run(struct ctl *c, enum tn_cmd cmd, const void *args, void (*print)(const void *obj))
+{
+	struct proto_msg *m;
+
+	if (ctl_call(c, cmd, args, &m))
+		return 1;
+	return ctl_output(c, cmd, m, print);
 }

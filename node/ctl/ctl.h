@@ -13,10 +13,15 @@ struct ctl {
 	struct proto_framer in;
 };
 
+/* A row of tracectl's tables. A row that maps 1:1 to a console command
+ * may leave fn NULL: its --options fill the command's arguments (a
+ * command without any takes no options) and print shows the reply. */
 struct ctl_cmd {
 	const char *name;      /* "record add" */
 	int (*fn)(struct ctl *c, int argc, char **argv);
 	const char *help;      /* options, for usage */
+	enum tn_cmd cmd;       /* with fn NULL */
+	void (*print)(const void *obj);  /* with fn NULL; NULL: key: value lines */
 };
 
 /* Command tables of each family, NULL-terminated. */
@@ -32,19 +37,19 @@ extern const struct ctl_cmd ctl_trace_cmds[];
 int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Connect to the node's console socket (ctl_send does it when needed). */
 int ctl_connect(struct ctl *c);
-/* Send {cmd, args} (args may be NULL for none). */
-int ctl_send(struct ctl *c, const char *cmd, const struct proto_schema *s, const void *args);
+/* Send {cmd, args}; args are ignored when cmd takes none. */
+int ctl_send(struct ctl *c, enum tn_cmd cmd, const void *args);
 /* Read one reply: 0 and *reply for {ok: true}, else print the error, return 1. */
 int ctl_recv(struct ctl *c, struct proto_msg **reply);
 /* ctl_send then ctl_recv. */
-int ctl_call(struct ctl *c, const char *cmd, const struct proto_schema *s,
-	     const void *args, struct proto_msg **reply);
+int ctl_call(struct ctl *c, enum tn_cmd cmd, const void *args, struct proto_msg **reply);
 /* Fill obj from "--key value" options starting at argv[0]. */
 int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv);
-/* Print the reply's data as JSON (--json) or with print() for a person
- * (generic key: value lines when print is NULL); frees the reply. */
-int ctl_output(struct ctl *c, struct proto_msg *m, const struct proto_schema *s,
-	       void (*print)(const void *obj));
+/* Print the data of cmd's reply as JSON (--json) or with print() for a
+ * person (generic key: value lines when print is NULL); frees the reply. */
+int ctl_output(struct ctl *c, enum tn_cmd cmd, struct proto_msg *m, void (*print)(const void *obj));
+/* ctl_call then ctl_output. */
+int ctl_run(struct ctl *c, enum tn_cmd cmd, const void *args, void (*print)(const void *obj));
 /* Import a CSV file of firearm records. */
 int ctl_import(struct ctl *c, const char *path);
 

@@ -89,7 +89,7 @@ static int send_batch(struct import *im)
 
 	if (!im->batch.n)
 		return 0;
-	rc = ctl_send(im->c, "record.import", &proto_record_list_schema, &im->batch);
+	rc = ctl_send(im->c, CMD_RECORD_IMPORT, &im->batch);
 	for (uint32_t i = 0; i < im->batch.n; i++)
 		proto_release(&proto_record_schema, &im->batch.records[i]);
 	im->inflight[im->n_inflight++] = (struct sent){ im->lines, im->batch.n };

@@ -27,6 +27,26 @@ static int usage(FILE *f)
 	return 2;
 }
 
+/* A row without a function: options straight into the command's
+ * arguments, the reply shown with the row's print. */
+static int run_row(struct ctl *c, const struct ctl_cmd *row, int argc, char **argv)
+{
+	const struct proto_schema *s = tn_cmds[row->cmd].args;
+	void *args = NULL;
+	int rc = 1;
+
+	if (!s && argc)
+		return ctl_fail("%s takes no arguments", row->name);
+	if (s && !(args = calloc(1, s->size)))
+		return ctl_fail("out of memory");
+	if (!s || !ctl_opts(s, args, argc, argv))
+		rc = ctl_run(c, row->cmd, args, row->print);
+	if (args)
+		proto_release(s, args);
+	free(args);
+	return rc;
+}
+
 /* Match "record add" against argv; returns words used or 0. */
 static int match(const char *name, int argc, char **argv)
 {
@@ -84,7 +104,10 @@ int main(int argc, char **argv)
 			k--;
 		}
 	signal(SIGPIPE, SIG_IGN);
-	rc = cmd->fn(&c, argc - i - used, argv + i + used);
+	if (cmd->fn)
+		rc = cmd->fn(&c, argc - i - used, argv + i + used);
+	else
+		rc = run_row(&c, cmd, argc - i - used, argv + i + used);
 	proto_framer_free(&c.in);
 	if (c.fd >= 0)
 		close(c.fd);

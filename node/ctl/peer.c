@@ -13,18 +13,6 @@ static void print_card(const void *obj)
 	printf("%s\n", ci->card);
 }
 
-static int card(struct ctl *c, int argc, char **argv)
-{
-	struct proto_msg *m;
-
-	(void)argv;
-	if (argc)
-		return ctl_fail("card takes no arguments");
-	if (ctl_call(c, "card", NULL, NULL, &m))
-		return 1;
-	return ctl_output(c, m, &proto_card_info_schema, print_card);
-}
-
 /* A card given inline (several words) or as a file holding it. */
 static int read_card(int argc, char **argv, char *out, size_t cap)
 {
@@ -98,46 +86,28 @@ static void print_list(const void *obj)
 static int peer_add(struct ctl *c, int argc, char **argv)
 {
 	struct tn_name_arg a = { 0 };
-	struct proto_msg *m;
 
 	if (read_card(argc, argv, a.card, sizeof(a.card)))
 		return 1;
 	a.card[strcspn(a.card, "\r\n")] = '\0';
-	if (ctl_call(c, "peer.add", &proto_name_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, &proto_peer_status_schema, print_one);
-}
-
-static int peer_list(struct ctl *c, int argc, char **argv)
-{
-	struct proto_msg *m;
-
-	(void)argv;
-	if (argc)
-		return ctl_fail("peer list takes no arguments");
-	if (ctl_call(c, "peer.list", NULL, NULL, &m))
-		return 1;
-	return ctl_output(c, m, &proto_peer_list_schema, print_list);
+	return ctl_run(c, CMD_PEER_ADD, &a, print_one);
 }
 
 /* Commands taking one peer name. */
-static int named(struct ctl *c, const char *cmd, int argc, char **argv,
-		 const struct proto_schema *s, void (*print)(const void *))
+static int named(struct ctl *c, enum tn_cmd cmd, int argc, char **argv,
+		 void (*print)(const void *))
 {
 	struct tn_name_arg a = { 0 };
-	struct proto_msg *m;
 
 	if (argc != 1 || strlen(argv[0]) != 3)
-		return ctl_fail("usage: %s NAME (an ISO alpha-3 code)", cmd);
+		return ctl_fail("usage: %s NAME (an ISO alpha-3 code)", tn_cmds[cmd].name);
 	memcpy(a.name, argv[0], 4);
-	if (ctl_call(c, cmd, &proto_name_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, s, print);
+	return ctl_run(c, cmd, &a, print);
 }
 
 static int peer_remove(struct ctl *c, int argc, char **argv)
 {
-	return named(c, "peer.remove", argc, argv, NULL, NULL);
+	return named(c, CMD_PEER_REMOVE, argc, argv, NULL);
 }
 
 static void print_ping(const void *obj)
@@ -149,13 +119,12 @@ static void print_ping(const void *obj)
 
 static int peer_ping(struct ctl *c, int argc, char **argv)
 {
-	return named(c, "peer.ping", argc, argv, &proto_ping_result_schema, print_ping);
+	return named(c, CMD_PEER_PING, argc, argv, print_ping);
 }
 
 static int peer_policy(struct ctl *c, int argc, char **argv)
 {
 	struct tn_policy_arg a = { 0 };
-	struct proto_msg *m;
 
 	if (argc < 1 || strlen(argv[0]) != 3)
 		return ctl_fail("usage: peer policy NAME [--traces auto|review|deny] "
@@ -163,19 +132,17 @@ static int peer_policy(struct ctl *c, int argc, char **argv)
 	memcpy(a.name, argv[0], 4);
 	if (ctl_opts(&proto_policy_arg_schema, &a, argc - 1, argv + 1))
 		return 1;
-	if (ctl_call(c, "peer.policy", &proto_policy_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, &proto_peer_status_schema, print_policy);
+	return ctl_run(c, CMD_PEER_POLICY, &a, print_policy);
 }
 
 const struct ctl_cmd ctl_peer_cmds[] = {
-	{ "card", card, "(this node's card, to give to a neighbour)" },
+	{ "card", NULL, "(this node's card, to give to a neighbour)", CMD_CARD, print_card },
 	{ "peer add", peer_add, "CARD|FILE" },
-	{ "peer list", peer_list, "" },
+	{ "peer list", NULL, "", CMD_PEER_LIST, print_list },
 	{ "peer remove", peer_remove, "NAME" },
 	{ "peer ping", peer_ping, "NAME (end-to-end round trip)" },
 	{ "peer policy", peer_policy,
 	  "NAME [--traces auto|review|deny] [--stolen allow|deny] [--daily-limit N] "
 	  "[--disclose party,place,ref|none]" },
-	{ NULL, NULL, NULL },
+	{ NULL },
 };

@@ -145,7 +145,6 @@ static int query_stolen(struct ctl *c, int argc, char **argv)
 	struct tn_query_arg a = { 0 };
 	struct tn_query_item one = { 0 };
 	struct items it = { .a = &a };
-	struct proto_msg *m;
 	int rc = 1;
 
 	if (parse(&it, &one, argc, argv))
@@ -161,10 +160,8 @@ static int query_stolen(struct ctl *c, int argc, char **argv)
 			 "| --file items.csv");
 		goto out;
 	}
-	if (ctl_call(c, "query.stolen", &proto_query_arg_schema, &a, &m) == 0) {
-		shown_query = &a;
-		rc = ctl_output(c, m, &proto_query_reply_schema, print_reply);
-	}
+	shown_query = &a;
+	rc = ctl_run(c, CMD_QUERY_STOLEN, &a, print_reply);
 out:
 	free(a.items);
 	return rc;
@@ -194,22 +191,11 @@ static void print_alerts(const void *obj)
 	}
 }
 
-static int alerts(struct ctl *c, int argc, char **argv)
-{
-	struct tn_audit_arg a = { 0 };
-	struct proto_msg *m;
-
-	if (ctl_opts(&proto_audit_arg_schema, &a, argc, argv))
-		return 1;
-	if (ctl_call(c, "alerts", &proto_audit_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, &proto_alert_list_schema, print_alerts);
-}
-
 const struct ctl_cmd ctl_query_cmds[] = {
 	{ "query stolen", query_stolen,
 	  "--make M --serial S [--model X] [--peer NAME | --all] [--file items.csv] "
 	  "[--case-ref R] [--purpose P] [--timeout-ms N]" },
-	{ "alerts", alerts, "[--limit N] (peers' queries that hit our reports)" },
-	{ NULL, NULL, NULL },
+	{ "alerts", NULL, "[--limit N] (peers' queries that hit our reports)", CMD_ALERTS,
+	  print_alerts },
+	{ NULL },
 };

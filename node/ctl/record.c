@@ -1,32 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tracectl status and record commands. */
-#include <stdlib.h>
-#include <string.h>
-
 #include "ctl.h"
-
-static int status(struct ctl *c, int argc, char **argv)
-{
-	struct proto_msg *m;
-
-	(void)argv;
-	if (argc)
-		return ctl_fail("status takes no arguments");
-	if (ctl_call(c, "status", NULL, NULL, &m))
-		return 1;
-	return ctl_output(c, m, NULL, NULL);
-}
-
-/* Commands whose reply is one record. */
-static int record_reply(struct ctl *c, const char *cmd, const struct proto_schema *s,
-			const void *args)
-{
-	struct proto_msg *m;
-
-	if (ctl_call(c, cmd, s, args, &m))
-		return 1;
-	return ctl_output(c, m, &proto_record_schema, ctl_print_record);
-}
 
 static int parse_id(const char *arg, uint64_t *id)
 {
@@ -38,15 +12,6 @@ static int parse_id(const char *arg, uint64_t *id)
 	return 0;
 }
 
-static int record_add(struct ctl *c, int argc, char **argv)
-{
-	struct tn_record r = { 0 };
-
-	if (ctl_opts(&proto_record_schema, &r, argc, argv))
-		return 1;
-	return record_reply(c, "record.add", &proto_record_schema, &r);
-}
-
 static int record_show(struct ctl *c, int argc, char **argv)
 {
 	struct tn_id_arg a = { 0 };
@@ -55,7 +20,7 @@ static int record_show(struct ctl *c, int argc, char **argv)
 		return ctl_fail("usage: record show ID");
 	if (parse_id(argv[0], &a.id))
 		return 1;
-	return record_reply(c, "record.show", &proto_id_arg_schema, &a);
+	return ctl_run(c, CMD_RECORD_SHOW, &a, ctl_print_record);
 }
 
 static int record_event(struct ctl *c, int argc, char **argv)
@@ -67,21 +32,18 @@ static int record_event(struct ctl *c, int argc, char **argv)
 	if (parse_id(argv[0], &a.id) ||
 	    ctl_opts(&proto_event_schema, &a.event, argc - 1, argv + 1))
 		return 1;
-	return record_reply(c, "record.event", &proto_event_arg_schema, &a);
+	return ctl_run(c, CMD_RECORD_EVENT, &a, ctl_print_record);
 }
 
 static int record_find(struct ctl *c, int argc, char **argv)
 {
 	struct tn_find_arg a = { 0 };
-	struct proto_msg *m;
 
 	if (ctl_opts(&proto_find_arg_schema, &a, argc, argv))
 		return 1;
 	if (!a.serial[0])
 		return ctl_fail("usage: record find --serial S [--make M]");
-	if (ctl_call(c, "record.find", &proto_find_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, &proto_record_list_schema, ctl_print_records);
+	return ctl_run(c, CMD_RECORD_FIND, &a, ctl_print_records);
 }
 
 static int record_import(struct ctl *c, int argc, char **argv)
@@ -92,17 +54,18 @@ static int record_import(struct ctl *c, int argc, char **argv)
 }
 
 const struct ctl_cmd ctl_status_cmds[] = {
-	{ "status", status, "" },
-	{ NULL, NULL, NULL },
+	{ "status", NULL, "", CMD_STATUS, NULL },
+	{ NULL },
 };
 
 const struct ctl_cmd ctl_record_cmds[] = {
-	{ "record add", record_add,
-	  "--make M --serial S [--model --caliber --type --country --importer]" },
+	{ "record add", NULL,
+	  "--make M --serial S [--model --caliber --type --country --importer]",
+	  CMD_RECORD_ADD, ctl_print_record },
 	{ "record show", record_show, "ID" },
 	{ "record find", record_find, "--serial S [--make M]" },
 	{ "record event", record_event,
 	  "ID --kind KIND --date YYYY-MM-DD [--party --place --country --ref]" },
 	{ "record import", record_import, "FILE.csv" },
-	{ NULL, NULL, NULL },
+	{ NULL },
 };

@@ -7,19 +7,15 @@
 static int stolen_report(struct ctl *c, int argc, char **argv)
 {
 	struct tn_stolen s = { .kind = "stolen" };
-	struct proto_msg *m;
 
 	if (ctl_opts(&proto_stolen_schema, &s, argc, argv))
 		return 1;
-	if (ctl_call(c, "stolen.report", &proto_stolen_schema, &s, &m))
-		return 1;
-	return ctl_output(c, m, &proto_stolen_schema, ctl_print_stolen);
+	return ctl_run(c, CMD_STOLEN_REPORT, &s, ctl_print_stolen);
 }
 
 static int stolen_recover(struct ctl *c, int argc, char **argv)
 {
 	struct tn_id_arg a = { 0 };
-	struct proto_msg *m;
 
 	if (argc < 1)
 		return ctl_fail("usage: stolen recover ID [--date YYYY-MM-DD]");
@@ -27,23 +23,18 @@ static int stolen_recover(struct ctl *c, int argc, char **argv)
 		return ctl_fail("bad report id '%s'", argv[0]);
 	if (ctl_opts(&proto_id_arg_schema, &a, argc - 1, argv + 1))
 		return 1;
-	if (ctl_call(c, "stolen.recover", &proto_id_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, &proto_stolen_schema, ctl_print_stolen);
+	return ctl_run(c, CMD_STOLEN_RECOVER, &a, ctl_print_stolen);
 }
 
 static int stolen_list(struct ctl *c, int argc, char **argv)
 {
 	struct tn_find_arg a = { 0 };
-	struct proto_msg *m;
 
 	if (argc == 1 && !strcmp(argv[0], "--all"))
 		a.all = true;
 	else if (ctl_opts(&proto_find_arg_schema, &a, argc, argv))
 		return 1;
-	if (ctl_call(c, "stolen.list", &proto_find_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, &proto_stolen_list_schema, ctl_print_stolen_list);
+	return ctl_run(c, CMD_STOLEN_LIST, &a, ctl_print_stolen_list);
 }
 
 const struct ctl_cmd ctl_stolen_cmds[] = {
@@ -52,5 +43,5 @@ const struct ctl_cmd ctl_stolen_cmds[] = {
 	  "--place --agency --case-ref]" },
 	{ "stolen recover", stolen_recover, "ID [--date YYYY-MM-DD]" },
 	{ "stolen list", stolen_list, "[--all | --serial S [--make M]]" },
-	{ NULL, NULL, NULL },
+	{ NULL },
 };

@@ -109,23 +109,13 @@ static void print_trace(const void *obj)
 		print_result(t);
 }
 
-static int call_trace(struct ctl *c, const char *cmd, const struct proto_schema *s,
-		      const void *args)
-{
-	struct proto_msg *m;
-
-	if (ctl_call(c, cmd, s, args, &m))
-		return 1;
-	return ctl_output(c, m, &proto_trace_schema, print_trace);
-}
-
 static int trace_request(struct ctl *c, int argc, char **argv)
 {
 	struct tn_trace_arg a = { 0 };
 
 	if (parse_request(&a, argc, argv))
 		return 1;
-	return call_trace(c, "trace.request", &proto_trace_arg_schema, &a);
+	return ctl_run(c, CMD_TRACE_REQUEST, &a, print_trace);
 }
 
 static int parse_id(const char *s, uint64_t *id)
@@ -146,19 +136,7 @@ static int trace_follow(struct ctl *c, int argc, char **argv)
 		return ctl_fail("usage: trace follow ID");
 	if (parse_id(argv[0], &a.follow))
 		return 1;
-	return call_trace(c, "trace.request", &proto_trace_arg_schema, &a);
-}
-
-static int trace_list(struct ctl *c, int argc, char **argv)
-{
-	struct proto_msg *m;
-
-	(void)argv;
-	if (argc)
-		return ctl_fail("trace list takes no arguments");
-	if (ctl_call(c, "trace.list", NULL, NULL, &m))
-		return 1;
-	return ctl_output(c, m, &proto_trace_list_schema, print_list);
+	return ctl_run(c, CMD_TRACE_REQUEST, &a, print_trace);
 }
 
 /* Write the trace's receipt to path. */
@@ -170,7 +148,7 @@ static int save_receipt(struct ctl *c, uint64_t id, const char *path)
 	FILE *f;
 	int rc;
 
-	if (ctl_call(c, "trace.show", &proto_id_arg_schema, &a, &m))
+	if (ctl_call(c, CMD_TRACE_SHOW, &a, &m))
 		return 1;
 	rc = proto_msg_decode(m, "data", &proto_trace_schema, &t);
 	proto_msg_free(m);
@@ -199,7 +177,7 @@ static int trace_show(struct ctl *c, int argc, char **argv)
 		return 1;
 	if (argc == 3)
 		return save_receipt(c, a.id, argv[2]);
-	return call_trace(c, "trace.show", &proto_id_arg_schema, &a);
+	return ctl_run(c, CMD_TRACE_SHOW, &a, print_trace);
 }
 
 /* Poll until the trace is answered or the timeout passes. */
@@ -220,7 +198,7 @@ static int trace_wait(struct ctl *c, int argc, char **argv)
 	for (;;) {
 		struct tn_trace t;
 
-		if (ctl_call(c, "trace.show", &proto_id_arg_schema, &a, &m))
+		if (ctl_call(c, CMD_TRACE_SHOW, &a, &m))
 			return 1;
 		if (proto_msg_decode(m, "data", &proto_trace_schema, &t)) {
 			proto_msg_free(m);
@@ -239,7 +217,7 @@ static int trace_wait(struct ctl *c, int argc, char **argv)
 		return ctl_fail("trace %llu still %s after %ld s", (unsigned long long)a.id, status,
 				timeout_ms / 1000);
 	}
-	return ctl_output(c, m, &proto_trace_schema, print_trace);
+	return ctl_output(c, CMD_TRACE_SHOW, m, print_trace);
 }
 
 static void print_in(const struct tn_trace_in *t)
@@ -268,15 +246,12 @@ static void print_inbox(const void *obj)
 static int inbox(struct ctl *c, int argc, char **argv)
 {
 	struct tn_find_arg a = { 0 };
-	struct proto_msg *m;
 
 	if (argc == 1 && !strcmp(argv[0], "--all"))
 		a.all = true;
 	else if (argc)
 		return ctl_fail("usage: inbox [--all]");
-	if (ctl_call(c, "inbox", &proto_find_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, &proto_trace_in_list_schema, print_inbox);
+	return ctl_run(c, CMD_INBOX, &a, print_inbox);
 }
 
 static void print_one_in(const void *obj)
@@ -287,28 +262,26 @@ static void print_one_in(const void *obj)
 	       ctl_safe(t->result_status));
 }
 
-static int review(struct ctl *c, const char *cmd, int argc, char **argv)
+static int review(struct ctl *c, enum tn_cmd cmd, int argc, char **argv)
 {
 	struct tn_id_arg a = { 0 };
-	struct proto_msg *m;
 
 	if (argc < 1)
-		return ctl_fail("usage: %s ID%s", cmd, strcmp(cmd, "deny") ? "" : " [--reason TEXT]");
+		return ctl_fail("usage: %s ID%s", tn_cmds[cmd].name,
+				cmd == CMD_DENY ? " [--reason TEXT]" : "");
 	if (parse_id(argv[0], &a.id) || ctl_opts(&proto_id_arg_schema, &a, argc - 1, argv + 1))
 		return 1;
-	if (ctl_call(c, cmd, &proto_id_arg_schema, &a, &m))
-		return 1;
-	return ctl_output(c, m, &proto_trace_in_schema, print_one_in);
+	return ctl_run(c, cmd, &a, print_one_in);
 }
 
 static int approve(struct ctl *c, int argc, char **argv)
 {
-	return review(c, "approve", argc, argv);
+	return review(c, CMD_APPROVE, argc, argv);
 }
 
 static int deny(struct ctl *c, int argc, char **argv)
 {
-	return review(c, "deny", argc, argv);
+	return review(c, CMD_DENY, argc, argv);
 }
 
 /* Check a receipt offline: no node, only the signer's public key inside,
@@ -360,12 +333,12 @@ const struct ctl_cmd ctl_trace_cmds[] = {
 	  "DATE --recovered-at PLACE --crime CODE --case REF [--agency --grounds --possessor "
 	  "--urgent]" },
 	{ "trace follow", trace_follow, "ID (send the trace on to its export country)" },
-	{ "trace list", trace_list, "" },
+	{ "trace list", NULL, "", CMD_TRACE_LIST, print_list },
 	{ "trace show", trace_show, "ID [--receipt FILE]" },
 	{ "trace wait", trace_wait, "ID [--timeout SECONDS]" },
 	{ "inbox", inbox, "[--all] (peers' trace requests waiting for review)" },
 	{ "approve", approve, "ID" },
 	{ "deny", deny, "ID [--reason TEXT]" },
 	{ "verify", verify, "RECEIPT-FILE (offline, no node needed)" },
-	{ NULL, NULL, NULL },
+	{ NULL },
 };

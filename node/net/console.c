@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The operator console: a Unix socket (mode 0600) in the node directory
- * speaking framed msgpack requests, each handed to hooks.console, and the
- * replies to them. */
+ * speaking framed msgpack requests, each handed to hooks.console, the
+ * replies to them, and the memory each request owns until its reply. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,11 +10,18 @@
 
 #include "net.h"
 
+/* Memory a request owns until it finishes. */
+struct owned {
+	struct owned *next;
+	const struct proto_schema *s;
+	max_align_t obj[];
+};
+
 struct console_req {
 	struct node *node;
 	struct conn *conn;
-	struct proto_msg *msg;   /* only during the synchronous handler */
-	char cmd[TN_CMD_LEN];
+	struct owned *owned;
+	enum tn_cmd cmd;
 	unsigned deferred : 1;
 };
 
@@ -22,14 +30,44 @@ struct node *console_node(struct console_req *r)
 	return r->node;
 }
 
+void *console_alloc(struct console_req *r, const struct proto_schema *s, size_t size)
+{
+	struct owned *o = calloc(1, sizeof(*o) + size);
+
+	if (!o)
+		return NULL;
+	o->s = s;
+	o->next = r->owned;
+	r->owned = o;
+	return o->obj;
+}
+
+void console_set_cmd(struct console_req *r, enum tn_cmd cmd)
+{
+	r->cmd = cmd;
+}
+
+enum tn_cmd console_cmd(const struct console_req *r)
+{
+	return r->cmd;
+}
+
 /* Send a reply body built by the caller and finish the request. */
 static void finish(struct console_req *r, struct proto_buf *body)
 {
+	struct owned *o;
+
 	if (body->len && !r->conn->closing)
 		conn_send(r->conn, body->data, body->len);
 	proto_buf_free(body);
 	if (r->deferred)
 		conn_release(r->conn);
+	while ((o = r->owned)) {
+		r->owned = o->next;
+		if (o->s)
+			proto_release(o->s, o->obj);
+		free(o);
+	}
 	free(r);
 }
 
@@ -71,19 +109,9 @@ void console_fail(struct console_req *r, int code, const char *why)
 	finish(r, &b);
 }
 
-int console_args(struct console_req *r, const struct proto_schema *s, void *obj)
-{
-	int rc = proto_msg_decode(r->msg, "args", s, obj);
-
-	if (rc)
-		console_fail(r, rc, proto_msg_error(r->msg));
-	return rc;
-}
-
 struct console_req *console_defer(struct console_req *r)
 {
 	r->deferred = 1;
-	r->msg = NULL;
 	conn_hold(r->conn);
 	return r;
 }
@@ -92,23 +120,23 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 {
 	struct console_req *r = calloc(1, sizeof(*r));
 	struct proto_msg *m = NULL;
+	char cmd[TN_CMD_LEN];
 	int rc;
 
 	if (!r)
 		return TN_ERR_NOMEM;
 	r->node = c->node;
 	r->conn = c;
+	r->cmd = CMD_COUNT;
 	if ((rc = proto_msg_parse(&m, body, len))) {
 		node_log("warn", "console: %s", tn_strerror(rc));
 		console_fail(r, rc, "request is not a msgpack map");
 		return 0;
 	}
-	if (proto_msg_str(m, "cmd", r->cmd, sizeof(r->cmd))) {
+	if (proto_msg_str(m, "cmd", cmd, sizeof(cmd)))
 		console_fail(r, TN_ERR_FIELD, "field 'cmd': missing");
-	} else {
-		r->msg = m;
-		r->node->hooks.console(r, r->cmd, m);
-	}
+	else
+		r->node->hooks.console(r, cmd, m);
 	proto_msg_free(m);
 	return 0;
 }

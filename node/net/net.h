@@ -180,9 +180,14 @@ struct node *console_node(struct console_req *r);
 void console_ok(struct console_req *r, const struct proto_schema *s, const void *obj);
 /* Reply {ok: false, code, error} and finish r; why may be NULL. */
 void console_fail(struct console_req *r, int code, const char *why);
-/* Decode the request's arguments with schema s; replies with the error. */
-int console_args(struct console_req *r, const struct proto_schema *s, void *obj) TN_WUR;
 /* Keep r alive across an asynchronous step: returns r for the callback. */
 struct console_req *console_defer(struct console_req *r);
+/* Zeroed memory that r owns: when r finishes it is released with s (unless
+ * NULL) and freed. NULL when out of memory. */
+void *console_alloc(struct console_req *r, const struct proto_schema *s, size_t size);
+/* Record which registry command r runs (the dispatcher does). */
+void console_set_cmd(struct console_req *r, enum tn_cmd cmd);
+/* The registry command r runs. */
+enum tn_cmd console_cmd(const struct console_req *r);
 
 #endif

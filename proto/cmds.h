@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The registry of console commands, shared by tracenetd and tracectl: each
+ * command's wire name, argument and reply schemas, and whether it writes.
+ * Adding a command is adding a row here (then its handler and its tracectl
+ * row). */
+#ifndef TN_CMDS_H
+#define TN_CMDS_H
+
+#include "console.h"
+
+/* Rows: X(enum suffix, wire name, argument schema (NULL: takes none), reply
+ * schema (NULL: replies no data), flags). Wire names never change: other
+ * tools speak them. */
+#define TN_CMDS(X)                                                                          \
+	X(STATUS, "status", NULL, &proto_status_schema, 0)                                  \
+	X(RECORD_ADD, "record.add", &proto_record_schema, &proto_record_schema, CMD_WRITES) \
+	X(RECORD_SHOW, "record.show", &proto_id_arg_schema, &proto_record_schema, 0)        \
+	X(RECORD_FIND, "record.find", &proto_find_arg_schema, &proto_record_list_schema, 0) \
+	X(RECORD_EVENT, "record.event", &proto_event_arg_schema,                            \
+	  &proto_record_schema, CMD_WRITES)                                                 \
+	X(RECORD_IMPORT, "record.import", &proto_record_list_schema,                        \
+	  &proto_import_result_schema, CMD_WRITES)                                          \
+	X(STOLEN_REPORT, "stolen.report", &proto_stolen_schema,                             \
+	  &proto_stolen_schema, CMD_WRITES)                                                 \
+	X(STOLEN_RECOVER, "stolen.recover", &proto_id_arg_schema,                           \
+	  &proto_stolen_schema, CMD_WRITES)                                                 \
+	X(STOLEN_LIST, "stolen.list", &proto_find_arg_schema, &proto_stolen_list_schema, 0) \
+	X(CARD, "card", NULL, &proto_card_info_schema, 0)                                   \
+	X(PEER_ADD, "peer.add", &proto_name_arg_schema,                                     \
+	  &proto_peer_status_schema, CMD_WRITES)                                            \
+	X(PEER_LIST, "peer.list", NULL, &proto_peer_list_schema, 0)                         \
+	X(PEER_REMOVE, "peer.remove", &proto_name_arg_schema, NULL, CMD_WRITES)             \
+	X(PEER_PING, "peer.ping", &proto_name_arg_schema, &proto_ping_result_schema, 0)     \
+	X(PEER_POLICY, "peer.policy", &proto_policy_arg_schema,                             \
+	  &proto_peer_status_schema, CMD_WRITES)                                            \
+	X(AUDIT, "audit", &proto_audit_arg_schema, &proto_audit_list_schema, 0)             \
+	X(AUDIT_VERIFY, "audit.verify", NULL, &proto_audit_verify_schema, 0)                \
+	X(QUERY_STOLEN, "query.stolen", &proto_query_arg_schema,                            \
+	  &proto_query_reply_schema, CMD_WRITES)                                            \
+	X(ALERTS, "alerts", &proto_audit_arg_schema, &proto_alert_list_schema, 0)           \
+	X(TRACE_REQUEST, "trace.request", &proto_trace_arg_schema,                          \
+	  &proto_trace_schema, CMD_WRITES)                                                  \
+	X(TRACE_LIST, "trace.list", NULL, &proto_trace_list_schema, 0)                      \
+	X(TRACE_SHOW, "trace.show", &proto_id_arg_schema, &proto_trace_schema, CMD_WRITES)  \
+	X(INBOX, "inbox", &proto_find_arg_schema, &proto_trace_in_list_schema, 0)           \
+	X(APPROVE, "approve", &proto_id_arg_schema, &proto_trace_in_schema, CMD_WRITES)     \
+	X(DENY, "deny", &proto_id_arg_schema, &proto_trace_in_schema, CMD_WRITES)
+
+enum tn_cmd {
+#define TN_CMD_ENUM(e, name, args, reply, flags) CMD_##e,
+	TN_CMDS(TN_CMD_ENUM)
+#undef TN_CMD_ENUM
+	CMD_COUNT
+};
+
+enum tn_cmd_flag {
+	CMD_WRITES = 1,   /* commits to the store before it replies */
+};
+
+struct tn_cmd_def {
+	const char *name;
+	const struct proto_schema *args;
+	const struct proto_schema *reply;
+	unsigned flags;
+};
+
+/* Every command, indexed by enum tn_cmd (fuzzers walk the schemas here). */
+extern const struct tn_cmd_def tn_cmds[CMD_COUNT];
+
+/* The command named name, or TN_ERR_UNKNOWN_CMD. */
+int tn_cmd_of(const char *name) TN_WUR;
+
+#endif
