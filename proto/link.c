@@ -28,6 +28,7 @@ static const struct proto_field hello_fields[] = {
 	PF_STR_OF(struct tn_hello, name, PF_REQ),
 	PF_U32_OF(struct tn_hello, version, PF_REQ),
 	PF_STR_OF(struct tn_hello, suites, PF_REQ),
+	PF_U64_OF(struct tn_hello, ts, PF_REQ),
 	PF_STR_OF(struct tn_hello, features, 0),
 };
 const struct proto_schema proto_hello_schema = PROTO_SCHEMA(struct tn_hello, hello_fields);

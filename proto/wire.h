@@ -23,6 +23,7 @@ struct tn_hello {
 	char name[TN_NAME_LEN];
 	uint32_t version;
 	char suites[32];          /* accepted suites, comma-separated: "1" */
+	uint64_t ts;              /* the sender's clock, ms since the epoch */
 	char features[64];        /* comma-separated feature names */
 };
 

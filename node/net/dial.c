@@ -142,6 +142,7 @@ int peer_add(struct node *n, const struct tn_peer *rec)
 	}
 	cx_fingerprint(rec->pk, p->fp);
 	cx_replay_init(&p->replay, REPLAY_MAX, 2 * ENV_SKEW_MS);
+	p->pinned_ms = node_now_ms();
 	budget_init(&p->budget, uv_now(&n->loop));
 	uv_timer_init(&n->loop, &p->retry);
 	p->retry.data = p;

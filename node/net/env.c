@@ -34,6 +34,9 @@ static int check_header(struct peer *p, const struct tn_envelope *e, int *type)
 			 (long long)((int64_t)(e->ts - now) / 1000));
 		return refuse(p, DROP_stale, why, TN_ERR_STALE);
 	}
+	if ((int64_t)e->ts < p->not_before)
+		return refuse(p, DROP_replay, "sealed before this node started or pinned it",
+			      TN_ERR_REPLAY);
 	if (e->v != 1 || e->suite != TN_SUITE_BOX_ED25519)
 		return refuse(p, DROP_unsupported, "version or suite", TN_ERR_UNSUPPORTED);
 	if ((*type = wire_type_of(e->type)) < 0 || !n->hooks.on_msg[*type])

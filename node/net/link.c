@@ -115,6 +115,20 @@ static void link_up(struct link *l)
 	l->node->hooks.link_up(p);
 }
 
+/* The replay window is in memory: after a restart (or a new pin) it is
+ * empty. Envelopes the peer sealed before that moment are refused, that
+ * moment read on the peer's clock through the time its HELLO carries
+ * (which arrives a little late, so the bound errs towards accepting). */
+static void learn_clock(struct peer *p, uint64_t peer_now)
+{
+	int64_t offset = (int64_t)(peer_now - node_now_ms());
+
+	p->not_before = (int64_t)p->pinned_ms + offset;
+	if (offset > ENV_SKEW_MS || -offset > ENV_SKEW_MS)
+		node_log("warn", "%s: %s's clock is %lld s off ours: its envelopes will be refused "
+			 "as stale", p->node->cfg.name, p->rec.name, (long long)(offset / 1000));
+}
+
 static int on_hello(struct link *l, struct proto_msg *m)
 {
 	struct tn_hello h;
@@ -134,6 +148,7 @@ static int on_hello(struct link *l, struct proto_msg *m)
 		peer_drop(l->node, l->peer, DROP_unsupported, "protocol version or suite");
 		return TN_ERR_UNSUPPORTED;
 	}
+	learn_clock(l->peer, h.ts);
 	link_up(l);
 	return 0;
 }
@@ -206,7 +221,8 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 static int on_ready(struct conn *c)
 {
 	struct link *l = c->data;
-	struct tn_hello h = { .version = TN_PROTO_VERSION, .suites = "1", .features = "ping" };
+	struct tn_hello h = { .version = TN_PROTO_VERSION, .suites = "1", .features = "ping",
+			      .ts = node_now_ms() };
 	uint8_t pk[CX_PK_LEN];
 	struct peer *p;
 

@@ -109,6 +109,8 @@ struct peer {
 	struct dial *resolving;   /* a name lookup in flight for a dial */
 	unsigned attempts;
 	uint64_t last_seen_ms;
+	uint64_t pinned_ms;       /* when this process pinned it (start or peer add) */
+	int64_t not_before;       /* pinned_ms on the peer's clock, from its HELLO */
 	uint64_t sent, received;
 	uint64_t drops[DROP_COUNT];
 	struct cx_replay replay;  /* envelope ids of the last 2 x ENV_SKEW_MS */

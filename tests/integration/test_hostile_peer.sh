@@ -126,6 +126,15 @@ hostile TLP env-ping -
 hostile TLP env-ping-signed -
 # Envelopes the receiver must refuse, the link staying up.
 hostile TLP replay replay
+# The replay window lives in memory: after a restart the node refuses what
+# was sealed before it started (its start read on the sender's clock).
+hostile TLP env-save - "$T/saved.env"
+node_stop GTM
+node_start GTM
+addr=$(json_get "$(ctl_json GTM status)" listen)
+gtm_card=$(ctl GTM card)
+wait_until 10 is_up GTM MEX || fail "GTM-MEX link not up after the restart"
+hostile TLP env-resend replay "$T/saved.env"
 hostile TLP stale stale
 hostile TLP future stale
 hostile TLP forged-from forged_from

@@ -161,6 +161,8 @@ int tp_seal(struct tp *t, const struct env_spec *sp, uint64_t seq, struct tn_env
  * line, and returns 0 when the node reacted as it should ---- */
 
 int sc_env(struct tp *t);                 /* tp_sc_env.c */
+int sc_env_save(struct tp *t);
+int sc_env_resend(struct tp *t);
 int sc_hello_ping(struct tp *t);          /* tp_sc_link.c */
 int sc_garbage_frame(struct tp *t);
 int sc_garbage(struct tp *t);

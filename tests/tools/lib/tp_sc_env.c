@@ -62,3 +62,66 @@ int sc_env(struct tp *t)
 	return tp_say(t, 0, "%u sent, %u pong envelope opened (seq %llu), link up",
 		      sp->replays + 1, s.env, (unsigned long long)s.seq);
 }
+
+/* Expect exactly want pong envelopes (for seq) before the barrier's pong. */
+static int expect_pongs(struct tp *t, unsigned want, uint64_t seq, const char *what)
+{
+	struct seen s = { 0 };
+	int rc = tp_barrier(t, &s);
+
+	if (rc)
+		return tp_say(t, 1, "link %s after the %s", tp_ended(rc), what);
+	if (s.env != want || (s.env && s.seq != seq))
+		return tp_say(t, 1, "%s: %u pong envelope(s), want %u", what, s.env, want);
+	return tp_say(t, 0, "%s: %u pong envelope(s), as expected", what, s.env);
+}
+
+/* env-save FILE: a ping envelope the node answers, kept in FILE (msgpack)
+ * for env-resend to play again later. */
+int sc_env_save(struct tp *t)
+{
+	struct proto_buf b = { 0 };
+	struct tn_envelope e;
+	uint64_t seq = ++t->seq;
+	FILE *f;
+	int rc;
+
+	if (t->argc < 1)
+		return tp_say(t, 1, "env-save needs a FILE");
+	if ((rc = tp_seal(t, &t->sc->env, seq, &e)))
+		return tp_say(t, 1, "cannot seal: %s", tn_strerror(rc));
+	rc = proto_encode(&proto_envelope_schema, &e, &b);
+	if (!rc && (!(f = fopen(t->argv[0], "wb")) || fwrite(b.data, 1, b.len, f) != b.len ||
+		    fclose(f)))
+		rc = TN_ERR_IO;
+	if (!rc)
+		rc = tp_send_link(t, "env", &proto_envelope_schema, &e);
+	proto_buf_free(&b);
+	proto_release(&proto_envelope_schema, &e);
+	if (rc)
+		return tp_say(t, 1, "cannot save or send: %s", tn_strerror(rc));
+	return expect_pongs(t, 1, seq, "saved envelope");
+}
+
+/* env-resend FILE: send the envelope env-save kept, byte for byte: the
+ * node must not answer it again (replay), whatever happened in between. */
+int sc_env_resend(struct tp *t)
+{
+	static uint8_t buf[1 << 16];
+	struct tn_envelope e;
+	size_t n = 0;
+	FILE *f;
+	int rc;
+
+	if (t->argc < 1 || !(f = fopen(t->argv[0], "rb")))
+		return tp_say(t, 1, "env-resend needs the FILE env-save wrote");
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if ((rc = proto_decode(&proto_envelope_schema, buf, n, &e, NULL, 0)))
+		return tp_say(t, 1, "%s: not an envelope", t->argv[0]);
+	rc = tp_send_link(t, "env", &proto_envelope_schema, &e);
+	proto_release(&proto_envelope_schema, &e);
+	if (rc)
+		return tp_say(t, 1, "cannot send: %s", tn_strerror(rc));
+	return expect_pongs(t, 0, 0, "replayed envelope");
+}
