@@ -53,6 +53,16 @@ void cx_wipe(void *p, size_t n)
 	sodium_memzero(p, n);
 }
 
+void *cx_secret_new(size_t n)
+{
+	return sodium_malloc(n);
+}
+
+void cx_secret_free(void *p)
+{
+	sodium_free(p);
+}
+
 void cx_hash(const void *m, size_t n, uint8_t out[static 32])
 {
 	crypto_generichash(out, 32, m, n, NULL, 0);

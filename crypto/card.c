@@ -105,6 +105,25 @@ static int key_ok(const uint8_t pk[static CX_PK_LEN])
 	return crypto_sign_ed25519_pk_to_curve25519(xpk, pk) == 0;
 }
 
+_Static_assert(CX_KEY_TEXT_LEN == CX__PK_B64_LEN + 1, "key text length");
+
+int cx_key_parse(const char *text, uint8_t pk[static CX_PK_LEN])
+{
+	const char *end = NULL;
+	size_t len = 0;
+
+	if (strlen(text) != CX__PK_B64_LEN ||
+	    sodium_base642bin(pk, CX_PK_LEN, text, CX__PK_B64_LEN, NULL, &len, &end, CX__B64) != 0 ||
+	    len != CX_PK_LEN || end != text + CX__PK_B64_LEN || !key_ok(pk))
+		return TN_ERR_INVALID;
+	return 0;
+}
+
+void cx_key_format(const uint8_t pk[static CX_PK_LEN], char out[static CX_KEY_TEXT_LEN])
+{
+	sodium_bin2base64(out, CX_KEY_TEXT_LEN, pk, CX_PK_LEN, CX__B64);
+}
+
 static void card_check(const char *body, size_t n, char out[static CHECK_HEX + 1])
 {
 	uint8_t h[crypto_generichash_BYTES];
@@ -115,14 +134,14 @@ static void card_check(const char *body, size_t n, char out[static CHECK_HEX + 1
 
 int cx_card_format(const struct cx_card *c, char *out, size_t cap)
 {
-	char key[CX__PK_B64_LEN + 1], body[CX_CARD_LEN], check[CHECK_HEX + 1];
+	char key[CX_KEY_TEXT_LEN], body[CX_CARD_LEN], check[CHECK_HEX + 1];
 	int n;
 
 	if (cap)
 		out[0] = '\0';
 	if (!name_ok(c->name) || !cx_card_addr_ok(c->addr) || !key_ok(c->pk))
 		return TN_ERR_INVALID;
-	sodium_bin2base64(key, sizeof key, c->pk, CX_PK_LEN, CX__B64);
+	cx_key_format(c->pk, key);
 	n = snprintf(body, sizeof body, "%s %s %s", c->name, key, c->addr);
 	if (n < 0 || (size_t)n >= sizeof body)
 		return TN_ERR_INVALID;
@@ -159,16 +178,10 @@ static int split(char *s, char **f, int max)
 static int card_fields(struct cx_card *c, char **f)
 {
 	char body[CX_CARD_LEN], check[CHECK_HEX + 1];
-	const char *end = NULL;
-	size_t len = 0;
 	int n;
 
-	if (strcmp(f[0], CARD_TAG) || !name_ok(f[1]) || !cx_card_addr_ok(f[3]))
-		return TN_ERR_INVALID;
-	if (strlen(f[2]) != CX__PK_B64_LEN ||
-	    sodium_base642bin(c->pk, sizeof c->pk, f[2], CX__PK_B64_LEN, NULL, &len,
-			      &end, CX__B64) != 0 ||
-	    len != CX_PK_LEN || end != f[2] + CX__PK_B64_LEN || !key_ok(c->pk))
+	if (strcmp(f[0], CARD_TAG) || !name_ok(f[1]) || !cx_card_addr_ok(f[3]) ||
+	    cx_key_parse(f[2], c->pk))
 		return TN_ERR_INVALID;
 	n = snprintf(body, sizeof body, "%s %s %s", f[1], f[2], f[3]);
 	if (n < 0 || (size_t)n >= sizeof body)

@@ -19,6 +19,7 @@
 #define CX_FP_LEN 32      /* printable fingerprint, NUL included */
 #define CX_CARD_LEN 256
 #define CX_ADDR_LEN 64
+#define CX_KEY_TEXT_LEN 44 /* a public key in URL-safe base64, NUL included */
 
 struct cx_id;
 
@@ -97,6 +98,10 @@ void cx_random(void *buf, size_t n);
 int cx_memcmp(const void *a, const void *b, size_t n);
 /* Wipe n bytes. */
 void cx_wipe(void *p, size_t n);
+/* n bytes for a secret, in locked memory between guard pages (NULL when
+ * out of memory); cx_secret_free wipes and frees it. */
+void *cx_secret_new(size_t n);
+void cx_secret_free(void *p);
 /* BLAKE2b-256 of m. */
 void cx_hash(const void *m, size_t n, uint8_t out[static 32]);
 
@@ -132,6 +137,11 @@ struct cx_card {
 	char fp[CX_FP_LEN];
 };
 
+/* A public key from its text form (URL-safe base64, no padding, as in
+ * cards); TN_ERR_INVALID unless it is a usable Ed25519 key. */
+int cx_key_parse(const char *text, uint8_t pk[static CX_PK_LEN]) TN_WUR;
+/* The text form of a public key. */
+void cx_key_format(const uint8_t pk[static CX_PK_LEN], char out[static CX_KEY_TEXT_LEN]);
 /* One-line text form: "tncard1 NAME KEY ADDR CHECK". */
 int cx_card_format(const struct cx_card *c, char *out, size_t cap) TN_WUR;
 /* Parse and check a card (name, key, address, checksum). */
@@ -193,6 +203,11 @@ int cx_env_seal_with(struct tn_envelope *e, const struct cx_id *id,
 int cx_env_open(const struct tn_envelope *e, const uint8_t key[static CX_KEY_LEN],
 		const uint8_t from_pk[static CX_PK_LEN], const uint8_t to_pk[static CX_PK_LEN],
 		struct tn_sealed *out) TN_WUR;
+/* The signature a sealed envelope with header hdr and message m carries,
+ * made by id for to_pk (receipts, vectors). */
+int cx_env_sign(const struct tn_envelope *hdr, const struct cx_id *id,
+		const uint8_t to_pk[static CX_PK_LEN], const void *m, size_t n,
+		uint8_t sig[static CX_SIG_LEN]) TN_WUR;
 /* Check a receipt: header + message + signature of from_pk for to_pk,
  * verifiable by anyone holding both public keys. */
 int cx_env_verify(const struct tn_envelope *hdr, const void *m, size_t n,

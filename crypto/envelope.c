@@ -185,6 +185,23 @@ out:
 	return ret;
 }
 
+int cx_env_sign(const struct tn_envelope *hdr, const struct cx_id *id,
+		const uint8_t to_pk[static CX_PK_LEN], const void *m, size_t n,
+		uint8_t sig[static CX_SIG_LEN])
+{
+	struct proto_buf b = { 0 };
+	struct cx_part parts[3];
+	uint8_t h[TN_HASH_LEN];
+	int ret;
+
+	if (!(ret = header_hash(hdr, &b, h))) {
+		signed_parts(parts, to_pk, h, m, n);
+		ret = cx_sign_for(id, CX_ENVELOPE, parts, 3, sig);
+	}
+	proto_buf_free(&b);
+	return ret;
+}
+
 int cx_env_verify(const struct tn_envelope *hdr, const void *m, size_t n,
 		  const uint8_t sig[static CX_SIG_LEN], const uint8_t from_pk[static CX_PK_LEN],
 		  const uint8_t to_pk[static CX_PK_LEN])

@@ -78,9 +78,9 @@ static int id_derive(struct cx_id *id)
 
 static int write_pub(const char *path, const uint8_t pk[static CX_PK_LEN])
 {
-	char line[CX__PK_B64_LEN + 2];
+	char line[CX_KEY_TEXT_LEN + 1];
 
-	sodium_bin2base64(line, sizeof line - 1, pk, CX_PK_LEN, CX__B64);
+	cx_key_format(pk, line);
 	line[CX__PK_B64_LEN] = '\n';
 	return write_file(path, line, CX__PK_B64_LEN + 1, O_TRUNC, 0644);
 }
@@ -126,7 +126,7 @@ static int check_key_file(int fd)
 
 	if (fstat(fd, &st) < 0)
 		return cx__errno_err(errno);
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 077))
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) || st.st_uid != geteuid())
 		return TN_ERR_PERM;
 	if (st.st_size != CX__SEED_LEN)
 		return TN_ERR_INVALID;

@@ -29,6 +29,7 @@ struct cx_tls {
 	BIO *wbio;         /* bytes for the peer, emptied by cx_tls_drain */
 	cx_pin_fn pin;     /* copied, so the context may go first */
 	void *pin_arg;
+	int leaf;          /* 0 not seen yet, 1 an Ed25519 key, -1 anything else */
 	int pinned;        /* 0 not checked yet, 1 accepted, -1 refused */
 	int done;          /* handshake complete with a pinned peer */
 	int err;           /* sticky error once the session has failed */
@@ -66,8 +67,8 @@ out:
 	return ret;
 }
 
-/* 1 if the leaf certificate holds an Ed25519 key that pin() accepts. */
-static int check_leaf(struct cx_tls *t, X509 *leaf)
+/* 1 if the leaf certificate holds an Ed25519 key (kept in peer_pk). */
+static int read_leaf(struct cx_tls *t, X509 *leaf)
 {
 	EVP_PKEY *k = leaf ? X509_get0_pubkey(leaf) : NULL;
 	size_t len = CX_PK_LEN;
@@ -76,12 +77,16 @@ static int check_leaf(struct cx_tls *t, X509 *leaf)
 		return -1;
 	if (EVP_PKEY_get_raw_public_key(k, t->peer_pk, &len) != 1 || len != CX_PK_LEN)
 		return -1;
-	return t->pin(t->pin_arg, t->peer_pk) == 0 ? 1 : -1;
+	return 1;
 }
 
-/* Chain errors (self-signed, unknown issuer, dates) are ignored: the peer
- * is accepted or refused on its leaf key alone, checked once per session.
- * TLS 1.3 CertificateVerify proves the peer holds that key. */
+/* Chain errors (self-signed, unknown issuer, dates) are ignored: only the
+ * leaf's Ed25519 key counts. A server asks whether it is pinned only once
+ * the handshake is complete, after CertificateVerify proved the client
+ * holds the key: a prober showing a key it does not hold fails the same
+ * way whether that key is pinned or not, so it learns nothing of our pins.
+ * A client asks at once, so it never shows its own certificate to a
+ * server it did not mean to reach. */
 static int verify_cb(int ok, X509_STORE_CTX *xs)
 {
 	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
@@ -89,9 +94,11 @@ static int verify_cb(int ok, X509_STORE_CTX *xs)
 
 	if (!t)
 		return 0;
-	if (t->pinned == 0)
-		t->pinned = check_leaf(t, X509_STORE_CTX_get0_cert(xs));
-	if (t->pinned < 0) {
+	if (t->leaf == 0)
+		t->leaf = read_leaf(t, X509_STORE_CTX_get0_cert(xs));
+	if (t->leaf > 0 && !SSL_is_server(ssl) && t->pinned == 0)
+		t->pinned = t->pin(t->pin_arg, t->peer_pk) == 0 ? 1 : -1;
+	if (t->leaf < 0 || t->pinned < 0) {
 		X509_STORE_CTX_set_error(xs, X509_V_ERR_CERT_REJECTED);
 		return 0;
 	}
@@ -244,8 +251,10 @@ int cx_tls_handshake(struct cx_tls *t)
 	r = SSL_do_handshake(t->ssl);
 	if (r != 1)
 		return tls_fail(t, r);
-	/* Cannot happen with SSL_VERIFY_PEER, but never trust an unpinned peer. */
-	if (t->pinned <= 0) {
+	/* The peer proved it holds its key: now, and only now, is it pinned? */
+	if (t->pinned == 0)
+		t->pinned = t->leaf > 0 && t->pin(t->pin_arg, t->peer_pk) == 0 ? 1 : -1;
+	if (t->pinned < 0) {
 		t->err = TN_ERR_UNKNOWN_PEER;
 		return t->err;
 	}

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -56,6 +59,33 @@ static void on_signal(uv_signal_t *h, int signum)
 		return;
 	node_log("info", "%s: signal %d, stopping", n->cfg.name, signum);
 	node_stop(n);
+}
+
+/* The node directory holds the key, the store and the console socket:
+ * nobody else may enter it. */
+static int check_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st)) {
+		node_log("error", "%s: %s (create it with tracenetd init)", dir, strerror(errno));
+		return TN_ERR_CONFIG;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077)) {
+		node_log("error", "%s: the node directory must be a directory of this user that "
+			 "others cannot enter (chmod 700 %s)", dir, dir);
+		return TN_ERR_PERM;
+	}
+	return 0;
+}
+
+/* Secrets must not reach a core file or another process's ptrace. */
+static void no_core_dumps(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &none) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		node_log("warn", "cannot turn core dumps off: %s", strerror(errno));
 }
 
 /* One tracenetd per directory: an exclusive lock held for the process's life. */
@@ -117,7 +147,8 @@ static int open_node(struct node *n, const char *dir)
 	if ((rc = cx_init()) || (rc = cx_id_load(&n->id, dir))) {
 		node_log("error", "%s: cannot load the node key %s/node.key: %s%s", n->cfg.name,
 			 dir, tn_strerror(rc),
-			 rc == TN_ERR_PERM ? " (it must be mode 0600 and not a symlink)" : "");
+			 rc == TN_ERR_PERM ? " (it must be mode 0600, owned by this user and not a "
+			 "symlink)" : "");
 		return rc;
 	}
 	if ((rc = store_open(&n->store, dir, n->cfg.map_size, n->cfg.map_max))) {
@@ -136,6 +167,9 @@ int node_run(const char *dir)
 
 	/* A peer or console client that goes away must not kill the node. */
 	signal(SIGPIPE, SIG_IGN);
+	no_core_dumps();
+	if ((rc = check_dir(dir)))
+		return rc;
 	if ((lock = lock_dir(dir)) < 0) {
 		node_log("error", "%s: %s", dir, lock == TN_ERR_EXISTS ?
 			 "another tracenetd is running on this directory" : "cannot lock");

@@ -2,6 +2,7 @@
 /* `tracenetd init`: a new node directory with its configuration, its
  * Ed25519 key pair (0600) and an empty store. */
 #include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "node.h"
@@ -17,8 +18,13 @@ int node_init(const char *dir, const char *name, const char *listen)
 		return TN_ERR_INVALID;
 	}
 	if (mkdir(dir, 0700) && errno != EEXIST) {
-		node_log("error", "init: cannot create %s", dir);
+		node_log("error", "init: cannot create %s: %s", dir, strerror(errno));
 		return TN_ERR_IO;
+	}
+	/* An existing directory is made ours alone, as a new one is. */
+	if (chmod(dir, 0700)) {
+		node_log("error", "init: cannot make %s mode 0700: %s", dir, strerror(errno));
+		return TN_ERR_PERM;
 	}
 	node_config_defaults(&cfg, name);
 	if (listen && snprintf(cfg.listen, sizeof(cfg.listen), "%s", listen) >= (int)sizeof(cfg.listen))

@@ -76,6 +76,7 @@ static const struct proto_field peer_status_fields[] = {
 	PF_U32_OF(struct tn_peer_status, daily_limit, 0),
 	PF_STR_OF(struct tn_peer_status, disclose, 0),
 	PF_STR_OF(struct tn_peer_status, fingerprint, 0),
+	PF_STR_OF(struct tn_peer_status, key, 0),
 	PF_STR_OF(struct tn_peer_status, addr, 0),
 	PF_STR_OF(struct tn_peer_status, state, 0),
 	PF_U64_OF(struct tn_peer_status, last_seen_ms, 0),

@@ -84,6 +84,7 @@ struct tn_peer_status {
 	uint32_t daily_limit;
 	char disclose[64];
 	char fingerprint[32];
+	char key[48];              /* the pinned public key, as in its card */
 	char addr[64];
 	char state[16];
 	uint64_t last_seen_ms;     /* ms since the epoch, 0 if never */

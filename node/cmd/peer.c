@@ -37,6 +37,7 @@ static void peer_status(const struct peer *p, struct tn_peer_status *st)
 	snprintf(st->disclose, sizeof(st->disclose), "%s", p->rec.disclose[0] ? p->rec.disclose :
 		 "party,place,ref");
 	memcpy(st->fingerprint, p->fp, sizeof(st->fingerprint));
+	cx_key_format(p->rec.pk, st->key);
 	snprintf(st->addr, sizeof(st->addr), "%s", p->rec.addr);
 	snprintf(st->state, sizeof(st->state), "%s", link_state(p));
 	st->last_seen_ms = p->last_seen_ms;

@@ -32,6 +32,7 @@ extern const struct ctl_cmd ctl_peer_cmds[];
 extern const struct ctl_cmd ctl_audit_cmds[];
 extern const struct ctl_cmd ctl_query_cmds[];
 extern const struct ctl_cmd ctl_trace_cmds[];
+extern const struct ctl_cmd ctl_verify_cmds[];
 
 /* Print "tracectl: ..." on stderr; returns 1 (the exit code). */
 int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -50,6 +51,8 @@ int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv);
 int ctl_output(struct ctl *c, enum tn_cmd cmd, struct proto_msg *m, void (*print)(const void *obj));
 /* ctl_call then ctl_output. */
 int ctl_run(struct ctl *c, enum tn_cmd cmd, const void *args, void (*print)(const void *obj));
+/* A card given inline (one or several words) or as a file holding it. */
+int ctl_read_card(int argc, char **argv, char *out, size_t cap);
 /* Import a CSV file of firearm records. */
 int ctl_import(struct ctl *c, const char *path);
 

@@ -13,8 +13,7 @@ static void print_card(const void *obj)
 	printf("%s\n", ci->card);
 }
 
-/* A card given inline (several words) or as a file holding it. */
-static int read_card(int argc, char **argv, char *out, size_t cap)
+int ctl_read_card(int argc, char **argv, char *out, size_t cap)
 {
 	FILE *f;
 	size_t len = 0;
@@ -87,7 +86,7 @@ static int peer_add(struct ctl *c, int argc, char **argv)
 {
 	struct tn_name_arg a = { 0 };
 
-	if (read_card(argc, argv, a.card, sizeof(a.card)))
+	if (ctl_read_card(argc, argv, a.card, sizeof(a.card)))
 		return 1;
 	a.card[strcspn(a.card, "\r\n")] = '\0';
 	return ctl_run(c, CMD_PEER_ADD, &a, print_one);

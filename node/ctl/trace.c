@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tracectl trace request|list|show|wait|follow, inbox, approve, deny, and
- * verify (offline check of a receipt). */
+ * their receipts. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
-#include "../../crypto/cx.h"
 
 /* Options go to the firearm, the request or the command, in that order. */
 static int set_opt(struct tn_trace_arg *a, const char *key, const char *val)
@@ -284,49 +283,6 @@ static int deny(struct ctl *c, int argc, char **argv)
 	return review(c, CMD_DENY, argc, argv);
 }
 
-/* Check a receipt offline: no node, only the signer's public key inside,
- * whose fingerprint the checker compares with the signer's card. */
-static int verify(struct ctl *c, int argc, char **argv)
-{
-	static uint8_t buf[8 << 20];
-	struct tn_receipt r;
-	struct proto_msg *m = NULL;
-	char fp[CX_FP_LEN], why[128];
-	size_t n;
-	FILE *f;
-	int rc;
-
-	if (argc != 1)
-		return ctl_fail("usage: verify RECEIPT-FILE");
-	if (!(f = fopen(argv[0], "r")))
-		return ctl_fail("cannot open %s", argv[0]);
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	if (proto_decode(&proto_receipt_schema, buf, n, &r, why, sizeof(why)))
-		return ctl_fail("%s is not a receipt: %s", argv[0], why);
-	if (cx_init() || (rc = cx_env_verify(&r.hdr, r.m, r.n_m, r.sig, r.pk, r.to_pk))) {
-		proto_release(&proto_receipt_schema, &r);
-		return ctl_fail("INVALID: the signature does not match this message");
-	}
-	cx_fingerprint(r.pk, fp);
-	if (c->json) {
-		rc = proto_msg_parse(&m, r.m, r.n_m) || proto_msg_json(m, NULL, stdout);
-	} else {
-		time_t when = (time_t)(r.hdr.ts / 1000);
-		char sent[32] = "?";
-		struct tm tm;
-
-		if (gmtime_r(&when, &tm))
-			strftime(sent, sizeof(sent), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("valid signature by %s (key fingerprint %s) on a %s to %s sent %s\n",
-		       ctl_safe(r.hdr.from), fp, ctl_safe(r.hdr.type), ctl_safe(r.hdr.to), sent);
-		rc = proto_msg_parse(&m, r.m, r.n_m) || proto_msg_print(m, NULL, stdout);
-	}
-	proto_msg_free(m);
-	proto_release(&proto_receipt_schema, &r);
-	return rc ? ctl_fail("the signed message does not decode") : 0;
-}
-
 const struct ctl_cmd ctl_trace_cmds[] = {
 	{ "trace request", trace_request,
 	  "--to NAME --make M --serial S [--model --caliber --type --importer] --recovered-on "
@@ -339,6 +295,5 @@ const struct ctl_cmd ctl_trace_cmds[] = {
 	{ "inbox", inbox, "[--all] (peers' trace requests waiting for review)" },
 	{ "approve", approve, "ID" },
 	{ "deny", deny, "ID [--reason TEXT]" },
-	{ "verify", verify, "RECEIPT-FILE (offline, no node needed)" },
 	{ NULL },
 };

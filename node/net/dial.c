@@ -132,11 +132,14 @@ int peer_add(struct node *n, const struct tn_peer *rec)
 	struct peer *p = calloc(1, sizeof(*p));
 	int rc;
 
-	if (!p)
+	if (!p || !(p->key = cx_secret_new(CX_KEY_LEN))) {
+		free(p);
 		return TN_ERR_NOMEM;
+	}
 	p->node = n;
 	p->rec = *rec;
 	if ((rc = cx_shared_key(n->id, rec->pk, p->key))) {
+		cx_secret_free(p->key);
 		free(p);
 		return rc;
 	}

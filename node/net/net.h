@@ -101,7 +101,7 @@ struct peer {
 	struct peer *next;
 	struct node *node;
 	struct tn_peer rec;
-	uint8_t key[CX_KEY_LEN];  /* crypto_box shared key, computed once */
+	uint8_t *key;             /* crypto_box shared key (locked memory) */
 	char fp[CX_FP_LEN];
 	struct link *link;        /* the link in use, once HELLO is done */
 	struct link *dialing;     /* our outbound attempt, until it is up */

@@ -45,7 +45,7 @@ void peer_drop(struct node *n, struct peer *p, enum drop why, const char *detail
 
 void peer_free(struct peer *p)
 {
-	cx_wipe(p->key, sizeof(p->key));
+	cx_secret_free(p->key);
 	cx_replay_free(&p->replay);
 	free(p->carried);
 	free(p);

@@ -152,6 +152,30 @@ node_start GTM
 assert_ok ctl_json GTM status
 assert_json "$LAST_OUT" records=$((base + N + 1))
 pass "node.key mode 0644 or symlink refused with a message; 0600 runs again"
+# Secrets stay out of core files (the limit is 0, the process not dumpable).
+assert_contains "$(grep 'Max core file size' "/proc/$(node_pid GTM)/limits")" " 0 " \
+	"core file limit of tracenetd"
 node_stop GTM
+
+# ---- node.key owned by another user; a directory others can enter ----
+if [ "$(id -u)" -eq 0 ]; then
+	chown 65534 "$d/node.key"
+	tn_run timeout 20 "$TRACENETD" run "$d"
+	[ "$LAST_RC" -ne 0 ] && [ "$LAST_RC" -ne 124 ] ||
+		fail "tracenetd ran with node.key owned by another user (exit $LAST_RC)"
+	assert_contains "$LAST_ERR" "owned by this user" "refusal of a node.key of another user"
+	chown 0 "$d/node.key"
+	pass "node.key owned by another user refused"
+fi
+chmod 0755 "$d"
+tn_run timeout 20 "$TRACENETD" run "$d"
+[ "$LAST_RC" -ne 0 ] && [ "$LAST_RC" -ne 124 ] ||
+	fail "tracenetd ran in a directory mode 0755 (exit $LAST_RC)"
+assert_contains "$LAST_ERR" "chmod 700" "refusal of a node directory mode 0755"
+mkdir -m 0755 "$T/open"
+assert_ok "$TRACENETD" init "$T/open" --name OPN --listen 127.0.0.1:0
+assert_eq "$(stat -c %a "$T/open")" 700 "mode of a directory init found"
+chmod 0700 "$d"
+pass "a node directory others can enter is refused at run, and made 0700 by init"
 
 check_import_err

@@ -172,15 +172,42 @@ assert_contains "$LAST_OUT" "written to $T/r1.receipt"
 assert_fails ctl USA trace show "$id_auto" --receipt "$T/r1.receipt"
 pass "a receipt is written once, never over an existing file"
 
-# Offline: no node directory, no socket.
+# Offline: no node directory, no socket; the signer must be named.
 offline() { env -u TRACENET_DIR "$TRACECTL" "$@"; }
-assert_ok offline verify "$T/r1.receipt"
-assert_contains "$LAST_OUT" "valid signature by MEX (key fingerprint $mex_fp) on a trace_result to USA"
+mex_card=$(ctl MEX card)
+gtm_card=$(ctl GTM card)
+assert_fails offline verify "$T/r1.receipt"
+assert_contains "$LAST_ERR" "verify needs the signer you expect"
+assert_ok offline verify "$T/r1.receipt" --card "$mex_card"
+assert_contains "$LAST_OUT" "valid signature by MEX (key fingerprint $mex_fp) on a trace_result from MEX to USA"
 assert_contains "$LAST_OUT" "status: completed"
-assert_ok offline --json verify "$T/r1.receipt"
-assert_json "$LAST_OUT" status=completed ref="$id_auto" export_to=GTM \
-	request_digest="$(json_get "$(ctl_json MEX inbox --all)" traces.0.digest)"
-pass "verify checks a receipt offline and names the signer"
+assert_ok offline --json verify "$T/r1.receipt" --card "$mex_card"
+assert_json "$LAST_OUT" verdict.signer_fingerprint="$mex_fp" verdict.signer_peer=MEX \
+	verdict.from=MEX verdict.to=USA verdict.type=trace_result message.status=completed \
+	message.ref="$id_auto" message.export_to=GTM \
+	message.request_digest="$(json_get "$(ctl_json MEX inbox --all)" traces.0.digest)"
+mex_key=$(ctl_json USA peer list | "$PYTHON" -S -c 'import json, sys
+print([p["key"] for p in json.load(sys.stdin)["peers"] if p["name"] == "MEX"][0])')
+assert_ok offline verify "$T/r1.receipt" --key "$mex_key"
+assert_ok ctl USA verify "$T/r1.receipt"
+assert_contains "$LAST_OUT" "valid signature by MEX"
+assert_fails offline verify "$T/r1.receipt" --card "$gtm_card"
+assert_contains "$LAST_ERR" "not by the key you gave for GTM"
+pass "verify checks a receipt offline against the signer named by card, key or pinned peers"
+
+# The adversary: a receipt "from MEX" re-signed with another key, the
+# signature itself valid. Refused whoever the checker trusts.
+FORGE=$TN_BIN/tests/tools/forge_receipt
+assert_ok "$FORGE" "$T/r1.receipt" "$T/eve.receipt" "$(node_dir GTM)"
+assert_fails offline verify "$T/eve.receipt" --card "$mex_card"
+assert_contains "$LAST_ERR" "INVALID: signed by key"
+assert_fails ctl USA verify "$T/eve.receipt"
+assert_contains "$LAST_ERR" "INVALID: the receipt says it comes from MEX, but GTM signed it"
+node_init EVE
+assert_ok "$FORGE" "$T/r1.receipt" "$T/eve2.receipt" "$(node_dir EVE)"
+assert_fails ctl USA verify "$T/eve2.receipt"
+assert_contains "$LAST_ERR" "which no peer pinned by the node"
+pass "a receipt re-signed by another key is refused, by card and by pinned peers"
 
 # tamper SRC DST OLD NEW: DST is SRC with the one occurrence of bytes OLD
 # (python bytes literal) replaced by NEW, of the same length.
@@ -195,23 +222,23 @@ open(dst, "wb").write(data.replace(old, new))
 PY
 }
 tamper "$T/r1.receipt" "$T/status.receipt" 'b"\xa6status\xa9completed"' 'b"\xa6status\xa9completes"'
-assert_fails offline verify "$T/status.receipt"
+assert_fails offline verify "$T/status.receipt" --card "$mex_card"
 assert_contains "$LAST_ERR" "INVALID"
 tamper "$T/r1.receipt" "$T/days.receipt" 'b"time_to_crime_days\xcd\x04\xa8"' 'b"time_to_crime_days\xcd\x04\xa9"'
-assert_fails offline verify "$T/days.receipt"
+assert_fails offline verify "$T/days.receipt" --card "$mex_card"
 # The header is signed too: the addressee cannot be changed.
 tamper "$T/r1.receipt" "$T/to.receipt" 'b"\xa2to\xa3USA"' 'b"\xa2to\xa3CAN"'
-assert_fails offline verify "$T/to.receipt"
+assert_fails offline verify "$T/to.receipt" --card "$mex_card"
 assert_contains "$LAST_ERR" "INVALID"
 size=$(stat -c %s "$T/r1.receipt")
 head -c $((size / 2)) "$T/r1.receipt" >"$T/half.receipt"
-assert_fails offline verify "$T/half.receipt"
+assert_fails offline verify "$T/half.receipt" --card "$mex_card"
 head -c $((size - 1)) "$T/r1.receipt" >"$T/short.receipt"
-assert_fails offline verify "$T/short.receipt"
+assert_fails offline verify "$T/short.receipt" --card "$mex_card"
 : >"$T/empty.receipt"
-assert_fails offline verify "$T/empty.receipt"
-assert_fails offline verify "$T/no-such.receipt"
-assert_ok offline verify "$T/r1.receipt"
+assert_fails offline verify "$T/empty.receipt" --card "$mex_card"
+assert_fails offline verify "$T/no-such.receipt" --card "$mex_card"
+assert_ok offline verify "$T/r1.receipt" --card "$mex_card"
 pass "a flipped byte in the signed message or header, a truncated or empty file fail verify"
 
 # ---- review: approve, deny ----

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tracectl verify: check a receipt offline against the signer the operator
+ * expects (a key, a card, or the pinned peers of a node), and say who
+ * signed what, for whom and when. A valid signature by an unexpected key
+ * is a failure: the key inside a receipt proves nothing by itself. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctl.h"
+#include "../../crypto/cx.h"
+
+#define RECEIPT_MAX (8u << 20)
+
+/* What the check found, for either output. */
+struct verdict {
+	char signer_fingerprint[CX_FP_LEN];
+	char signer_key[CX_KEY_TEXT_LEN];
+	char signer_peer[TN_NAME_LEN];     /* the pinned peer holding the key */
+	char recipient_fingerprint[CX_FP_LEN];
+	char from[TN_NAME_LEN];
+	char to[TN_NAME_LEN];
+	char type[TN_KIND_LEN];
+	uint64_t ts;
+	char time[32];
+};
+
+static const struct proto_field verdict_fields[] = {
+	PF_STR_OF(struct verdict, signer_fingerprint, 0),
+	PF_STR_OF(struct verdict, signer_key, 0),
+	PF_STR_OF(struct verdict, signer_peer, 0),
+	PF_STR_OF(struct verdict, recipient_fingerprint, 0),
+	PF_STR_OF(struct verdict, from, 0),
+	PF_STR_OF(struct verdict, to, 0),
+	PF_STR_OF(struct verdict, type, 0),
+	PF_U64_OF(struct verdict, ts, 0),
+	PF_STR_OF(struct verdict, time, 0),
+};
+static const struct proto_schema verdict_schema = PROTO_SCHEMA(struct verdict, verdict_fields);
+
+static int read_receipt(const char *path, struct tn_receipt *r)
+{
+	uint8_t *buf = malloc(RECEIPT_MAX);
+	char why[128];
+	size_t n = 0;
+	FILE *f;
+	int rc;
+
+	if (!buf)
+		return ctl_fail("out of memory");
+	if (!(f = fopen(path, "r"))) {
+		free(buf);
+		return ctl_fail("cannot open %s", path);
+	}
+	n = fread(buf, 1, RECEIPT_MAX, f);
+	fclose(f);
+	rc = proto_decode(&proto_receipt_schema, buf, n, r, why, sizeof(why));
+	free(buf);
+	return rc ? ctl_fail("%s is not a receipt: %s", path, why) : 0;
+}
+
+/* The pinned peer of the node at c->dir that holds pk, into name ("" if
+ * none does). */
+static int pinned_holder(struct ctl *c, const uint8_t pk[CX_PK_LEN], char name[TN_NAME_LEN])
+{
+	struct tn_peer_list l = { 0 };
+	struct proto_msg *m;
+	uint8_t k[CX_PK_LEN];
+	int rc;
+
+	name[0] = '\0';
+	if (ctl_call(c, CMD_PEER_LIST, NULL, &m))
+		return 1;
+	if ((rc = proto_msg_decode(m, "data", &proto_peer_list_schema, &l)) == 0)
+		for (uint32_t i = 0; i < l.n; i++)
+			if (!cx_key_parse(l.peers[i].key, k) && !memcmp(k, pk, CX_PK_LEN))
+				memcpy(name, l.peers[i].name, TN_NAME_LEN);
+	proto_release(&proto_peer_list_schema, &l);
+	proto_msg_free(m);
+	return rc ? ctl_fail("cannot read the peer list of %s", c->dir) : 0;
+}
+
+/* The expected signer from --key or --card; *given 0 when neither. */
+static int expected(int argc, char **argv, uint8_t pk[CX_PK_LEN], char name[TN_NAME_LEN],
+		    int *given)
+{
+	char text[CX_CARD_LEN];
+	struct cx_card card;
+
+	*given = 0;
+	name[0] = '\0';
+	if (argc == 0)
+		return 0;
+	*given = 1;
+	if (argc == 2 && !strcmp(argv[0], "--key"))
+		return cx_key_parse(argv[1], pk) ? ctl_fail("--key %s is not a public key (as in "
+							   "a card: 43 characters)", argv[1]) : 0;
+	if (argc != 2 || strcmp(argv[0], "--card"))
+		return ctl_fail("usage: verify RECEIPT-FILE [--key KEY | --card CARD|FILE]");
+	if (ctl_read_card(1, argv + 1, text, sizeof(text)))
+		return 1;
+	text[strcspn(text, "\r\n")] = '\0';
+	if (cx_card_parse(&card, text))
+		return ctl_fail("--card: not a valid node card (tncard1 NAME KEY ADDR CHECK)");
+	memcpy(pk, card.pk, CX_PK_LEN);
+	memcpy(name, card.name, TN_NAME_LEN);
+	return 0;
+}
+
+/* Is the signer the one expected? Fills v->signer_peer. */
+static int check_signer(struct ctl *c, const struct tn_receipt *r, int argc, char **argv,
+			struct verdict *v)
+{
+	uint8_t want[CX_PK_LEN];
+	char name[TN_NAME_LEN];
+	int given;
+
+	if (expected(argc, argv, want, name, &given))
+		return 1;
+	if (given) {
+		if (memcmp(want, r->pk, CX_PK_LEN))
+			return ctl_fail("INVALID: signed by key %s, not by the key you gave%s%s",
+					v->signer_fingerprint, name[0] ? " for " : "", name);
+		memcpy(v->signer_peer, name, TN_NAME_LEN);
+	} else if (!c->dir) {
+		return ctl_fail("verify needs the signer you expect: --key KEY, --card CARD, or "
+				"-d DIR (a node whose pinned peers to trust)");
+	} else if (pinned_holder(c, r->pk, v->signer_peer)) {
+		return 1;
+	} else if (!v->signer_peer[0]) {
+		return ctl_fail("INVALID: signed by key %s, which no peer pinned by the node at "
+				"%s holds", v->signer_fingerprint, c->dir);
+	}
+	if (v->signer_peer[0] && strcmp(v->signer_peer, r->hdr.from))
+		return ctl_fail("INVALID: the receipt says it comes from %s, but %s signed it",
+				v->from, v->signer_peer);
+	return 0;
+}
+
+static void describe(const struct tn_receipt *r, struct verdict *v)
+{
+	time_t when = (time_t)(r->hdr.ts / 1000);
+	struct tm tm;
+
+	memset(v, 0, sizeof(*v));
+	cx_fingerprint(r->pk, v->signer_fingerprint);
+	cx_key_format(r->pk, v->signer_key);
+	cx_fingerprint(r->to_pk, v->recipient_fingerprint);
+	memcpy(v->from, r->hdr.from, sizeof(v->from));
+	memcpy(v->to, r->hdr.to, sizeof(v->to));
+	memcpy(v->type, r->hdr.type, sizeof(v->type));
+	v->ts = r->hdr.ts;
+	snprintf(v->time, sizeof(v->time), "?");
+	if (gmtime_r(&when, &tm))
+		strftime(v->time, sizeof(v->time), "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* {valid: true, ...verdict, message: the signed message}, as JSON. */
+static int print_json(const struct verdict *v, const struct tn_receipt *r)
+{
+	struct proto_buf b = { 0 };
+	struct proto_writer *w = proto_writer_new(&b);
+	struct proto_msg *m = NULL;
+	int rc = !w || proto_w_map(w, 2) || proto_w_str(w, "verdict") ||
+		 proto_w_obj(w, &verdict_schema, v) || proto_w_str(w, "message") ||
+		 proto_buf_add(&b, r->m, r->n_m);
+
+	if (!rc)
+		rc = proto_msg_parse(&m, b.data, b.len) || proto_msg_json(m, NULL, stdout);
+	proto_msg_free(m);
+	proto_writer_free(w);
+	proto_buf_free(&b);
+	return rc;
+}
+
+static int print_text(const struct verdict *v, const struct tn_receipt *r)
+{
+	struct proto_msg *m = NULL;
+	int rc;
+
+	printf("valid signature by %s (key fingerprint %s) on a %s from %s to %s (key "
+	       "fingerprint %s), sent %s\n", v->signer_peer[0] ? v->signer_peer : "the key given",
+	       v->signer_fingerprint, ctl_safe(v->type), ctl_safe(v->from), ctl_safe(v->to),
+	       v->recipient_fingerprint, v->time);
+	rc = proto_msg_parse(&m, r->m, r->n_m) || proto_msg_print(m, NULL, stdout);
+	proto_msg_free(m);
+	return rc;
+}
+
+static int verify(struct ctl *c, int argc, char **argv)
+{
+	struct tn_receipt r;
+	struct verdict v;
+	int rc;
+
+	if (argc < 1)
+		return ctl_fail("usage: verify RECEIPT-FILE [--key KEY | --card CARD|FILE]");
+	if (read_receipt(argv[0], &r))
+		return 1;
+	describe(&r, &v);
+	if (cx_init() || cx_env_verify(&r.hdr, r.m, r.n_m, r.sig, r.pk, r.to_pk))
+		rc = ctl_fail("INVALID: the signature does not match this message");
+	else if ((rc = check_signer(c, &r, argc - 1, argv + 1, &v)) == 0)
+		rc = (c->json ? print_json(&v, &r) : print_text(&v, &r)) ?
+		     ctl_fail("the signed message does not decode") : 0;
+	proto_release(&proto_receipt_schema, &r);
+	return rc;
+}
+
+const struct ctl_cmd ctl_verify_cmds[] = {
+	{ "verify", verify, "RECEIPT-FILE [--key KEY | --card CARD|FILE] (offline; or -d DIR: "
+	  "the signer must be a pinned peer)" },
+	{ NULL },
+};
