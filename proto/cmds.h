@@ -38,6 +38,7 @@
 	X(QUERY_STOLEN, "query.stolen", &proto_query_arg_schema,                            \
 	  &proto_query_reply_schema, CMD_WRITES)                                            \
 	X(ALERTS, "alerts", &proto_audit_arg_schema, &proto_alert_list_schema, 0)           \
+	X(RECEIPT, "receipt", &proto_receipt_arg_schema, &proto_receipt_file_schema, 0)      \
 	X(TRACE_REQUEST, "trace.request", &proto_trace_arg_schema,                          \
 	  &proto_trace_schema, CMD_WRITES)                                                  \
 	X(TRACE_LIST, "trace.list", NULL, &proto_trace_list_schema, 0)                      \

@@ -116,3 +116,16 @@ static const struct proto_field status_fields[] = {
 	PF_OBJ_OF(struct tn_status, drops, PF_REQ, proto_drops_schema),
 };
 const struct proto_schema proto_status_schema = PROTO_SCHEMA(struct tn_status, status_fields);
+
+static const struct proto_field receipt_arg_fields[] = {
+	PF_U64_OF(struct tn_receipt_arg, qid, PF_REQ),
+	PF_STR_OF(struct tn_receipt_arg, peer, PF_REQ),
+};
+const struct proto_schema proto_receipt_arg_schema =
+	PROTO_SCHEMA(struct tn_receipt_arg, receipt_arg_fields);
+
+static const struct proto_field receipt_file_fields[] = {
+	PF_BLOB_OF(struct tn_receipt_file, receipt, n, 4u << 20, PF_REQ),
+};
+const struct proto_schema proto_receipt_file_schema =
+	PROTO_SCHEMA(struct tn_receipt_file, receipt_file_fields);

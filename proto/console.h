@@ -172,6 +172,17 @@ struct tn_audit_list {
 	struct tn_audit *entries;
 };
 
+/* Console: receipt (of peer's signed answer to query qid). */
+struct tn_receipt_arg {
+	uint64_t qid;
+	char peer[TN_NAME_LEN];
+};
+
+struct tn_receipt_file {
+	uint32_t n;
+	uint8_t *receipt;            /* msgpack tn_receipt, as `verify` reads it */
+};
+
 struct tn_audit_arg {
 	uint64_t since_ms;          /* entries at or after this time */
 	uint64_t from_seq;          /* or from this sequence number */
@@ -180,6 +191,8 @@ struct tn_audit_arg {
 
 
 extern const struct proto_schema proto_policy_arg_schema;
+extern const struct proto_schema proto_receipt_arg_schema;
+extern const struct proto_schema proto_receipt_file_schema;
 extern const struct proto_schema proto_id_arg_schema;
 extern const struct proto_schema proto_find_arg_schema;
 extern const struct proto_schema proto_event_arg_schema;

@@ -71,7 +71,7 @@ int proto_frame_type(const struct proto_msg *m, char *out, size_t cap) TN_WUR;
 #define TN_DROP_REASONS(X)                                                  \
 	X(malformed) X(too_big) X(unknown_peer) X(forged_from) X(not_for_me) \
 	X(stale) X(replay) X(bad_box) X(bad_sig) X(unknown_type)            \
-	X(unsupported) X(handshake) X(replay_full) X(rate_limited)
+	X(unsupported) X(handshake) X(replay_full) X(rate_limited) X(unsolicited)
 
 
 /* ---- lost/stolen queries ---- */

@@ -25,6 +25,7 @@ static const char *const db_names[STORE_DB_COUNT] = {
 	[STORE_DB_OUTBOX] = "outbox",
 	[STORE_DB_AUDIT] = "audit",
 	[STORE_DB_ALERTS] = "alerts",
+	[STORE_DB_RECEIPTS] = "receipts",
 };
 
 /* Remap at size bytes (0: the size recorded in the file, which another

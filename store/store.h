@@ -125,6 +125,15 @@ int store_alert_add(struct store_txn *t, struct tn_alert *a) TN_WUR;
 /* Call fn for the newest alerts, newest first, at most limit. */
 int store_alert_each(struct store_txn *t, uint32_t limit, store_alert_fn fn, void *arg) TN_WUR;
 
+/* ---- receipts of signed lost/stolen answers (hits) ---- */
+
+/* Keep the receipt (msgpack tn_receipt) of peer's signed answer to qid. */
+int store_receipt_put(struct store_txn *t, uint64_t qid, const char *peer, const uint8_t *r,
+		      uint32_t n) TN_WUR;
+/* A copy of that receipt (free it); TN_ERR_NOT_FOUND if none was kept. */
+int store_receipt_get(struct store_txn *t, uint64_t qid, const char *peer, uint8_t **r,
+		      uint32_t *n) TN_WUR;
+
 /* ---- pinned peers, keyed by name ---- */
 
 typedef int (*store_peer_fn)(void *arg, const struct tn_peer *p);

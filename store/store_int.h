@@ -22,6 +22,7 @@ enum store__db {
 	STORE_DB_OUTBOX,
 	STORE_DB_AUDIT,
 	STORE_DB_ALERTS,     /* BE id -> msgpack tn_alert */
+	STORE_DB_RECEIPTS,   /* BE qid, peer name -> msgpack tn_receipt */
 	STORE_DB_COUNT
 };
 

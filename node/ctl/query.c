@@ -138,6 +138,40 @@ static void print_reply(const void *obj)
 	printf("query %016llx: %u hit(s)\n", (unsigned long long)r->qid, r->hits);
 	for (uint32_t i = 0; i < r->n; i++)
 		print_answer(shown_query, &r->peers[i]);
+	if (r->hits)
+		printf("signed answers are kept: tracectl receipt %016llx PEER --out FILE\n",
+		       (unsigned long long)r->qid);
+}
+
+/* receipt QID PEER --out FILE: the signed answer of PEER to query QID. */
+static int receipt(struct ctl *c, int argc, char **argv)
+{
+	struct tn_receipt_arg a = { 0 };
+	struct tn_receipt_file f = { 0 };
+	struct proto_msg *m;
+	char *end;
+	int rc;
+
+	if (argc != 4 || strcmp(argv[2], "--out"))
+		return ctl_fail("usage: receipt QID PEER --out FILE");
+	a.qid = strtoull(argv[0], &end, 16);
+	if (!argv[0][0] || *end || strlen(argv[0]) > 16)
+		return ctl_fail("query id '%s' is not the 16 hex digits `query stolen` printed",
+				argv[0]);
+	if (proto_field_set(&proto_receipt_arg_schema, &a, "peer", argv[1]))
+		return ctl_fail("peer '%s' is not a node name (three letters)", argv[1]);
+	if (ctl_call(c, CMD_RECEIPT, &a, &m))
+		return 1;
+	rc = proto_msg_decode(m, "data", &proto_receipt_file_schema, &f);
+	proto_msg_free(m);
+	if (rc)
+		return ctl_fail("malformed reply from the node");
+	rc = ctl_save_receipt(argv[3], f.receipt, f.n);
+	if (!rc)
+		printf("receipt of %s's answer to query %016llx written to %s (check it with "
+		       "tracectl verify %s)\n", a.peer, (unsigned long long)a.qid, argv[3], argv[3]);
+	proto_release(&proto_receipt_file_schema, &f);
+	return rc;
 }
 
 static int query_stolen(struct ctl *c, int argc, char **argv)
@@ -197,5 +231,6 @@ const struct ctl_cmd ctl_query_cmds[] = {
 	  "[--case-ref R] [--purpose P] [--timeout-ms N]" },
 	{ "alerts", NULL, "[--limit N] (peers' queries that hit our reports)", CMD_ALERTS,
 	  print_alerts },
+	{ "receipt", receipt, "QID PEER --out FILE (PEER's signed answer with a hit)" },
 	{ NULL },
 };

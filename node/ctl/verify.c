@@ -38,6 +38,19 @@ static const struct proto_field verdict_fields[] = {
 };
 static const struct proto_schema verdict_schema = PROTO_SCHEMA(struct verdict, verdict_fields);
 
+int ctl_save_receipt(const char *path, const uint8_t *data, uint32_t n)
+{
+	FILE *f;
+
+	if (!n)
+		return ctl_fail("no receipt to write");
+	if (!(f = fopen(path, "wx")))
+		return ctl_fail("cannot create %s (it must not exist)", path);
+	if (fwrite(data, 1, n, f) != n || fclose(f))
+		return ctl_fail("cannot write %s", path);
+	return 0;
+}
+
 static int read_receipt(const char *path, struct tn_receipt *r)
 {
 	uint8_t *buf = malloc(RECEIPT_MAX);

@@ -11,11 +11,18 @@
 #define QUERY_TIMEOUT_MS 5000
 #define QUERY_TIMEOUT_MAX_MS 120000
 
+/* The receipt of one peer's signed answer (it reported a hit). */
+struct kept {
+	uint8_t *data;
+	uint32_t n;
+};
+
 struct query {
 	struct pending wait;        /* first: the pending is the query */
 	struct node *node;
 	struct tn_stolen_query q;
 	struct tn_query_reply reply;
+	struct kept *receipts;      /* by answer, as reply.peers */
 	uint32_t waiting;           /* peers still to answer */
 	uint64_t timeout_ms;
 	query_done_fn done;
@@ -24,6 +31,9 @@ struct query {
 
 static void query_free(struct query *qu)
 {
+	for (uint32_t i = 0; qu->receipts && i < qu->reply.n; i++)
+		free(qu->receipts[i].data);
+	free(qu->receipts);
 	proto_release(&proto_stolen_query_schema, &qu->q);
 	proto_release(&proto_query_reply_schema, &qu->reply);
 	free(qu);
@@ -58,6 +68,9 @@ static int audit_results_op(struct store_txn *t, void *arg)
 			snprintf(outcome, sizeof(outcome), "%s", strcmp(a->status, "answered") ?
 				 a->status : "no_hit");
 		rc = node_audit(t, a->peer, "in", "stolen_result", ref, outcome, qu->q.case_ref);
+		if (!rc && qu->receipts[i].n)
+			rc = store_receipt_put(t, qu->q.qid, a->peer, qu->receipts[i].data,
+					       qu->receipts[i].n);
 	}
 	return rc;
 }
@@ -82,14 +95,19 @@ static void finish(struct pending *w, int rc)
 	batch_add(qu->node, audit_results_op, replied, qu);
 }
 
-/* Take p's answer a into the reply: 1 if it was one we waited for. */
-static int take_answer(struct query *qu, const struct peer *p, struct tn_stolen_result *res)
+/* Take p's answer m into the reply, with its receipt when it is signed:
+ * 1 if it was one we waited for. */
+static int take_answer(struct query *qu, const struct peer *p, struct env_msg *m)
 {
+	struct tn_stolen_result *res = m->msg;
+
 	for (uint32_t i = 0; i < qu->reply.n; i++) {
 		struct tn_peer_answer *a = &qu->reply.peers[i];
 
 		if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting"))
 			continue;
+		if (m->s->n_s && env_receipt(p, m, &qu->receipts[i].data, &qu->receipts[i].n))
+			return 0;
 		snprintf(a->status, sizeof(a->status), "%s",
 			 strcmp(res->status, "ok") ? res->status : "answered");
 		a->n = res->n < qu->q.n ? res->n : qu->q.n;
@@ -108,7 +126,10 @@ static void on_result(struct peer *p, struct env_msg *m)
 	struct tn_stolen_result *res = m->msg;
 	struct query *qu = (struct query *)pending_find(p->node, PENDING_QUERY, res->qid);
 
-	if (qu && take_answer(qu, p, res) && --qu->waiting == 0)
+	if (!qu || !take_answer(qu, p, m))
+		peer_drop(p->node, p, DROP_unsolicited, "stolen_result to no query of ours waiting "
+			  "for it");
+	else if (--qu->waiting == 0)
 		pending_end(&qu->wait, 0);
 }
 
@@ -168,7 +189,8 @@ static int pick_targets(struct query *qu, const struct tn_query_arg *a, char *wh
 
 	for (p = n->peers; p; p = p->next)
 		count++;
-	if (!(qu->reply.peers = calloc(count ? count : 1, sizeof(*qu->reply.peers))))
+	if (!(qu->reply.peers = calloc(count ? count : 1, sizeof(*qu->reply.peers))) ||
+	    !(qu->receipts = calloc(count ? count : 1, sizeof(*qu->receipts))))
 		return TN_ERR_NOMEM;
 	if (a->all) {
 		for (p = n->peers; p; p = p->next)

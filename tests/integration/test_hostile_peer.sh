@@ -141,6 +141,7 @@ hostile TLP forged-from forged_from
 hostile TLP not-for-me not_for_me
 hostile TLP bad-box bad_box
 hostile TLP unknown-type unknown_type
+hostile TLP unsolicited unsolicited
 hostile TLP bad-sig bad_sig
 hostile TLP garbage-frame malformed
 # Frames and HELLOs that must close the link.

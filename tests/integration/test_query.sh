@@ -20,6 +20,22 @@ assert_eq "$(json_get "$out" peers.0.results.0.hit)" true
 assert_eq "$(json_get "$out" peers.0.results.0.report.case_ref)" FGR-77
 pass "single-peer hit carries the owner's report"
 
+# The signed answer that reported the hit is kept as a receipt.
+human=$(ctl GTM query stolen --make "S&W" --serial ab12345 --peer MEX --case-ref PNC-2)
+qid=$(sed -n 's/^query \([0-9a-f]*\):.*/\1/p' <<<"$human")
+assert_contains "$human" "tracectl receipt $qid PEER --out FILE"
+assert_ok ctl GTM receipt "$qid" MEX --out "$T/hit.receipt"
+assert_ok env -u TRACENET_DIR "$TRACECTL" verify "$T/hit.receipt" --card "$(ctl MEX card)"
+assert_contains "$LAST_OUT" "valid signature by MEX"
+assert_contains "$LAST_OUT" "on a stolen_result from MEX to GTM"
+assert_contains "$LAST_OUT" "case_ref: FGR-77"
+assert_ok ctl GTM verify "$T/hit.receipt"
+assert_fails ctl GTM receipt "$qid" MEX --out "$T/hit.receipt"
+assert_contains "$LAST_ERR" "it must not exist"
+assert_fails ctl GTM receipt "$qid" USA --out "$T/none.receipt"
+assert_contains "$LAST_ERR" "only answers that report a hit are signed"
+pass "a signed hit is kept as a receipt that verify checks against MEX's card"
+
 out=$(ctl_json GTM query stolen --make Glock --serial NOPE1 --peer MEX)
 assert_eq "$(json_get "$out" hits)" 0
 assert_eq "$(json_get "$out" peers.0.results.0.hit)" false

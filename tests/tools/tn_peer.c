@@ -24,6 +24,8 @@ static const struct scenario scenarios[] = {
 	{ "not-for-me", sc_env, "to = --other or ZZZ: no pong", ENV(.to_other = 1) },
 	{ "bad-box", sc_env, "one body byte flipped: no pong", ENV(.flip = 1) },
 	{ "unknown-type", sc_env, "type no_such_type: no pong", ENV(.type = "no_such_type") },
+	{ "unsolicited", sc_env, "a stolen_result nobody asked for: dropped",
+	  ENV(.type = "stolen_result") },
 	{ "bad-sig", sc_env, "signed by --other-id DIR: no pong", ENV(.sign_other = 1) },
 	{ "garbage-frame", sc_garbage_frame, "non-msgpack frame: link survives", ST_UP, 10 },
 	{ "garbage", sc_garbage, "raw bytes under TLS: expect close", ST_UP, 10 },

@@ -6,8 +6,8 @@
 
 #include "tp.h"
 
-/* Seal a {seq} ping as the node's receiver expects, give or take what sp
- * changes. */
+/* Seal a {seq} ping (or a stolen_result for query seq) as the node's
+ * receiver expects, give or take what sp changes. */
 int tp_seal(struct tp *t, const struct env_spec *sp, uint64_t seq, struct tn_envelope *e)
 {
 	const struct cx_id *signer = sp->sign_other ? t->other_id : t->id;
@@ -24,7 +24,11 @@ int tp_seal(struct tp *t, const struct env_spec *sp, uint64_t seq, struct tn_env
 	snprintf(e->to, sizeof(e->to), "%s",
 		 !sp->to_other ? t->peer_name : t->other ? t->other : "ZZZ");
 	e->ts = (uint64_t)((int64_t)tp_wall_ms() + sp->skew_ms);
-	rc = proto_encode(&proto_ping_schema, &p, &m);
+	if (sp->type && !strcmp(sp->type, "stolen_result"))
+		rc = proto_encode(&proto_stolen_result_schema,
+				  &(struct tn_stolen_result){ .qid = seq, .status = "ok" }, &m);
+	else
+		rc = proto_encode(&proto_ping_schema, &p, &m);
 	if (!rc)
 		rc = cx_env_seal(e, signer, t->key, t->peer_pk, m.data, m.len,
 				 sp->sign || sp->sign_other);
