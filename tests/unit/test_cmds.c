@@ -15,7 +15,7 @@ static const char *const wire_names[] = {
 	"record.import", "stolen.report", "stolen.recover", "stolen.list", "peer.add",
 	"peer.list", "peer.remove", "peer.ping", "peer.policy", "audit", "audit.verify",
 	"query.stolen", "alerts", "trace.request", "trace.list", "trace.show", "inbox",
-	"approve", "deny",
+	"approve", "deny", "receipt",
 };
 
 static void test_registry_holds_every_wire_name_once(void **state)
