@@ -138,7 +138,7 @@ static int view_op(struct store_txn *t, void *arg)
 	proto_release(&proto_trace_schema, tr);
 	if ((rc = store_trace_get(t, a->id, tr)))
 		return rc;
-	if (strcmp(tr->status, "answered"))
+	if (!trace_has_result(tr))
 		return 0;
 	return node_audit(t, tr->peer, "local", "trace.view", tr->req.case_ref,
 			  tr->result.status, "");

@@ -11,7 +11,7 @@
 
 static int expired(const struct tn_trace *tr, uint64_t now)
 {
-	return !strcmp(tr->status, "answered") && tr->result.keep_days &&
+	return trace_has_result(tr) && tr->result.keep_days &&
 	       tr->updated_ms + (uint64_t)tr->result.keep_days * 86400000 < now;
 }
 

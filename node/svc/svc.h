@@ -121,6 +121,9 @@ int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 		  const char *declined_why) TN_WUR;
 /* Inside a batch op: our message mid to peer was delivered. */
 int trace_delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_MID_LEN]) TN_WUR;
+/* Whether our trace tr holds a peer's result (answered, or rejected as
+ * not answering our request). */
+int trace_has_result(const struct tn_trace *tr);
 /* Purge expired trace results now and every hour. */
 void retention_start(struct node *n);
 

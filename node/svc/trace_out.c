@@ -173,6 +173,8 @@ struct reply_job {
 	uint8_t *receipt;
 	uint32_t n_receipt;
 	uint8_t mid[TN_MID_LEN];
+	int rejected;             /* the result does not answer our request */
+	uint64_t trace;           /* our trace it answered */
 };
 
 static void reply_job_free(struct reply_job *j)
@@ -180,6 +182,11 @@ static void reply_job_free(struct reply_job *j)
 	proto_release(&proto_trace_result_schema, &j->res);
 	free(j->receipt);
 	free(j);
+}
+
+int trace_has_result(const struct tn_trace *tr)
+{
+	return !strcmp(tr->status, "answered") || !strcmp(tr->status, "rejected");
 }
 
 /* The result must answer the request we signed: same digest. */
@@ -197,10 +204,13 @@ static int digest_matches(const struct tn_trace *tr, const uint8_t digest[TN_HAS
 	return ok;
 }
 
-static int apply_result(struct reply_job *j, struct tn_trace *tr)
+/* Keep the result and its receipt. One that does not answer the request
+ * we signed (another request_digest) is kept too, as "rejected": its
+ * receipt proves what the peer sent, and it is acknowledged, so the peer
+ * does not send it for ever. */
+static void apply_result(struct reply_job *j, struct tn_trace *tr)
 {
-	if (!digest_matches(tr, j->res.request_digest))
-		return TN_ERR_BAD_SIG;
+	j->rejected = !digest_matches(tr, j->res.request_digest);
 	proto_release(&proto_trace_result_schema, &tr->result);
 	tr->result = j->res;
 	memset(&j->res, 0, sizeof(j->res));
@@ -208,8 +218,7 @@ static int apply_result(struct reply_job *j, struct tn_trace *tr)
 	tr->receipt = j->receipt;
 	tr->n_receipt = j->n_receipt;
 	j->receipt = NULL;
-	snprintf(tr->status, sizeof(tr->status), "answered");
-	return 0;
+	snprintf(tr->status, sizeof(tr->status), "%s", j->rejected ? "rejected" : "answered");
 }
 
 /* Our trace id, sent to j's peer, changed by update and stored again;
@@ -235,7 +244,7 @@ static int update_trace(struct store_txn *t, struct reply_job *j, uint64_t id,
 static int take_ack(struct store_txn *t, struct reply_job *j, struct tn_trace *tr)
 {
 	(void)t;
-	if (strcmp(tr->status, "answered"))
+	if (!trace_has_result(tr))
 		snprintf(tr->status, sizeof(tr->status), "%s", strcmp(j->ack.status, "in_review") ?
 			 "acknowledged" : "in_review");
 	memcpy(tr->deadline, j->ack.deadline, sizeof(tr->deadline));
@@ -244,13 +253,14 @@ static int take_ack(struct store_txn *t, struct reply_job *j, struct tn_trace *t
 
 static int take_result(struct store_txn *t, struct reply_job *j, struct tn_trace *tr)
 {
-	int rc;
-
 	/* Delivered again (at least once): acknowledge, change nothing. */
 	if (!strcmp(tr->status, "answered") || !strcmp(tr->status, "purged"))
 		return 1;
-	if ((rc = apply_result(j, tr)))
-		return rc;
+	j->trace = tr->id;
+	apply_result(j, tr);
+	if (j->rejected)
+		return node_audit(t, j->peer, "in", "trace_result", tr->req.case_ref, "rejected",
+				  "its request_digest is not that of our request");
 	return node_audit(t, j->peer, "in", "trace_result", tr->req.case_ref, tr->result.status,
 			  tr->result.export_to[0] ? tr->result.export_to : "");
 }
@@ -274,9 +284,12 @@ static void reply_done(void *arg, int rc)
 	struct reply_job *j = arg;
 	struct peer *p = peer_by_name(j->node, j->peer);
 
-	if (rc == TN_ERR_BAD_SIG || rc == TN_ERR_NOT_FOUND)
-		peer_drop(j->node, p, DROP_malformed, rc == TN_ERR_BAD_SIG ?
-			  "trace_result does not answer our request" : "reply to an unknown trace");
+	if (rc == TN_ERR_NOT_FOUND)
+		peer_drop(j->node, p, DROP_unsolicited, "reply to an unknown trace");
+	else if (!rc && j->rejected)
+		node_log("warn", "%s: %s's trace_result for trace %llu does not answer our request "
+			 "(request_digest differs): kept as rejected", j->node->cfg.name, j->peer,
+			 (unsigned long long)j->trace);
 	if ((!rc || rc == TN_ERR_NOT_FOUND) && p)
 		(void)!outbox_ack(p, j->mid);
 	reply_job_free(j);

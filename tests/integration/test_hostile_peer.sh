@@ -135,6 +135,17 @@ addr=$(json_get "$(ctl_json GTM status)" listen)
 gtm_card=$(ctl GTM card)
 wait_until 10 is_up GTM MEX || fail "GTM-MEX link not up after the restart"
 hostile TLP env-resend replay "$T/saved.env"
+# A trace result that does not answer our request (another request_digest)
+# is acknowledged and kept as rejected, so its sender stops resending it.
+out=$(ctl_json GTM trace request --to TLP --make Glock --serial GH-100 --recovered-on 2025-01-02 \
+	--recovered-at Mixco --crime homicide --case PNC-9) || fail "trace request to TLP failed"
+tid=$(json_get "$out" id)
+hostile TLP bad-digest -
+out=$(ctl_json GTM trace show "$tid")
+assert_json "$out" status=rejected result.status=completed
+assert_ok ctl GTM trace show "$tid" --receipt "$T/rejected.receipt"
+assert_contains "$(ctl GTM audit)" "rejected"
+pass "a trace result with a wrong request_digest is acknowledged, kept as rejected and audited"
 hostile TLP stale stale
 hostile TLP future stale
 hostile TLP forged-from forged_from

@@ -17,6 +17,8 @@ static const struct scenario scenarios[] = {
 	{ "env-ping-signed", sc_env, "same, signed: expect a pong", ENV(.want = 1, .sign = 1) },
 	{ "replay", sc_env, "one envelope twice: expect one pong", ENV(.want = 1, .replays = 1) },
 	{ "env-save", sc_env_save, "FILE: a ping envelope, answered, kept in FILE", ENV(.want = 1) },
+	{ "bad-digest", sc_bad_digest, "answer the node's trace request with a wrong digest: acked",
+	  ST_UP, 20 },
 	{ "env-resend", sc_env_resend, "FILE: that envelope again: no pong", ENV(.want = 0) },
 	{ "stale", sc_env, "ts 10 min ago: no pong", ENV(.skew_ms = -600000) },
 	{ "future", sc_env, "ts in 10 min: no pong", ENV(.skew_ms = 600000) },

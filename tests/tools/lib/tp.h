@@ -43,6 +43,8 @@ struct frame {
 	char etype[TN_KIND_LEN];      /* envelopes: their type */
 	uint64_t seq;
 	int env_ok;                   /* envelopes: it opened and decoded */
+	uint64_t ref;                 /* trace_request: the requester's ref */
+	uint8_t mid[TN_MID_LEN];      /* trace_request, ack: the message id */
 };
 
 /* How an envelope scenario departs from a well-formed sealed ping. */
@@ -156,12 +158,16 @@ int tp_reach(struct tp *t, enum stage stage);
 /* Seal a {seq} ping as the node's receiver expects, give or take what sp
  * changes. */
 int tp_seal(struct tp *t, const struct env_spec *sp, uint64_t seq, struct tn_envelope *e);
+/* Seal and send msg (of schema s) as an envelope of type, signed or not. */
+int tp_send_msg(struct tp *t, const char *type, const struct proto_schema *s, const void *msg,
+		int sign);
 
 /* ---- scenarios: each runs once the link reached its stage, prints one
  * line, and returns 0 when the node reacted as it should ---- */
 
 int sc_env(struct tp *t);                 /* tp_sc_env.c */
 int sc_env_save(struct tp *t);
+int sc_bad_digest(struct tp *t);
 int sc_env_resend(struct tp *t);
 int sc_hello_ping(struct tp *t);          /* tp_sc_link.c */
 int sc_garbage_frame(struct tp *t);

@@ -6,22 +6,42 @@
 
 #include "tp.h"
 
-/* Open an envelope from the node and read its {seq}. */
+/* The fields a scenario looks at in a message from the node. */
+static int read_msg(struct frame *f, const struct tn_sealed *s)
+{
+	struct tn_trace_request r;
+	struct tn_ping p;
+	struct tn_ack a;
+
+	if (!strcmp(f->etype, "trace_request") &&
+	    !proto_decode(&proto_trace_request_schema, s->m, s->n_m, &r, NULL, 0)) {
+		f->ref = r.ref;
+		memcpy(f->mid, r.mid, TN_MID_LEN);
+		return 1;
+	}
+	if (!strcmp(f->etype, "ack") && !proto_decode(&proto_ack_schema, s->m, s->n_m, &a, NULL, 0)) {
+		memcpy(f->mid, a.mid, TN_MID_LEN);
+		return 1;
+	}
+	if (!proto_decode(&proto_ping_schema, s->m, s->n_m, &p, NULL, 0)) {
+		f->seq = p.seq;
+		return 1;
+	}
+	return 0;
+}
+
+/* Open an envelope from the node and read what scenarios need of it. */
 static void open_env(struct tp *t, struct proto_msg *m, struct frame *f)
 {
 	struct tn_envelope e;
 	struct tn_sealed s;
-	struct tn_ping p;
 
 	if (proto_msg_decode(m, "m", &proto_envelope_schema, &e))
 		return;
 	snprintf(f->etype, sizeof(f->etype), "%s", e.type);
 	if (!strcmp(e.to, t->name) && !strcmp(e.from, t->peer_name) &&
 	    !cx_env_open(&e, t->key, t->peer_pk, cx_id_pk(t->id), &s)) {
-		if (!proto_decode(&proto_ping_schema, s.m, s.n_m, &p, NULL, 0)) {
-			f->seq = p.seq;
-			f->env_ok = 1;
-		}
+		f->env_ok = read_msg(f, &s);
 		proto_release(&proto_sealed_schema, &s);
 	}
 	proto_release(&proto_envelope_schema, &e);

@@ -129,3 +129,52 @@ int sc_env_resend(struct tp *t)
 		return tp_say(t, 1, "cannot send: %s", tn_strerror(rc));
 	return expect_pongs(t, 0, 0, "replayed envelope");
 }
+
+int tp_send_msg(struct tp *t, const char *type, const struct proto_schema *s, const void *msg,
+		int sign)
+{
+	struct tn_envelope e = { .v = TN_PROTO_VERSION, .suite = TN_SUITE_BOX_ED25519, .ttl = 1 };
+	struct proto_buf m = { 0 };
+	int rc;
+
+	snprintf(e.type, sizeof(e.type), "%s", type);
+	snprintf(e.from, sizeof(e.from), "%s", t->name);
+	snprintf(e.to, sizeof(e.to), "%s", t->peer_name);
+	e.ts = tp_wall_ms();
+	rc = proto_encode(s, msg, &m);
+	if (!rc)
+		rc = cx_env_seal(&e, t->id, t->key, t->peer_pk, m.data, m.len, sign);
+	if (!rc)
+		rc = tp_send_link(t, "env", &proto_envelope_schema, &e);
+	proto_buf_free(&m);
+	proto_release(&proto_envelope_schema, &e);
+	return rc;
+}
+
+/* bad-digest: take the node's trace request (acknowledging it), answer
+ * with a signed trace_result whose request_digest is not the request's,
+ * and expect the node to acknowledge that result all the same (kept as
+ * rejected), so that an answering node never sends it for ever. */
+int sc_bad_digest(struct tp *t)
+{
+	struct tn_trace_result res = { .status = "completed", .time_to_crime_days = -1 };
+	struct tn_ack ack;
+	struct frame f;
+	int rc;
+
+	while ((rc = tp_read_frame(t, t->deadline, &f)) > 0 && strcmp(f.etype, "trace_request"))
+		;
+	if (rc <= 0)
+		return tp_say(t, 1, "no trace_request from the node (%s)", tp_ended(rc));
+	memcpy(ack.mid, f.mid, TN_MID_LEN);
+	res.ref = f.ref;
+	cx_random(res.mid, TN_MID_LEN);
+	memset(res.request_digest, 0xee, TN_HASH_LEN);
+	if ((rc = tp_send_msg(t, "ack", &proto_ack_schema, &ack, 0)) ||
+	    (rc = tp_send_msg(t, "trace_result", &proto_trace_result_schema, &res, 1)))
+		return tp_say(t, 1, "cannot answer: %s", tn_strerror(rc));
+	while ((rc = tp_read_frame(t, t->deadline, &f)) > 0)
+		if (!strcmp(f.etype, "ack") && !memcmp(f.mid, res.mid, TN_MID_LEN))
+			return tp_say(t, 0, "the result with a wrong digest was acknowledged");
+	return tp_say(t, 1, "no ack of the result (%s)", tp_ended(rc));
+}
