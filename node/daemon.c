@@ -193,6 +193,7 @@ int node_run(const char *dir)
 	cx_tls_ctx_free(n->tls);
 	cx_id_free(n->id);
 	free(n->batch);
+	free(n->slots);
 	free(n->ops);
 	close(lock);
 	return rc;

@@ -144,7 +144,7 @@ struct node {
 	struct cx_tls_ctx *tls;
 	struct peer *peers;
 	uint64_t drops[DROP_COUNT];
-	unsigned handshaking;
+	struct slots *slots;             /* inbound connections in their handshake */
 	struct pending *pending;         /* requests waiting for a peer's answer */
 	uint64_t ping_seq;
 	uv_prepare_t commit;

@@ -19,7 +19,7 @@ struct link {
 	int handles;              /* timers still to close before free */
 	unsigned outbound : 1;
 	unsigned up : 1;
-	unsigned counted : 1;     /* in node.handshaking */
+	unsigned counted : 1;     /* holds one of node.slots */
 	unsigned refused : 1;     /* on_frame counted why it closes the link */
 };
 
@@ -87,7 +87,7 @@ static void uncount(struct link *l)
 {
 	if (l->counted) {
 		l->counted = 0;
-		l->node->handshaking--;
+		slots_give(l->node->slots, l);
 	}
 }
 
@@ -358,21 +358,30 @@ int link_connect(struct peer *p, const struct sockaddr_storage *sa)
 void link_accept(uv_stream_t *server, int status)
 {
 	struct node *n = server->data;
+	struct sockaddr_storage sa;
+	int len = sizeof(sa);
 	struct link *l;
+	void *evict;
 
 	if (status < 0 || !(l = link_new(n, NULL, 0)))
 		return;
-	if (uv_accept(server, &l->conn->h.stream)) {
+	if (uv_accept(server, &l->conn->h.stream) ||
+	    uv_tcp_getpeername(&l->conn->h.tcp, (struct sockaddr *)&sa, &len)) {
 		link_close(l, TN_ERR_IO);
 		return;
 	}
-	if (n->handshaking >= LINK_HANDSHAKES_MAX) {
-		peer_drop(n, NULL, DROP_handshake, "too many connections still in their handshake");
+	if (slots_take(n->slots, l, &sa, uv_now(&n->loop), &evict)) {
+		peer_drop(n, NULL, DROP_handshake, "too many connections from its address still in "
+			  "their handshake");
 		link_close(l, TN_ERR_LIMIT);
 		return;
 	}
-	n->handshaking++;
 	l->counted = 1;
+	if (evict) {
+		peer_drop(n, NULL, DROP_handshake, "the oldest handshake of the busiest address gave "
+			  "way to a new connection");
+		link_close(evict, TN_ERR_LIMIT);
+	}
 	if (start_tls(l, 1))
 		link_close(l, TN_ERR_IO);
 }

@@ -25,6 +25,8 @@ int link_listen(struct node *n)
 
 	if ((rc = cx_tls_ctx_new(&n->tls, n->id, pin, n)))
 		return rc;
+	if (!(n->slots = calloc(1, sizeof(*n->slots))))
+		return TN_ERR_NOMEM;
 	if (node_addr_parse(n->cfg.listen, &sa)) {
 		node_log("error", "%s: bad listen address '%s'", n->cfg.name, n->cfg.listen);
 		return TN_ERR_CONFIG;

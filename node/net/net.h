@@ -80,6 +80,23 @@ void conn_release(struct conn *c);
 #define REPLAY_MAX ((size_t)LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536)
 #define LINK_SLOW_MS 50           /* reading pause once a link used its burst */
 #define LINK_HANDSHAKES_MAX 64    /* inbound connections not yet authenticated */
+#define LINK_HANDSHAKES_PER_SOURCE 8 /* of those, from one address (IPv6: /64) */
+#define SLOT_SRC_LEN 12
+
+/* Who holds the handshake slots (slots.c). */
+struct slots {
+	void *owner[LINK_HANDSHAKES_MAX];         /* NULL: free */
+	uint8_t src[LINK_HANDSHAKES_MAX][SLOT_SRC_LEN];
+	uint64_t since[LINK_HANDSHAKES_MAX];
+};
+
+/* Take a slot for owner, a connection from sa: 0, with *evict set to the
+ * owner to close when a slot had to be taken from another source;
+ * TN_ERR_LIMIT when owner must be refused. */
+int slots_take(struct slots *s, void *owner, const struct sockaddr_storage *sa, uint64_t now,
+	       void **evict) TN_WUR;
+/* Give owner's slot back (idempotent). */
+void slots_give(struct slots *s, void *owner);
 
 /* Frames a peer may still send right now (a token bucket). */
 struct budget {
