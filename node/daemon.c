@@ -42,6 +42,7 @@ static void node_stop(struct node *n)
 	close_own((uv_handle_t *)&n->listener);
 	close_own((uv_handle_t *)&n->commit);
 	close_own((uv_handle_t *)&n->purge);
+	close_own((uv_handle_t *)&n->drop_summary);
 	close_own((uv_handle_t *)&n->sigint);
 	close_own((uv_handle_t *)&n->sigterm);
 	for (struct peer *p = n->peers; p; p = p->next) {
@@ -119,6 +120,7 @@ static int start_handles(struct node *n)
 	n->console.data = n->listener.data = n;
 	uv_prepare_init(&n->loop, &n->commit);
 	uv_timer_init(&n->loop, &n->purge);
+	peer_drops_start(n);
 	n->purge.data = n;
 	n->commit.data = n;
 	uv_prepare_start(&n->commit, on_prepare);

@@ -35,6 +35,32 @@ uint64_t node_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+int node_ratelog_allow(struct node_ratelog *r, uint64_t now)
+{
+	if (now >= r->since + NODE_LOG_WINDOW_MS && !r->suppressed) {
+		r->since = now;
+		r->lines = 0;
+	}
+	if (r->lines < NODE_LOG_BURST && now < r->since + NODE_LOG_WINDOW_MS) {
+		r->lines++;
+		return 1;
+	}
+	r->suppressed++;
+	return 0;
+}
+
+uint64_t node_ratelog_due(struct node_ratelog *r, uint64_t now)
+{
+	uint64_t n = r->suppressed;
+
+	if (!n || now < r->since + NODE_LOG_WINDOW_MS)
+		return 0;
+	r->since = now;
+	r->lines = 0;
+	r->suppressed = 0;
+	return n;
+}
+
 void node_date_in(char out[TN_DATE_LEN], int days)
 {
 	time_t when = time(NULL) + (time_t)days * 86400;

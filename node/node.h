@@ -65,6 +65,22 @@ void node_addr_format(const struct sockaddr_storage *sa, char *out, size_t cap);
 
 /* Log a line at level "info", "warn" or "error". */
 void node_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define NODE_LOG_BURST 10          /* lines of one kind in a window ... */
+#define NODE_LOG_WINDOW_MS 60000   /* ... then one summary of the rest */
+
+/* Rate limit of one kind of log line (a drop reason from one source). */
+struct node_ratelog {
+	uint64_t since;      /* start of the window, ms */
+	uint32_t lines;      /* logged in it */
+	uint64_t suppressed; /* not logged in it */
+};
+
+/* Whether to log one more line of this kind at now; counts it if not. */
+int node_ratelog_allow(struct node_ratelog *r, uint64_t now);
+/* The count of lines suppressed in a window that is over (to log as a
+ * summary), starting a new window; 0 when there is nothing to say. */
+uint64_t node_ratelog_due(struct node_ratelog *r, uint64_t now);
 /* Milliseconds since the epoch. */
 uint64_t node_now_ms(void);
 /* The UTC date days from today, YYYY-MM-DD. */
@@ -144,6 +160,8 @@ struct node {
 	struct cx_tls_ctx *tls;
 	struct peer *peers;
 	uint64_t drops[DROP_COUNT];
+	struct node_ratelog drop_log[DROP_COUNT];  /* drops from unknown sources */
+	uv_timer_t drop_summary;
 	struct slots *slots;             /* inbound connections in their handshake */
 	struct pending *pending;         /* requests waiting for a peer's answer */
 	uint64_t ping_seq;

@@ -62,13 +62,15 @@ static int open_box(struct peer *p, const struct tn_envelope *e, struct tn_seale
 static int check_message(struct peer *p, struct env_msg *m)
 {
 	const struct proto_schema *sch = wire_types[m->type].schema;
+	char why[160], detail[200];
 	int rc;
 
 	if (!(m->msg = calloc(1, sch->size)))
 		return TN_ERR_NOMEM;
-	if (proto_decode(sch, m->s->m, m->s->n_m, m->msg, NULL, 0))
-		rc = refuse(p, DROP_malformed, m->e->type, TN_ERR_FIELD);
-	else if (wire_must_sign(m->type, m->msg) && !m->s->n_s)
+	if (proto_decode(sch, m->s->m, m->s->n_m, m->msg, why, sizeof(why))) {
+		snprintf(detail, sizeof(detail), "%s: %s", m->e->type, why);
+		rc = refuse(p, DROP_malformed, detail, TN_ERR_FIELD);
+	} else if (wire_must_sign(m->type, m->msg) && !m->s->n_s)
 		rc = refuse(p, DROP_bad_sig, "signature required", TN_ERR_BAD_SIG);
 	else if ((rc = cx_replay_check(&p->replay, m->e->id, m->e->ts, node_now_ms())))
 		rc = refuse(p, rc == TN_ERR_REPLAY ? DROP_replay : DROP_replay_full, m->e->type, rc);

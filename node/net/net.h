@@ -130,6 +130,7 @@ struct peer {
 	int64_t not_before;       /* pinned_ms on the peer's clock, from its HELLO */
 	uint64_t sent, received;
 	uint64_t drops[DROP_COUNT];
+	struct node_ratelog drop_log[DROP_COUNT];
 	struct cx_replay replay;  /* envelope ids of the last 2 x ENV_SKEW_MS */
 	struct budget budget;     /* frames it may send, whichever link it uses */
 	uint8_t (*carried)[TN_MID_LEN]; /* outbox ids sent on the current link */
@@ -140,8 +141,10 @@ struct peer {
 /* Peer by name or by key, or NULL. */
 struct peer *peer_by_name(struct node *n, const char *name);
 struct peer *peer_by_pk(struct node *n, const uint8_t pk[static CX_PK_LEN]);
-/* Count and log a refusal. */
+/* Count and log a refusal (p NULL: an unauthenticated source). */
 void peer_drop(struct node *n, struct peer *p, enum drop why, const char *detail);
+/* Log the summaries of rate-limited drop lines every minute. */
+void peer_drops_start(struct node *n);
 /* Free a peer's memory (after its handles are closed). */
 void peer_free(struct peer *p);
 /* Free every peer (shutdown, after the loop). */
