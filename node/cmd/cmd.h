@@ -32,6 +32,9 @@ extern const struct cmd_handler cmd_trace_table[];
 void cmd_dispatch(struct console_req *r, const char *name, struct proto_msg *m);
 /* Reply {ok: false} to r and return 0, as a handler that replied does. */
 int cmd_fail(struct console_req *r, int code, const char *why);
+/* A request handed to a service that replies later (rc its start): r is
+ * kept until then, or refused with why when rc is TN_ERR_INVALID. */
+int cmd_started(struct console_req *r, int rc, const char *why);
 
 /* ---- write commands: request, commit, then reply ---- */
 

@@ -69,3 +69,12 @@ int cmd_fail(struct console_req *r, int code, const char *why)
 	console_fail(r, code, why);
 	return 0;
 }
+
+int cmd_started(struct console_req *r, int rc, const char *why)
+{
+	if (rc == TN_ERR_INVALID)
+		return cmd_fail(r, rc, why);
+	if (!rc)
+		console_defer(r);
+	return rc;
+}

@@ -19,13 +19,9 @@ static void answered(void *arg, int rc, const struct tn_query_reply *reply)
 static int query_stolen(struct console_req *r, void *args)
 {
 	char why[96];
-	int rc = query_start(console_node(r), args, answered, r, why, sizeof(why));
 
-	if (rc == TN_ERR_INVALID)
-		return cmd_fail(r, rc, why);
-	if (!rc)
-		console_defer(r);
-	return rc;
+	return cmd_started(r, query_start(console_node(r), args, answered, r, why, sizeof(why)),
+			   why);
 }
 
 static int receipt(struct console_req *r, void *args)

@@ -118,13 +118,9 @@ static void requested(void *arg, int rc, const struct tn_trace *tr, const char *
 static int trace_request_cmd(struct console_req *r, void *args)
 {
 	char why[96];
-	int rc = trace_request(console_node(r), args, requested, r, why, sizeof(why));
 
-	if (rc == TN_ERR_INVALID)
-		return cmd_fail(r, rc, why);
-	if (!rc)
-		console_defer(r);
-	return rc;
+	return cmd_started(r, trace_request(console_node(r), args, requested, r, why, sizeof(why)),
+			   why);
 }
 
 /* `trace show` is audited when it shows a result's content. */
