@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The messages of the test vectors; see vec_msgs.h. */
+#include <string.h>
+
+#include "../../../crypto/cx.h"
+#include "vec_msgs.h"
+
+#define QID_HIT 0x1d2c3b4a59687706ull
+#define QID_NO_HIT 0x0123456789abcdefull
+#define TRACE_REF 42ull
+#define HANDLING "use in the case named in the request only; no onward sharing " \
+	"without our consent; keep at most 365 days"
+
+static struct tn_query_item items[] = {
+	{ .make = "Glock", .serial = "ABC123", .model = "G19", .caliber = "9mm" },
+	{ .make = "Smith & Wesson", .serial = "XYZ-789" },
+};
+static struct tn_stolen_answer hit_answers[] = {
+	{ .hit = true, .report = { .id = 7, .kind = "stolen", .make = "Glock", .model = "G19",
+				   .caliber = "9mm", .serial = "ABC123", .date = "2025-11-03",
+				   .place = "Monterrey, Nuevo León", .agency = "FGE Nuevo León",
+				   .case_ref = "FGE-NL-2025-118", .status = "open" } },
+	{ .hit = false },
+};
+static struct tn_stolen_answer no_hit_answers[] = { { .hit = false } };
+static struct tn_event chain[] = {
+	{ "manufactured", "2019-05-14", "Glock GmbH", "Deutsch-Wagram", "AUT", "" },
+	{ "imported", "2019-08-02", "Importadora del Norte S.A. de C.V.", "Manzanillo, Colima",
+	  "AUT", "SEDENA-IMP-2019-0311" },
+	{ "sold", "2020-02-17", "Armería El Centauro", "Monterrey, Nuevo León", "",
+	  "DCAM-VTA-88412" },
+	{ "exported", "2021-06-30", "Armería El Centauro", "Tapachula, Chiapas", "GTM",
+	  "SEDENA-EXP-2021-0097" },
+};
+
+struct tn_ping vm_ping = { .seq = 1 };
+struct tn_stolen_query vm_query = {
+	.qid = QID_HIT, .purpose = "investigation", .case_ref = "PNC-2026-0042", .n = 2,
+	.items = items,
+};
+struct tn_stolen_result vm_result_hit = {
+	.qid = QID_HIT, .status = "ok", .n = 2, .results = hit_answers,
+};
+struct tn_stolen_result vm_result_no_hit = {
+	.qid = QID_NO_HIT, .status = "ok", .n = 1, .results = no_hit_answers,
+};
+struct tn_trace_request vm_request = {
+	.ref = TRACE_REF, .case_ref = "PNC-2026-0042", .agency = "Policía Nacional Civil, DEIC",
+	.crime = "0900", .grounds = "recovered at a homicide scene",
+	.recovered_on = "2026-01-02", .recovered_at = "Ciudad de Guatemala, zona 18",
+	.firearm = { .make = "Glock", .model = "G19", .caliber = "9mm", .type = "pistol",
+		     .serial = "ABC123", .importer = "Importadora del Norte S.A. de C.V.",
+		     .country_of_origin = "AUT" },
+	.possessor = "unknown", .urgent = true,
+};
+struct tn_trace_ack vm_trace_ack = {
+	.ref = TRACE_REF, .status = "received", .deadline = "2026-01-02",
+};
+struct tn_trace_result vm_trace_result = {
+	.ref = TRACE_REF, .status = "completed", .n_chain = 4, .chain = chain,
+	.export_to = "GTM", .export_date = "2021-06-30", .export_ref = "SEDENA-EXP-2021-0097",
+	.handling = HANDLING, .keep_days = 365,
+};
+struct tn_ack vm_ack;
+
+/* Message ids as the reference node makes them: 0x01 || ref (8 bytes, big
+ * endian) || 7 random bytes for its trace requests, 0x00 || 15 random bytes
+ * for anything else it queues. */
+int vec_msgs_init(void)
+{
+	static const uint8_t req_tail[7] = { 0x00, 0x7b, 0x11, 0xcb, 0x6c, 0xa1, 0x58 };
+	static const uint8_t ack_mid[TN_MID_LEN] = {
+		0x00, 0xe4, 0xb1, 0x58, 0xc1, 0x01, 0x66, 0xe7,
+		0x35, 0x40, 0x1a, 0x22, 0xdb, 0xc1, 0x6d, 0x06,
+	};
+	static const uint8_t result_mid[TN_MID_LEN] = {
+		0x00, 0xb6, 0x55, 0x59, 0x14, 0x17, 0x8c, 0x91,
+		0xe0, 0x58, 0xda, 0xe8, 0x83, 0x77, 0x25, 0x06,
+	};
+	struct proto_buf b = { 0 };
+	int rc;
+
+	vm_request.mid[0] = 1;
+	for (int i = 8; i >= 1; i--)
+		vm_request.mid[i] = (uint8_t)(TRACE_REF >> (8 * (8 - i)));
+	memcpy(vm_request.mid + 9, req_tail, sizeof req_tail);
+	memcpy(vm_trace_ack.mid, ack_mid, TN_MID_LEN);
+	memcpy(vm_trace_result.mid, result_mid, TN_MID_LEN);
+	memcpy(vm_ack.mid, result_mid, TN_MID_LEN);
+	vm_trace_result.first_retail = chain[2];
+	vm_trace_result.time_to_crime_days = proto_date_diff(chain[2].date,
+							     vm_request.recovered_on);
+	if ((rc = proto_encode(&proto_trace_request_schema, &vm_request, &b)) == 0)
+		cx_hash_for(CX_REQUEST, b.data, b.len, vm_trace_result.request_digest);
+	proto_buf_free(&b);
+	return rc;
+}
