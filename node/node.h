@@ -167,6 +167,7 @@ struct node {
 	uint64_t ping_seq;
 	uv_prepare_t commit;
 	uv_timer_t purge;
+	uv_timer_t resend;               /* unacknowledged outbox messages */
 	uv_signal_t sigint, sigterm;
 	struct batch_entry *batch;
 	struct store_op *ops;

@@ -100,7 +100,7 @@ struct tn_stolen_answer {
 /* STOLEN_RESULT: envelope type "stolen_result", signed when it has a hit. */
 struct tn_stolen_result {
 	uint64_t qid;
-	char status[TN_KIND_LEN];   /* "ok", "declined", "over_limit" */
+	char status[TN_KIND_LEN];   /* "ok", "declined", "error" */
 	uint32_t n;
 	struct tn_stolen_answer *results;
 };
@@ -150,8 +150,8 @@ struct tn_trace_ack {
 struct tn_trace_result {
 	uint8_t mid[TN_MID_LEN];
 	uint64_t ref;
-	uint8_t request_digest[TN_HASH_LEN];  /* BLAKE2b of the signed request message */
-	char status[24];              /* completed, partial, no_record, insufficient_data,
+	uint8_t request_digest[TN_HASH_LEN];  /* of the signed request (CX_REQUEST) */
+	char status[24];              /* completed, partial, no_record,
 				       * unmarked_or_obliterated, destroyed_on_record, declined */
 	char reason[TN_TEXT_LEN];
 	uint32_t n_chain;

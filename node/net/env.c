@@ -37,7 +37,7 @@ static int check_header(struct peer *p, const struct tn_envelope *e, int *type)
 	if ((int64_t)e->ts < p->not_before)
 		return refuse(p, DROP_replay, "sealed before this node started or pinned it",
 			      TN_ERR_REPLAY);
-	if (e->v != 1 || e->suite != TN_SUITE_BOX_ED25519)
+	if (e->v != TN_PROTO_VERSION || e->suite != TN_SUITE_BOX_ED25519)
 		return refuse(p, DROP_unsupported, "version or suite", TN_ERR_UNSUPPORTED);
 	if ((*type = wire_type_of(e->type)) < 0 || !n->hooks.on_msg[*type])
 		return refuse(p, DROP_unknown_type, e->type, TN_ERR_UNSUPPORTED);

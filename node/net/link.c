@@ -129,6 +129,22 @@ static void learn_clock(struct peer *p, uint64_t peer_now)
 			 "as stale", p->node->cfg.name, p->rec.name, (long long)(offset / 1000));
 }
 
+/* Whether the comma-separated list of suites names suite. */
+static int has_suite(const char *list, unsigned suite)
+{
+	char *end;
+
+	for (const char *s = list; *s; s = *end ? end + 1 : end) {
+		unsigned long v = strtoul(s, &end, 10);
+
+		if (end == s || (*end && *end != ','))
+			return 0;
+		if (v == suite)
+			return 1;
+	}
+	return 0;
+}
+
 static int on_hello(struct link *l, struct proto_msg *m)
 {
 	struct tn_hello h;
@@ -144,7 +160,7 @@ static int on_hello(struct link *l, struct proto_msg *m)
 		peer_drop(l->node, l->peer, DROP_handshake, why);
 		return TN_ERR_UNKNOWN_PEER;
 	}
-	if (h.version != TN_PROTO_VERSION || !strstr(h.suites, "1")) {
+	if (h.version != TN_PROTO_VERSION || !has_suite(h.suites, TN_SUITE_BOX_ED25519)) {
 		peer_drop(l->node, l->peer, DROP_unsupported, "protocol version or suite");
 		return TN_ERR_UNSUPPORTED;
 	}
@@ -209,6 +225,8 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 		l->node->hooks.link_env(l->peer, m);
 	else if (!strcmp(t, "ping") && !proto_msg_decode(m, "m", &proto_ping_schema, &ping))
 		rc = send_frame(l, "pong", &proto_ping_schema, &ping);
+	else if (!strcmp(t, "ping"))
+		peer_drop(l->node, l->peer, DROP_malformed, proto_msg_error(m));
 	else if (strcmp(t, "pong") && strcmp(t, "hello"))
 		peer_drop(l->node, l->peer, DROP_unknown_type, t);
 	if (rc == TN_ERR_FRAME)

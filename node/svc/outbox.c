@@ -85,6 +85,25 @@ void outbox_link_up(struct peer *p)
 	outbox_flush(p);
 }
 
+/* What is still unacknowledged a minute after it went out is sent again
+ * on the same link (the peer may have failed to commit it), not only on
+ * the next one. The peer knows a repeat by its mid. */
+static void on_resend(uv_timer_t *t)
+{
+	struct node *n = t->data;
+
+	for (struct peer *p = n->peers; p; p = p->next)
+		if (p->link && p->n_carried)
+			outbox_link_up(p);
+}
+
+void outbox_start(struct node *n)
+{
+	uv_timer_init(&n->loop, &n->resend);
+	n->resend.data = n;
+	uv_timer_start(&n->resend, on_resend, OUTBOX_RESEND_MS, OUTBOX_RESEND_MS);
+}
+
 /* ---- acknowledgements ---- */
 
 int outbox_ack(struct peer *p, const uint8_t mid[TN_MID_LEN])

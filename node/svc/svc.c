@@ -23,6 +23,7 @@ void svc_start(struct node *n)
 	n->hooks.link_env = env_receive;
 	n->hooks.delivered = trace_delivered;
 	retention_start(n);
+	outbox_start(n);
 }
 
 void svc_stop(struct node *n)

@@ -83,6 +83,11 @@ int outbox_queue(struct store_txn *t, const char *peer, enum wire_type type,
 void outbox_flush(struct peer *p);
 /* p's link came up: send its whole backlog. */
 void outbox_link_up(struct peer *p);
+/* Send again, every OUTBOX_RESEND_MS, what links carried but peers have
+ * not acknowledged. */
+void outbox_start(struct node *n);
+
+#define OUTBOX_RESEND_MS 60000
 /* Acknowledge p's message mid (after our effects are committed). */
 int outbox_ack(struct peer *p, const uint8_t mid[TN_MID_LEN]);
 

@@ -160,6 +160,7 @@ hostile TLP garbage malformed
 hostile TLP oversize too_big
 hostile TLP wrong-hello-name handshake
 hostile TLP bad-version unsupported
+hostile TLP bad-suites unsupported
 hostile TLP frame-before-hello handshake
 hostile EVE unpinned unknown_peer
 # Peers that vanish without a goodbye while the node writes to them.

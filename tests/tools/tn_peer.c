@@ -34,6 +34,7 @@ static const struct scenario scenarios[] = {
 	{ "oversize", sc_oversize, "frame header of 64 MiB: expect close", ST_UP, 10 },
 	{ "wrong-hello-name", sc_wrong_hello_name, "HELLO as --other: close", ST_TLS, 10 },
 	{ "bad-version", sc_bad_version, "HELLO version 42: expect close", ST_TLS, 10 },
+	{ "bad-suites", sc_bad_suites, "HELLO with suites 12,21: expect close", ST_TLS, 10 },
 	{ "frame-before-hello", sc_frame_before_hello, "ping first: close", ST_TLS, 10 },
 	{ "no-hello", sc_no_hello, "TLS, then silence: close (10 s)", ST_TLS, 20 },
 	{ "unpinned", sc_unpinned, "key not pinned: refused in TLS", ST_TCP, 10 },

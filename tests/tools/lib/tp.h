@@ -175,6 +175,7 @@ int sc_garbage(struct tp *t);
 int sc_oversize(struct tp *t);
 int sc_wrong_hello_name(struct tp *t);
 int sc_bad_version(struct tp *t);
+int sc_bad_suites(struct tp *t);
 int sc_frame_before_hello(struct tp *t);
 int sc_no_hello(struct tp *t);
 int sc_unpinned(struct tp *t);

@@ -85,6 +85,18 @@ int sc_bad_version(struct tp *t)
 	return expect_close(t, "HELLO with protocol version 42");
 }
 
+/* Suites "12" and "21" name suites 12 and 21, not suite 1. */
+int sc_bad_suites(struct tp *t)
+{
+	struct tn_hello h = { .version = TN_PROTO_VERSION, .suites = "12,21", .ts = tp_wall_ms() };
+	int rc;
+
+	snprintf(h.name, sizeof(h.name), "%s", t->name);
+	if ((rc = tp_send_link(t, "hello", &proto_hello_schema, &h)))
+		return tp_say(t, 1, "cannot send: %s", tp_ended(rc));
+	return expect_close(t, "HELLO with suites 12,21 only");
+}
+
 int sc_frame_before_hello(struct tp *t)
 {
 	int rc = tp_send_ping(t, "ping", ++t->seq);
