@@ -32,19 +32,59 @@ int outbox_queue(struct store_txn *t, const char *peer, enum wire_type type,
 	return rc;
 }
 
+/* The ids a link carried are a set (open addressing on the random tail
+ * of our own ids; all zero is a free slot), so a flush of a backlog of n
+ * messages costs O(n), not O(n^2). */
+static uint32_t slot_of(const uint8_t mid[TN_MID_LEN], uint32_t cap)
+{
+	uint64_t h;
+
+	memcpy(&h, mid + 8, sizeof(h));
+	return (uint32_t)(h & (cap - 1));
+}
+
+static int is_free(const uint8_t *slot)
+{
+	static const uint8_t zero[TN_MID_LEN];
+
+	return !memcmp(slot, zero, TN_MID_LEN);
+}
+
 static int sent_before(const struct peer *p, const uint8_t mid[TN_MID_LEN])
 {
-	for (size_t i = 0; i < p->n_carried; i++)
+	for (uint32_t i = p->cap_carried ? slot_of(mid, p->cap_carried) : 0;
+	     p->cap_carried && !is_free(p->carried[i]); i = (i + 1) & (p->cap_carried - 1))
 		if (!memcmp(p->carried[i], mid, TN_MID_LEN))
 			return 1;
 	return 0;
 }
 
+static void put(uint8_t (*set)[TN_MID_LEN], uint32_t cap, const uint8_t mid[TN_MID_LEN])
+{
+	uint32_t i = slot_of(mid, cap);
+
+	while (!is_free(set[i]))
+		i = (i + 1) & (cap - 1);
+	memcpy(set[i], mid, TN_MID_LEN);
+}
+
 static int remember(struct peer *p, const uint8_t mid[TN_MID_LEN])
 {
-	if (proto_grow((void **)&p->carried, p->n_carried, &p->cap_carried, sizeof(*p->carried)))
-		return TN_ERR_NOMEM;
-	memcpy(p->carried[p->n_carried++], mid, TN_MID_LEN);
+	uint32_t cap = p->cap_carried ? 2 * p->cap_carried : 64;
+	uint8_t (*set)[TN_MID_LEN];
+
+	if (2 * (p->n_carried + 1) > p->cap_carried) {
+		if (!(set = calloc(cap, sizeof(*set))))
+			return TN_ERR_NOMEM;
+		for (uint32_t i = 0; i < p->cap_carried; i++)
+			if (!is_free(p->carried[i]))
+				put(set, cap, p->carried[i]);
+		free(p->carried);
+		p->carried = set;
+		p->cap_carried = cap;
+	}
+	put(p->carried, p->cap_carried, mid);
+	p->n_carried++;
 	return 0;
 }
 
@@ -81,6 +121,8 @@ void outbox_flush(struct peer *p)
 
 void outbox_link_up(struct peer *p)
 {
+	if (p->carried)
+		memset(p->carried, 0, (size_t)p->cap_carried * sizeof(*p->carried));
 	p->n_carried = 0;
 	outbox_flush(p);
 }
