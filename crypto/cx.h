@@ -107,15 +107,21 @@ void cx_hash(const void *m, size_t n, uint8_t out[static 32]);
 
 /* ---- replay window ---- */
 
+#define CX_REPLAY_BUCKETS 18  /* of span/10 each: the span, the future skew, spares */
+
+struct cx_replay_bucket {
+	uint64_t epoch;           /* ts / (span / 10) of every id inside */
+	uint64_t *fp;             /* keyed hashes of id and ts; 0: free */
+	uint32_t cap, n;
+};
+
 /* The envelope ids of one peer seen within span_ms, at most max of them. */
 struct cx_replay {
-	uint8_t (*ids)[TN_ID_LEN];
-	uint64_t *ts;             /* 0 marks a free slot */
-	size_t cap, n, max;
+	struct cx_replay_bucket b[CX_REPLAY_BUCKETS];
+	size_t n, max;
 	uint64_t span_ms;
-	uint64_t full_until;      /* do not rescan a full window before this */
 	uint64_t probes;          /* slots compared so far (cost accounting) */
-	uint8_t key[16];          /* SipHash key of the slot index */
+	uint8_t key[16];          /* SipHash key */
 };
 
 /* An empty window for at most max ids over span_ms. */
@@ -124,6 +130,8 @@ void cx_replay_init(struct cx_replay *r, size_t max, uint64_t span_ms);
  * if the window is full of unexpired ids. */
 int cx_replay_check(struct cx_replay *r, const uint8_t id[static TN_ID_LEN], uint64_t ts,
 		    uint64_t now) TN_WUR;
+/* Bytes the window holds for its ids now. */
+size_t cx_replay_bytes(const struct cx_replay *r);
 /* Free the window's memory (it is empty again). */
 void cx_replay_free(struct cx_replay *r);
 

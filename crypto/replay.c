@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Replay window: the ids of envelopes accepted from one peer in the last
- * span milliseconds, in an open-addressing table indexed by a keyed hash
- * (SipHash, a random key per window), so a sender choosing its ids cannot
- * make them collide. Envelopes older than the span are refused by their
- * timestamp, so nothing older needs remembering. */
+/* Replay window: the envelope ids of one peer seen within span ms. An
+ * envelope's ts is authenticated, so a replay carries the same ts as the
+ * original: ids live in buckets by ts (a tenth of the span each), and a
+ * lookup searches one bucket. Each id is kept as a 64-bit SipHash of id
+ * and ts under a random key (a sender cannot make them collide; a chance
+ * one is 2^-64 per pair), 16 to 32 bytes an id, and a whole bucket is
+ * freed once all it holds has left the window. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,79 +13,68 @@
 
 #include "cx.h"
 
-#define PROBE_MAX 32   /* a longer run means the table must be rebuilt */
-
-static size_t slot_of(const struct cx_replay *r, const uint8_t *id)
+static uint64_t width_of(const struct cx_replay *r)
 {
-	uint8_t h[crypto_shorthash_BYTES];
+	return r->span_ms / 10 ? r->span_ms / 10 : 1;
+}
+
+/* Free the buckets whose every id is older than the span. */
+static void expire(struct cx_replay *r, uint64_t now)
+{
+	uint64_t w = width_of(r);
+
+	for (int i = 0; i < CX_REPLAY_BUCKETS; i++) {
+		struct cx_replay_bucket *b = &r->b[i];
+
+		if (b->fp && (b->epoch + 1) * w + r->span_ms <= now) {
+			r->n -= b->n;
+			free(b->fp);
+			memset(b, 0, sizeof(*b));
+		}
+	}
+}
+
+static uint64_t fingerprint(const struct cx_replay *r, const uint8_t id[TN_ID_LEN], uint64_t ts)
+{
+	uint8_t in[TN_ID_LEN + 8], h[crypto_shorthash_BYTES];
 	uint64_t v;
 
-	crypto_shorthash(h, id, TN_ID_LEN, r->key);
+	memcpy(in, id, TN_ID_LEN);
+	memcpy(in + TN_ID_LEN, &ts, 8);
+	crypto_shorthash(h, in, sizeof(in), r->key);
 	memcpy(&v, h, sizeof(v));
-	return (size_t)(v & (r->cap - 1));
+	return v ? v : 1;   /* 0 marks a free slot */
 }
 
-static int expired(const struct cx_replay *r, uint64_t ts, uint64_t now)
+/* The slot of fp in b: where it is, or the free one where it would go. */
+static uint32_t find(struct cx_replay *r, const struct cx_replay_bucket *b, uint64_t fp)
 {
-	return ts + r->span_ms < now;
+	uint32_t i = (uint32_t)(fp & (b->cap - 1));
+
+	while (b->fp[i] && (r->probes++, b->fp[i] != fp))
+		i = (i + 1) & (b->cap - 1);
+	return i;
 }
 
-static int insert(struct cx_replay *r, const uint8_t *id, uint64_t ts);
-
-/* Rebuild the table without expired ids, growing it if it is still busy.
- * A full window is not rescanned for every envelope: at most once a second. */
-static int rehash(struct cx_replay *r, uint64_t now)
+/* Room for one more in b: grown (doubling from 64) at half full; 1 when
+ * it moved. */
+static int reserve(struct cx_replay *r, struct cx_replay_bucket *b)
 {
-	struct cx_replay old = *r;
-	size_t live = 0, cap;
+	struct cx_replay_bucket old = *b;
+	uint32_t cap = b->cap ? 2 * b->cap : 64;
 
-	if (now < r->full_until)
-		return TN_ERR_LIMIT;
-	for (size_t i = 0; i < old.cap; i++)
-		live += old.ts[i] && !expired(r, old.ts[i], now);
-	if (live >= r->max) {
-		r->full_until = now + 1000;
-		return TN_ERR_LIMIT;
-	}
-	for (cap = old.cap ? old.cap : 64; cap < 4 * (live + 1); cap *= 2)
-		;
-	r->ids = calloc(cap, sizeof(*r->ids));
-	r->ts = calloc(cap, sizeof(*r->ts));
-	if (!r->ids || !r->ts) {
-		free(r->ids);
-		free(r->ts);
-		*r = old;
+	if (2 * (b->n + 1) <= b->cap)
+		return 0;
+	if (!(b->fp = calloc(cap, sizeof(*b->fp)))) {
+		b->fp = old.fp;
 		return TN_ERR_NOMEM;
 	}
-	r->cap = cap;
-	r->n = 0;
-	r->full_until = 0;
-	crypto_shorthash_keygen(r->key);
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.ts[i] && !expired(r, old.ts[i], now))
-			(void)!insert(r, old.ids[i], old.ts[i]);
-	free(old.ids);
-	free(old.ts);
-	return 0;
-}
-
-/* 0 and id stored, TN_ERR_REPLAY if it is there, TN_ERR_AGAIN when its
- * run of slots is too long (rebuild and retry). */
-static int insert(struct cx_replay *r, const uint8_t *id, uint64_t ts)
-{
-	size_t i = slot_of(r, id);
-
-	for (unsigned probe = 0; r->ts[i]; probe++, i = (i + 1) & (r->cap - 1)) {
-		r->probes++;
-		if (!memcmp(r->ids[i], id, TN_ID_LEN))
-			return TN_ERR_REPLAY;
-		if (probe == PROBE_MAX)
-			return TN_ERR_AGAIN;
-	}
-	memcpy(r->ids[i], id, TN_ID_LEN);
-	r->ts[i] = ts ? ts : 1;
-	r->n++;
-	return 0;
+	b->cap = cap;
+	for (uint32_t i = 0; i < old.cap; i++)
+		if (old.fp[i])
+			b->fp[find(r, b, old.fp[i])] = old.fp[i];
+	free(old.fp);
+	return 1;
 }
 
 void cx_replay_init(struct cx_replay *r, size_t max, uint64_t span_ms)
@@ -91,30 +82,49 @@ void cx_replay_init(struct cx_replay *r, size_t max, uint64_t span_ms)
 	memset(r, 0, sizeof(*r));
 	r->max = max;
 	r->span_ms = span_ms;
+	crypto_shorthash_keygen(r->key);
 }
 
 int cx_replay_check(struct cx_replay *r, const uint8_t id[static TN_ID_LEN], uint64_t ts,
 		    uint64_t now)
 {
+	uint64_t epoch = ts / width_of(r), fp = fingerprint(r, id, ts);
+	struct cx_replay_bucket *b = &r->b[epoch % CX_REPLAY_BUCKETS];
+	uint32_t i = 0;
 	int rc;
 
-	if (2 * (r->n + 1) > r->cap && (rc = rehash(r, now)))
+	expire(r, now);
+	if (b->fp && b->epoch != epoch)
+		return TN_ERR_LIMIT;   /* ts far outside the window the receiver accepts */
+	b->epoch = epoch;
+	if (b->fp && b->fp[i = find(r, b, fp)] == fp)
+		return TN_ERR_REPLAY;
+	if (r->n >= r->max)
+		return TN_ERR_LIMIT;
+	if ((rc = reserve(r, b)) < 0)
 		return rc;
-	rc = insert(r, id, ts);
-	if (rc == TN_ERR_AGAIN) {
-		r->full_until = 0;
-		rc = rehash(r, now);
-		rc = rc ? rc : insert(r, id, ts);
-	}
-	return rc == TN_ERR_AGAIN ? TN_ERR_LIMIT : rc;
+	if (rc)
+		i = find(r, b, fp);
+	b->fp[i] = fp;
+	b->n++;
+	r->n++;
+	return 0;
+}
+
+size_t cx_replay_bytes(const struct cx_replay *r)
+{
+	size_t bytes = 0;
+
+	for (int i = 0; i < CX_REPLAY_BUCKETS; i++)
+		bytes += (size_t)r->b[i].cap * sizeof(*r->b[i].fp);
+	return bytes;
 }
 
 void cx_replay_free(struct cx_replay *r)
 {
-	free(r->ids);
-	free(r->ts);
+	for (int i = 0; i < CX_REPLAY_BUCKETS; i++)
+		free(r->b[i].fp);
 	sodium_memzero(r->key, sizeof(r->key));
-	r->ids = NULL;
-	r->ts = NULL;
-	r->cap = r->n = 0;
+	memset(r->b, 0, sizeof(r->b));
+	r->n = 0;
 }

@@ -44,16 +44,16 @@ static void test_replay_is_full_at_its_max_until_ids_expire(void **state)
 
 	(void)state;
 	cx_replay_init(&r, 20, SPAN);
-	/* The count is checked when the table is rebuilt, so a few more than
-	 * max may go in first; never twice as many. */
 	for (i = 0; i < 40 && !rc; i++) {
 		id_of(id, i);
 		rc = cx_replay_check(&r, id, now, now);
 	}
 	assert_int_equal(rc, TN_ERR_LIMIT);
-	assert_true(i > 20);
-	/* Past the span the old ids make room again. */
-	assert_int_equal(cx_replay_check(&r, id, now + SPAN + 2, now + SPAN + 2), 0);
+	assert_int_equal(i, 21);
+	/* Once their bucket (a tenth of the span) has left the window, the
+	 * old ids make room again. */
+	assert_int_equal(cx_replay_check(&r, id, now + SPAN + SPAN / 10, now + SPAN + SPAN / 10),
+			 0);
 	cx_replay_free(&r);
 }
 
@@ -77,12 +77,37 @@ static void test_colliding_ids_cost_few_comparisons_each(void **state)
 	cx_replay_free(&r);
 }
 
+/* At most 40 bytes an id however many there are, and the memory goes
+ * back once the ids have left the window. */
+static void test_ids_cost_little_and_their_memory_goes_back(void **state)
+{
+	struct cx_replay r;
+	uint8_t id[TN_ID_LEN];
+	uint64_t n = 0;
+
+	(void)state;
+	cx_replay_init(&r, 1u << 22, SPAN);
+	for (uint64_t t = 0; t < SPAN; t += 1000)        /* ids spread over the span */
+		for (int k = 0; k < 300; k++, n++) {
+			id_of(id, n);
+			assert_int_equal(cx_replay_check(&r, id, 1000000 + t, 1000000 + t), 0);
+			if (n % 997 == 0)
+				assert_true(cx_replay_bytes(&r) <= 40 * (n + 1) + 64 * 8 * CX_REPLAY_BUCKETS);
+		}
+	assert_true(cx_replay_bytes(&r) <= 40 * n);
+	id_of(id, n);
+	assert_int_equal(cx_replay_check(&r, id, 1000000 + 3 * SPAN, 1000000 + 3 * SPAN), 0);
+	assert_true(cx_replay_bytes(&r) <= 64 * 8);
+	cx_replay_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay_refuses_an_id_seen_before),
 		cmocka_unit_test(test_replay_is_full_at_its_max_until_ids_expire),
 		cmocka_unit_test(test_colliding_ids_cost_few_comparisons_each),
+		cmocka_unit_test(test_ids_cost_little_and_their_memory_goes_back),
 	};
 
 	if (cx_init())
