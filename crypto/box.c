@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Envelope sealing with per-peer precomputed crypto_box keys (X25519 derived
  * from the Ed25519 identities), plus random bytes, hashing and wiping. */
+#include <string.h>
+
 #include "cx_int.h"
 
 int cx_shared_key(const struct cx_id *id, const uint8_t peer_pk[static CX_PK_LEN],
@@ -38,9 +40,46 @@ int cx_open(const uint8_t key[static CX_KEY_LEN], const uint8_t nonce[static CX_
 	return 0;
 }
 
+/* Ids, nonces and jitter come from a ChaCha20 keystream keyed from the
+ * kernel, with fast key erasure (each refill's first 32 bytes are the next
+ * key, then wiped), rekeyed from the kernel every 4 MiB: one getrandom()
+ * per 4 KiB instead of one per envelope. Keys do not come from here. One
+ * thread only (the node's loop; tracectl). */
+#define RNG_BUF 4096
+#define RNG_REKEY 1024       /* refills between kernel reseeds */
+
+static struct {
+	uint8_t buf[RNG_BUF];
+	uint8_t key[crypto_stream_chacha20_KEYBYTES];
+	size_t pos;
+	uint64_t refills;
+} rng = { .pos = RNG_BUF };
+
+static void refill(void)
+{
+	uint8_t nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+
+	if (rng.refills % RNG_REKEY == 0)
+		randombytes_buf(rng.key, sizeof rng.key);
+	memcpy(nonce, &rng.refills, sizeof rng.refills);
+	rng.refills++;
+	crypto_stream_chacha20(rng.buf, sizeof rng.buf, nonce, rng.key);
+	memcpy(rng.key, rng.buf, sizeof rng.key);
+	sodium_memzero(rng.buf, sizeof rng.key);
+	rng.pos = sizeof rng.key;
+}
+
 void cx_random(void *buf, size_t n)
 {
-	randombytes_buf(buf, n);
+	if (n > RNG_BUF / 4) {
+		randombytes_buf(buf, n);
+		return;
+	}
+	if (rng.pos + n > RNG_BUF)
+		refill();
+	memcpy(buf, rng.buf + rng.pos, n);
+	sodium_memzero(rng.buf + rng.pos, n);
+	rng.pos += n;
 }
 
 int cx_memcmp(const void *a, const void *b, size_t n)
