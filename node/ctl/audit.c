@@ -69,9 +69,9 @@ static int audit_verify(struct ctl *c)
 	if (ctl_call(c, CMD_AUDIT_VERIFY, NULL, &m))
 		return 1;
 	rc = proto_msg_decode(m, "data", &proto_audit_verify_schema, &v);
-	if (!rc && c->json)
-		rc = proto_msg_json(m, "data", stdout);
 	proto_msg_free(m);
+	if (!rc && c->json)
+		rc = proto_json_write(&proto_audit_verify_schema, &v, stdout);
 	if (rc)
 		return ctl_fail("cannot show the reply: %s", tn_strerror(rc));
 	if (c->json)
