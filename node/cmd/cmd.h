@@ -32,6 +32,11 @@ extern const struct cmd_handler cmd_trace_table[];
 void cmd_dispatch(struct console_req *r, const char *name, struct proto_msg *m);
 /* Reply {ok: false} to r and return 0, as a handler that replied does. */
 int cmd_fail(struct console_req *r, int code, const char *why);
+/* rc; when it is TN_ERR_NOT_FOUND, why (TN_TEXT_LEN bytes) says
+ * "NOUN ID does not exist". */
+int cmd_missing(char *why, int rc, const char *noun, uint64_t id);
+/* Fail r with "peer NAME is not pinned". */
+int cmd_not_pinned(struct console_req *r, const char *name);
 
 /* ---- write commands: request, commit, then reply ---- */
 

@@ -129,8 +129,8 @@ int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv)
 		if (rc == TN_ERR_NOT_FOUND)
 			return ctl_fail("unknown option %s", argv[i]);
 		if (rc)
-			return ctl_fail("%s: %s", argv[i], rc == TN_ERR_TOO_BIG ?
-					"value too long" : "bad value");
+			return ctl_fail("%s '%s': %s", argv[i], ctl_str(argv[i + 1]),
+					rc == TN_ERR_TOO_BIG ? "too long" : "not a valid value");
 		i++;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #define TN_CTL_H
 
 #include "../../proto/proto.h"
+#include "../version.h"
 
 struct ctl {
 	const char *dir;
