@@ -107,8 +107,13 @@ int node_config_load(struct node_config *c, const char *dir, char *why, size_t w
 		fclose(f);
 	}
 	if (!f || n > CONFIG_MAX) {
-		snprintf(why, why_len, f ? "%s: larger than %d bytes" : "cannot read %s", path,
-			 CONFIG_MAX);
+		if (f)
+			snprintf(why, why_len, "%s: larger than %d bytes", path, CONFIG_MAX);
+		else if (errno == ENOENT)
+			snprintf(why, why_len, "%s: no such file: %s is not a node directory "
+				 "(tracenetd init DIR --name CODE creates one)", path, dir);
+		else
+			snprintf(why, why_len, "cannot read %s: %s", path, strerror(errno));
 		return f ? TN_ERR_CONFIG : TN_ERR_IO;
 	}
 	text[n] = '\0';
@@ -130,10 +135,16 @@ int node_config_save(const struct node_config *c, const char *dir)
 		close(fd);
 		return TN_ERR_IO;
 	}
-	fprintf(f, "# tracenet node configuration\n[node]\nname = %s\nlisten = %s\n"
-		   "# advertise = HOST[:PORT]  (the address in this node's card; default: listen)\n\n"
-		   "[store]\nmap_size = %zuM\nmap_max = %zuG\n\n[limits]\nmax_frame = %zuK\n",
-		c->name, c->listen, c->map_size >> 20, c->map_max >> 30, c->max_frame >> 10);
+	fprintf(f, "# tracenet node configuration\n[node]\nname = %s\nlisten = %s\n", c->name,
+		c->listen);
+	if (c->advertise[0])
+		fprintf(f, "# the address in this node's card (HOST[:PORT]; default: listen)\n"
+			   "advertise = %s\n\n", c->advertise);
+	else
+		fprintf(f, "# advertise = HOST[:PORT]  (the address in this node's card; default: "
+			   "listen)\n\n");
+	fprintf(f, "[store]\nmap_size = %zuM\nmap_max = %zuG\n\n[limits]\nmax_frame = %zuK\n",
+		c->map_size >> 20, c->map_max >> 30, c->max_frame >> 10);
 	if (fflush(f) || fsync(fd)) {
 		fclose(f);
 		return TN_ERR_IO;

@@ -70,7 +70,11 @@ static int check_dir(const char *dir)
 	struct stat st;
 
 	if (stat(dir, &st)) {
-		node_log("error", "%s: %s (create it with tracenetd init)", dir, strerror(errno));
+		if (errno == ENOENT)
+			node_log("error", "node directory %s does not exist (tracenetd init %s "
+				 "--name CODE creates it)", dir, dir);
+		else
+			node_log("error", "%s: %s", dir, strerror(errno));
 		return TN_ERR_CONFIG;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077)) {

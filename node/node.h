@@ -16,8 +16,7 @@
 #include "../crypto/cx.h"
 #include "../proto/proto.h"
 #include "../store/store.h"
-
-#define TN_VERSION "0.1.0"
+#include "version.h"
 #define NODE_CONF "tracenet.conf"
 #define NODE_SOCK "console.sock"
 
@@ -177,8 +176,16 @@ struct node {
 	unsigned stopping : 1;
 };
 
-/* Create a node directory: config, key pair, empty store. */
-int node_init(const char *dir, const char *name, const char *listen) TN_WUR;
+/* What `tracenetd init` was given (NULL: the default). */
+struct node_init_opts {
+	const char *name;        /* ISO alpha-3 */
+	const char *listen;      /* IP:PORT */
+	const char *advertise;   /* HOST[:PORT] for the card */
+};
+
+/* Create a node directory: config, key pair, empty store. The options are
+ * checked as `run` will read them before anything is created. */
+int node_init(const char *dir, const struct node_init_opts *o) TN_WUR;
 /* Run the node in dir until SIGINT or SIGTERM. */
 int node_run(const char *dir);
 

@@ -4,7 +4,7 @@
 #include "proto.h"
 
 #define AUDIT_BODY_FIELDS                                   \
-	PF_U64_OF(struct tn_audit, seq, PF_REQ),            \
+	PF_U64_OF(struct tn_audit, seq, PF_REQ | PF_ID),    \
 	PF_U64_OF(struct tn_audit, ts, PF_REQ),             \
 	PF_STR_OF(struct tn_audit, peer, 0),                \
 	PF_STR_OF(struct tn_audit, dir, PF_REQ),            \
@@ -35,7 +35,7 @@ const struct proto_schema proto_audit_list_schema =
 
 static const struct proto_field audit_arg_fields[] = {
 	PF_U64_OF(struct tn_audit_arg, since_ms, 0),
-	PF_U64_OF(struct tn_audit_arg, from_seq, 0),
+	PF_U64_OF(struct tn_audit_arg, from_seq, PF_ID),
 	PF_U32_OF(struct tn_audit_arg, limit, 0),
 };
 const struct proto_schema proto_audit_arg_schema =
@@ -43,7 +43,7 @@ const struct proto_schema proto_audit_arg_schema =
 
 static const struct proto_field audit_verify_fields[] = {
 	PF_U64_OF(struct tn_audit_verify, entries, PF_REQ),
-	PF_U64_OF(struct tn_audit_verify, first_bad, PF_REQ),
+	PF_U64_OF(struct tn_audit_verify, first_bad, PF_REQ | PF_ID),
 	PF_STR_OF(struct tn_audit_verify, error, 0),
 };
 const struct proto_schema proto_audit_verify_schema =

@@ -22,7 +22,9 @@ enum proto_ftype {
 	PF_BLOB,  /* uint8_t * (malloc'd) with uint32_t length at cnt_off, at most max */
 };
 
-#define PF_REQ 1 /* field must be present */
+#define PF_REQ 1   /* field must be present */
+#define PF_ID 2    /* PF_U64 identifier: a decimal string in JSON (no float rounding) */
+#define PF_HEX64 4 /* PF_U64 identifier shown as 16 hex digits, in JSON a string */
 
 struct proto_schema;
 
@@ -80,8 +82,17 @@ int proto_msg_decode(struct proto_msg *m, const char *key,
 /* Explain the last decode failure ("field 'serial': too long"). */
 const char *proto_msg_error(const struct proto_msg *m);
 /* Write the value under key (or the whole message) as JSON to f; with f
- * NULL only say whether key is there (TN_ERR_FIELD if not). */
+ * NULL only say whether key is there (TN_ERR_FIELD if not). Without a
+ * schema: integers above INT64_MAX become decimal strings. */
 int proto_msg_json(const struct proto_msg *m, const char *key, FILE *f);
+/* Write obj as JSON to f from its schema, so that the shape never depends
+ * on the content: every field is there, empty ones as "", 0, false, [] or
+ * an object of empty fields; PF_ID fields as decimal strings, PF_HEX64 as
+ * 16 hex digits, binary values as lower-case hex. s NULL writes {}. */
+int proto_json_write(const struct proto_schema *s, const void *obj, FILE *f);
+/* {k1: o1, k2: o2} as JSON, each object from its schema as above. */
+int proto_json_write_pair(const char *k1, const struct proto_schema *s1, const void *o1,
+			  const char *k2, const struct proto_schema *s2, const void *o2, FILE *f);
 
 /* Decode a buffer directly; on failure *why (if not NULL) names the field. */
 int proto_decode(const struct proto_schema *s, const void *buf, size_t len,

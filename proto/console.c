@@ -3,7 +3,7 @@
 #include "proto.h"
 
 static const struct proto_field id_arg_fields[] = {
-	PF_U64_OF(struct tn_id_arg, id, PF_REQ),
+	PF_U64_OF(struct tn_id_arg, id, PF_REQ | PF_ID),
 	PF_STR_OF(struct tn_id_arg, date, 0),
 	PF_STR_OF(struct tn_id_arg, reason, 0),
 };
@@ -17,7 +17,7 @@ static const struct proto_field find_arg_fields[] = {
 const struct proto_schema proto_find_arg_schema = PROTO_SCHEMA(struct tn_find_arg, find_arg_fields);
 
 static const struct proto_field event_arg_fields[] = {
-	PF_U64_OF(struct tn_event_arg, id, PF_REQ),
+	PF_U64_OF(struct tn_event_arg, id, PF_REQ | PF_ID),
 	PF_OBJ_OF(struct tn_event_arg, event, PF_REQ, proto_event_schema),
 };
 const struct proto_schema proto_event_arg_schema = PROTO_SCHEMA(struct tn_event_arg, event_arg_fields);

@@ -11,7 +11,7 @@ static const struct proto_field item_fields[] = {
 const struct proto_schema proto_query_item_schema = PROTO_SCHEMA(struct tn_query_item, item_fields);
 
 static const struct proto_field stolen_query_fields[] = {
-	PF_U64_OF(struct tn_stolen_query, qid, PF_REQ),
+	PF_U64_OF(struct tn_stolen_query, qid, PF_REQ | PF_HEX64),
 	PF_STR_OF(struct tn_stolen_query, purpose, PF_REQ),
 	PF_STR_OF(struct tn_stolen_query, case_ref, 0),
 	PF_ARR_OF(struct tn_stolen_query, items, n, TN_QUERY_ITEMS_MAX, PF_REQ,
@@ -27,7 +27,7 @@ static const struct proto_field answer_fields[] = {
 static const struct proto_schema answer_schema = PROTO_SCHEMA(struct tn_stolen_answer, answer_fields);
 
 static const struct proto_field stolen_result_fields[] = {
-	PF_U64_OF(struct tn_stolen_result, qid, PF_REQ),
+	PF_U64_OF(struct tn_stolen_result, qid, PF_REQ | PF_HEX64),
 	PF_STR_OF(struct tn_stolen_result, status, PF_REQ),
 	PF_ARR_OF(struct tn_stolen_result, results, n, TN_QUERY_ITEMS_MAX, 0, answer_schema),
 };
@@ -54,7 +54,7 @@ static const struct proto_schema peer_answer_schema =
 	PROTO_SCHEMA(struct tn_peer_answer, peer_answer_fields);
 
 static const struct proto_field query_reply_fields[] = {
-	PF_U64_OF(struct tn_query_reply, qid, PF_REQ),
+	PF_U64_OF(struct tn_query_reply, qid, PF_REQ | PF_HEX64),
 	PF_U32_OF(struct tn_query_reply, hits, PF_REQ),
 	PF_ARR_OF(struct tn_query_reply, peers, n, 4096, 0, peer_answer_schema),
 };
@@ -62,10 +62,10 @@ const struct proto_schema proto_query_reply_schema =
 	PROTO_SCHEMA(struct tn_query_reply, query_reply_fields);
 
 static const struct proto_field alert_fields[] = {
-	PF_U64_OF(struct tn_alert, id, 0),
+	PF_U64_OF(struct tn_alert, id, PF_ID),
 	PF_U64_OF(struct tn_alert, ts, PF_REQ),
 	PF_STR_OF(struct tn_alert, peer, PF_REQ),
-	PF_U64_OF(struct tn_alert, stolen_id, 0),
+	PF_U64_OF(struct tn_alert, stolen_id, PF_ID),
 	PF_STR_OF(struct tn_alert, make, 0),
 	PF_STR_OF(struct tn_alert, serial, 0),
 	PF_STR_OF(struct tn_alert, case_ref, 0),

@@ -13,7 +13,7 @@ static const struct proto_field event_fields[] = {
 const struct proto_schema proto_event_schema = PROTO_SCHEMA(struct tn_event, event_fields);
 
 static const struct proto_field record_fields[] = {
-	PF_U64_OF(struct tn_record, id, 0),
+	PF_U64_OF(struct tn_record, id, PF_ID),
 	PF_STR_OF(struct tn_record, make, PF_REQ),
 	PF_STR_OF(struct tn_record, model, 0),
 	PF_STR_OF(struct tn_record, caliber, 0),
@@ -26,7 +26,7 @@ static const struct proto_field record_fields[] = {
 const struct proto_schema proto_record_schema = PROTO_SCHEMA(struct tn_record, record_fields);
 
 static const struct proto_field stolen_fields[] = {
-	PF_U64_OF(struct tn_stolen, id, 0),
+	PF_U64_OF(struct tn_stolen, id, PF_ID),
 	PF_STR_OF(struct tn_stolen, kind, PF_REQ),
 	PF_STR_OF(struct tn_stolen, make, PF_REQ),
 	PF_STR_OF(struct tn_stolen, model, 0),

@@ -17,8 +17,8 @@ const struct proto_schema proto_firearm_schema = PROTO_SCHEMA(struct tn_firearm,
 
 static const struct proto_field request_fields[] = {
 	PF_BIN_OF(struct tn_trace_request, mid, PF_REQ),
-	PF_U64_OF(struct tn_trace_request, ref, PF_REQ),
-	PF_U64_OF(struct tn_trace_request, follows, 0),
+	PF_U64_OF(struct tn_trace_request, ref, PF_REQ | PF_ID),
+	PF_U64_OF(struct tn_trace_request, follows, PF_ID),
 	PF_STR_OF(struct tn_trace_request, case_ref, PF_REQ),
 	PF_STR_OF(struct tn_trace_request, agency, 0),
 	PF_STR_OF(struct tn_trace_request, crime, PF_REQ),
@@ -34,7 +34,7 @@ const struct proto_schema proto_trace_request_schema =
 
 static const struct proto_field ack_fields_t[] = {
 	PF_BIN_OF(struct tn_trace_ack, mid, PF_REQ),
-	PF_U64_OF(struct tn_trace_ack, ref, PF_REQ),
+	PF_U64_OF(struct tn_trace_ack, ref, PF_REQ | PF_ID),
 	PF_STR_OF(struct tn_trace_ack, status, PF_REQ),
 	PF_STR_OF(struct tn_trace_ack, deadline, 0),
 };
@@ -42,7 +42,7 @@ const struct proto_schema proto_trace_ack_schema = PROTO_SCHEMA(struct tn_trace_
 
 static const struct proto_field result_fields[] = {
 	PF_BIN_OF(struct tn_trace_result, mid, PF_REQ),
-	PF_U64_OF(struct tn_trace_result, ref, PF_REQ),
+	PF_U64_OF(struct tn_trace_result, ref, PF_REQ | PF_ID),
 	PF_BIN_OF(struct tn_trace_result, request_digest, PF_REQ),
 	PF_STR_OF(struct tn_trace_result, status, PF_REQ),
 	PF_STR_OF(struct tn_trace_result, reason, 0),
@@ -83,7 +83,7 @@ static const struct proto_field receipt_fields[] = {
 const struct proto_schema proto_receipt_schema = PROTO_SCHEMA(struct tn_receipt, receipt_fields);
 
 static const struct proto_field trace_fields[] = {
-	PF_U64_OF(struct tn_trace, id, 0),
+	PF_U64_OF(struct tn_trace, id, PF_ID),
 	PF_STR_OF(struct tn_trace, peer, PF_REQ),
 	PF_STR_OF(struct tn_trace, status, PF_REQ),
 	PF_U64_OF(struct tn_trace, created_ms, 0),
@@ -96,7 +96,7 @@ static const struct proto_field trace_fields[] = {
 const struct proto_schema proto_trace_schema = PROTO_SCHEMA(struct tn_trace, trace_fields);
 
 static const struct proto_field trace_in_fields[] = {
-	PF_U64_OF(struct tn_trace_in, id, 0),
+	PF_U64_OF(struct tn_trace_in, id, PF_ID),
 	PF_STR_OF(struct tn_trace_in, peer, PF_REQ),
 	PF_STR_OF(struct tn_trace_in, status, PF_REQ),
 	PF_U64_OF(struct tn_trace_in, received_ms, 0),
@@ -120,7 +120,7 @@ const struct proto_schema proto_trace_in_list_schema =
 
 static const struct proto_field trace_arg_fields[] = {
 	PF_STR_OF(struct tn_trace_arg, to, 0),
-	PF_U64_OF(struct tn_trace_arg, follow, 0),
+	PF_U64_OF(struct tn_trace_arg, follow, PF_ID),
 	PF_OBJ_OF(struct tn_trace_arg, req, 0, proto_trace_request_schema),
 };
 const struct proto_schema proto_trace_arg_schema = PROTO_SCHEMA(struct tn_trace_arg, trace_arg_fields);

@@ -171,9 +171,13 @@ static int event_check(const struct tn_event *e, unsigned n, char *why, size_t l
 		snprintf(pre, sizeof pre, "event %u: ", n);
 	if (!event_strings_ok(e))
 		return fail(why, len, "%sunterminated field", pre);
+	if (!e->kind[0])
+		return fail(why, len, "%skind is missing", pre);
 	kind = proto_event_kind(e->kind);
 	if (kind < 0)
 		return fail(why, len, "%sunknown kind '%s'", pre, SHOW(e->kind));
+	if (!e->date[0])
+		return fail(why, len, "%sdate is missing (YYYY-MM-DD)", pre);
 	if (proto_date_check(e->date))
 		return fail(why, len, "%sbad date '%s'", pre, SHOW(e->date));
 	if (kind == TN_EV_EXPORTED && !e->country[0])
@@ -269,6 +273,8 @@ int proto_stolen_check(const struct tn_stolen *s, char *why, size_t why_len)
 	rc = make_serial_check(s->make, s->serial, why, why_len);
 	if (rc)
 		return rc;
+	if (!s->date[0])
+		return fail(why, why_len, "date is missing (YYYY-MM-DD)");
 	if (proto_date_check(s->date))
 		return fail(why, why_len, "bad date '%s'", SHOW(s->date));
 	if (s->status[0] && strcmp(s->status, "open") && strcmp(s->status, "recovered"))

@@ -3,12 +3,22 @@
 # The tracenet demo: installs what is missing, builds, starts three nodes
 # (GTM, MEX, USA) on loopback with synthetic records, pins them to each
 # other, and walks through what an operator does. Cleans up after itself.
+# Each command it shows is the real one, quoted so that it can be pasted.
+# DEMO_PREBUILT=1 skips the install and the build and uses the binaries in
+# BUILD (default build), as the tests do.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-"$root/scripts/install-deps.sh"
-make -s all
-B=$root/build
+BUILD=${BUILD:-build}
+if [ "${DEMO_PREBUILT:-0}" != 1 ]; then
+	"$root/scripts/install-deps.sh"
+	make -s all
+fi
+case $BUILD in
+/*) B=$BUILD ;;
+*) B=$root/$BUILD ;;
+esac
+export PATH="$B:$PATH"
 T=$(mktemp -d /tmp/tracenet-demo.XXXXXX)
 pids=()
 cleanup() {
@@ -19,13 +29,31 @@ cleanup() {
 trap cleanup EXIT
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
-ctl() { local n=$1; shift; "$B/tracectl" -d "$T/$n" "$@"; }
+# Words as a shell reads them back: plain ones bare, others in single quotes.
+quoted() {
+	local a out=()
+	for a in "$@"; do
+		if [[ $a =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+			out+=("$a")
+		else
+			out+=("'${a//\'/\'\\\'\'}'")
+		fi
+	done
+	printf '%s\n' "${out[*]}"
+}
+# Show a command, then run it; "ctl NODE ..." is shown and run as the
+# tracectl command it stands for.
+run() {
+	[ "$1" != ctl ] || set -- tracectl -d "$T/$2" "${@:3}"
+	printf '$ %s\n' "$(quoted "$@")"
+	"$@"
+}
+ctl() { local n=$1; shift; tracectl -d "$T/$n" "$@"; }
 
-say "Three countries each start a node on loopback"
+say "Three countries each start a node on loopback (tracenetd and tracectl are in $B)"
 for n in GTM MEX USA; do
-	"$B/tracenetd" init "$T/$n" --name "$n" --listen 127.0.0.1:0 >/dev/null
-	"$B/tracenetd" run "$T/$n" 2>"$T/$n.log" &
+	tracenetd init "$T/$n" --name "$n" --listen 127.0.0.1:0 >/dev/null
+	tracenetd run "$T/$n" 2>"$T/$n.log" &
 	pids+=($!)
 done
 for n in GTM MEX USA; do

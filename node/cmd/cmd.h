@@ -35,6 +35,11 @@ int cmd_fail(struct console_req *r, int code, const char *why);
 /* A request handed to a service that replies later (rc its start): r is
  * kept until then, or refused with why when rc is TN_ERR_INVALID. */
 int cmd_started(struct console_req *r, int rc, const char *why);
+/* rc; when it is TN_ERR_NOT_FOUND, why (TN_TEXT_LEN bytes) says
+ * "NOUN ID does not exist". */
+int cmd_missing(char *why, int rc, const char *noun, uint64_t id);
+/* Fail r with "peer NAME is not pinned". */
+int cmd_not_pinned(struct console_req *r, const char *name);
 
 /* ---- write commands: request, commit, then reply ---- */
 

@@ -78,3 +78,19 @@ int cmd_started(struct console_req *r, int rc, const char *why)
 		console_defer(r);
 	return rc;
 }
+
+int cmd_missing(char *why, int rc, const char *noun, uint64_t id)
+{
+	if (rc == TN_ERR_NOT_FOUND)
+		snprintf(why, TN_TEXT_LEN, "%s %llu does not exist", noun, (unsigned long long)id);
+	return rc;
+}
+
+int cmd_not_pinned(struct console_req *r, const char *name)
+{
+	char why[TN_NAME_LEN + 64];
+
+	snprintf(why, sizeof(why), "peer %s is not pinned (tracectl peer list shows the pinned "
+		 "ones)", name);
+	return cmd_fail(r, TN_ERR_NOT_FOUND, why);
+}

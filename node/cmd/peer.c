@@ -159,7 +159,7 @@ static int peer_remove_cmd(struct console_req *r, void *args)
 	struct tn_name_arg *a = args;
 
 	if (!peer_by_name(console_node(r), a->name))
-		return TN_ERR_NOT_FOUND;
+		return cmd_not_pinned(r, a->name);
 	return cmd_write_args(r, args, del_op, removed);
 }
 
@@ -186,7 +186,7 @@ static int peer_ping(struct console_req *r, void *args)
 	int rc;
 
 	if (!(p = peer_by_name(n, a->name)))
-		return TN_ERR_NOT_FOUND;
+		return cmd_not_pinned(r, a->name);
 	if (!p->link) {
 		snprintf(why, sizeof(why), "%s is not linked (%s)", p->rec.name, link_state(p));
 		return cmd_fail(r, TN_ERR_CLOSED, why);
@@ -216,8 +216,10 @@ static int policy_applied(struct cmd_write *w, int rc)
 	struct peer_job *j = (struct peer_job *)w;
 	struct peer *p = peer_by_name(w->node, j->rec.name);
 
-	if (!rc && !p)
+	if (!rc && !p) {
+		snprintf(w->why, sizeof(w->why), "peer %s is no longer pinned", j->rec.name);
 		rc = TN_ERR_NOT_FOUND;
+	}
 	if (!rc) {
 		p->rec = j->rec;
 		peer_status(p, w->reply);
@@ -233,7 +235,7 @@ static int peer_policy(struct console_req *r, void *args)
 	char why[128];
 
 	if (!(p = peer_by_name(console_node(r), a->name)))
-		return TN_ERR_NOT_FOUND;
+		return cmd_not_pinned(r, a->name);
 	if (policy_check(a, why, sizeof(why)))
 		return cmd_fail(r, TN_ERR_INVALID, why);
 	if (!(j = cmd_job(r, args, sizeof(*j))))

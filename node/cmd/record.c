@@ -31,6 +31,7 @@ static int record_show(struct console_req *r, void *args)
 	struct tn_id_arg *a = args;
 	struct tn_record rec;
 	struct store_txn *t;
+	char why[TN_TEXT_LEN] = "";
 	int rc;
 
 	if ((rc = store_read_begin(console_node(r)->store, &t)))
@@ -38,7 +39,7 @@ static int record_show(struct console_req *r, void *args)
 	rc = store_record_get(t, a->id, &rec);
 	store_read_end(t);
 	if (rc)
-		return rc;
+		return cmd_fail(r, cmd_missing(why, rc, "record", a->id), why);
 	console_ok(r, &proto_record_schema, &rec);
 	proto_release(&proto_record_schema, &rec);
 	return 0;
@@ -71,6 +72,10 @@ static int event_op(struct store_txn *t, void *arg)
 	struct tn_event_arg *ev = w->args;
 	int rc = store_record_add_event(t, ev->id, &ev->event);
 
+	if (rc == TN_ERR_LIMIT)
+		snprintf(w->why, sizeof(w->why), "record %llu already holds %d events, the most a "
+			 "record can", (unsigned long long)ev->id, TN_EVENTS_MAX);
+	cmd_missing(w->why, rc, "record", ev->id);
 	rc = rc ? rc : node_audit_local(t, "record.event", ev->id, "%s", ev->event.kind);
 	proto_release(&proto_record_schema, w->reply);
 	return rc ? rc : store_record_get(t, ev->id, w->reply);

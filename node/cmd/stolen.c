@@ -4,13 +4,6 @@
 
 #include "cmd.h"
 
-static int stolen_applied(struct cmd_write *w, int rc)
-{
-	if (rc == TN_ERR_INVALID)
-		snprintf(w->why, sizeof(w->why), "already recovered");
-	return rc;
-}
-
 static int report_op(struct store_txn *t, void *arg)
 {
 	struct tn_stolen *s = ((struct cmd_write *)arg)->args;
@@ -28,7 +21,7 @@ static int stolen_report(struct console_req *r, void *args)
 	s->status[0] = s->recovered_on[0] = '\0';
 	if (proto_stolen_check(s, why, sizeof(why)))
 		return cmd_fail(r, TN_ERR_INVALID, why);
-	return cmd_write_args(r, args, report_op, stolen_applied);
+	return cmd_write_args(r, args, report_op, NULL);
 }
 
 static int recover_op(struct store_txn *t, void *arg)
@@ -37,6 +30,10 @@ static int recover_op(struct store_txn *t, void *arg)
 	struct tn_id_arg *a = w->args;
 	int rc = store_stolen_recover(t, a->id, a->date, w->reply);
 
+	if (rc == TN_ERR_INVALID)
+		snprintf(w->why, sizeof(w->why), "report %llu is already recovered",
+			 (unsigned long long)a->id);
+	cmd_missing(w->why, rc, "report", a->id);
 	return rc ? rc : node_audit_local(t, "stolen.recover", a->id, "recovered %s", a->date);
 }
 
@@ -48,7 +45,7 @@ static int stolen_recover(struct console_req *r, void *args)
 		node_date_in(a->date, 0);
 	if (proto_date_check(a->date))
 		return cmd_fail(r, TN_ERR_INVALID, "--date must be YYYY-MM-DD");
-	return cmd_write_args(r, args, recover_op, stolen_applied);
+	return cmd_write_args(r, args, recover_op, NULL);
 }
 
 static int add_stolen(void *l, const struct tn_stolen *s)

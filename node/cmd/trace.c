@@ -74,11 +74,17 @@ static int review_op(struct store_txn *t, void *arg)
 
 	proto_release(&proto_trace_in_schema, tr);
 	if ((rc = store_trace_in_get(t, a->id, tr)))
-		return rc;
-	if (strcmp(tr->status, "in_review"))
+		return cmd_missing(w->why, rc, "trace request", a->id);
+	if (strcmp(tr->status, "in_review")) {
+		snprintf(w->why, sizeof(w->why), "trace request %llu is not waiting for review "
+			 "(it is %s)", (unsigned long long)a->id, tr->status);
 		return TN_ERR_INVALID;
-	if (!(p = peer_by_name(w->node, tr->peer)))
+	}
+	if (!(p = peer_by_name(w->node, tr->peer))) {
+		snprintf(w->why, sizeof(w->why), "trace request %llu came from %s, which is no "
+			 "longer pinned", (unsigned long long)a->id, tr->peer);
 		return TN_ERR_UNKNOWN_PEER;
+	}
 	if (console_cmd(w->req) == CMD_APPROVE)
 		return trace_respond(t, p, tr, NULL);
 	return trace_respond(t, p, tr, a->reason[0] ? a->reason : "declined by the operator");
@@ -88,11 +94,8 @@ static int reviewed(struct cmd_write *w, int rc)
 {
 	struct tn_trace_in *tr = w->reply;
 
-	if (rc) {
-		if (rc == TN_ERR_INVALID)
-			snprintf(w->why, sizeof(w->why), "not waiting for review");
+	if (rc)
 		return rc;
-	}
 	free(tr->receipt);
 	tr->receipt = NULL;
 	tr->n_receipt = 0;
@@ -105,21 +108,36 @@ static int review(struct console_req *r, void *args)
 	return cmd_write_args(r, args, review_op, reviewed);
 }
 
+/* A trace request waiting for its commit. */
+struct request_job {
+	struct console_req *req;
+	uint64_t follow;
+};
+
 static void requested(void *arg, int rc, const struct tn_trace *tr, const char *why)
 {
-	struct console_req *r = arg;
+	struct request_job *j = arg;
+	char missing[TN_TEXT_LEN] = "";
 
+	if (rc && !why && j->follow && cmd_missing(missing, rc, "trace", j->follow))
+		why = missing;
 	if (rc)
-		console_fail(r, rc, why);
+		console_fail(j->req, rc, why);
 	else
-		console_ok(r, &proto_trace_schema, tr);
+		console_ok(j->req, &proto_trace_schema, tr);
 }
 
 static int trace_request_cmd(struct console_req *r, void *args)
 {
+	struct tn_trace_arg *a = args;
+	struct request_job *j = console_alloc(r, NULL, sizeof(*j));
 	char why[96];
 
-	return cmd_started(r, trace_request(console_node(r), args, requested, r, why, sizeof(why)),
+	if (!j)
+		return TN_ERR_NOMEM;
+	j->req = r;
+	j->follow = a->follow;
+	return cmd_started(r, trace_request(console_node(r), args, requested, j, why, sizeof(why)),
 			   why);
 }
 
@@ -133,7 +151,7 @@ static int view_op(struct store_txn *t, void *arg)
 
 	proto_release(&proto_trace_schema, tr);
 	if ((rc = store_trace_get(t, a->id, tr)))
-		return rc;
+		return cmd_missing(w->why, rc, "trace", a->id);
 	if (!trace_has_result(tr))
 		return 0;
 	return node_audit(t, tr->peer, "local", "trace.view", tr->req.case_ref,

@@ -43,11 +43,11 @@ static void print_entries(const void *obj)
 		t = (time_t)(a->ts / 1000);
 		if (!gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
 			snprintf(when, sizeof(when), "?");
-		/* ctl_safe rotates four buffers: at most four calls per printf. */
+		/* ctl_str rotates four buffers: at most four calls per printf.
+		 * Local entries have no peer, some no ref: those cells stay blank. */
 		printf("%-6llu %-19s %-4s %-5s ", (unsigned long long)a->seq, when,
-		       a->peer[0] ? ctl_safe(a->peer) : "-", ctl_safe(a->dir));
-		printf("%-16s %-18s %s\n", ctl_safe(a->type), a->ref[0] ? ctl_safe(a->ref) : "-",
-		       a->outcome[0] ? ctl_safe(a->outcome) : "-");
+		       ctl_str(a->peer), ctl_str(a->dir));
+		printf("%-16s %-18s %s\n", ctl_str(a->type), ctl_str(a->ref), ctl_str(a->outcome));
 	}
 }
 
@@ -69,16 +69,16 @@ static int audit_verify(struct ctl *c)
 	if (ctl_call(c, CMD_AUDIT_VERIFY, NULL, &m))
 		return 1;
 	rc = proto_msg_decode(m, "data", &proto_audit_verify_schema, &v);
-	if (!rc && c->json)
-		rc = proto_msg_json(m, "data", stdout);
 	proto_msg_free(m);
+	if (!rc && c->json)
+		rc = proto_json_write(&proto_audit_verify_schema, &v, stdout);
 	if (rc)
 		return ctl_fail("cannot show the reply: %s", tn_strerror(rc));
 	if (c->json)
 		return v.first_bad ? 1 : 0;
 	if (v.first_bad)
 		return ctl_fail("audit chain broken at entry %llu: %s",
-				(unsigned long long)v.first_bad, ctl_safe(reason(&v)));
+				(unsigned long long)v.first_bad, ctl_str(reason(&v)));
 	printf("audit chain intact: %llu entries\n", (unsigned long long)v.entries);
 	return 0;
 }

@@ -129,11 +129,20 @@ int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv)
 		if (rc == TN_ERR_NOT_FOUND)
 			return ctl_fail("unknown option %s", argv[i]);
 		if (rc)
-			return ctl_fail("%s: %s", argv[i], rc == TN_ERR_TOO_BIG ?
-					"value too long" : "bad value");
+			return ctl_fail("%s '%s': %s", argv[i], ctl_str(argv[i + 1]),
+					rc == TN_ERR_TOO_BIG ? "too long" : "not a valid value");
 		i++;
 	}
 	return 0;
+}
+
+/* The reply's data decoded with its schema; a reply without data leaves
+ * obj zeroed, so that --json still writes every field. */
+static int decode_data(struct proto_msg *m, const struct proto_schema *s, void *obj)
+{
+	if (proto_msg_json(m, "data", NULL) == TN_ERR_FIELD)
+		return 0;
+	return proto_msg_decode(m, "data", s, obj);
 }
 
 int ctl_output(struct ctl *c, enum tn_cmd cmd, struct proto_msg *m, void (*print)(const void *obj))
@@ -142,17 +151,18 @@ int ctl_output(struct ctl *c, enum tn_cmd cmd, struct proto_msg *m, void (*print
 	void *o = NULL;
 	int rc = 0;
 
-	if (proto_msg_json(m, "data", NULL) == TN_ERR_FIELD) {
+	if (!s) {
 		if (c->json)
-			puts("{}");
-	} else if (c->json) {
-		rc = proto_msg_json(m, "data", stdout);
-	} else if (!print || !s) {
+			rc = proto_json_write(NULL, NULL, stdout);
+	} else if (!c->json && !print) {
 		rc = proto_msg_print(m, "data", stdout);
 	} else if (!(o = calloc(1, s->size))) {
 		rc = TN_ERR_NOMEM;
-	} else if (!(rc = proto_msg_decode(m, "data", s, o))) {
-		print(o);
+	} else if (!(rc = decode_data(m, s, o))) {
+		if (c->json)
+			rc = proto_json_write(s, o, stdout);
+		else
+			print(o);
 		proto_release(s, o);
 	}
 	free(o);

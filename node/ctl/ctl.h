@@ -5,6 +5,7 @@
 #define TN_CTL_H
 
 #include "../../proto/proto.h"
+#include "../version.h"
 
 struct ctl {
 	const char *dir;
@@ -58,11 +59,16 @@ int ctl_read_card(int argc, char **argv, char *out, size_t cap);
 /* Import a CSV file of firearm records. */
 int ctl_import(struct ctl *c, const char *path);
 
-/* s with control characters replaced, "-" when empty (4 rotating buffers). */
-const char *ctl_safe(const char *s);
+/* s with control characters replaced (4 rotating buffers). */
+const char *ctl_str(const char *s);
+/* Print the "LABEL VALUE" pairs (label, value, ..., NULL) whose value is
+ * not empty, joined by ", ", lead before the first and tail after the
+ * last; nothing at all when every value is empty. */
+void ctl_fields(const char *lead, const char *tail, ...) __attribute__((sentinel));
 
 /* People-facing renderings. */
 void ctl_print_record(const void *rec);
+void ctl_print_event(const struct tn_event *e);
 void ctl_print_records(const void *list);
 void ctl_print_stolen(const void *rep);
 void ctl_print_stolen_list(const void *list);

@@ -21,6 +21,7 @@ static const struct ctl_cmd *const families[] = {
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: tracectl [-d DIR] [--json] COMMAND [ARGS]\n"
+		   "       tracectl --help | --version\n"
 		   "DIR defaults to $TRACENET_DIR. Commands:\n");
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
 		for (const struct ctl_cmd *c = families[i]; c->name; c++)
@@ -78,6 +79,32 @@ static const struct ctl_cmd *find(int argc, char **argv, int *used)
 	return NULL;
 }
 
+/* Is word the first word of some command ("record" of "record add")? */
+static int is_family(const char *word)
+{
+	size_t n = strlen(word);
+
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		for (const struct ctl_cmd *c = families[i]; c->name; c++)
+			if (!strncmp(c->name, word, n) && c->name[n] == ' ')
+				return 1;
+	return 0;
+}
+
+/* Misuse: one line naming what was not understood, exit status 2. */
+static int unknown_command(int argc, char **argv)
+{
+	if (argc == 0)
+		return usage(stderr);
+	if (argc == 1 && is_family(argv[0]))
+		ctl_fail("'%s' needs a subcommand (tracectl --help lists them)", argv[0]);
+	else if (argc > 1 && is_family(argv[0]))
+		ctl_fail("unknown command '%s %s' (tracectl --help lists them)", argv[0], argv[1]);
+	else
+		ctl_fail("unknown command '%s' (tracectl --help lists them)", argv[0]);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl c = { .dir = getenv("TRACENET_DIR"), .fd = -1 };
@@ -91,11 +118,15 @@ int main(int argc, char **argv)
 			c.json = 1;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			return usage(stdout), 0;
+		else if (!strcmp(argv[i], "--version"))
+			return printf("tracectl %s\n", TN_VERSION), 0;
+		else if (!strcmp(argv[i], "-d"))
+			return ctl_fail("-d needs a node directory"), 2;
 		else
-			return usage(stderr);
+			return ctl_fail("unknown option '%s' (tracectl --help lists them)", argv[i]), 2;
 	}
 	if (!(cmd = find(argc - i, argv + i, &used)))
-		return usage(stderr);
+		return unknown_command(argc - i, argv + i);
 	/* --json may also follow the command. */
 	for (int k = i + used; k < argc; k++)
 		if (!strcmp(argv[k], "--json")) {

@@ -121,6 +121,34 @@ static int peer_ping(struct ctl *c, int argc, char **argv)
 	return named(c, CMD_PEER_PING, argc, argv, print_ping);
 }
 
+/* Options that take one word of a list. */
+static const struct {
+	const char *opt;
+	const char *const words[4];
+} choices[] = {
+	{ "--traces", { "auto", "review", "deny" } },
+	{ "--stolen", { "allow", "deny" } },
+};
+
+/* Refuse a word that is not among its option's choices, naming them. */
+static int check_choice(const char *opt, const char *val)
+{
+	for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+		const char *const *w = choices[i].words;
+
+		if (strcmp(opt, choices[i].opt))
+			continue;
+		for (size_t k = 0; w[k]; k++)
+			if (!strcmp(val, w[k]))
+				return 0;
+		if (w[2])
+			return ctl_fail("%s must be %s, %s or %s, not '%s'", opt, w[0], w[1], w[2],
+					ctl_str(val));
+		return ctl_fail("%s must be %s or %s, not '%s'", opt, w[0], w[1], ctl_str(val));
+	}
+	return 0;
+}
+
 static int peer_policy(struct ctl *c, int argc, char **argv)
 {
 	struct tn_policy_arg a = { 0 };
@@ -129,6 +157,9 @@ static int peer_policy(struct ctl *c, int argc, char **argv)
 		return ctl_fail("usage: peer policy NAME [--traces auto|review|deny] "
 				"[--stolen allow|deny] [--daily-limit N] [--disclose party,place,ref|none]");
 	memcpy(a.name, argv[0], 4);
+	for (int i = 1; i + 1 < argc; i += 2)
+		if (check_choice(argv[i], argv[i + 1]))
+			return 1;
 	if (ctl_opts(&proto_policy_arg_schema, &a, argc - 1, argv + 1))
 		return 1;
 	return ctl_run(c, CMD_PEER_POLICY, &a, print_policy);

@@ -122,10 +122,10 @@ static void print_answer(const struct tn_query_arg *q, const struct tn_peer_answ
 			       i < q->n ? q->items[i].serial : "?");
 			continue;
 		}
-		printf(" HIT        %s %s: %s %s", ctl_safe(r->make), ctl_safe(r->serial),
-		       ctl_safe(r->kind), ctl_safe(r->date));
-		printf(", %s, agency %s", ctl_safe(r->place), ctl_safe(r->agency));
-		printf(", case %s\n", ctl_safe(r->case_ref));
+		printf(" HIT        %s %s: %s %s", ctl_str(r->make), ctl_str(r->serial),
+		       ctl_str(r->kind), ctl_str(r->date));
+		ctl_fields(", ", "", "", r->place, "agency", r->agency, "case", r->case_ref, NULL);
+		putchar('\n');
 	}
 }
 
@@ -217,11 +217,11 @@ static void print_alerts(const void *obj)
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		printf("%s  %s asked about %s %s: our report %llu (case %s)", when, a->peer,
-		       ctl_safe(a->make), ctl_safe(a->serial), (unsigned long long)a->stolen_id,
-		       ctl_safe(a->case_ref));
-		printf("; their case %s, purpose: %s\n", ctl_safe(a->their_case),
-		       ctl_safe(a->purpose));
+		printf("%s  %s asked about %s %s: our report %llu", when, a->peer, ctl_str(a->make),
+		       ctl_str(a->serial), (unsigned long long)a->stolen_id);
+		ctl_fields(", ", "", "our case", a->case_ref, "their case", a->their_case,
+			   "purpose:", a->purpose, NULL);
+		putchar('\n');
 	}
 }
 

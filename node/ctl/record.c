@@ -32,6 +32,11 @@ static int record_event(struct ctl *c, int argc, char **argv)
 	if (parse_id(argv[0], &a.id) ||
 	    ctl_opts(&proto_event_schema, &a.event, argc - 1, argv + 1))
 		return 1;
+	if (!a.event.kind[0])
+		return ctl_fail("--kind KIND is required (manufactured, imported, sold, transferred, "
+				"exported, destroyed, stolen, lost or recovered)");
+	if (!a.event.date[0])
+		return ctl_fail("--date YYYY-MM-DD is required");
 	return ctl_run(c, CMD_RECORD_EVENT, &a, ctl_print_record);
 }
 

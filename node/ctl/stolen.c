@@ -10,6 +10,9 @@ static int stolen_report(struct ctl *c, int argc, char **argv)
 
 	if (ctl_opts(&proto_stolen_schema, &s, argc, argv))
 		return 1;
+	if (!s.date[0])
+		return ctl_fail("--date YYYY-MM-DD is required (the day it was %s)",
+				strcmp(s.kind, "lost") ? "stolen" : "lost");
 	return ctl_run(c, CMD_STOLEN_REPORT, &s, ctl_print_stolen);
 }
 

@@ -42,11 +42,18 @@ static int parse_request(struct tn_trace_arg *a, int argc, char **argv)
 	return 0;
 }
 
+/* The serial, or why there is none. */
+static const char *serial_of(const struct tn_firearm *f)
+{
+	return f->serial[0] || !f->serial_obliterated ? ctl_str(f->serial) : "obliterated";
+}
+
 static void print_trace_line(const struct tn_trace *t)
 {
-	printf("%-6llu %-4s %-12s %-10s %-20s %-16s %s\n", (unsigned long long)t->id, t->peer,
-	       t->status, t->req.recovered_on, ctl_safe(t->req.firearm.make),
-	       ctl_safe(t->req.firearm.serial), ctl_safe(t->result.status));
+	printf("%-6llu %-4s %-12s %-10s ", (unsigned long long)t->id, ctl_str(t->peer),
+	       ctl_str(t->status), ctl_str(t->req.recovered_on));
+	printf("%-20s %-16s %s\n", ctl_str(t->req.firearm.make), serial_of(&t->req.firearm),
+	       ctl_str(t->result.status));
 }
 
 static void print_list(const void *obj)
@@ -67,28 +74,24 @@ static void print_result(const struct tn_trace *t)
 {
 	const struct tn_trace_result *r = &t->result;
 
-	printf("result from %s: %s", t->peer, ctl_safe(r->status));
-	printf("%s%s\n", r->reason[0] ? " - " : "", r->reason[0] ? ctl_safe(r->reason) : "");
-	for (uint32_t i = 0; i < r->n_chain; i++) {
-		const struct tn_event *e = &r->chain[i];
-
-		printf("  %s  %-12s %s", ctl_safe(e->date), ctl_safe(e->kind), ctl_safe(e->party));
-		printf(", %s", ctl_safe(e->place));
-		printf("%s%s%s\n", e->country[0] ? " [" : "", e->country[0] ? ctl_safe(e->country) : "",
-		       e->country[0] ? "]" : "");
+	printf("result from %s: %s", ctl_str(t->peer), ctl_str(r->status));
+	printf("%s%s\n", r->reason[0] ? " - " : "", ctl_str(r->reason));
+	for (uint32_t i = 0; i < r->n_chain; i++)
+		ctl_print_event(&r->chain[i]);
+	if (r->first_retail.kind[0]) {
+		printf("first retail sale: %s", ctl_str(r->first_retail.date));
+		printf("%s%s\n", r->first_retail.party[0] ? " by " : "", ctl_str(r->first_retail.party));
 	}
-	if (r->first_retail.kind[0])
-		printf("first retail sale: %s by %s\n", ctl_safe(r->first_retail.date),
-		       ctl_safe(r->first_retail.party));
 	if (r->time_to_crime_days >= 0)
 		printf("time to crime: %lld days\n", (long long)r->time_to_crime_days);
 	if (r->handling[0])
-		printf("handling: %s\n", ctl_safe(r->handling));
-	if (r->export_to[0])
-		printf("exported to %s on %s%s%s\nnext step: tracectl trace follow %llu\n",
-		       ctl_safe(r->export_to), ctl_safe(r->export_date),
-		       r->export_ref[0] ? ", ref " : "", r->export_ref[0] ? ctl_safe(r->export_ref) : "",
-		       (unsigned long long)t->id);
+		printf("handling: %s\n", ctl_str(r->handling));
+	if (r->export_to[0]) {
+		printf("exported to %s", ctl_str(r->export_to));
+		printf("%s%s", r->export_date[0] ? " on " : "", ctl_str(r->export_date));
+		printf("%s%s\n", r->export_ref[0] ? ", ref " : "", ctl_str(r->export_ref));
+		printf("next step: tracectl trace follow %llu\n", (unsigned long long)t->id);
+	}
 }
 
 static void print_trace(const void *obj)
@@ -96,12 +99,14 @@ static void print_trace(const void *obj)
 	const struct tn_trace *t = obj;
 	const struct tn_firearm *f = &t->req.firearm;
 
-	printf("trace %llu to %s: %s", (unsigned long long)t->id, t->peer, t->status);
-	printf("%s%s\n", t->deadline[0] ? ", deadline " : "", t->deadline);
-	printf("  case %s, crime %s, recovered %s at %s\n", ctl_safe(t->req.case_ref),
-	       ctl_safe(t->req.crime), t->req.recovered_on, ctl_safe(t->req.recovered_at));
-	printf("  firearm %s %s", ctl_safe(f->make), ctl_safe(f->model));
-	printf(", %s, serial %s\n", ctl_safe(f->caliber), ctl_safe(f->serial));
+	printf("trace %llu to %s: %s", (unsigned long long)t->id, ctl_str(t->peer),
+	       ctl_str(t->status));
+	printf("%s%s\n", t->deadline[0] ? ", deadline " : "", ctl_str(t->deadline));
+	printf("  case %s, crime %s, recovered %s", ctl_str(t->req.case_ref), ctl_str(t->req.crime),
+	       ctl_str(t->req.recovered_on));
+	printf("%s%s\n", t->req.recovered_at[0] ? " at " : "", ctl_str(t->req.recovered_at));
+	printf("  firearm %s%s%s", ctl_str(f->make), f->model[0] ? " " : "", ctl_str(f->model));
+	printf("%s%s, serial %s\n", f->caliber[0] ? ", " : "", ctl_str(f->caliber), serial_of(f));
 	if (t->req.follows)
 		printf("  follows trace %llu\n", (unsigned long long)t->req.follows);
 	if (t->result.status[0])
@@ -223,9 +228,10 @@ static void print_in(const struct tn_trace_in *t)
 {
 	const struct tn_firearm *f = &t->req.firearm;
 
-	printf("%-6llu %-4s %-10s %-10s %-16s %-20s %-16s %s\n", (unsigned long long)t->id, t->peer,
-	       t->status, t->req.recovered_on, ctl_safe(t->req.case_ref), ctl_safe(f->make),
-	       ctl_safe(f->serial), t->req.urgent ? "URGENT" : "");
+	printf("%-6llu %-4s %-10s %-10s ", (unsigned long long)t->id, ctl_str(t->peer),
+	       ctl_str(t->status), ctl_str(t->req.recovered_on));
+	printf("%-16s %-20s %-16s %s\n", ctl_str(t->req.case_ref), ctl_str(f->make), serial_of(f),
+	       t->req.urgent ? "URGENT" : "");
 }
 
 static void print_inbox(const void *obj)
@@ -257,8 +263,10 @@ static void print_one_in(const void *obj)
 {
 	const struct tn_trace_in *t = obj;
 
-	printf("request %llu from %s: %s (%s)\n", (unsigned long long)t->id, t->peer, t->status,
-	       ctl_safe(t->result_status));
+	printf("request %llu from %s: %s", (unsigned long long)t->id, ctl_str(t->peer),
+	       ctl_str(t->status));
+	printf("%s%s%s\n", t->result_status[0] ? " (" : "", ctl_str(t->result_status),
+	       t->result_status[0] ? ")" : "");
 }
 
 static int review(struct ctl *c, enum tn_cmd cmd, int argc, char **argv)

@@ -33,7 +33,7 @@ static const struct proto_field verdict_fields[] = {
 	PF_STR_OF(struct verdict, from, 0),
 	PF_STR_OF(struct verdict, to, 0),
 	PF_STR_OF(struct verdict, type, 0),
-	PF_U64_OF(struct verdict, ts, 0),
+	PF_U64_OF(struct verdict, ts, 0),  /* a time, not an id: a number */
 	PF_STR_OF(struct verdict, time, 0),
 };
 static const struct proto_schema verdict_schema = PROTO_SCHEMA(struct verdict, verdict_fields);
@@ -168,21 +168,25 @@ static void describe(const struct tn_receipt *r, struct verdict *v)
 		strftime(v->time, sizeof(v->time), "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* {valid: true, ...verdict, message: the signed message}, as JSON. */
+/* {verdict, message: the signed message decoded by its type's schema}, as
+ * JSON of one shape per type. */
 static int print_json(const struct verdict *v, const struct tn_receipt *r)
 {
-	struct proto_buf b = { 0 };
-	struct proto_writer *w = proto_writer_new(&b);
-	struct proto_msg *m = NULL;
-	int rc = !w || proto_w_map(w, 2) || proto_w_str(w, "verdict") ||
-		 proto_w_obj(w, &verdict_schema, v) || proto_w_str(w, "message") ||
-		 proto_buf_add(&b, r->m, r->n_m);
+	int type = wire_type_of(r->hdr.type);
+	const struct proto_schema *s;
+	void *msg;
+	int rc;
 
+	if (type < 0)
+		return type;
+	s = wire_types[type].schema;
+	if (!(msg = calloc(1, s->size)))
+		return TN_ERR_NOMEM;
+	rc = proto_decode(s, r->m, r->n_m, msg, NULL, 0);
 	if (!rc)
-		rc = proto_msg_parse(&m, b.data, b.len) || proto_msg_json(m, NULL, stdout);
-	proto_msg_free(m);
-	proto_writer_free(w);
-	proto_buf_free(&b);
+		rc = proto_json_write_pair("verdict", &verdict_schema, v, "message", s, msg, stdout);
+	proto_release(s, msg);
+	free(msg);
 	return rc;
 }
 
@@ -193,7 +197,7 @@ static int print_text(const struct verdict *v, const struct tn_receipt *r)
 
 	printf("valid signature by %s (key fingerprint %s) on a %s from %s to %s (key "
 	       "fingerprint %s), sent %s\n", v->signer_peer[0] ? v->signer_peer : "the key given",
-	       v->signer_fingerprint, ctl_safe(v->type), ctl_safe(v->from), ctl_safe(v->to),
+	       v->signer_fingerprint, ctl_str(v->type), ctl_str(v->from), ctl_str(v->to),
 	       v->recipient_fingerprint, v->time);
 	rc = proto_msg_parse(&m, r->m, r->n_m) || proto_msg_print(m, NULL, stdout);
 	proto_msg_free(m);

@@ -211,7 +211,7 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 
 	throttle(l);
 	l->last_rx = uv_now(&l->node->loop);
-	if (l->up)
+	if (l->peer)
 		l->peer->last_seen_ms = node_now_ms();
 	if (proto_msg_parse(&m, body, len) || proto_frame_type(m, t, sizeof(t))) {
 		proto_msg_free(m);

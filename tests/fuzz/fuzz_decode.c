@@ -126,6 +126,15 @@ static void round_trip(const struct proto_schema *s, const void *obj)
 	proto_buf_free(&b2);
 }
 
+static FILE *devnull(void)
+{
+	static FILE *null;
+
+	if (!null && !(null = fopen("/dev/null", "w")))
+		abort();
+	return null;
+}
+
 /* Decode with s; a peer message (type not NOT_WIRE) must also get a
  * yes or no from its signing rule. */
 static void decode_with(struct proto_msg *m, const char *key, const struct proto_schema *s,
@@ -141,6 +150,7 @@ static void decode_with(struct proto_msg *m, const char *key, const struct proto
 			check(sign == 0 || sign == 1, "signing rule is not 0 or 1");
 		}
 		round_trip(s, obj);
+		check(proto_json_write(s, obj, devnull()) == 0, "JSON of a decoded object failed");
 		proto_release(s, obj);
 	} else {
 		check(strlen(proto_msg_error(m)) > 0, "empty error");
@@ -186,15 +196,13 @@ static void check_direct(const uint8_t *data, size_t size, int msg_rc)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static FILE *null;
+	FILE *null = devnull();
 	struct proto_msg *m;
 	struct tn_record r;
 	char s[64];
 	int64_t v;
 	int b, rc;
 
-	if (!null && !(null = fopen("/dev/null", "w")))
-		abort();
 	check_scan(data, size);
 	if (proto_msg_parse(&m, data, size)) {
 		check(m == NULL, "failed parse left a message");

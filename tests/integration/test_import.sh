@@ -52,10 +52,11 @@ for k in (1, 2, 4096, 4097, 31337, 50000, 99999, len(rows)):
         same(k, row, rec)
     serial = "-".join(row[4].replace("-", "").lower())
     found = ctl("record", "find", "--serial", serial, "--make", row[0].upper())
-    if found and [r["id"] for r in found.get("records", []) if r["id"] == k] != [k]:
+    # ids are decimal strings in JSON
+    if found and [r["id"] for r in found["records"] if r["id"] == str(k)] != [str(k)]:
         bad.append("find --serial %s --make %s: no id %d in %r" % (serial, row[0].upper(), k, found))
     found = ctl("record", "find", "--serial", row[4])
-    if found and k not in [r["id"] for r in found.get("records", [])]:
+    if found and str(k) not in [r["id"] for r in found["records"]]:
         bad.append("find --serial %s: no id %d" % (row[4], k))
 print("\n".join(bad))
 sys.exit(1 if bad else 0)

@@ -87,15 +87,15 @@ if len(inbox) != n:
     print("GTM holds %d incoming traces, want %d" % (len(inbox), n))
 for ref, k in refs.items():
     if k != 1:
-        print("GTM holds USA's trace %d %d times" % (ref, k))
+        print("GTM holds USA's trace %s %d times" % (ref, k))
 if sorted(refs) != sorted(t["id"] for t in out):
     print("GTM holds refs %s, USA sent %s" % (sorted(refs), sorted(t["id"] for t in out)))
 for t in inbox:
     if t["status"] != "answered":
-        print("GTM's incoming trace %d is %s" % (t["id"], t["status"]))
+        print("GTM's incoming trace %s is %s" % (t["id"], t["status"]))
 for t in out:
     if t["status"] != "answered":
-        print("USA's trace %d is %s" % (t["id"], t["status"]))
+        print("USA's trace %s is %s" % (t["id"], t["status"]))
 def count(audit, d, ty):
     return collections.Counter(e.get("ref") for e in audit.get("entries", [])
                                if e.get("dir") == d and e.get("type") == ty)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests of JSON output of decoded messages, the map writer and
- * integer reads. */
+/* Unit tests of JSON output (from schemas and of decoded messages), the
+ * map writer and integer reads. */
 #include "mp_util.h"
 
 /* ---- JSON ---- */
@@ -132,6 +132,126 @@ static void test_msg_json_keeps_empty_strings_msgpack_gives_as_null(void **state
 	assert_true(ok);
 }
 
+/* Run proto_json_write into memory and parse the text back. */
+static json_t *schema_json(const struct proto_schema *s, const void *obj)
+{
+	json_error_t err;
+	char *text = NULL;
+	size_t n = 0;
+	json_t *j;
+	FILE *f = open_memstream(&text, &n);
+
+	assert_non_null(f);
+	OK(proto_json_write(s, obj, f));
+	fclose(f);
+	j = json_loads(text, JSON_DECODE_ANY, &err);
+	if (!j)
+		print_error("bad JSON (%s): %s\n", err.text, text);
+	assert_non_null(j);
+	free(text);
+	return j;
+}
+
+static const char *str_at(json_t *j, const char *key)
+{
+	json_t *v = json_object_get(j, key);
+
+	if (!json_is_string(v))
+		print_error("'%s' is not a string\n", key);
+	assert_true(json_is_string(v));
+	return json_string_value(v);
+}
+
+/* A qid at or above 2^63 once came out as 1.7077877013854298e+19. */
+static void test_json_write_gives_ids_as_strings_and_qid_as_hex(void **state)
+{
+	struct tn_stolen_answer hit = { .hit = true, .report = { .id = UINT64_MAX } };
+	struct tn_peer_answer peer = { .peer = "MEX", .status = "answered", .n = 1,
+				       .results = &hit };
+	struct tn_query_reply q = { .qid = 0xed00000000000abcull, .hits = 1, .n = 1,
+				    .peers = &peer };
+	struct tn_trace tr = { .id = (1ull << 63) + 5, .peer = "MEX", .status = "answered",
+			       .created_ms = 1700000000123ull };
+	json_t *j, *rep;
+
+	(void)state;
+	j = schema_json(&proto_query_reply_schema, &q);
+	assert_string_equal(str_at(j, "qid"), "ed00000000000abc");
+	assert_int_equal(json_integer_value(json_object_get(j, "hits")), 1);
+	rep = json_object_get(json_array_get(json_object_get(json_array_get(
+		json_object_get(j, "peers"), 0), "results"), 0), "report");
+	assert_string_equal(str_at(rep, "id"), "18446744073709551615");
+	json_decref(j);
+
+	q.qid = 42;
+	j = schema_json(&proto_query_reply_schema, &q);
+	assert_string_equal(str_at(j, "qid"), "000000000000002a");
+	json_decref(j);
+
+	tr.req.ref = 7;
+	tr.req.follows = 1ull << 63;
+	j = schema_json(&proto_trace_schema, &tr);
+	assert_string_equal(str_at(j, "id"), "9223372036854775813");
+	assert_string_equal(str_at(json_object_get(j, "req"), "ref"), "7");
+	assert_string_equal(str_at(json_object_get(j, "req"), "follows"), "9223372036854775808");
+	/* Times and counters stay numbers. */
+	assert_true(json_is_integer(json_object_get(j, "created_ms")));
+	assert_true(json_integer_value(json_object_get(j, "created_ms")) == 1700000000123ll);
+	json_decref(j);
+}
+
+/* Every field is there, empty or not: an empty list is [], not {}. */
+static void test_json_write_keeps_one_shape_when_empty(void **state)
+{
+	struct tn_record_list none = { 0 };
+	struct tn_record rec = { .id = 3, .make = "Glock", .serial = "A1" };
+	struct tn_trace tr = { 0 };
+	json_t *j, *res;
+
+	(void)state;
+	j = schema_json(&proto_record_list_schema, &none);
+	assert_true(json_is_array(json_object_get(j, "records")));
+	assert_int_equal(json_array_size(json_object_get(j, "records")), 0);
+	json_decref(j);
+
+	j = schema_json(&proto_record_schema, &rec);
+	assert_int_equal(json_object_size(j), proto_record_schema.n);
+	assert_string_equal(str_at(j, "model"), "");
+	assert_string_equal(str_at(j, "importer"), "");
+	assert_true(json_is_array(json_object_get(j, "events")));
+	json_decref(j);
+
+	j = schema_json(&proto_trace_schema, &tr);
+	res = json_object_get(j, "result");
+	assert_true(json_is_object(res));
+	assert_int_equal(json_object_size(res), proto_trace_result_schema.n);
+	assert_true(json_is_array(json_object_get(res, "chain")));
+	assert_int_equal(strspn(str_at(res, "request_digest"), "0"), 2 * TN_HASH_LEN);
+	assert_string_equal(str_at(j, "receipt"), "");
+	json_decref(j);
+
+	j = schema_json(NULL, NULL);
+	assert_true(json_is_object(j));
+	assert_int_equal(json_object_size(j), 0);
+	json_decref(j);
+}
+
+/* Without a schema a uint64_t above INT64_MAX is a decimal string, not a
+ * rounded double. */
+static void test_msg_json_writes_big_unsigned_as_string(void **state)
+{
+	struct proto_buf b = { 0 };
+	json_t *j;
+
+	(void)state;
+	OK(proto_buf_add(&b, "\x82\xa1" "n\xcf\xed\0\0\0\0\0\x0a\xbc\xa1m\x05", 15));
+	j = json_of(&b, NULL);
+	assert_string_equal(str_at(j, "n"), "17077649786988923580");
+	assert_int_equal(json_integer_value(json_object_get(j, "m")), 5);
+	json_decref(j);
+	proto_buf_free(&b);
+}
+
 /* ---- writer ---- */
 
 static void test_writer_round_trips_through_msg_parse(void **state)
@@ -214,6 +334,9 @@ int main(void)
 		cmocka_unit_test(test_msg_json_writes_binary_as_hex),
 		cmocka_unit_test(test_msg_json_stays_valid_on_hostile_values),
 		cmocka_unit_test(test_msg_json_keeps_empty_strings_msgpack_gives_as_null),
+		cmocka_unit_test(test_json_write_gives_ids_as_strings_and_qid_as_hex),
+		cmocka_unit_test(test_json_write_keeps_one_shape_when_empty),
+		cmocka_unit_test(test_msg_json_writes_big_unsigned_as_string),
 		cmocka_unit_test(test_writer_round_trips_through_msg_parse),
 		cmocka_unit_test(test_msg_i64_refuses_uint64_above_int64_max),
 	};

@@ -374,7 +374,7 @@ static void test_stolen_check_requires_date_make_and_serial(void **state)
 	(void)state;
 	s.date[0] = '\0';
 	assert_int_equal(proto_stolen_check(&s, why, sizeof why), TN_ERR_INVALID);
-	assert_string_equal(why, "bad date ''");
+	assert_string_equal(why, "date is missing (YYYY-MM-DD)");
 	s = good_stolen();
 	s.serial[0] = '\0';
 	assert_int_equal(proto_stolen_check(&s, why, sizeof why), TN_ERR_INVALID);
