@@ -118,6 +118,16 @@ int ctl_call(struct ctl *c, enum tn_cmd cmd, const void *args, struct proto_msg 
 	return ctl_recv(c, reply);
 }
 
+int ctl_parse_id(const char *what, const char *arg, uint64_t *id)
+{
+	struct tn_id_arg a = { 0 };
+
+	if (proto_field_set(&proto_id_arg_schema, &a, "id", arg) || !a.id)
+		return ctl_fail("bad %s id '%s' (a positive number)", what, arg);
+	*id = a.id;
+	return 0;
+}
+
 int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv)
 {
 	int rc;

@@ -52,6 +52,8 @@ int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv);
 int ctl_output(struct ctl *c, enum tn_cmd cmd, struct proto_msg *m, void (*print)(const void *obj));
 /* ctl_call then ctl_output. */
 int ctl_run(struct ctl *c, enum tn_cmd cmd, const void *args, void (*print)(const void *obj));
+/* Read id (a positive decimal number) of the object named what. */
+int ctl_parse_id(const char *what, const char *arg, uint64_t *id);
 /* Write a receipt to a new file at path (never over an existing one). */
 int ctl_save_receipt(const char *path, const uint8_t *data, uint32_t n);
 /* A card given inline (one or several words) or as a file holding it. */

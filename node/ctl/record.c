@@ -2,23 +2,13 @@
 /* tracectl status and record commands. */
 #include "ctl.h"
 
-static int parse_id(const char *arg, uint64_t *id)
-{
-	struct tn_id_arg a = { 0 };
-
-	if (proto_field_set(&proto_id_arg_schema, &a, "id", arg) || !a.id)
-		return ctl_fail("bad record id '%s'", arg);
-	*id = a.id;
-	return 0;
-}
-
 static int record_show(struct ctl *c, int argc, char **argv)
 {
 	struct tn_id_arg a = { 0 };
 
 	if (argc != 1)
 		return ctl_fail("usage: record show ID");
-	if (parse_id(argv[0], &a.id))
+	if (ctl_parse_id("record", argv[0], &a.id))
 		return 1;
 	return ctl_run(c, CMD_RECORD_SHOW, &a, ctl_print_record);
 }
@@ -29,7 +19,7 @@ static int record_event(struct ctl *c, int argc, char **argv)
 
 	if (argc < 1)
 		return ctl_fail("usage: record event ID --kind KIND --date DATE ...");
-	if (parse_id(argv[0], &a.id) ||
+	if (ctl_parse_id("record", argv[0], &a.id) ||
 	    ctl_opts(&proto_event_schema, &a.event, argc - 1, argv + 1))
 		return 1;
 	if (!a.event.kind[0])

@@ -22,8 +22,8 @@ static int stolen_recover(struct ctl *c, int argc, char **argv)
 
 	if (argc < 1)
 		return ctl_fail("usage: stolen recover ID [--date YYYY-MM-DD]");
-	if (proto_field_set(&proto_id_arg_schema, &a, "id", argv[0]) || !a.id)
-		return ctl_fail("bad report id '%s'", argv[0]);
+	if (ctl_parse_id("report", argv[0], &a.id))
+		return 1;
 	if (ctl_opts(&proto_id_arg_schema, &a, argc - 1, argv + 1))
 		return 1;
 	return ctl_run(c, CMD_STOLEN_RECOVER, &a, ctl_print_stolen);

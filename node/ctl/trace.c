@@ -122,23 +122,13 @@ static int trace_request(struct ctl *c, int argc, char **argv)
 	return ctl_run(c, CMD_TRACE_REQUEST, &a, print_trace);
 }
 
-static int parse_id(const char *s, uint64_t *id)
-{
-	struct tn_id_arg a = { 0 };
-
-	if (proto_field_set(&proto_id_arg_schema, &a, "id", s) || !a.id)
-		return ctl_fail("bad id '%s'", s);
-	*id = a.id;
-	return 0;
-}
-
 static int trace_follow(struct ctl *c, int argc, char **argv)
 {
 	struct tn_trace_arg a = { 0 };
 
 	if (argc != 1)
 		return ctl_fail("usage: trace follow ID");
-	if (parse_id(argv[0], &a.follow))
+	if (ctl_parse_id("trace", argv[0], &a.follow))
 		return 1;
 	return ctl_run(c, CMD_TRACE_REQUEST, &a, print_trace);
 }
@@ -149,7 +139,6 @@ static int save_receipt(struct ctl *c, uint64_t id, const char *path)
 	struct tn_id_arg a = { .id = id };
 	struct tn_trace t;
 	struct proto_msg *m;
-	FILE *f;
 	int rc;
 
 	if (ctl_call(c, CMD_TRACE_SHOW, &a, &m))
@@ -160,11 +149,7 @@ static int save_receipt(struct ctl *c, uint64_t id, const char *path)
 		return ctl_fail("malformed reply");
 	if (!t.n_receipt)
 		rc = ctl_fail("trace %llu has no signed result yet", (unsigned long long)id);
-	else if (!(f = fopen(path, "wx")))
-		rc = ctl_fail("cannot create %s (it must not exist)", path);
-	else if (fwrite(t.receipt, 1, t.n_receipt, f) != t.n_receipt || fclose(f))
-		rc = ctl_fail("cannot write %s", path);
-	else
+	else if (!(rc = ctl_save_receipt(path, t.receipt, t.n_receipt)))
 		printf("receipt of trace %llu written to %s (check it with tracectl verify %s)\n",
 		       (unsigned long long)id, path, path);
 	proto_release(&proto_trace_schema, &t);
@@ -177,7 +162,7 @@ static int trace_show(struct ctl *c, int argc, char **argv)
 
 	if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "--receipt")))
 		return ctl_fail("usage: trace show ID [--receipt FILE]");
-	if (parse_id(argv[0], &a.id))
+	if (ctl_parse_id("trace", argv[0], &a.id))
 		return 1;
 	if (argc == 3)
 		return save_receipt(c, a.id, argv[2]);
@@ -197,7 +182,7 @@ static int trace_wait(struct ctl *c, int argc, char **argv)
 		timeout_ms = atol(argv[2]) * 1000;
 	else if (argc != 1)
 		return ctl_fail("usage: trace wait ID [--timeout SECONDS]");
-	if (parse_id(argv[0], &a.id))
+	if (ctl_parse_id("trace", argv[0], &a.id))
 		return 1;
 	for (;;) {
 		struct tn_trace t;
@@ -276,7 +261,7 @@ static int review(struct ctl *c, enum tn_cmd cmd, int argc, char **argv)
 	if (argc < 1)
 		return ctl_fail("usage: %s ID%s", tn_cmds[cmd].name,
 				cmd == CMD_DENY ? " [--reason TEXT]" : "");
-	if (parse_id(argv[0], &a.id) || ctl_opts(&proto_id_arg_schema, &a, argc - 1, argv + 1))
+	if (ctl_parse_id("trace", argv[0], &a.id) || ctl_opts(&proto_id_arg_schema, &a, argc - 1, argv + 1))
 		return 1;
 	return ctl_run(c, cmd, &a, print_one_in);
 }
