@@ -71,3 +71,10 @@ int proto_grow(void **items, uint32_t n, uint32_t *cap, size_t size)
 	*cap = want;
 	return 0;
 }
+
+void proto_blob_free(uint8_t **data, uint32_t *n)
+{
+	free(*data);
+	*data = NULL;
+	*n = 0;
+}

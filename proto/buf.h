@@ -22,6 +22,8 @@ void proto_buf_consume(struct proto_buf *b, size_t n);
 /* Room for one more item of size bytes in the array *items, which holds n
  * of *cap; the capacity doubles from 16. TN_ERR_NOMEM leaves it as it was. */
 int proto_grow(void **items, uint32_t n, uint32_t *cap, size_t size) TN_WUR;
+/* Free a blob (a PF_BLOB field and its length), leaving it empty. */
+void proto_blob_free(uint8_t **data, uint32_t *n);
 /* Free the buffer's memory (wiping nothing). */
 void proto_buf_free(struct proto_buf *b);
 

@@ -19,9 +19,7 @@ static int add_out(void *l, const struct tn_trace *tr)
 	memcpy(status, last->result.status, sizeof(status));
 	proto_release(&proto_trace_result_schema, &last->result);
 	memcpy(last->result.status, status, sizeof(status));
-	free(last->receipt);
-	last->receipt = NULL;
-	last->n_receipt = 0;
+	proto_blob_free(&last->receipt, &last->n_receipt);
 	return 0;
 }
 
@@ -47,9 +45,7 @@ static int add_in(void *arg, const struct tn_trace_in *tr)
 		return 0;
 	if ((rc = cmd_list_add(l, tr, (void **)&last)))
 		return rc;
-	free(last->receipt);
-	last->receipt = NULL;
-	last->n_receipt = 0;
+	proto_blob_free(&last->receipt, &last->n_receipt);
 	return 0;
 }
 
@@ -96,9 +92,7 @@ static int reviewed(struct cmd_write *w, int rc)
 
 	if (rc)
 		return rc;
-	free(tr->receipt);
-	tr->receipt = NULL;
-	tr->n_receipt = 0;
+	proto_blob_free(&tr->receipt, &tr->n_receipt);
 	outbox_flush(peer_by_name(w->node, tr->peer));
 	return 0;
 }
