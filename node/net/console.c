@@ -3,6 +3,7 @@
  * speaking framed msgpack requests, each handed to hooks.console, the
  * replies to them, and the memory each request owns until its reply. */
 #include <stddef.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,7 +24,12 @@ struct console_req {
 	struct owned *owned;
 	enum tn_cmd cmd;
 	unsigned deferred : 1;
+	unsigned large : 1;      /* its frame was at least CONSOLE_TRIM_AT bytes */
 };
+
+/* After a request this large (an import batch), the heap it used is given
+ * back to the system rather than kept as free fragments. */
+#define CONSOLE_TRIM_AT (1u << 20)
 
 struct node *console_node(struct console_req *r)
 {
@@ -68,6 +74,8 @@ static void finish(struct console_req *r, struct proto_buf *body)
 			proto_release(o->s, o->obj);
 		free(o);
 	}
+	if (r->large)
+		malloc_trim(0);
 	free(r);
 }
 
@@ -128,6 +136,7 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 	r->node = c->node;
 	r->conn = c;
 	r->cmd = CMD_COUNT;
+	r->large = len >= CONSOLE_TRIM_AT;
 	if ((rc = proto_msg_parse(&m, body, len))) {
 		node_log("warn", "console: %s", tn_strerror(rc));
 		console_fail(r, rc, "request is not a msgpack map");
