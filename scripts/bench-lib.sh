@@ -102,6 +102,13 @@ wait_linked()
 	done
 }
 
+# cpu_ticks PID: user + system CPU time of PID so far, in clock ticks.
+cpu_ticks()
+{
+	# Fields after the ") " that ends the command name: utime is the 12th, stime the 13th.
+	sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+
 # rss PID: {"rss_kb", "anon_kb", "file_kb"} from /proc/PID/status.
 rss()
 {

@@ -89,18 +89,26 @@ print(json.load(open(sys.argv[1])).get("drops", {}).get("rate_limited", 0))' "$T
 # with the link pauses it caused added.
 query()
 {
-	local name=$1 before job
+	local name=$1 before job gtm mex
 	shift
 	before=$(paused)
+	gtm=$(cpu_ticks "${PID[GTM]}")
+	mex=$(cpu_ticks "${PID[MEX]}")
 	"$BENCH_QUERY" "$T/GTM/console.sock" query -s "$STOLEN" -e 20 "$@" >"$R/$name.json" &
 	job=$!
 	PID[bench_query]=$job
 	[ "$name" != "tp_c$CONNS" ] || rss_watch "${PID[MEX]}" "$job" "$R/rss_loaded.json"
 	wait "$job" || die "bench_query $name failed"
 	unset "PID[bench_query]"
-	"$PYTHON" -c 'import json, sys
+	"$PYTHON" -c 'import json, os, sys
 d = json.load(open(sys.argv[1])); d["link_paused"] = int(sys.argv[2])
-json.dump(d, open(sys.argv[1], "w"))' "$R/$name.json" "$(($(paused) - before))"
+# CPU microseconds each daemon spent per request of this run (user + system).
+us = 1e6 / os.sysconf("SC_CLK_TCK")
+n = max(d.get("requests", 0), 1)
+d["cpu_us_per_request"] = {"GTM": round(int(sys.argv[3]) * us / n, 1),
+			   "MEX": round(int(sys.argv[4]) * us / n, 1)}
+json.dump(d, open(sys.argv[1], "w"))' "$R/$name.json" "$(($(paused) - before))" \
+		"$(($(cpu_ticks "${PID[GTM]}") - gtm))" "$(($(cpu_ticks "${PID[MEX]}") - mex))"
 	log "  $name: $(cat "$R/$name.json")"
 }
 

@@ -22,7 +22,8 @@ tp = {int(os.path.basename(p)[4:-5]): json.load(open(p)) for p in glob.glob(os.p
 main = tp.get(int(conns))
 bat = load("batched")
 redis = load("redis")
-q = ["requests_per_s", "steady_requests_per_s", "p50_us", "p99_us", "p999_us", "failed", "not_answered", "link_paused"]
+q = ["requests_per_s", "steady_requests_per_s", "p50_us", "p99_us", "p999_us", "failed", "not_answered", "link_paused",
+     "cpu_us_per_request"]
 out = {
   "machine": load("machine"),
   "import": {
@@ -43,7 +44,8 @@ out = {
   "lookup": {k: v for k, v in st.items() if k.endswith("_per_s") and "find" in k},
   "stolen_query": {
     "latency_one_at_a_time": pick(lat, "requests", "p50_us", "p99_us", "p999_us", "max_us", "hits",
-                                  "hits_expected", "hit_mismatch", "link_paused"),
+                                  "hits_expected", "hit_mismatch", "link_paused",
+                                  "cpu_us_per_request"),
     "throughput": {str(c): pick(d, *q) for c, d in sorted(tp.items())},
     "conns": int(conns),
     "hit_every": 20,
@@ -51,7 +53,8 @@ out = {
     "queries_per_s": main["steady_requests_per_s"] if main else None,
     "batched": dict(pick(bat, "conns", "items_per_request", "requests_per_s",
                          "steady_requests_per_s", "items_per_s",
-                         "p50_us", "p99_us", "failed", "not_answered", "link_paused")),
+                         "p50_us", "p99_us", "failed", "not_answered", "link_paused",
+                         "cpu_us_per_request")),
   },
 }
 out["lookup"]["lookups_per_loop"] = st["lookups"]
@@ -65,6 +68,16 @@ for n in peers.split():
     out["broadcast"][n] = pick(b, "requests", "p50_us", "p99_us", "max_us", "not_answered",
                                "link_paused")
 out["trace"] = load("trace")
+# The commit floor (one durable commit of one small value, this disk, this
+# run), and the latencies as multiples of it: the commits in series show.
+floor = st.get("commit_floor_p50_us")
+out["commit_floor"] = {"n": st.get("commit_floor_n"), "p50_us": floor,
+                       "p99_us": st.get("commit_floor_p99_us")}
+if floor:
+    out["commit_floor"]["query_p50_x"] = round(lat["p50_us"] / floor, 2)
+    rt = (out["trace"] or {}).get("round_trip", {})
+    if rt.get("p50_us"):
+        out["commit_floor"]["trace_p50_x"] = round(rt["p50_us"] / floor, 2)
 out["rss"] = {"idle": load("rss_idle"), "loaded": load("rss_loaded"),
               "loaded_records": int(records), "loaded_conns": int(conns)}
 out["drops"] = {"GTM": load("drops_GTM"), "MEX": load("drops_MEX")}

@@ -275,6 +275,43 @@ static int run_stolen(struct bench *b, const char *path)
 	return 0;
 }
 
+static int floor_op(struct store_txn *t, void *arg)
+{
+	return store_meta_put(t, "bench:floor", arg, sizeof(uint32_t));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The commit floor: durable commits of one small value, one at a time,
+ * on this disk, as every path of the node pays them in series. */
+static int run_commit_floor(struct bench *b, uint32_t n)
+{
+	double *us = calloc(n ? n : 1, sizeof(*us)), t0;
+	int rc = 0;
+
+	if (!us)
+		return 1;
+	for (uint32_t i = 0; i < n && !rc; i++) {
+		t0 = now_s();
+		rc = store_write(b->st, floor_op, &i);
+		us[i] = (now_s() - t0) * 1e6;
+	}
+	if (!rc && n) {
+		qsort(us, n, sizeof(*us), cmp_double);
+		printf(",\n  \"commit_floor_n\": %u,\n  \"commit_floor_p50_us\": %.0f,\n"
+		       "  \"commit_floor_p99_us\": %.0f", n, us[n / 2], us[n * 99 / 100]);
+	}
+	free(us);
+	if (rc)
+		fprintf(stderr, "bench_store: commit floor: %s\n", tn_strerror(rc));
+	return rc != 0;
+}
+
 static int usage(void)
 {
 	fputs("usage: bench_store DIR RECORDS.csv STOLEN.csv [BATCH [LOOKUPS [MAP_MB]]]\n"
@@ -311,7 +348,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("{\n");
-	rc = run_import(&b, argv[2]) || run_stolen(&b, argv[3]) || run_lookups(&b, lookups);
+	rc = run_import(&b, argv[2]) || run_stolen(&b, argv[3]) || run_lookups(&b, lookups) ||
+	     run_commit_floor(&b, lookups ? 500 : 0);
 	printf("\n}\n");
 	store_close(b.st);
 	free(b.chunk);
