@@ -55,7 +55,7 @@ while time.time() < deadline:
     time.sleep(0.05)
 PY
 flood=$!
-trap 'rc=$?; kill "$flood" 2>/dev/null; (exit $rc); tn_cleanup' EXIT
+trap 'rc=$?; set +e; kill "$flood" 2>/dev/null; (exit $rc); tn_cleanup' EXIT
 wait_until 10 test -s "$T/flood.count" || fail "the flooder did not start"
 sleep 1
 
