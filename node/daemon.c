@@ -17,6 +17,7 @@
 static void on_prepare(uv_prepare_t *h)
 {
 	batch_flush(h->data);
+	conns_flush(h->data);
 }
 
 /* Only connections are left once the node's own handles are closed. */

@@ -162,6 +162,7 @@ struct node {
 	struct node_ratelog drop_log[DROP_COUNT];  /* drops from unknown sources */
 	uv_timer_t drop_summary;
 	struct slots *slots;             /* inbound connections in their handshake */
+	struct conn *corked;             /* connections with frames to write */
 	struct pending *pending;         /* requests waiting for a peer's answer */
 	uint64_t ping_seq;
 	uv_prepare_t commit;

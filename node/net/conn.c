@@ -17,8 +17,11 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 	*buf = uv_buf_init(space, sizeof(space));
 }
 
+static void uncork(struct conn *c);
+
 static void conn_free(struct conn *c)
 {
+	uncork(c);
 	proto_framer_free(&c->in);
 	cx_tls_free(c->tls);
 	proto_buf_free(&c->frame);
@@ -87,30 +90,76 @@ static void kick_write(struct conn *c)
 	c->writing = 1;
 }
 
+/* Encrypt the frames queued in this loop pass as one TLS record, then
+ * write: one write per connection per pass. */
+static int seal_corked(struct conn *c)
+{
+	int rc = 0;
+
+	if (c->tls && c->frame.len && c->tls_up) {
+		rc = cx_tls_write(c->tls, c->frame.data, c->frame.len);
+		if (!rc)
+			rc = cx_tls_drain(c->tls, &c->out);
+	}
+	c->frame.len = 0;
+	return rc;
+}
+
+static int cork_out(struct conn *c)
+{
+	int rc = seal_corked(c);
+
+	if (rc)
+		conn_close(c, rc);
+	else
+		kick_write(c);
+	return rc;
+}
+
+void conns_flush(struct node *n)
+{
+	struct conn *c;
+
+	while ((c = n->corked)) {
+		n->corked = c->next_corked;
+		c->corked = 0;
+		(void)cork_out(c);
+	}
+}
+
+static void uncork(struct conn *c)
+{
+	struct conn **pp = &c->node->corked;
+
+	if (!c->corked)
+		return;
+	while (*pp != c)
+		pp = &(*pp)->next_corked;
+	*pp = c->next_corked;
+	c->corked = 0;
+}
+
 int conn_send(struct conn *c, const void *body, size_t len)
 {
 	int rc;
 
 	if (c->closing && uv_is_closing(&c->h.handle))
 		return TN_ERR_CLOSED;
-	if (c->out.len + c->wbuf.len + len > NODE_OUT_MAX) {
+	if (c->out.len + c->wbuf.len + c->frame.len + len > NODE_OUT_MAX) {
 		node_log("warn", "%s: does not read what it is sent, dropping the connection",
 			 c->peer);
 		c->close_reason = TN_ERR_LIMIT;
 		conn_abort(c);
 		return TN_ERR_LIMIT;
 	}
-	if (!c->tls) {
-		if ((rc = proto_frame_write(&c->out, body, len)))
-			return rc;
-	} else {
-		c->frame.len = 0;
-		if ((rc = proto_frame_write(&c->frame, body, len)) ||
-		    (rc = cx_tls_write(c->tls, c->frame.data, c->frame.len)) ||
-		    (rc = cx_tls_drain(c->tls, &c->out)))
-			return rc;
+	/* Before TLS is up, nothing can be corked (the handshake writes). */
+	if ((rc = proto_frame_write(c->tls ? &c->frame : &c->out, body, len)))
+		return rc;
+	if (!c->corked) {
+		c->corked = 1;
+		c->next_corked = c->node->corked;
+		c->node->corked = c;
 	}
-	kick_write(c);
 	return 0;
 }
 
@@ -134,7 +183,10 @@ static void drain_frames(struct conn *c)
 			return;
 		}
 	}
-	if (c->busy && !c->paused) {
+	/* While a request is in flight, frames wait in order; reading goes on
+	 * until read_ahead bytes wait (no epoll_ctl pair per request when the
+	 * client waits for its answer, as most do). */
+	if (c->busy && !c->paused && c->in.in.len - c->in.off >= c->read_ahead) {
 		c->paused = 1;
 		uv_read_stop(&c->h.stream);
 	}
@@ -233,6 +285,7 @@ int conn_start(struct conn *c)
 void conn_close(struct conn *c, int reason)
 {
 	if (!c->closing) {
+		(void)seal_corked(c);   /* what was sent before the close goes first */
 		c->closing = 1;
 		c->close_reason = reason;
 		if (c->tls && c->tls_up && !cx_tls_close(c->tls))

@@ -163,6 +163,7 @@ static void on_connection(uv_stream_t *server, int status)
 		return;
 	if (!(c = conn_new(n, &console_ops, PROTO_CONSOLE_FRAME_MAX)))
 		return;
+	c->read_ahead = CONSOLE_READ_AHEAD;
 	snprintf(c->peer, sizeof(c->peer), "console");
 	uv_pipe_init(&n->loop, &c->h.pipe, 0);
 	if (uv_accept(server, &c->h.stream) || conn_start(c))

@@ -9,6 +9,7 @@
 #include "../node.h"
 
 #define NODE_OUT_MAX ((size_t)64 << 20) /* unsent bytes before a link is cut */
+#define CONSOLE_READ_AHEAD ((size_t)1 << 20) /* a console client's input read while busy */
 
 /* ---- connections: framed msgpack over a stream ---- */
 
@@ -35,11 +36,14 @@ struct conn {
 	void *data;
 	struct proto_framer in;
 	struct cx_tls *tls;         /* NULL for the console */
-	struct proto_buf frame;     /* scratch: a frame before encryption */
+	struct proto_buf frame;     /* TLS: frames of this loop pass, not yet encrypted */
+	struct conn *next_corked;   /* in node.corked while it has frames to write */
+	unsigned corked : 1;
 	struct proto_buf out;       /* queued, not yet handed to libuv */
 	struct proto_buf wbuf;      /* the bytes of the write in flight */
 	uv_write_t wreq;
 	unsigned busy;              /* requests of this conn still in a batch */
+	size_t read_ahead;          /* bytes read while busy before reading stops */
 	unsigned writing : 1;
 	unsigned closing : 1;
 	unsigned paused : 1;        /* frames wait until busy drops to 0 */
@@ -55,8 +59,12 @@ struct conn *conn_new(struct node *n, const struct conn_ops *ops, size_t max_fra
 int conn_tls_start(struct conn *c, struct cx_tls *tls) TN_WUR;
 /* Start reading. */
 int conn_start(struct conn *c) TN_WUR;
-/* Queue one frame with body. */
+/* Queue one frame with body; it goes out with the others of this loop pass
+ * when conns_flush runs. */
 int conn_send(struct conn *c, const void *body, size_t len);
+/* Write what every connection queued in this loop pass (before the loop
+ * sleeps, after the group commit). */
+void conns_flush(struct node *n);
 /* Close at once, dropping unsent bytes (shutdown). */
 void conn_abort(struct conn *c);
 /* Close (idempotent); on_close runs once all requests in flight are done. */
