@@ -51,8 +51,11 @@ static uint32_t find(struct cx_replay *r, const struct cx_replay_bucket *b, uint
 {
 	uint32_t i = (uint32_t)(fp & (b->cap - 1));
 
-	while (b->fp[i] && (r->probes++, b->fp[i] != fp))
-		i = (i + 1) & (b->cap - 1);
+	for (; b->fp[i]; i = (i + 1) & (b->cap - 1)) {
+		r->probes++;
+		if (b->fp[i] == fp)
+			break;
+	}
 	return i;
 }
 
