@@ -14,8 +14,12 @@
 
 #include "cmd/cmd.h"
 
+/* Before the loop sleeps: what is ready leaves first, so messages that
+ * wait on no write travel while the commit runs; then the pass's writes
+ * commit, and what they released leaves too. */
 static void on_prepare(uv_prepare_t *h)
 {
+	conns_flush(h->data);
 	batch_flush(h->data);
 	conns_flush(h->data);
 }

@@ -163,7 +163,8 @@ struct node {
 	uv_timer_t drop_summary;
 	struct slots *slots;             /* inbound connections in their handshake */
 	struct conn *corked;             /* connections with frames to write */
-	struct pending *pending;         /* requests waiting for a peer's answer */
+	struct pending **pending;        /* requests waiting for a peer's answer, */
+	uint32_t pending_cap, n_pending; /* hashed by kind and key */
 	uint64_t ping_seq;
 	uv_prepare_t commit;
 	uv_timer_t purge;

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Asking peers whether guns are reported lost or stolen: one envelope per
  * peer carries every item; the asker gets one aggregated answer once
- * every peer answered or the timeout passed. Sent and received results
- * are audited before the operator sees them. */
+ * every peer answered or the timeout passed. The query leaves at once and
+ * its "sent" entries commit in the same loop pass, while it travels; the
+ * results are audited in a second commit, and the operator sees nothing
+ * before both are durable. So a query costs two commits in series: the
+ * answering node's before it discloses, and ours before we show. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +27,7 @@ struct query {
 	struct tn_query_reply reply;
 	struct kept *receipts;      /* by answer, as reply.peers */
 	uint32_t waiting;           /* peers still to answer */
+	int sent;                   /* 0 until the "sent" entries commit, then 1 or an error */
 	uint64_t timeout_ms;
 	query_done_fn done;
 	void *arg;
@@ -83,12 +87,18 @@ static void replied(void *arg, int rc)
 	pending_free(&qu->wait);
 }
 
-/* Every peer answered, time is up, or the node stops: audit, then answer. */
+/* Every peer answered, time is up, or the node stops: audit, then answer.
+ * A query whose "sent" entries did not commit shows no answer at all. */
 static void finish(struct pending *w, int rc)
 {
 	struct query *qu = (struct query *)w;
 
 	(void)rc;
+	if (qu->sent < 0) {
+		qu->done(qu->arg, qu->sent, NULL);
+		pending_free(&qu->wait);
+		return;
+	}
 	for (uint32_t i = 0; i < qu->reply.n; i++)
 		if (!strcmp(qu->reply.peers[i].status, "waiting"))
 			snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "timeout");
@@ -129,21 +139,31 @@ static void on_result(struct peer *p, struct env_msg *m)
 	if (!qu || !take_answer(qu, p, m))
 		peer_drop(p->node, p, DROP_unsolicited, "stolen_result to no query of ours waiting "
 			  "for it");
-	else if (--qu->waiting == 0)
+	else if (--qu->waiting == 0 && qu->sent)
 		pending_end(&qu->wait, 0);
 }
 
-/* The query is in the audit log: send it to every target now. */
+/* The "sent" entries committed (or failed to): the query may end now if
+ * its answers are in. The commit runs in the pass that sent the query,
+ * before any answer can be read, so this comes first in practice. */
 static void audited(void *arg, int rc)
 {
 	struct query *qu = arg;
+
+	qu->sent = rc ? rc : 1;
+	if (rc)
+		node_log("error", "%s: cannot audit stolen query %016llx: %s; its answers are "
+			 "withheld", qu->node->cfg.name, (unsigned long long)qu->q.qid,
+			 tn_strerror(rc));
+	if (rc || !qu->waiting)
+		pending_end(&qu->wait, 0);
+}
+
+/* Send the query to every target that has a link up. */
+static void send_all(struct query *qu)
+{
 	struct peer *p;
 
-	if (rc) {
-		qu->done(qu->arg, rc, NULL);
-		query_free(qu);
-		return;
-	}
 	for (uint32_t i = 0; i < qu->reply.n; i++) {
 		struct tn_peer_answer *a = &qu->reply.peers[i];
 
@@ -155,9 +175,6 @@ static void audited(void *arg, int rc)
 			snprintf(a->status, sizeof(a->status), "unreachable");
 		}
 	}
-	pending_start(qu->node, &qu->wait, PENDING_QUERY, qu->q.qid, qu->timeout_ms);
-	if (!qu->waiting)
-		pending_end(&qu->wait, 0);
 }
 
 static int audit_query_op(struct store_txn *t, void *arg)
@@ -254,6 +271,8 @@ int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void
 	qu->arg = arg;
 	qu->wait.done = finish;
 	qu->wait.release = query_release;
+	send_all(qu);
+	pending_start(n, &qu->wait, PENDING_QUERY, qu->q.qid, qu->timeout_ms);
 	batch_add(n, audit_query_op, audited, qu);
 	return 0;
 }

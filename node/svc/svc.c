@@ -28,6 +28,5 @@ void svc_start(struct node *n)
 
 void svc_stop(struct node *n)
 {
-	while (n->pending)
-		pending_end(n->pending, TN_ERR_CLOSED);
+	pending_stop(n);
 }

@@ -33,7 +33,8 @@ enum pending_kind { PENDING_PING, PENDING_QUERY };
  * ends it (answered), TN_ERR_TIMEOUT, or TN_ERR_CLOSED at shutdown.
  * release frees the owner once pending_free's timer close is over. */
 struct pending {
-	struct pending *next;
+	struct pending *next;       /* in its bucket */
+	struct pending **pprev;     /* what points at it; NULL once ended */
 	struct node *node;
 	uv_timer_t timer;
 	enum pending_kind kind;
@@ -52,6 +53,8 @@ struct pending *pending_find(struct node *n, enum pending_kind kind, uint64_t ke
 void pending_end(struct pending *w, int rc);
 /* Free w: its timer closes, then release(w) runs. */
 void pending_free(struct pending *w);
+/* End every request still waiting with TN_ERR_CLOSED, and free the table. */
+void pending_stop(struct node *n);
 
 /* ---- policy ---- */
 
