@@ -111,6 +111,7 @@ static const struct proto_field status_fields[] = {
 	PF_U64_OF(struct tn_status, stolen_open, 0),
 	PF_U64_OF(struct tn_status, map_size, 0),
 	PF_U64_OF(struct tn_status, map_used, 0),
+	PF_U64_OF(struct tn_status, commits, 0),
 	PF_U64_OF(struct tn_status, peers, 0),
 	PF_U64_OF(struct tn_status, linked, 0),
 	PF_OBJ_OF(struct tn_status, drops, PF_REQ, proto_drops_schema),

@@ -115,6 +115,7 @@ struct tn_status {
 	uint64_t stolen_open;
 	uint64_t map_size;
 	uint64_t map_used;
+	uint64_t commits;        /* durable store commits since start */
 	uint64_t peers;
 	uint64_t linked;
 	struct tn_drops drops;

@@ -32,6 +32,7 @@ static int status(struct console_req *r, void *args)
 	s.stolen_open = st.stolen_open;
 	s.map_size = st.map_size;
 	s.map_used = st.map_used;
+	s.commits = n->commits;
 	for (struct peer *p = n->peers; p; p = p->next) {
 		s.peers++;
 		s.linked += p->link != NULL;

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Durable commits per exchange, counted by each node (status `commits`):
+# a stolen query costs the asking node two (its "sent" entries, which
+# commit while the query travels, and the results before the operator sees
+# them) and the answering node one; an automatic trace costs the answering
+# node one before it answers, and the asking node one for the request and
+# one for the acknowledgement, receipt and result that arrive in one write.
+. "$(dirname "$0")/lib.sh"
+
+mesh GTM MEX
+assert_ok ctl MEX record add --make Glock --serial CM-1 --model G17
+assert_ok ctl MEX record event 1 --kind sold --date 2021-05-06 --party "Armería Central"
+assert_ok ctl MEX stolen report --make Taurus --serial CM-9 --date 2024-01-01 --case-ref C-1
+assert_ok ctl MEX peer policy GTM --traces auto
+
+commits()
+{
+	json_get "$(ctl_json "$1" status)" commits
+}
+
+# settled NODE: its commit count did not move for 300 ms.
+settled()
+{
+	local a
+	a=$(commits "$1")
+	sleep 0.3
+	[ "$a" = "$(commits "$1")" ]
+}
+
+# count_commits WHAT WANT_GTM WANT_MEX CMD...: run CMD on GTM once both nodes
+# are idle, wait until they are idle again, and compare what each committed.
+count_commits()
+{
+	local what=$1 want_g=$2 want_m=$3 g0 m0 g m
+	shift 3
+	wait_until 10 settled GTM && wait_until 10 settled MEX || fail "nodes never idle"
+	g0=$(commits GTM) m0=$(commits MEX)
+	assert_ok "$@"
+	wait_until 10 settled GTM && wait_until 10 settled MEX || fail "nodes never idle after $what"
+	g=$(($(commits GTM) - g0)) m=$(($(commits MEX) - m0))
+	assert_eq "$g $m" "$want_g $want_m" "commits on GTM and MEX for $what"
+	pass "$what: GTM committed $g times, MEX $m"
+}
+
+count_commits "a no-hit stolen query" 2 1 \
+	ctl GTM query stolen --make Glock --serial NOPE-1 --peer MEX
+count_commits "a stolen query that hits" 2 1 \
+	ctl GTM query stolen --make Taurus --serial cm9 --peer MEX
+count_commits "a 100-item stolen query" 2 1 \
+	ctl GTM query stolen --peer MEX $(for i in $(seq 100); do printf -- '--make Glock --serial B-%d ' "$i"; done)
+
+# answered ID: GTM's trace list says so (a list shows no result, so it is
+# not an audited view).
+answered()
+{
+	"$PYTHON" -S -c 'import json, sys
+t = [x for x in json.load(sys.stdin)["traces"] if x["id"] == sys.argv[1]]
+sys.exit(not t or t[0]["status"] != "answered")' "$1" <<<"$(ctl_json GTM trace list)"
+}
+
+trace_and_wait()
+{
+	local out
+	out=$(ctl_json GTM trace request --to MEX --make Glock --serial CM-1 --model G17 \
+		--caliber 9mm --type pistol --case T-1 --agency PNC --crime homicide \
+		--grounds "recovered at the scene" --recovered-on 2025-01-02 --recovered-at Zona1) ||
+		fail "trace request failed: $out"
+	wait_until 20 answered "$(json_get "$out" id)" || fail "trace never answered"
+}
+# MEX's second commit retires its acknowledged messages, after it answered.
+count_commits "an automatic trace" 2 2 trace_and_wait
