@@ -155,9 +155,15 @@ static int decode_sub(const msgpack_object *v, const struct proto_field *f,
 {
 	int rc;
 
+	void *sub = FIELD(obj, f);
+
 	if (v->type != MSGPACK_OBJECT_MAP)
 		return fail(why, why_len, f->key, "not a map");
-	rc = proto__decode_obj(v, f->sub, FIELD(obj, f), why, why_len);
+	if ((f->flags & PF_PTR) && !(sub = calloc(1, f->sub->size)))
+		return fail(why, why_len, f->key, "out of memory");
+	if (f->flags & PF_PTR)
+		memcpy(FIELD(obj, f), &sub, sizeof(sub));  /* released with obj */
+	rc = proto__decode_obj(v, f->sub, sub, why, why_len);
 	if (rc)
 		prefix_why(why, why_len, f->key, -1);
 	return rc;
@@ -240,8 +246,10 @@ void proto_release(const struct proto_schema *s, void *obj)
 		char *items;
 		uint32_t n;
 
-		if (f->type == PF_OBJ)
-			proto_release(f->sub, FIELD(obj, f));
+		if (f->type == PF_OBJ && proto_sub(f, obj))
+			proto_release(f->sub, (void *)proto_sub(f, obj));
+		if (f->type == PF_OBJ && (f->flags & PF_PTR))
+			free((void *)proto_sub(f, obj));
 		if (f->type == PF_BLOB) {
 			memcpy(&items, FIELD(obj, f), sizeof(items));
 			free(items);
@@ -299,7 +307,8 @@ int proto_check_strings(const struct proto_schema *s, const void *obj, char *why
 
 		if (f->type == PF_STR && !utf8_ok((const unsigned char *)p, strlen(p)))
 			return fail(why, why_len, f->key, "not valid UTF-8");
-		if (f->type == PF_OBJ && proto_check_strings(f->sub, p, why, why_len))
+		if (f->type == PF_OBJ && proto_sub(f, obj) &&
+		    proto_check_strings(f->sub, proto_sub(f, obj), why, why_len))
 			return TN_ERR_FIELD;
 		if (f->type != PF_ARR)
 			continue;

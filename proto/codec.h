@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -25,6 +26,8 @@ enum proto_ftype {
 #define PF_REQ 1   /* field must be present */
 #define PF_ID 2    /* PF_U64 identifier: a decimal string in JSON (no float rounding) */
 #define PF_HEX64 4 /* PF_U64 identifier shown as 16 hex digits, in JSON a string */
+#define PF_PTR 8   /* PF_OBJ held by pointer (malloc'd), absent when NULL: an
+		    * optional object costs 8 bytes where it is missing */
 
 struct proto_schema;
 
@@ -55,12 +58,25 @@ struct proto_schema {
 #define PF_BOOL_OF(t, m, fl) { #m, PF_BOOL, fl, offsetof(t, m), 1, 0, 0, NULL }
 #define PF_BIN_OF(t, m, fl) { #m, PF_BIN, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, NULL }
 #define PF_OBJ_OF(t, m, fl, sch) { #m, PF_OBJ, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, &(sch) }
+#define PF_PTR_OF(t, m, fl, sch) \
+	{ #m, PF_OBJ, (fl) | PF_PTR, offsetof(t, m), sizeof(void *), 0, 0, &(sch) }
 #define PF_BLOB_OF(t, m, cnt, maxn, fl) \
 	{ #m, PF_BLOB, fl, offsetof(t, m), sizeof(void *), offsetof(t, cnt), maxn, NULL }
 #define PF_ARR_OF(t, m, cnt, maxn, fl, sch) \
 	{ #m, PF_ARR, fl, offsetof(t, m), sizeof(void *), offsetof(t, cnt), maxn, &(sch) }
 #define PROTO_SCHEMA(t, fields) \
 	{ #t, fields, sizeof(fields) / sizeof((fields)[0]), sizeof(t) }
+
+/* The object a PF_OBJ field of obj holds: embedded, or behind its pointer
+ * (NULL when absent). */
+static inline const void *proto_sub(const struct proto_field *f, const void *obj)
+{
+	const char *p = (const char *)obj + f->off;
+
+	if (f->flags & PF_PTR)
+		memcpy(&p, p, sizeof(p));
+	return p;
+}
 
 /* A parsed msgpack value (opaque), from which structs are decoded. */
 struct proto_msg;

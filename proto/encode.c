@@ -53,6 +53,8 @@ static bool present(const struct proto_field *f, const void *obj)
 		return FIELD(obj, f)[0] != '\0';
 	if (f->type == PF_ARR || f->type == PF_BLOB)
 		return arr_count(f, obj) != 0;
+	if (f->type == PF_OBJ && (f->flags & PF_PTR))
+		return proto_sub(f, obj) != NULL;
 	if (f->type == PF_OBJ)
 		return obj_present(f->sub, FIELD(obj, f));
 	return true;
@@ -101,7 +103,9 @@ static int pack_field(msgpack_packer *pk, const struct proto_field *f, const voi
 		memcpy(&blob, p, sizeof(blob));
 		return msgpack_pack_bin_with_body(pk, blob, arr_count(f, obj));
 	case PF_OBJ:
-		return proto__pack_obj(pk, f->sub, p);
+		if (!proto_sub(f, obj))
+			return msgpack_pack_map(pk, 0);
+		return proto__pack_obj(pk, f->sub, proto_sub(f, obj));
 	}
 	return -1;
 }

@@ -111,6 +111,7 @@ static int dump(json_t *j, FILE *f)
 /* ---- from a schema ---- */
 
 static json_t *obj_json(const struct proto_schema *s, const char *obj);
+static json_t *sub_json(const struct proto_field *f, const char *obj);
 
 /* Decoded strings are valid UTF-8; a struct filled some other way may not
  * be, and loses its other bytes rather than its key. */
@@ -181,9 +182,25 @@ static json_t *field_json(const struct proto_field *f, const char *obj)
 	case PF_ARR:
 		return arr_json(f, obj);
 	case PF_OBJ:
-		return obj_json(f->sub, p);
+		return sub_json(f, obj);
 	}
 	return NULL;
+}
+
+/* An absent object keeps its shape: the same keys, empty. */
+static json_t *sub_json(const struct proto_field *f, const char *obj)
+{
+	const char *sub = proto_sub(f, obj);
+	char *empty;
+	json_t *j;
+
+	if (sub)
+		return obj_json(f->sub, sub);
+	if (!(empty = calloc(1, f->sub->size)))
+		return NULL;
+	j = obj_json(f->sub, empty);
+	free(empty);
+	return j;
 }
 
 static json_t *obj_json(const struct proto_schema *s, const char *obj)

@@ -22,7 +22,7 @@ const struct proto_schema proto_stolen_query_schema =
 
 static const struct proto_field answer_fields[] = {
 	PF_BOOL_OF(struct tn_stolen_answer, hit, PF_REQ),
-	PF_OBJ_OF(struct tn_stolen_answer, report, 0, proto_stolen_schema),
+	PF_PTR_OF(struct tn_stolen_answer, report, 0, proto_stolen_schema),
 };
 static const struct proto_schema answer_schema = PROTO_SCHEMA(struct tn_stolen_answer, answer_fields);
 

@@ -94,7 +94,7 @@ struct tn_stolen_query {
 
 struct tn_stolen_answer {
 	bool hit;
-	struct tn_stolen report;    /* only with a hit */
+	struct tn_stolen *report;   /* only with a hit */
 };
 
 /* STOLEN_RESULT: envelope type "stolen_result", signed when it has a hit. */

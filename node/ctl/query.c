@@ -113,13 +113,13 @@ static void print_answer(const struct tn_query_arg *q, const struct tn_peer_answ
 		return;
 	}
 	for (uint32_t i = 0; i < a->n; i++) {
-		const struct tn_stolen *r = &a->results[i].report;
+		const struct tn_stolen *r = a->results[i].report;
 
 		if (i)
 			printf("%-16s", "");
-		if (!a->results[i].hit) {
-			printf(" no hit     %s %s\n", i < q->n ? q->items[i].make : "?",
-			       i < q->n ? q->items[i].serial : "?");
+		if (!a->results[i].hit || !r) {
+			printf(" %-10s %s %s\n", a->results[i].hit ? "HIT" : "no hit",
+			       i < q->n ? q->items[i].make : "?", i < q->n ? q->items[i].serial : "?");
 			continue;
 		}
 		printf(" HIT        %s %s: %s %s", ctl_str(r->make), ctl_str(r->serial),

@@ -26,8 +26,10 @@ static int take_first(void *arg, const struct tn_stolen *s)
 {
 	struct tn_stolen_answer *a = arg;
 
+	if (!(a->report = malloc(sizeof(*a->report))))
+		return TN_ERR_NOMEM;
+	*a->report = *s;
 	a->hit = true;
-	a->report = *s;
 	return 1;      /* one report is enough */
 }
 
@@ -52,6 +54,20 @@ static int look_up(struct node *n, struct answer_job *j)
 	return rc < 0 ? rc : 0;
 }
 
+/* The owner of report s learns that j's peer asked about its gun. */
+static int add_alert(struct store_txn *t, const struct answer_job *j, const struct tn_stolen *s)
+{
+	struct tn_alert a = { .ts = node_now_ms(), .stolen_id = s->id };
+
+	memcpy(a.peer, j->peer, sizeof(a.peer));
+	memcpy(a.make, s->make, sizeof(a.make));
+	memcpy(a.serial, s->serial, sizeof(a.serial));
+	memcpy(a.case_ref, s->case_ref, sizeof(a.case_ref));
+	memcpy(a.their_case, j->q.case_ref, sizeof(a.their_case));
+	memcpy(a.purpose, j->q.purpose, sizeof(a.purpose));
+	return store_alert_add(t, &a);
+}
+
 static int record_op(struct store_txn *t, void *arg)
 {
 	struct answer_job *j = arg;
@@ -60,20 +76,9 @@ static int record_op(struct store_txn *t, void *arg)
 
 	snprintf(ref, sizeof(ref), "%016llx", (unsigned long long)j->q.qid);
 	snprintf(outcome, sizeof(outcome), j->hits ? "%u hit(s)" : "no_hit", j->hits);
-	for (uint32_t i = 0; i < j->res.n && !rc; i++) {
-		const struct tn_stolen *s = &j->res.results[i].report;
-		struct tn_alert a = { .ts = node_now_ms(), .stolen_id = s->id };
-
-		if (!j->res.results[i].hit)
-			continue;
-		memcpy(a.peer, j->peer, sizeof(a.peer));
-		memcpy(a.make, s->make, sizeof(a.make));
-		memcpy(a.serial, s->serial, sizeof(a.serial));
-		memcpy(a.case_ref, s->case_ref, sizeof(a.case_ref));
-		memcpy(a.their_case, j->q.case_ref, sizeof(a.their_case));
-		memcpy(a.purpose, j->q.purpose, sizeof(a.purpose));
-		rc = store_alert_add(t, &a);
-	}
+	for (uint32_t i = 0; i < j->res.n && !rc; i++)
+		if (j->res.results[i].report)
+			rc = add_alert(t, j, j->res.results[i].report);
 	if (!rc)
 		rc = node_audit(t, j->peer, "in", "stolen_query", ref, outcome, j->q.purpose);
 	return rc;

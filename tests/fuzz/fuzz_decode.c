@@ -78,8 +78,12 @@ static bool obj_equal(const struct proto_schema *s, const void *a, const void *b
 					return false;
 			break;
 		case PF_OBJ:
-			if (!obj_equal(f->sub, pa, pb))
+			if (!proto_sub(f, a) || !proto_sub(f, b)) {
+				if (proto_sub(f, a) != proto_sub(f, b))
+					return false;
+			} else if (!obj_equal(f->sub, proto_sub(f, a), proto_sub(f, b))) {
 				return false;
+			}
 			break;
 		case PF_BLOB:
 			if (count_of(f, a) != count_of(f, b))

@@ -165,7 +165,8 @@ static const char *str_at(json_t *j, const char *key)
 /* A qid at or above 2^63 once came out as 1.7077877013854298e+19. */
 static void test_json_write_gives_ids_as_strings_and_qid_as_hex(void **state)
 {
-	struct tn_stolen_answer hit = { .hit = true, .report = { .id = UINT64_MAX } };
+	struct tn_stolen report = { .id = UINT64_MAX };
+	struct tn_stolen_answer hit = { .hit = true, .report = &report };
 	struct tn_peer_answer peer = { .peer = "MEX", .status = "answered", .n = 1,
 				       .results = &hit };
 	struct tn_query_reply q = { .qid = 0xed00000000000abcull, .hits = 1, .n = 1,

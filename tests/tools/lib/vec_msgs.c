@@ -16,7 +16,7 @@ static struct tn_query_item items[] = {
 	{ .make = "Smith & Wesson", .serial = "XYZ-789" },
 };
 static struct tn_stolen_answer hit_answers[] = {
-	{ .hit = true, .report = { .id = 7, .kind = "stolen", .make = "Glock", .model = "G19",
+	{ .hit = true, .report = &(struct tn_stolen){ .id = 7, .kind = "stolen", .make = "Glock", .model = "G19",
 				   .caliber = "9mm", .serial = "ABC123", .date = "2025-11-03",
 				   .place = "Monterrey, Nuevo León", .agency = "FGE Nuevo León",
 				   .case_ref = "FGE-NL-2025-118", .status = "open" } },
