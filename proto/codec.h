@@ -71,11 +71,13 @@ struct proto_schema {
  * (NULL when absent). */
 static inline const void *proto_sub(const struct proto_field *f, const void *obj)
 {
-	const char *p = (const char *)obj + f->off;
+	const char *at = (const char *)obj + f->off;
+	const void *held;
 
-	if (f->flags & PF_PTR)
-		memcpy(&p, p, sizeof(p));
-	return p;
+	if (!(f->flags & PF_PTR))
+		return at;
+	memcpy(&held, at, sizeof(held));
+	return held;
 }
 
 /* A parsed msgpack value (opaque), from which structs are decoded. */
