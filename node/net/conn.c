@@ -76,6 +76,16 @@ static void kick_write(struct conn *c)
 
 	if (c->writing || !c->out.len || uv_is_closing(&c->h.handle))
 		return;
+	/* Most writes go out whole at once: then there is no request to
+	 * complete, and no epoll_ctl that libuv makes after each one. */
+	b = uv_buf_init((char *)c->out.data, (unsigned)c->out.len);
+	rc = uv_try_write(&c->h.stream, &b, 1);
+	if (rc == (int)c->out.len) {
+		c->out.len = 0;
+		return;
+	}
+	if (rc > 0)
+		proto_buf_consume(&c->out, (size_t)rc);
 	t = c->wbuf;
 	c->wbuf = c->out;
 	c->out = t;
