@@ -8,11 +8,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../../proto/proto.h"
 #include "lib/csv_file.h"
+#include "lib/timing.h"
 #include "../../store/store.h"
 
 #define LOOKUP_SECONDS_MAX 5.0
@@ -35,14 +35,6 @@ struct bench {
 	int failed;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int put_op(struct store_txn *t, void *arg)
 {
 	struct bench *b = arg;
@@ -57,10 +49,10 @@ static int put_op(struct store_txn *t, void *arg)
 /* Put the parsed chunk in one durable transaction; only this is "put" time. */
 static int flush_chunk(struct bench *b)
 {
-	double t0 = now_s();
+	double t0 = tm_now_s();
 	int rc = store_write(b->st, put_op, b);
 
-	b->put_s += now_s() - t0;
+	b->put_s += tm_now_s() - t0;
 	if (rc) {
 		fprintf(stderr, "bench_store: put failed: %s\n", tn_strerror(rc));
 		return b->failed = 1;
@@ -186,7 +178,7 @@ static int lookup_loop(struct bench *b, const struct loop *l, uint32_t n)
 	uint32_t nk = l->stolen && l->known ? b->sc.n : b->n_known, i;
 	struct store_txn *t = NULL;
 	uint64_t hits = 0;
-	double t0 = now_s(), dt;
+	double t0 = tm_now_s(), dt;
 	int rc = 0;
 
 	if (!nk) {
@@ -200,13 +192,13 @@ static int lookup_loop(struct bench *b, const struct loop *l, uint32_t n)
 		if (l->txn_each || (i & 1023) == 1023) {
 			store_read_end(t);
 			t = NULL;
-			if ((i & 1023) == 1023 && now_s() - t0 > LOOKUP_SECONDS_MAX)
+			if ((i & 1023) == 1023 && tm_now_s() - t0 > LOOKUP_SECONDS_MAX)
 				break;
 		}
 	}
 	if (t)
 		store_read_end(t);
-	dt = now_s() - t0;
+	dt = tm_now_s() - t0;
 	if (rc < 0) {
 		fprintf(stderr, "bench_store: %s: %s\n", l->name, tn_strerror(rc));
 		return 1;
@@ -237,11 +229,11 @@ static int run_lookups(struct bench *b, uint32_t n)
 
 static int run_import(struct bench *b, const char *path)
 {
-	double t0 = now_s(), total;
+	double t0 = tm_now_s(), total;
 
 	if (parse_file(path, on_record, b) || b->failed || (b->n_chunk && flush_chunk(b)))
 		return 1;
-	total = now_s() - t0;
+	total = tm_now_s() - t0;
 	printf("  \"records\": %llu,\n  \"rejected\": %llu,\n  \"batch\": %u,\n",
 	       (unsigned long long)b->puts, (unsigned long long)b->rejected, b->batch);
 	printf("  \"parse_s\": %.3f,\n  \"put_s\": %.3f,\n", total - b->put_s, b->put_s);
@@ -265,26 +257,19 @@ static int run_stolen(struct bench *b, const char *path)
 		memcpy(b->skeys[i].make, b->sc.reports[i].make, TN_MAKE_LEN);
 		memcpy(b->skeys[i].serial, b->sc.reports[i].serial, TN_SERIAL_LEN);
 	}
-	t0 = now_s();
+	t0 = tm_now_s();
 	if ((rc = store_write(b->st, stolen_op, b))) {
 		fprintf(stderr, "bench_store: stolen put: %s\n", tn_strerror(rc));
 		return 1;
 	}
 	printf(",\n  \"stolen\": %llu,\n  \"stolen_put_per_s\": %.0f",
-	       (unsigned long long)b->stolen, b->stolen / (now_s() - t0));
+	       (unsigned long long)b->stolen, b->stolen / (tm_now_s() - t0));
 	return 0;
 }
 
 static int floor_op(struct store_txn *t, void *arg)
 {
 	return store_meta_put(t, "bench:floor", arg, sizeof(uint32_t));
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* The commit floor: durable commits of one small value, one at a time,
@@ -297,14 +282,14 @@ static int run_commit_floor(struct bench *b, uint32_t n)
 	if (!us)
 		return 1;
 	for (uint32_t i = 0; i < n && !rc; i++) {
-		t0 = now_s();
+		t0 = tm_now_s();
 		rc = store_write(b->st, floor_op, &i);
-		us[i] = (now_s() - t0) * 1e6;
+		us[i] = (tm_now_s() - t0) * 1e6;
 	}
 	if (!rc && n) {
-		qsort(us, n, sizeof(*us), cmp_double);
+		tm_sort(us, n);
 		printf(",\n  \"commit_floor_n\": %u,\n  \"commit_floor_p50_us\": %.0f,\n"
-		       "  \"commit_floor_p99_us\": %.0f", n, us[n / 2], us[n * 99 / 100]);
+		       "  \"commit_floor_p99_us\": %.0f", n, tm_pct(us, n, 0.5), tm_pct(us, n, 0.99));
 	}
 	free(us);
 	if (rc)
