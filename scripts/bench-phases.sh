@@ -4,9 +4,10 @@
 
 build_tools()
 {
+	local t=$BUILD/tests/tools
 	log "building the tools ($BUILD)"
-	make -s -C "$ROOT" BUILD="$BUILD" all "$BUILD/tests/tools/bench_query" \
-		"$BUILD/tests/tools/bench_store" >&2
+	make -s -C "$ROOT" BUILD="$BUILD" all "$t/bench_query" "$t/bench_store" \
+		"$t/bench_replay" >&2
 }
 
 gen_data()

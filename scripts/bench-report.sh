@@ -1,6 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # Sourced by scripts/bench.sh: the one JSON report assembled from the
-# fragments each measurement left in $R.
+# fragments each measurement left in $R (or, for a run of some phases, the
+# fragments as they are).
+
+fragments()
+{
+	"$PYTHON" -c 'import glob, json, os, sys
+print(json.dumps({os.path.basename(p)[:-5]: json.load(open(p))
+                  for p in sorted(glob.glob(os.path.join(sys.argv[1], "*.json")))}, indent=2))' "$R"
+}
 
 assemble()
 {
@@ -81,6 +89,7 @@ if floor:
 out["rss"] = {"idle": load("rss_idle"), "loaded": load("rss_loaded"),
               "loaded_records": int(records), "loaded_conns": int(conns)}
 out["drops"] = {"GTM": load("drops_GTM"), "MEX": load("drops_MEX")}
+out["replay_window"] = load("replay_window")
 out["elapsed_s"] = float(elapsed)
 print(json.dumps(out, indent=2))
 EOF
