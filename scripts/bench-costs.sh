@@ -1,10 +1,22 @@
 # SPDX-License-Identifier: Apache-2.0
 # Sourced by scripts/bench.sh: single costs measured without nodes: the
-# memory of one peer's replay window.
+# memory of one peer's replay window, and the ways to make one small commit
+# durable on the nodes' disk.
 
 # The real replay table (crypto/replay.c) holding REPLAY_IDS ids of one sender.
 replay_bench()
 {
 	log "bench_replay: $REPLAY_IDS envelope ids in one peer's replay window"
 	"$BENCH_REPLAY" "$REPLAY_IDS" >"$R/replay_window.json" || die "bench_replay failed"
+}
+
+# COMMIT_ROUNDS durable commits of one small record for each way, interleaved,
+# in the temporary directory the nodes use.
+commit_bench()
+{
+	log "bench_commit: $COMMIT_ROUNDS durable commits of one record, each way"
+	"$BENCH_COMMIT" "$T/commit" "$COMMIT_ROUNDS" >"$R/commit_options.json" ||
+		die "bench_commit failed"
+	rm -rf "$T/commit"
+	sync
 }

@@ -90,6 +90,7 @@ out["rss"] = {"idle": load("rss_idle"), "loaded": load("rss_loaded"),
               "loaded_records": int(records), "loaded_conns": int(conns)}
 out["drops"] = {"GTM": load("drops_GTM"), "MEX": load("drops_MEX")}
 out["replay_window"] = load("replay_window")
+out["commit_options"] = load("commit_options")
 out["elapsed_s"] = float(elapsed)
 print(json.dumps(out, indent=2))
 EOF
