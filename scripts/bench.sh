@@ -7,10 +7,12 @@
 # $BUILD/bench.json; progress goes to stderr. Every node and server it
 # starts is stopped on exit.
 #   scripts/bench.sh PHASE...  runs only these phases (functions of the
-#   bench-*.sh files, e.g. `commit_bench` or `gen_data store_bench`) and
-#   prints their JSON fragments, nothing assembled.
+#   bench-*.sh files, e.g. `commit_bench` or `gen_data store_bench
+#   scale_bench`) and prints their JSON fragments, nothing assembled.
 # Knobs (environment):
 #   BENCH_RECORDS=1000000   records imported (and put, and held by the node)
+#   BENCH_SCALE_BASE=1000000     when BENCH_RECORDS is larger, bench_store
+#                           runs at this size too and "scale" compares both
 #   BENCH_SEED=1            generator seed; generated CSVs are cached in
 #                           $BUILD/bench-data
 #   BENCH_LATENCY_QUERIES=2000  single-item queries timed one at a time
@@ -53,6 +55,7 @@ TRACE_N=${BENCH_TRACES:-200}
 TRACE_POLL_US=${BENCH_TRACE_POLL_US:-1000}
 STORE_BATCH=${BENCH_STORE_BATCH:-100000}
 NODE_BATCH=${BENCH_STORE_NODE_BATCH-16384}
+SCALE_BASE=${BENCH_SCALE_BASE:-1000000}
 COMMIT_ROUNDS=${BENCH_COMMIT_ROUNDS:-500}
 REPLAY_IDS=${BENCH_REPLAY_IDS:-1000000}
 # node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
@@ -69,7 +72,7 @@ PYTHON=$(command -v python3)
 
 . "$ROOT/scripts/bench-lib.sh"      # log, die, cleanup, json_get, nodes
 . "$ROOT/scripts/bench-phases.sh"   # the measurements
-. "$ROOT/scripts/bench-costs.sh"    # replay window, commit options
+. "$ROOT/scripts/bench-costs.sh"    # replay window, commit options, scale
 . "$ROOT/scripts/bench-redis.sh"    # the redis reference
 . "$ROOT/scripts/bench-report.sh"   # assemble
 
@@ -91,6 +94,7 @@ main()
 	machine
 	gen_data
 	store_bench
+	scale_bench
 	commit_bench
 	replay_bench
 	log "starting GTM (querying) and MEX (answering)"
