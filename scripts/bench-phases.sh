@@ -4,22 +4,42 @@
 
 build_tools()
 {
+	local t=$BUILD/tests/tools
 	log "building the tools ($BUILD)"
-	make -s -C "$ROOT" BUILD="$BUILD" all "$BUILD/tests/tools/bench_query" \
-		"$BUILD/tests/tools/bench_store" >&2
+	make -s -C "$ROOT" BUILD="$BUILD" all "$t/bench_query" "$t/bench_store" \
+		"$t/bench_replay" "$t/bench_commit" >&2
+}
+
+records_csv()
+{
+	echo "$DATA/records-$1-$SEED.csv"
+}
+
+stolen_csv()
+{
+	echo "$DATA/stolen-$1-$SEED.csv"
+}
+
+# gen_csv N: N records and their lost/stolen reports, generated once into $DATA.
+gen_csv()
+{
+	local csv stolen
+	csv=$(records_csv "$1")
+	stolen=$(stolen_csv "$1")
+	[ -s "$csv" ] && [ -s "$stolen" ] && return 0
+	log "generating $1 records (cached in $DATA)"
+	mkdir -p "$DATA"
+	"$PYTHON" "$ROOT/scripts/gen-records.py" "$1" --seed "$SEED" \
+		--stolen "$stolen.tmp" >"$csv.tmp"
+	mv "$stolen.tmp" "$stolen"
+	mv "$csv.tmp" "$csv"
 }
 
 gen_data()
 {
-	CSV=$DATA/records-$RECORDS-$SEED.csv
-	STOLEN=$DATA/stolen-$RECORDS-$SEED.csv
-	[ -s "$CSV" ] && [ -s "$STOLEN" ] && return 0
-	log "generating $RECORDS records (cached in $DATA)"
-	mkdir -p "$DATA"
-	"$PYTHON" "$ROOT/scripts/gen-records.py" "$RECORDS" --seed "$SEED" \
-		--stolen "$STOLEN.tmp" >"$CSV.tmp"
-	mv "$STOLEN.tmp" "$STOLEN"
-	mv "$CSV.tmp" "$CSV"
+	CSV=$(records_csv "$RECORDS")
+	STOLEN=$(stolen_csv "$RECORDS")
+	gen_csv "$RECORDS"
 }
 
 machine()

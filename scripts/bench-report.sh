@@ -1,14 +1,22 @@
 # SPDX-License-Identifier: Apache-2.0
 # Sourced by scripts/bench.sh: the one JSON report assembled from the
-# fragments each measurement left in $R.
+# fragments each measurement left in $R (or, for a run of some phases, the
+# fragments as they are).
+
+fragments()
+{
+	"$PYTHON" -c 'import glob, json, os, sys
+print(json.dumps({os.path.basename(p)[:-5]: json.load(open(p))
+                  for p in sorted(glob.glob(os.path.join(sys.argv[1], "*.json")))}, indent=2))' "$R"
+}
 
 assemble()
 {
 	local cap
 	cap=$(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h")
-	"$PYTHON" - "$R" "$RECORDS" "$CONNS" "$BATCH" "$PEERS" "$1" "$cap" <<'EOF'
+	"$PYTHON" - "$R" "$RECORDS" "$CONNS" "$BATCH" "$PEERS" "$1" "$cap" "$SCALE_BASE" <<'EOF'
 import glob, json, os, sys
-r, records, conns, batch, peers, elapsed, cap = sys.argv[1:]
+r, records, conns, batch, peers, elapsed, cap, scale_base = sys.argv[1:]
 def load(name):
     p = os.path.join(r, name + ".json")
     return json.load(open(p)) if os.path.exists(p) else None
@@ -81,6 +89,19 @@ if floor:
 out["rss"] = {"idle": load("rss_idle"), "loaded": load("rss_loaded"),
               "loaded_records": int(records), "loaded_conns": int(conns)}
 out["drops"] = {"GTM": load("drops_GTM"), "MEX": load("drops_MEX")}
+out["replay_window"] = load("replay_window")
+out["commit_options"] = load("commit_options")
+# bench_store at BENCH_SCALE_BASE and at BENCH_RECORDS, side by side (null
+# unless BENCH_RECORDS is the larger).
+base = load("store_base")
+out["scale"] = None
+if base:
+    runs = (base, st)
+    out["scale"] = {"records": [int(scale_base), int(records)],
+                    "import_rec_s": [d["parse_put_per_s"] for d in runs],
+                    "file_mb": [d["file_mb"] for d in runs],
+                    "lookup_p50_us": [d["record_find_p50_us"] for d in runs],
+                    "lookup_p99_us": [d["record_find_p99_us"] for d in runs]}
 out["elapsed_s"] = float(elapsed)
 print(json.dumps(out, indent=2))
 EOF

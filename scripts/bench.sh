@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # `make bench`: measure import, local lookups, stolen queries between real
-# nodes on loopback (TLS, LMDB, fsync), broadcasts, memory, and redis over
-# TLS as a reference, all in one run. Prints one JSON object on stdout and
-# writes it to $BUILD/bench.json; progress goes to stderr. Every node and
-# server it starts is stopped on exit. Knobs (environment):
+# nodes on loopback (TLS, LMDB, fsync), broadcasts, memory, the replay
+# window, the ways to commit durably, and redis over TLS as a reference, all
+# in one run. Prints one JSON object on stdout and writes it to
+# $BUILD/bench.json; progress goes to stderr. Every node and server it
+# starts is stopped on exit.
+#   scripts/bench.sh PHASE...  runs only these phases (functions of the
+#   bench-*.sh files, e.g. `commit_bench` or `gen_data store_bench
+#   scale_bench`) and prints their JSON fragments, nothing assembled.
+# Knobs (environment):
 #   BENCH_RECORDS=1000000   records imported (and put, and held by the node)
+#   BENCH_SCALE_BASE=1000000     when BENCH_RECORDS is larger, bench_store
+#                           runs at this size too and "scale" compares both
 #   BENCH_SEED=1            generator seed; generated CSVs are cached in
 #                           $BUILD/bench-data
 #   BENCH_LATENCY_QUERIES=2000  single-item queries timed one at a time
@@ -24,6 +31,8 @@
 #   BENCH_STORE_BATCH=100000     records per transaction in bench_store
 #   BENCH_STORE_NODE_BATCH=16384 the same put again at the batch size of
 #                           `tracectl record import` (IMPORT_BATCH); empty skips
+#   BENCH_COMMIT_ROUNDS=500 durable commits of each way in bench_commit
+#   BENCH_REPLAY_IDS=1000000     envelope ids in bench_replay's window
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,6 +55,9 @@ TRACE_N=${BENCH_TRACES:-200}
 TRACE_POLL_US=${BENCH_TRACE_POLL_US:-1000}
 STORE_BATCH=${BENCH_STORE_BATCH:-100000}
 NODE_BATCH=${BENCH_STORE_NODE_BATCH-16384}
+SCALE_BASE=${BENCH_SCALE_BASE:-1000000}
+COMMIT_ROUNDS=${BENCH_COMMIT_ROUNDS:-500}
+REPLAY_IDS=${BENCH_REPLAY_IDS:-1000000}
 # node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
 # LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
 REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h") * 600 + 65536))
@@ -54,10 +66,13 @@ TRACENETD=$BIN/tracenetd
 TRACECTL=$BIN/tracectl
 BENCH_QUERY=$BIN/tests/tools/bench_query
 BENCH_STORE=$BIN/tests/tools/bench_store
+BENCH_REPLAY=$BIN/tests/tools/bench_replay
+BENCH_COMMIT=$BIN/tests/tools/bench_commit
 PYTHON=$(command -v python3)
 
 . "$ROOT/scripts/bench-lib.sh"      # log, die, cleanup, json_get, nodes
 . "$ROOT/scripts/bench-phases.sh"   # the measurements
+. "$ROOT/scripts/bench-costs.sh"    # replay window, commit options, scale
 . "$ROOT/scripts/bench-redis.sh"    # the redis reference
 . "$ROOT/scripts/bench-report.sh"   # assemble
 
@@ -79,6 +94,9 @@ main()
 	machine
 	gen_data
 	store_bench
+	scale_bench
+	commit_bench
+	replay_bench
 	log "starting GTM (querying) and MEX (answering)"
 	node_up GTM
 	node_up MEX
@@ -100,4 +118,20 @@ main()
 	log "done in $((($(now_ms) - t0) / 1000)) s; also in $BIN/bench.json"
 }
 
-main "$@"
+# Only the phases named, their fragments printed.
+phases()
+{
+	local p
+	for p in "$@"; do
+		declare -F "$p" >/dev/null || die "no phase $p"
+	done
+	build_tools
+	for p in "$@"; do "$p"; done
+	fragments
+}
+
+if [ $# -gt 0 ]; then
+	phases "$@"
+else
+	main
+fi

@@ -1,21 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* bench_store: the store's own speed, without node or network. Bulk-puts a
  * record CSV into a fresh store in large transactions (parse and put timed
- * apart), adds lost/stolen reports, then times local record and stolen
- * lookups of known and unknown serials. Prints one JSON object. */
+ * apart), adds lost/stolen reports, notes the file's size, then times local
+ * record and stolen lookups of known and unknown serials, in loops and one
+ * at a time. Prints one JSON object. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../../proto/proto.h"
 #include "lib/csv_file.h"
+#include "lib/timing.h"
 #include "../../store/store.h"
 
 #define LOOKUP_SECONDS_MAX 5.0
+#define TIMED_LOOKUPS 10000          /* known records found one at a time */
 
 struct key {
 	char make[TN_MAKE_LEN];
@@ -30,18 +33,11 @@ struct bench {
 	double put_s;
 	struct key *known;           /* a sample of the records, for lookups */
 	uint32_t n_known, max_known, every;
+	uint64_t rng;                /* xorshift64 state of the sampling */
 	struct stolen_csv sc;        /* the stolen CSV */
 	struct key *skeys;           /* their make and serial, for lookups */
 	int failed;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int put_op(struct store_txn *t, void *arg)
 {
@@ -57,10 +53,10 @@ static int put_op(struct store_txn *t, void *arg)
 /* Put the parsed chunk in one durable transaction; only this is "put" time. */
 static int flush_chunk(struct bench *b)
 {
-	double t0 = now_s();
+	double t0 = tm_now_s();
 	int rc = store_write(b->st, put_op, b);
 
-	b->put_s += now_s() - t0;
+	b->put_s += tm_now_s() - t0;
 	if (rc) {
 		fprintf(stderr, "bench_store: put failed: %s\n", tn_strerror(rc));
 		return b->failed = 1;
@@ -72,13 +68,30 @@ static int flush_chunk(struct bench *b)
 	return 0;
 }
 
+static uint64_t next_random(struct bench *b)
+{
+	b->rng ^= b->rng << 13;
+	b->rng ^= b->rng >> 7;
+	b->rng ^= b->rng << 17;
+	return b->rng;
+}
+
+/* Every 7th row is a candidate; once max_known are held, a candidate
+ * replaces a random one (reservoir sampling), so the sample spans the file
+ * however long it is. */
 static void sample_known(struct bench *b, const struct tn_record *r)
 {
+	uint64_t c = b->rows / b->every, j;   /* candidates so far, this one too */
 	struct key *k;
 
-	if (b->rows % b->every || b->n_known == b->max_known)
+	if (b->rows % b->every || !b->max_known)
 		return;
-	k = &b->known[b->n_known++];
+	if (b->n_known < b->max_known)
+		k = &b->known[b->n_known++];
+	else if ((j = next_random(b) % c) < b->max_known)
+		k = &b->known[j];
+	else
+		return;
 	memcpy(k->make, r->make, sizeof(k->make));
 	memcpy(k->serial, r->serial, sizeof(k->serial));
 }
@@ -186,7 +199,7 @@ static int lookup_loop(struct bench *b, const struct loop *l, uint32_t n)
 	uint32_t nk = l->stolen && l->known ? b->sc.n : b->n_known, i;
 	struct store_txn *t = NULL;
 	uint64_t hits = 0;
-	double t0 = now_s(), dt;
+	double t0 = tm_now_s(), dt;
 	int rc = 0;
 
 	if (!nk) {
@@ -200,13 +213,13 @@ static int lookup_loop(struct bench *b, const struct loop *l, uint32_t n)
 		if (l->txn_each || (i & 1023) == 1023) {
 			store_read_end(t);
 			t = NULL;
-			if ((i & 1023) == 1023 && now_s() - t0 > LOOKUP_SECONDS_MAX)
+			if ((i & 1023) == 1023 && tm_now_s() - t0 > LOOKUP_SECONDS_MAX)
 				break;
 		}
 	}
 	if (t)
 		store_read_end(t);
-	dt = now_s() - t0;
+	dt = tm_now_s() - t0;
 	if (rc < 0) {
 		fprintf(stderr, "bench_store: %s: %s\n", l->name, tn_strerror(rc));
 		return 1;
@@ -237,11 +250,11 @@ static int run_lookups(struct bench *b, uint32_t n)
 
 static int run_import(struct bench *b, const char *path)
 {
-	double t0 = now_s(), total;
+	double t0 = tm_now_s(), total;
 
 	if (parse_file(path, on_record, b) || b->failed || (b->n_chunk && flush_chunk(b)))
 		return 1;
-	total = now_s() - t0;
+	total = tm_now_s() - t0;
 	printf("  \"records\": %llu,\n  \"rejected\": %llu,\n  \"batch\": %u,\n",
 	       (unsigned long long)b->puts, (unsigned long long)b->rejected, b->batch);
 	printf("  \"parse_s\": %.3f,\n  \"put_s\": %.3f,\n", total - b->put_s, b->put_s);
@@ -265,26 +278,66 @@ static int run_stolen(struct bench *b, const char *path)
 		memcpy(b->skeys[i].make, b->sc.reports[i].make, TN_MAKE_LEN);
 		memcpy(b->skeys[i].serial, b->sc.reports[i].serial, TN_SERIAL_LEN);
 	}
-	t0 = now_s();
+	t0 = tm_now_s();
 	if ((rc = store_write(b->st, stolen_op, b))) {
 		fprintf(stderr, "bench_store: stolen put: %s\n", tn_strerror(rc));
 		return 1;
 	}
 	printf(",\n  \"stolen\": %llu,\n  \"stolen_put_per_s\": %.0f",
-	       (unsigned long long)b->stolen, b->stolen / (now_s() - t0));
+	       (unsigned long long)b->stolen, b->stolen / (tm_now_s() - t0));
 	return 0;
+}
+
+/* The size of DIR/store/data.mdb, in MiB. */
+static void report_file(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n = snprintf(path, sizeof(path), "%s/store/data.mdb", dir);
+
+	if (n > 0 && n < (int)sizeof(path) && !stat(path, &st))
+		printf(",\n  \"file_mb\": %.1f", (double)st.st_size / (1 << 20));
+	else
+		printf(",\n  \"file_mb\": null");
+}
+
+/* Known records found one at a time, each in a read transaction of its
+ * own (as a query's), spread over the sample: p50 and p99. */
+static int run_timed_lookups(struct bench *b)
+{
+	uint32_t n = b->n_known < TIMED_LOOKUPS ? b->n_known : TIMED_LOOKUPS, i;
+	double *us = calloc(n ? n : 1, sizeof(*us)), t0;
+	struct store_txn *t;
+	uint64_t hits = 0;
+	int rc = 0;
+
+	if (!us)
+		return 1;
+	for (i = 0; i < n && rc >= 0; i++) {
+		const struct key *k = &b->known[(uint64_t)i * b->n_known / n];
+
+		t0 = tm_now_s();
+		if (!(rc = store_read_begin(b->st, &t))) {
+			rc = store_record_find(t, k->make, k->serial, count_record, &hits);
+			store_read_end(t);
+		}
+		us[i] = (tm_now_s() - t0) * 1e6;
+	}
+	if (rc >= 0 && n) {
+		tm_sort(us, n);
+		printf(",\n  \"record_find_timed\": %u,\n  \"record_find_timed_hits\": %llu,\n"
+		       "  \"record_find_p50_us\": %.1f,\n  \"record_find_p99_us\": %.1f", n,
+		       (unsigned long long)hits, tm_pct(us, n, 0.5), tm_pct(us, n, 0.99));
+	}
+	free(us);
+	if (rc < 0)
+		fprintf(stderr, "bench_store: timed lookups: %s\n", tn_strerror(rc));
+	return rc < 0;
 }
 
 static int floor_op(struct store_txn *t, void *arg)
 {
 	return store_meta_put(t, "bench:floor", arg, sizeof(uint32_t));
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* The commit floor: durable commits of one small value, one at a time,
@@ -297,14 +350,14 @@ static int run_commit_floor(struct bench *b, uint32_t n)
 	if (!us)
 		return 1;
 	for (uint32_t i = 0; i < n && !rc; i++) {
-		t0 = now_s();
+		t0 = tm_now_s();
 		rc = store_write(b->st, floor_op, &i);
-		us[i] = (now_s() - t0) * 1e6;
+		us[i] = (tm_now_s() - t0) * 1e6;
 	}
 	if (!rc && n) {
-		qsort(us, n, sizeof(*us), cmp_double);
+		tm_sort(us, n);
 		printf(",\n  \"commit_floor_n\": %u,\n  \"commit_floor_p50_us\": %.0f,\n"
-		       "  \"commit_floor_p99_us\": %.0f", n, us[n / 2], us[n * 99 / 100]);
+		       "  \"commit_floor_p99_us\": %.0f", n, tm_pct(us, n, 0.5), tm_pct(us, n, 0.99));
 	}
 	free(us);
 	if (rc)
@@ -324,7 +377,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	struct bench b = { .batch = 100000, .max_known = 200000 };
+	struct bench b = { .batch = 100000, .max_known = 200000, .rng = 88172645463325252ull };
 	uint32_t lookups = 200000;
 	size_t map = STORE_MAP_DEFAULT;
 	int rc;
@@ -348,7 +401,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("{\n");
-	rc = run_import(&b, argv[2]) || run_stolen(&b, argv[3]) || run_lookups(&b, lookups) ||
+	rc = run_import(&b, argv[2]) || run_stolen(&b, argv[3]);
+	if (!rc)
+		report_file(argv[1]);
+	rc = rc || run_lookups(&b, lookups) || run_timed_lookups(&b) ||
 	     run_commit_floor(&b, lookups ? 500 : 0);
 	printf("\n}\n");
 	store_close(b.st);
