@@ -48,6 +48,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_LIB) $(BUILD)/libtn.a
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TOOL_LIB) $(BUILD)/libtn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Preloaded by `make bench` to count the commits a request waits for.
+$(BUILD)/tests/tools/slow_sync.so: tests/tools/preload/slow_sync.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<

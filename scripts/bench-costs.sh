@@ -33,3 +33,40 @@ scale_bench()
 	rm -rf "$T/store"
 	sync
 }
+
+# Commits in series: two more nodes (SLV asks, HND answers) whose every
+# fdatasync first sleeps SERIES_MS (tests/tools/preload/slow_sync.c; LMDB
+# makes one per commit). One query or trace at a time, its p50 divided by
+# SERIES_MS is how many commits it waited for one after the other.
+series_node()
+{
+	LD_PRELOAD=$BIN/tests/tools/slow_sync.so TN_SLOW_SYNC_MS=$SERIES_MS node_up "$1"
+}
+
+series_bench()
+{
+	local csv=$T/series.csv
+	log "commits in series: every fdatasync of SLV and HND slowed by $SERIES_MS ms"
+	"$PYTHON" "$ROOT/scripts/gen-records.py" 200 --seed "$SEED" >"$csv"
+	series_node SLV
+	series_node HND
+	"$TRACECTL" -d "$T/HND" record import "$csv" >/dev/null || die "import into HND failed"
+	pin SLV HND
+	"$TRACECTL" -d "$T/HND" peer policy SLV --traces auto >/dev/null ||
+		die "tracectl peer policy failed"
+	wait_linked SLV 1 30
+	"$BENCH_QUERY" "$T/SLV/console.sock" query -p HND -n "$SERIES_N" >"$T/series_q.json" ||
+		die "bench_query (series) failed"
+	"$BENCH_QUERY" "$T/SLV/console.sock" trace -p HND -r "$csv" -m 3 -n "$SERIES_N" \
+		-P 1000 -T 20000 >"$T/series_t.json" || die "bench_query trace (series) failed"
+	"$PYTHON" -c 'import json, sys
+q = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2])); ms = int(sys.argv[3])
+x = lambda us: round(us / 1000 / ms, 2)
+print(json.dumps({"sync_delay_ms": ms, "n": int(sys.argv[4]),
+		  "query_p50_ms": round(q["p50_us"] / 1000, 1), "query_commits": x(q["p50_us"]),
+		  "trace_p50_ms": round(t["round_trip"]["p50_us"] / 1000, 1),
+		  "trace_commits": x(t["round_trip"]["p50_us"])}))' \
+		"$T/series_q.json" "$T/series_t.json" "$SERIES_MS" "$SERIES_N" >"$R/commits_in_series.json"
+	log "  commits in series: $(cat "$R/commits_in_series.json")"
+	kill "${PID[SLV]}" "${PID[HND]}"
+}

@@ -33,6 +33,9 @@
 #                           `tracectl record import` (IMPORT_BATCH); empty skips
 #   BENCH_COMMIT_ROUNDS=500 durable commits of each way in bench_commit
 #   BENCH_REPLAY_IDS=1000000     envelope ids in bench_replay's window
+#   BENCH_SERIES_MS=20      delay added to each fdatasync of the two nodes
+#                           that count commits in series
+#   BENCH_SERIES_N=15       queries and traces timed there, one at a time
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,6 +61,8 @@ NODE_BATCH=${BENCH_STORE_NODE_BATCH-16384}
 SCALE_BASE=${BENCH_SCALE_BASE:-1000000}
 COMMIT_ROUNDS=${BENCH_COMMIT_ROUNDS:-500}
 REPLAY_IDS=${BENCH_REPLAY_IDS:-1000000}
+SERIES_MS=${BENCH_SERIES_MS:-20}
+SERIES_N=${BENCH_SERIES_N:-15}
 # node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
 # LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
 REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h") * 600 + 65536))
@@ -97,6 +102,7 @@ main()
 	scale_bench
 	commit_bench
 	replay_bench
+	series_bench
 	log "starting GTM (querying) and MEX (answering)"
 	node_up GTM
 	node_up MEX
