@@ -1,30 +1,45 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Group commit: the ops of one batch in one durable write transaction,
- * each op in a nested transaction; a full map grows and the batch replays. */
+/* Group commit: the ops of one batch in one durable write transaction.
+ * They run straight in it; only when one of them fails is the batch run
+ * again with each op in a nested transaction, so that the failure undoes
+ * that op alone. (A nested transaction copies every page it touches and
+ * allocates its own lists: most of a small op's cost.) A full map grows
+ * and the batch runs again too, so an op must give the same result when
+ * it runs twice. */
 #include "store_int.h"
 
-/* Run op in a child of the writer's transaction. 0 when the batch can go
- * on (the op's own failure is only recorded), TN_ERR_MAP_FULL to grow and
- * replay, another negative code to give the batch up. */
-static int run_op(struct store_txn *t, struct store_op *op)
+/* The batch must run again, each op nested. */
+#define STORE_RERUN_NESTED 1
+
+/* Run op in the writer's transaction, or in a child of it when nested.
+ * 0 when the batch can go on (a nested op's own failure is only recorded),
+ * STORE_RERUN_NESTED, TN_ERR_MAP_FULL to grow and replay, or another
+ * negative code to give the batch up. */
+static int run_op(struct store_txn *t, struct store_op *op, int nested)
 {
-	MDB_txn *parent = t->txn, *child;
+	MDB_txn *parent = t->txn, *child = NULL;
 	int rc;
 
-	if ((rc = store__begin(t->s, parent, 0, &child)))
+	if (nested && (rc = store__begin(t->s, parent, 0, &child)))
 		return rc;
-	t->txn = child;
+	if (child)
+		t->txn = child;
 	t->full = 0;
 	op->rc = op->fn(t, op->arg);
 	t->txn = parent;
 	if (t->full || op->rc == TN_ERR_MAP_FULL) {
-		mdb_txn_abort(child);
+		if (child)
+			mdb_txn_abort(child);
 		return TN_ERR_MAP_FULL;
 	}
+	if (op->rc < 0 && !child)
+		return STORE_RERUN_NESTED;
 	if (op->rc < 0) {
 		mdb_txn_abort(child);
 		return 0;
 	}
+	if (!child)
+		return 0;
 	if ((rc = mdb_txn_commit(child)) == MDB_MAP_FULL)
 		return TN_ERR_MAP_FULL;
 	if (rc)
@@ -32,7 +47,7 @@ static int run_op(struct store_txn *t, struct store_op *op)
 	return 0;
 }
 
-static int apply_once(struct store *s, struct store_op *ops, size_t n)
+static int apply_once(struct store *s, struct store_op *ops, size_t n, int nested)
 {
 	struct store_txn *t = &s->w;
 	MDB_txn *parent;
@@ -43,7 +58,7 @@ static int apply_once(struct store *s, struct store_op *ops, size_t n)
 	t->s = s;
 	t->txn = parent;
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = run_op(t, &ops[i]);
+		rc = run_op(t, &ops[i], nested);
 	t->txn = NULL;
 	if (rc) {
 		mdb_txn_abort(parent);
@@ -56,15 +71,21 @@ static int apply_once(struct store *s, struct store_op *ops, size_t n)
  * the batch is aborted, the map doubled and the batch run again. */
 int store_apply(struct store *s, struct store_op *ops, size_t n)
 {
-	int rc;
+	int nested = 0, rc;
 
 	if (s->w.txn)
 		return TN_ERR_INVALID; /* called from inside an op */
 	if (!n)
 		return 0;
-	while ((rc = apply_once(s, ops, n)) == TN_ERR_MAP_FULL)
-		if ((rc = store__grow(s)))
+	for (;;) {
+		rc = apply_once(s, ops, n, nested);
+		if (rc == STORE_RERUN_NESTED && n == 1)
+			rc = 0;       /* its failure undid it already */
+		if (rc == STORE_RERUN_NESTED)
+			nested = 1;
+		else if (rc != TN_ERR_MAP_FULL || (rc = store__grow(s)))
 			break;
+	}
 	for (size_t i = 0; rc && i < n; i++)
 		ops[i].rc = rc;
 	return rc;

@@ -208,17 +208,23 @@ static int digest_matches(const struct tn_trace *tr, const uint8_t digest[TN_HAS
  * we signed (another request_digest) is kept too, as "rejected": its
  * receipt proves what the peer sent, and it is acknowledged, so the peer
  * does not send it for ever. */
-static void apply_result(struct reply_job *j, struct tn_trace *tr)
+/* Copied, not moved: a batch may run its ops twice (see store_apply). */
+static int apply_result(struct reply_job *j, struct tn_trace *tr)
 {
+	int rc;
+
 	j->rejected = !digest_matches(tr, j->res.request_digest);
 	proto_release(&proto_trace_result_schema, &tr->result);
-	tr->result = j->res;
-	memset(&j->res, 0, sizeof(j->res));
-	free(tr->receipt);
-	tr->receipt = j->receipt;
+	if ((rc = proto_copy(&proto_trace_result_schema, &tr->result, &j->res)))
+		return rc;
+	proto_blob_free(&tr->receipt, &tr->n_receipt);
+	if (j->n_receipt && !(tr->receipt = malloc(j->n_receipt)))
+		return TN_ERR_NOMEM;
+	if (j->n_receipt)
+		memcpy(tr->receipt, j->receipt, j->n_receipt);
 	tr->n_receipt = j->n_receipt;
-	j->receipt = NULL;
 	snprintf(tr->status, sizeof(tr->status), "%s", j->rejected ? "rejected" : "answered");
+	return 0;
 }
 
 /* Our trace id, sent to j's peer, changed by update and stored again;
@@ -253,11 +259,14 @@ static int take_ack(struct store_txn *t, struct reply_job *j, struct tn_trace *t
 
 static int take_result(struct store_txn *t, struct reply_job *j, struct tn_trace *tr)
 {
+	int rc;
+
 	/* Delivered again (at least once): acknowledge, change nothing. */
 	if (!strcmp(tr->status, "answered") || !strcmp(tr->status, "purged"))
 		return 1;
 	j->trace = tr->id;
-	apply_result(j, tr);
+	if ((rc = apply_result(j, tr)))
+		return rc;
 	if (j->rejected)
 		return node_audit(t, j->peer, "in", "trace_result", tr->req.case_ref, "rejected",
 				  "its request_digest is not that of our request");

@@ -50,6 +50,36 @@ static void test_failing_op_leaves_the_rest_of_the_batch_committed(void **state)
 	assert_int_equal(stats(f->s).records, 2);
 }
 
+static int op_count(struct store_txn *t, void *arg)
+{
+	(void)t;
+	++*(int *)arg;
+	return 0;
+}
+
+/* Ops run straight in the batch's transaction: once each when all succeed;
+ * a failure runs the batch again, each op nested, and a lone failing op
+ * is simply undone. */
+static void test_ops_run_once_unless_one_fails(void **state)
+{
+	struct fix *f = *state;
+	int runs[3] = { 0 };
+	struct store_op ok[] = { { op_count, &runs[0], 0 }, { op_count, &runs[1], 0 } };
+	struct store_op bad[] = { { op_count, &runs[2], 0 }, { op_fail, NULL, 0 } };
+	struct seen z;
+
+	assert_int_equal(store_apply(f->s, ok, 2), 0);
+	assert_int_equal(runs[0], 1);
+	assert_int_equal(runs[1], 1);
+	assert_int_equal(store_apply(f->s, bad, 2), 0);
+	assert_int_equal(runs[2], 2);
+	assert_int_equal(bad[0].rc, 0);
+	assert_int_equal(bad[1].rc, TN_ERR_INVALID);
+	assert_int_equal(store_write(f->s, op_fail, NULL), TN_ERR_INVALID);
+	assert_int_equal(find(f->s, NULL, "FAILED1", &z), 0);
+	assert_int_equal(stats(f->s).records, 0);
+}
+
 static void test_read_snapshot_does_not_see_later_commits(void **state)
 {
 	struct fix *f = *state;
@@ -127,6 +157,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
 		T(test_failing_op_leaves_the_rest_of_the_batch_committed),
+		T(test_ops_run_once_unless_one_fails),
 		T(test_read_snapshot_does_not_see_later_commits),
 		T(test_stats_count_records_and_open_reports),
 		T(test_meta_round_trips_and_reserves_store_keys),
