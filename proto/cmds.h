@@ -43,6 +43,7 @@
 	  &proto_trace_schema, CMD_WRITES)                                                  \
 	X(TRACE_LIST, "trace.list", NULL, &proto_trace_list_schema, 0)                      \
 	X(TRACE_SHOW, "trace.show", &proto_id_arg_schema, &proto_trace_schema, CMD_WRITES)  \
+	X(TRACE_WAIT, "trace.wait", &proto_id_arg_schema, &proto_trace_schema, CMD_WRITES)  \
 	X(INBOX, "inbox", &proto_find_arg_schema, &proto_trace_in_list_schema, 0)           \
 	X(APPROVE, "approve", &proto_id_arg_schema, &proto_trace_in_schema, CMD_WRITES)     \
 	X(DENY, "deny", &proto_id_arg_schema, &proto_trace_in_schema, CMD_WRITES)

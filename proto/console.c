@@ -6,6 +6,7 @@ static const struct proto_field id_arg_fields[] = {
 	PF_U64_OF(struct tn_id_arg, id, PF_REQ | PF_ID),
 	PF_STR_OF(struct tn_id_arg, date, 0),
 	PF_STR_OF(struct tn_id_arg, reason, 0),
+	PF_U32_OF(struct tn_id_arg, timeout_s, 0),
 };
 const struct proto_schema proto_id_arg_schema = PROTO_SCHEMA(struct tn_id_arg, id_arg_fields);
 

@@ -24,6 +24,7 @@ struct tn_id_arg {
 	uint64_t id;
 	char date[TN_DATE_LEN];
 	char reason[TN_TEXT_LEN];
+	uint32_t timeout_s;         /* trace.wait: how long at most */
 };
 
 struct tn_find_arg {

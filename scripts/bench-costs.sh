@@ -58,7 +58,7 @@ series_bench()
 	"$BENCH_QUERY" "$T/SLV/console.sock" query -p HND -n "$SERIES_N" >"$T/series_q.json" ||
 		die "bench_query (series) failed"
 	"$BENCH_QUERY" "$T/SLV/console.sock" trace -p HND -r "$csv" -m 3 -n "$SERIES_N" \
-		-P 1000 -T 20000 >"$T/series_t.json" || die "bench_query trace (series) failed"
+		-T 20000 >"$T/series_t.json" || die "bench_query trace (series) failed"
 	"$PYTHON" -c 'import json, sys
 q = json.load(open(sys.argv[1])); t = json.load(open(sys.argv[2])); ms = int(sys.argv[3])
 x = lambda us: round(us / 1000 / ms, 2)

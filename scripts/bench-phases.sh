@@ -192,15 +192,14 @@ broadcast_bench()
 
 # Trace requests GTM -> MEX, answered automatically (MEX's policy for GTM
 # is auto) from MEX's records: one at a time, from trace.request until
-# trace.show says "answered" (polled every TRACE_POLL_US), for records of
-# the CSV with at least 3 events.
+# trace.wait shows the answer, for records of the CSV with at least 3 events.
 trace_bench()
 {
 	log "trace requests GTM -> MEX (auto), $TRACE_N one at a time"
 	"$TRACECTL" -d "$T/MEX" peer policy GTM --traces auto >/dev/null ||
 		die "tracectl peer policy failed"
 	"$BENCH_QUERY" "$T/GTM/console.sock" trace -p MEX -r "$CSV" -m 3 -n "$TRACE_N" \
-		-P "$TRACE_POLL_US" -t "$((SECS * 5000))" -T 10000 >"$R/trace.json" &
+		-t "$((SECS * 5000))" -T 10000 >"$R/trace.json" &
 	PID[bench_query]=$!
 	wait "${PID[bench_query]}" || die "bench_query trace failed"
 	unset "PID[bench_query]"

@@ -27,7 +27,6 @@
 #   BENCH_BROADCAST_QUERIES=300  broadcast queries per peer count
 #   BENCH_TRACES=200        trace requests, one at a time (they stop early
 #                           after 5 x BENCH_SECONDS; MEX answers 1000 a day)
-#   BENCH_TRACE_POLL_US=1000     trace.show polling interval
 #   BENCH_STORE_BATCH=100000     records per transaction in bench_store
 #   BENCH_STORE_NODE_BATCH=16384 the same put again at the batch size of
 #                           `tracectl record import` (IMPORT_BATCH); empty skips
@@ -55,7 +54,6 @@ BATCH=${BENCH_BATCH:-100}
 PEERS=${BENCH_PEERS:-"10 30"}
 BCAST_N=${BENCH_BROADCAST_QUERIES:-300}
 TRACE_N=${BENCH_TRACES:-200}
-TRACE_POLL_US=${BENCH_TRACE_POLL_US:-1000}
 STORE_BATCH=${BENCH_STORE_BATCH:-100000}
 NODE_BATCH=${BENCH_STORE_NODE_BATCH-16384}
 SCALE_BASE=${BENCH_SCALE_BASE:-1000000}

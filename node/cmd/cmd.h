@@ -46,7 +46,8 @@ int cmd_not_pinned(struct console_req *r, const char *name);
 struct cmd_write;
 
 /* After the commit, before the reply: acts on the outcome rc and returns
- * the one to reply with. */
+ * the one to reply with, or CMD_LATER when it will reply itself. */
+#define CMD_LATER 1
 typedef int (*cmd_applied_fn)(struct cmd_write *w, int rc);
 
 /* The head of a write command's job (a struct starting with it). */

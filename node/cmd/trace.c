@@ -135,21 +135,30 @@ static int trace_request_cmd(struct console_req *r, void *args)
 			   why);
 }
 
+static int audit_view(struct store_txn *t, const struct tn_trace *tr)
+{
+	return node_audit(t, tr->peer, "local", "trace.view", tr->req.case_ref,
+			  tr->result.status, "");
+}
+
+/* Read trace args->id into w's reply; 1 when it holds a result. */
+static int read_trace(struct store_txn *t, struct cmd_write *w)
+{
+	struct tn_id_arg *a = w->args;
+	int rc;
+
+	proto_release(&proto_trace_schema, w->reply);
+	if ((rc = store_trace_get(t, a->id, w->reply)))
+		return cmd_missing(w->why, rc, "trace", a->id);
+	return trace_has_result(w->reply);
+}
+
 /* `trace show` is audited when it shows a result's content. */
 static int view_op(struct store_txn *t, void *arg)
 {
-	struct cmd_write *w = arg;
-	struct tn_id_arg *a = w->args;
-	struct tn_trace *tr = w->reply;
-	int rc;
+	int rc = read_trace(t, arg);
 
-	proto_release(&proto_trace_schema, tr);
-	if ((rc = store_trace_get(t, a->id, tr)))
-		return cmd_missing(w->why, rc, "trace", a->id);
-	if (!trace_has_result(tr))
-		return 0;
-	return node_audit(t, tr->peer, "local", "trace.view", tr->req.case_ref,
-			  tr->result.status, "");
+	return rc == 1 ? audit_view(t, ((struct cmd_write *)arg)->reply) : rc;
 }
 
 static int trace_show(struct console_req *r, void *args)
@@ -157,10 +166,100 @@ static int trace_show(struct console_req *r, void *args)
 	return cmd_write_args(r, args, view_op, NULL);
 }
 
+/* ---- trace wait: the result at once when it is in, else as it arrives ---- */
+
+#define WAIT_DEFAULT_S 30
+#define WAIT_MAX_S 3600
+
+struct wait_job {
+	struct cmd_write w;        /* first */
+	struct pending *waiter;    /* NULL once it ended */
+	int queued;                /* wait_op not yet committed */
+	int viewed;                /* the result's commit audited our view */
+	int ended;                 /* the waiter ended while queued, with: */
+	int ended_rc;
+};
+
+/* Reply once the wait is over: the trace as the store has it now. */
+static void wait_reply(struct wait_job *j, int rc)
+{
+	struct tn_id_arg *a = j->w.args;
+	struct store_txn *t;
+
+	if (!rc && !(rc = store_read_begin(j->w.node->store, &t))) {
+		rc = read_trace(t, &j->w);
+		store_read_end(t);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (rc == TN_ERR_TIMEOUT)
+		snprintf(j->w.why, sizeof(j->w.why), "trace %llu has no result after %u s: wait "
+			 "again, or look later with trace show", (unsigned long long)a->id,
+			 a->timeout_s);
+	if (rc)
+		console_fail(j->w.req, rc, j->w.why[0] ? j->w.why : NULL);
+	else
+		console_ok(j->w.req, &proto_trace_schema, j->w.reply);
+}
+
+static void wait_done(void *arg, int rc)
+{
+	struct wait_job *j = arg;
+
+	j->waiter = NULL;
+	if (!j->queued)
+		wait_reply(j, rc);
+	j->ended = 1;
+	j->ended_rc = rc;
+}
+
+static int wait_view(struct store_txn *t, void *arg, const struct tn_trace *tr)
+{
+	((struct wait_job *)arg)->viewed = 1;
+	return audit_view(t, tr);
+}
+
+/* The result already in is shown now (its view audited here unless the
+ * result's own commit, in this same transaction, did). */
+static int wait_op(struct store_txn *t, void *arg)
+{
+	struct wait_job *j = arg;
+	int rc = read_trace(t, &j->w);
+
+	return rc == 1 && !j->viewed ? audit_view(t, j->w.reply) : rc < 0 ? rc : 0;
+}
+
+static int waited(struct cmd_write *w, int rc)
+{
+	struct wait_job *j = (struct wait_job *)w;
+
+	j->queued = 0;
+	if (j->ended)
+		wait_reply(j, j->ended_rc);
+	else if (rc || trace_has_result(w->reply))
+		pending_end(j->waiter, rc);
+	return CMD_LATER;
+}
+
+static int trace_wait_cmd(struct console_req *r, void *args)
+{
+	struct wait_job *j = cmd_job(r, args, sizeof(*j));
+	struct tn_id_arg *a = args;
+
+	if (!j)
+		return TN_ERR_NOMEM;
+	if (!a->timeout_s || a->timeout_s > WAIT_MAX_S)
+		a->timeout_s = a->timeout_s ? WAIT_MAX_S : WAIT_DEFAULT_S;
+	j->queued = 1;
+	j->waiter = trace_wait(j->w.node, a->id, (uint64_t)a->timeout_s * 1000, wait_view,
+			       wait_done, j);
+	return cmd_write(&j->w, wait_op, waited);
+}
+
 const struct cmd_handler cmd_trace_table[] = {
 	{ CMD_TRACE_REQUEST, trace_request_cmd },
 	{ CMD_TRACE_LIST, trace_list },
 	{ CMD_TRACE_SHOW, trace_show },
+	{ CMD_TRACE_WAIT, trace_wait_cmd },
 	{ CMD_INBOX, inbox },
 	{ CMD_APPROVE, review },
 	{ CMD_DENY, review },

@@ -30,6 +30,8 @@ static void written(void *arg, int rc)
 
 	if (w->applied)
 		rc = w->applied(w, rc);
+	if (rc == CMD_LATER)
+		return;
 	if (rc)
 		console_fail(w->req, rc, w->why[0] ? w->why : NULL);
 	else

@@ -3,8 +3,6 @@
  * their receipts. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "ctl.h"
 
@@ -169,44 +167,27 @@ static int trace_show(struct ctl *c, int argc, char **argv)
 	return ctl_run(c, CMD_TRACE_SHOW, &a, print_trace);
 }
 
-/* Poll until the trace is answered or the timeout passes. */
+/* The node answers once the trace has its result, or the timeout passed. */
 static int trace_wait(struct ctl *c, int argc, char **argv)
 {
 	struct tn_id_arg a = { 0 };
-	struct timespec nap = { 0, 100 * 1000000 };
-	long timeout_ms = 30000, waited = 0;
-	char status[TN_KIND_LEN];
 	struct proto_msg *m;
+	char *end;
+	long s = 30;
 
-	if (argc == 3 && !strcmp(argv[1], "--timeout"))
-		timeout_ms = atol(argv[2]) * 1000;
-	else if (argc != 1)
+	if (argc == 3 && !strcmp(argv[1], "--timeout")) {
+		s = strtol(argv[2], &end, 10);
+		if (*end || s < 1 || s > 3600)
+			return ctl_fail("--timeout takes whole seconds, from 1 to 3600");
+	} else if (argc != 1) {
 		return ctl_fail("usage: trace wait ID [--timeout SECONDS]");
+	}
 	if (ctl_parse_id("trace", argv[0], &a.id))
 		return 1;
-	for (;;) {
-		struct tn_trace t;
-
-		if (ctl_call(c, CMD_TRACE_SHOW, &a, &m))
-			return 1;
-		if (proto_msg_decode(m, "data", &proto_trace_schema, &t)) {
-			proto_msg_free(m);
-			return ctl_fail("malformed reply");
-		}
-		memcpy(status, t.status, sizeof(status));
-		proto_release(&proto_trace_schema, &t);
-		if (!strcmp(status, "answered") || waited >= timeout_ms)
-			break;
-		proto_msg_free(m);
-		nanosleep(&nap, NULL);
-		waited += 100;
-	}
-	if (strcmp(status, "answered")) {
-		proto_msg_free(m);
-		return ctl_fail("trace %llu still %s after %ld s", (unsigned long long)a.id, status,
-				timeout_ms / 1000);
-	}
-	return ctl_output(c, CMD_TRACE_SHOW, m, print_trace);
+	a.timeout_s = (uint32_t)s;
+	if (ctl_call(c, CMD_TRACE_WAIT, &a, &m))
+		return 1;
+	return ctl_output(c, CMD_TRACE_WAIT, m, print_trace);
 }
 
 static void print_in(const struct tn_trace_in *t)

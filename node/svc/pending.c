@@ -83,6 +83,16 @@ struct pending *pending_find(struct node *n, enum pending_kind kind, uint64_t ke
 	return NULL;
 }
 
+struct pending *pending_next(const struct pending *w)
+{
+	struct pending *x;
+
+	for (x = w->next; x; x = x->next)
+		if (x->kind == w->kind && x->key == w->key)
+			return x;
+	return NULL;
+}
+
 void pending_end(struct pending *w, int rc)
 {
 	if (!w->pprev)

@@ -27,7 +27,7 @@ void node_audit_hash(const void *m, size_t n, uint8_t out[32]);
 
 /* ---- requests waiting for a peer's answer ---- */
 
-enum pending_kind { PENDING_PING, PENDING_QUERY };
+enum pending_kind { PENDING_PING, PENDING_QUERY, PENDING_TRACE };
 
 /* Embedded in the waiting request. done runs once: rc 0 when the owner
  * ends it (answered), TN_ERR_TIMEOUT, or TN_ERR_CLOSED at shutdown.
@@ -49,6 +49,8 @@ void pending_start(struct node *n, struct pending *w, enum pending_kind kind, ui
 		   uint64_t timeout_ms);
 /* The request waiting under kind and key, or NULL. */
 struct pending *pending_find(struct node *n, enum pending_kind kind, uint64_t key);
+/* The next request waiting under w's kind and key, or NULL. */
+struct pending *pending_next(const struct pending *w);
 /* Stop waiting and run done(w, rc). */
 void pending_end(struct pending *w, int rc);
 /* Free w: its timer closes, then release(w) runs. */
@@ -132,6 +134,21 @@ int trace_delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_
 /* Whether our trace tr holds a peer's result (answered, or rejected as
  * not answering our request). */
 int trace_has_result(const struct tn_trace *tr);
+/* In the transaction that stores the result of our trace: audit the view
+ * of one waiting request. */
+typedef int (*trace_view_fn)(struct store_txn *t, void *arg, const struct tn_trace *tr);
+/* A wait ended: rc 0 once the result (and the view) committed,
+ * TN_ERR_TIMEOUT, TN_ERR_CLOSED at shutdown or TN_ERR_NOMEM. */
+typedef void (*trace_wait_fn)(void *arg, int rc);
+/* Wait at most timeout_ms for the result of our trace id (view and done
+ * as above); the waiter, to end early with pending_end, or NULL when
+ * done already ran with TN_ERR_NOMEM. */
+struct pending *trace_wait(struct node *n, uint64_t id, uint64_t timeout_ms, trace_view_fn view,
+			   trace_wait_fn done, void *arg);
+/* Inside the op storing tr's result: every waiter's view. */
+int trace_wait_view(struct store_txn *t, struct node *n, const struct tn_trace *tr) TN_WUR;
+/* After that commit: end every waiter of trace id. */
+void trace_wait_end(struct node *n, uint64_t id);
 /* Purge expired trace results now and every hour. */
 void retention_start(struct node *n);
 

@@ -268,10 +268,12 @@ static int take_result(struct store_txn *t, struct reply_job *j, struct tn_trace
 	if ((rc = apply_result(j, tr)))
 		return rc;
 	if (j->rejected)
-		return node_audit(t, j->peer, "in", "trace_result", tr->req.case_ref, "rejected",
-				  "its request_digest is not that of our request");
-	return node_audit(t, j->peer, "in", "trace_result", tr->req.case_ref, tr->result.status,
-			  tr->result.export_to[0] ? tr->result.export_to : "");
+		rc = node_audit(t, j->peer, "in", "trace_result", tr->req.case_ref, "rejected",
+				"its request_digest is not that of our request");
+	else
+		rc = node_audit(t, j->peer, "in", "trace_result", tr->req.case_ref,
+				tr->result.status, tr->result.export_to[0] ? tr->result.export_to : "");
+	return rc ? rc : trace_wait_view(t, j->node, tr);
 }
 
 static int ack_op(struct store_txn *t, void *arg)
@@ -301,6 +303,8 @@ static void reply_done(void *arg, int rc)
 			 (unsigned long long)j->trace);
 	if ((!rc || rc == TN_ERR_NOT_FOUND) && p)
 		(void)!outbox_ack(p, j->mid);
+	if (!rc && j->trace)
+		trace_wait_end(j->node, j->trace);
 	reply_job_free(j);
 }
 

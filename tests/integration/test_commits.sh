@@ -5,7 +5,9 @@
 # commit while the query travels, and the results before the operator sees
 # them) and the answering node one; an automatic trace costs the answering
 # node one before it answers, and the asking node one for the request and
-# one for the acknowledgement, receipt and result that arrive in one write.
+# one for the acknowledgement, receipt and result that arrive in one write;
+# an operator waiting for a result (`trace wait`) sees it with the commit
+# that stores it, its view audited in the same commit.
 . "$(dirname "$0")/lib.sh"
 
 mesh GTM MEX
@@ -70,3 +72,36 @@ trace_and_wait()
 }
 # MEX's second commit retires its acknowledged messages, after it answered.
 count_commits "an automatic trace" 2 2 trace_and_wait
+
+# ---- trace wait: the result and the audited view in one commit ----
+views()
+{
+	"$PYTHON" -S -c 'import json, sys
+print(sum(e["type"] == "trace.view" for e in json.load(sys.stdin)["entries"]))' \
+		<<<"$(ctl_json GTM audit --limit 1000)"
+}
+
+assert_ok ctl MEX peer policy GTM --traces review
+out=$(ctl_json GTM trace request --to MEX --make Glock --serial CM-1 --model G17 \
+	--caliber 9mm --type pistol --case T-2 --agency PNC --crime homicide \
+	--grounds "recovered at the scene" --recovered-on 2025-01-02 --recovered-at Zona1) ||
+	fail "trace request failed: $out"
+id=$(json_get "$out" id)
+wait_until 10 eval '[ "$(json_get "$(ctl_json GTM trace list)" traces.1.status)" = in_review ]' ||
+	fail "trace $id never in review"
+assert_fails ctl GTM trace wait "$id" --timeout 1
+assert_contains "$LAST_ERR" "trace $id has no result after 1 s" "trace wait's timeout"
+assert_fails ctl GTM trace wait 999
+assert_contains "$LAST_ERR" "trace 999 does not exist" "trace wait on no trace"
+v0=$(views)
+ctl_json GTM trace wait "$id" --timeout 20 >"$T/waited.json" 2>"$T/waited.err" &
+waiter=$!
+wait_until 10 settled GTM || fail "GTM never idle"
+g0=$(commits GTM)
+in=$(json_get "$(ctl_json MEX inbox)" traces.0.id)
+assert_ok ctl MEX approve "$in"
+wait "$waiter" || fail "trace wait failed: $(cat "$T/waited.err")"
+assert_json "$(cat "$T/waited.json")" status=answered result.status=completed
+assert_eq "$(($(commits GTM) - g0))" 1 "GTM's commits from the result to the operator"
+assert_eq "$(($(views) - v0))" 1 "views audited for one trace wait"
+pass "trace wait: the result shown with the commit that stored it and the audited view"

@@ -4,7 +4,7 @@
  * reply with CLOCK_MONOTONIC: query.stolen to one peer or to all, or
  * stolen.report to load a node with the reports of a CSV. Or, in trace
  * mode, one trace at a time: trace.request for a gun of a records CSV,
- * then trace.show every -P us until the trace is "answered". Prints JSON. */
+ * then trace.wait until the node has its answer. Prints JSON. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,14 +25,14 @@ static void usage(void)
 	fputs("usage: bench_query SOCK query (-p PEER | -a) [-c CONNS] [-d DEPTH] [-b ITEMS]\n"
 	      "                   [-n REQUESTS] [-t MS] [-s STOLEN.csv [-e EVERY]] [-T MS]\n"
 	      "       bench_query SOCK report -s STOLEN.csv [-c CONNS] [-d DEPTH]\n"
-	      "       bench_query SOCK trace -p PEER -r RECORDS.csv [-m EVENTS] [-P US]\n"
+	      "       bench_query SOCK trace -p PEER -r RECORDS.csv [-m EVENTS]\n"
 	      "                   [-n TRACES] [-t MS] [-T MS]\n"
 	      "  -c connections (1), -d requests in flight per connection (1), -b items\n"
 	      "  per query (1), -n at most this many requests (1000), -t issue for at\n"
 	      "  most MS ms (60000), -e one query in EVERY carries a reported gun (0:\n"
 	      "  none), -T the query's own timeout (5000 ms); trace: one trace at a time\n"
-	      "  for the first TRACES records with at least EVENTS events (3), trace.show\n"
-	      "  every US microseconds (1000) until answered, within -T MS\n", stderr);
+	      "  for the first TRACES records with at least EVENTS events (3), then\n"
+	      "  trace.wait for its answer, within -T MS\n", stderr);
 	exit(2);
 }
 
@@ -40,7 +40,7 @@ static void parse_args(struct bq *b, int argc, char **argv)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "p:ac:d:b:n:t:s:e:T:r:m:P:")) != -1) {
+	while ((o = getopt(argc, argv, "p:ac:d:b:n:t:s:e:T:r:m:")) != -1) {
 		switch (o) {
 		case 'p': b->peer = optarg; break;
 		case 'a': b->all = 1; break;
@@ -54,7 +54,6 @@ static void parse_args(struct bq *b, int argc, char **argv)
 		case 'T': b->timeout_ms = (unsigned)atoi(optarg); break;
 		case 'r': b->records_csv = optarg; break;
 		case 'm': b->min_events = (unsigned)atoi(optarg); break;
-		case 'P': b->poll_us = (unsigned)atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -64,7 +63,7 @@ static void parse_args(struct bq *b, int argc, char **argv)
 	b->mode = argv[optind + 1];
 	b->report = !strcmp(b->mode, "report");
 	b->trace = !strcmp(b->mode, "trace");
-	if (b->trace && (!b->peer || !b->records_csv || b->poll_us > 1000000))
+	if (b->trace && (!b->peer || !b->records_csv))
 		usage();
 	if (b->trace)
 		return;
@@ -77,7 +76,7 @@ static void parse_args(struct bq *b, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static struct bq b = { .conns = 1, .depth = 1, .batch = 1, .max_req = 1000,
-			       .time_ms = 60000, .timeout_ms = 5000, .poll_us = 1000,
+			       .time_ms = 60000, .timeout_ms = 5000,
 			       .min_events = 3 };
 	double secs;
 

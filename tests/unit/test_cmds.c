@@ -14,8 +14,8 @@ static const char *const wire_names[] = {
 	"status", "card", "record.add", "record.show", "record.find", "record.event",
 	"record.import", "stolen.report", "stolen.recover", "stolen.list", "peer.add",
 	"peer.list", "peer.remove", "peer.ping", "peer.policy", "audit", "audit.verify",
-	"query.stolen", "alerts", "trace.request", "trace.list", "trace.show", "inbox",
-	"approve", "deny", "receipt",
+	"query.stolen", "alerts", "trace.request", "trace.list", "trace.show", "trace.wait",
+	"inbox", "approve", "deny", "receipt",
 };
 
 static void test_registry_holds_every_wire_name_once(void **state)

@@ -40,11 +40,11 @@ struct bq {
 	unsigned conns, depth, batch, hit_every, timeout_ms;
 	uint64_t max_req, time_ms;
 	int all, report, trace, n_given;
-	unsigned poll_us, min_events;
+	unsigned min_events;
 	struct gun *guns;             /* trace mode: records to trace */
 	uint32_t n_guns;
 	int col_make, col_model, col_serial;
-	uint64_t polls, short_chain;  /* answers without the record's events */
+	uint64_t short_chain;         /* answers without the record's events */
 	uint32_t *ack_us;             /* trace mode: trace.request to its reply */
 	struct cn cn[CONNS_MAX];
 	struct stolen_csv sc;         /* rows of the stolen CSV */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* bench_query trace mode: guns from a records CSV traced one at a time,
- * trace.request then trace.show until "answered"; see bq.h. */
+ * trace.request then trace.wait until it is answered; see bq.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +98,6 @@ static void trace_one(struct bq *b, struct cn *c, uint64_t i)
 	struct proto_msg *m;
 	struct tn_trace tr;
 	double t0 = bq_now_s(), deadline = t0 + b->timeout_ms / 1000.0, t;
-	struct timespec nap = { 0, (long)b->poll_us * 1000 };
 
 	memset(&a, 0, sizeof(a));
 	snprintf(a.to, sizeof(a.to), "%s", b->peer);
@@ -120,24 +119,14 @@ static void trace_one(struct bq *b, struct cn *c, uint64_t i)
 	proto_release(&proto_trace_schema, &tr);
 	proto_msg_free(m);
 	b->issued++;
-	for (;;) {
-		b->polls++;
-		bq_call(c, "trace.show", &proto_id_arg_schema, &show, &m, deadline);
-		t = bq_now_s();
-		if (trace_of(b, m, &tr)) {
-			proto_msg_free(m);
-			return;
-		}
+	show.timeout_s = (uint32_t)(b->timeout_ms / 1000) + 1;
+	bq_call(c, "trace.wait", &proto_id_arg_schema, &show, &m, deadline + 1);
+	t = bq_now_s();
+	if (trace_of(b, m, &tr)) {
 		proto_msg_free(m);
-		if (!strcmp(tr.status, "answered"))
-			break;
-		proto_release(&proto_trace_schema, &tr);
-		if (t + b->poll_us / 1e6 >= deadline) {
-			b->not_answered++;
-			return;
-		}
-		nanosleep(&nap, NULL);
+		return;
 	}
+	proto_msg_free(m);
 	b->end_s[b->done] = (float)(t - b->start);
 	b->lat_us[b->done++] = (uint32_t)((t - t0) * 1e6);
 	/* completed, or destroyed_on_record: either way the whole chain */
