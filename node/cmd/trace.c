@@ -206,8 +206,10 @@ static void wait_done(void *arg, int rc)
 	struct wait_job *j = arg;
 
 	j->waiter = NULL;
-	if (!j->queued)
-		wait_reply(j, rc);
+	if (!j->queued) {
+		wait_reply(j, rc);   /* frees j */
+		return;
+	}
 	j->ended = 1;
 	j->ended_rc = rc;
 }
