@@ -45,7 +45,7 @@ static bool obj_present(const struct proto_schema *s, const char *obj)
 }
 
 /* Empty optional strings, arrays, blobs and all-zero objects are left out. */
-bool proto__present(const struct proto_field *f, const void *obj)
+static bool present(const struct proto_field *f, const void *obj)
 {
 	if (f->flags & PF_REQ)
 		return true;
@@ -60,9 +60,83 @@ bool proto__present(const struct proto_field *f, const void *obj)
 	return true;
 }
 
+static int pack_arr(msgpack_packer *pk, const struct proto_field *f, const void *obj)
+{
+	uint32_t n = arr_count(f, obj);
+	const char *items;
+	int rc;
+
+	memcpy(&items, FIELD(obj, f), sizeof(items));
+	if ((rc = msgpack_pack_array(pk, n)))
+		return rc;
+	for (uint32_t i = 0; i < n; i++)
+		if ((rc = proto__pack_obj(pk, f->sub, items + (size_t)i * f->sub->size)))
+			return rc;
+	return 0;
+}
+
+static int pack_field(msgpack_packer *pk, const struct proto_field *f, const void *obj)
+{
+	const char *p = FIELD(obj, f);
+	const void *blob;
+	uint64_t u;
+	int64_t i;
+
+	switch (f->type) {
+	case PF_STR:
+		return msgpack_pack_str_with_body(pk, p, strlen(p));
+	case PF_U64:
+		memcpy(&u, p, 8);
+		return msgpack_pack_uint64(pk, u);
+	case PF_U32:
+		return msgpack_pack_uint32(pk, *(const uint32_t *)p);
+	case PF_I64:
+		memcpy(&i, p, 8);
+		return msgpack_pack_int64(pk, i);
+	case PF_BOOL:
+		return *(const bool *)p ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+	case PF_BIN:
+		return msgpack_pack_bin_with_body(pk, p, f->size);
+	case PF_ARR:
+		return pack_arr(pk, f, obj);
+	case PF_BLOB:
+		memcpy(&blob, p, sizeof(blob));
+		return msgpack_pack_bin_with_body(pk, blob, arr_count(f, obj));
+	case PF_OBJ:
+		if (!proto_sub(f, obj))
+			return msgpack_pack_map(pk, 0);
+		return proto__pack_obj(pk, f->sub, proto_sub(f, obj));
+	}
+	return -1;
+}
+
+int proto__pack_obj(msgpack_packer *pk, const struct proto_schema *s, const void *obj)
+{
+	uint32_t n = 0;
+	int rc;
+
+	for (uint32_t i = 0; i < s->n; i++)
+		n += present(&s->fields[i], obj);
+	if ((rc = msgpack_pack_map(pk, n)))
+		return rc;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct proto_field *f = &s->fields[i];
+
+		if (!present(f, obj))
+			continue;
+		if ((rc = msgpack_pack_str_with_body(pk, f->key, strlen(f->key))) ||
+		    (rc = pack_field(pk, f, obj)))
+			return rc;
+	}
+	return 0;
+}
+
 int proto_encode(const struct proto_schema *s, const void *obj, struct proto_buf *out)
 {
-	return proto__pack(out, s, obj);
+	msgpack_packer pk;
+
+	msgpack_packer_init(&pk, out, proto__buf_write);
+	return proto__pack_obj(&pk, s, obj) ? TN_ERR_NOMEM : 0;
 }
 
 struct proto_writer *proto_writer_new(struct proto_buf *out)
@@ -101,9 +175,7 @@ int proto_w_bin(struct proto_writer *w, const void *p, size_t n)
 	return W(msgpack_pack_bin_with_body(&w->pk, p, n));
 }
 
-/* The packer writes through to the buffer at once, so the schema packer
- * can append to the same buffer. */
 int proto_w_obj(struct proto_writer *w, const struct proto_schema *s, const void *obj)
 {
-	return proto__pack(w->pk.data, s, obj);
+	return W(proto__pack_obj(&w->pk, s, obj));
 }

@@ -30,10 +30,8 @@ const msgpack_object *proto__get(const msgpack_object *o, const char *key);
 /* Decode map o into obj; on failure write a reason to why. */
 int proto__decode_obj(const msgpack_object *o, const struct proto_schema *s,
 		      void *obj, char *why, size_t why_len);
-/* Whether field f of obj is encoded (empty optional ones are left out). */
-bool proto__present(const struct proto_field *f, const void *obj);
-/* Append obj as a msgpack map to b. */
-int proto__pack(struct proto_buf *b, const struct proto_schema *s, const void *obj);
+/* Pack obj as a map. */
+int proto__pack_obj(msgpack_packer *pk, const struct proto_schema *s, const void *obj);
 /* msgpack write callback appending to a struct proto_buf. */
 int proto__buf_write(void *data, const char *buf, size_t len);
 
