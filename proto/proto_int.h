@@ -22,6 +22,9 @@ static inline void proto__copy(void *dst, const void *src, size_t n)
 
 /* Check msgpack bytes for depth and announced sizes before unpacking. */
 int proto__scan(const void *buf, size_t len) TN_WUR;
+/* Step *off over the one value there, checked as proto__scan checks, the
+ * value sitting depth levels down in its message. */
+int proto__skip(const void *buf, size_t len, size_t *off, int depth) TN_WUR;
 /* Scan, then unpack exactly one map from buf into u (free it with
  * msgpack_unpacked_destroy); on failure u holds nothing to free. */
 int proto__unpack(msgpack_unpacked *u, const void *buf, size_t len) TN_WUR;

@@ -127,9 +127,6 @@ struct console_req *console_defer(struct console_req *r)
 static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 {
 	struct console_req *r = calloc(1, sizeof(*r));
-	struct proto_msg *m = NULL;
-	char cmd[TN_CMD_LEN];
-	int rc;
 
 	if (!r)
 		return TN_ERR_NOMEM;
@@ -137,16 +134,7 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 	r->conn = c;
 	r->cmd = CMD_COUNT;
 	r->large = len >= CONSOLE_TRIM_AT;
-	if ((rc = proto_msg_parse(&m, body, len))) {
-		node_log("warn", "console: %s", tn_strerror(rc));
-		console_fail(r, rc, "request is not a msgpack map");
-		return 0;
-	}
-	if (proto_msg_str(m, "cmd", cmd, sizeof(cmd)))
-		console_fail(r, TN_ERR_FIELD, "field 'cmd': missing");
-	else
-		r->node->hooks.console(r, cmd, m);
-	proto_msg_free(m);
+	r->node->hooks.console(r, body, len);
 	return 0;
 }
 
