@@ -3,6 +3,7 @@
  * import batch): the same rules as store_record_add, with the id sequence
  * read and written once, one index cursor for the batch, and each value
  * written straight into its page with its id patched in. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -65,44 +66,100 @@ static int put_index(struct store_txn *t, MDB_cursor *c, const struct store_rec_
 	return store__rc(t, mdb_cursor_put(c, &k, &v, MDB_NODUPDATA));
 }
 
-/* Add each row not known yet; *last is the id sequence. */
-static int add_rows(struct store_txn *t, MDB_cursor *c, struct store_rec_enc *rows, uint32_t n,
-		    uint64_t *last)
+/* Index keys in LMDB's order (bytes, then length), then rows in order. */
+static int cmp_rows(const void *a, const void *b, void *arg)
 {
-	int added = 0, rc;
+	const struct store_rec_enc *rows = arg;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const struct store_rec_enc *x = &rows[i], *y = &rows[j];
+	int c = memcmp(x->key, y->key, x->key_len < y->key_len ? x->key_len : y->key_len);
 
-	for (uint32_t i = 0; i < n; i++) {
-		struct store_rec_enc *e = &rows[i];
+	if (c)
+		return c;
+	if (x->key_len != y->key_len)
+		return x->key_len < y->key_len ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
 
+static int same_key(const struct store_rec_enc *x, const struct store_rec_enc *y)
+{
+	return x->key_len == y->key_len && !memcmp(x->key, y->key, x->key_len);
+}
+
+/* In key order: refuse each row whose model is on file under its key, or
+ * taken by an earlier row of the batch; the others get id 1 for now. */
+static int decide(struct store_txn *t, MDB_cursor *c, struct store_rec_enc *rows,
+		  const uint32_t *order, uint32_t n)
+{
+	uint32_t group = 0;
+	int rc;
+
+	for (uint32_t k = 0; k < n; k++) {
+		struct store_rec_enc *e = &rows[order[k]];
+
+		if (!k || !same_key(e, &rows[order[k - 1]]))
+			group = k;
 		e->id = 0;
 		if ((rc = known(t, c, e)) == TN_ERR_EXISTS)
 			continue;
 		if (rc)
 			return rc;
+		e->id = 1;
+		for (uint32_t g = group; g < k && e->id; g++)
+			if (rows[order[g]].id && store__same_model(rows[order[g]].model, e->model))
+				e->id = 0;
+	}
+	return 0;
+}
+
+/* Ids in row order, values appended in that order, index entries put in
+ * key order (neighbours share pages: LMDB finds most on the page it is on). */
+static int add_rows(struct store_txn *t, MDB_cursor *c, struct store_rec_enc *rows,
+		    const uint32_t *order, uint32_t n, uint64_t *last)
+{
+	int added = 0, rc;
+
+	if ((rc = decide(t, c, rows, order, n)))
+		return rc;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!rows[i].id)
+			continue;
 		if (*last == UINT64_MAX)
 			return TN_ERR_LIMIT;
-		e->id = ++*last;
-		if ((rc = put_value(t, e)) || (rc = put_index(t, c, e)))
-			return rc;
+		rows[i].id = ++*last;
 		added++;
+		if ((rc = put_value(t, &rows[i])))
+			return rc;
 	}
+	for (uint32_t k = 0; k < n; k++)
+		if (rows[order[k]].id && (rc = put_index(t, c, &rows[order[k]])))
+			return rc;
 	return added;
 }
 
 int store_record_add_encoded(struct store_txn *t, struct store_rec_enc *rows, uint32_t n)
 {
 	uint64_t last = 0;
+	uint32_t *order;
 	MDB_cursor *c;
 	int rc, seq;
 
 	if (t->rdonly)
 		return TN_ERR_INVALID;
+	if (!n)
+		return 0;
 	if ((rc = store__u64_get(t, STORE_SEQ_RECORD, &last)) && rc != TN_ERR_NOT_FOUND)
 		return rc;
-	if ((rc = store__cursor(t, STORE_DB_SERIAL_IDX, &c)))
-		return rc;
-	rc = add_rows(t, c, rows, n, &last);
-	store__cursor_done(t, STORE_DB_SERIAL_IDX, c);
+	if (!(order = malloc(n * sizeof(*order))))
+		return TN_ERR_NOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), cmp_rows, rows);
+	if (!(rc = store__cursor(t, STORE_DB_SERIAL_IDX, &c))) {
+		rc = add_rows(t, c, rows, order, n, &last);
+		store__cursor_done(t, STORE_DB_SERIAL_IDX, c);
+	}
+	free(order);
 	if (rc > 0 && (seq = store__u64_put(t, STORE_SEQ_RECORD, last)))
 		return seq;
 	return rc;

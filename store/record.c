@@ -32,7 +32,7 @@ static unsigned char next_alnum(const unsigned char **p)
 
 /* Models compare case-insensitively, ignoring everything but letters and
  * digits: "M&P 9" is "mp9". */
-static int same_model(const char *a, const char *b)
+int store__same_model(const char *a, const char *b)
 {
 	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
 	unsigned char x, y;
@@ -68,7 +68,7 @@ int store__refuse_same_model(struct store_txn *t, uint64_t id, void *arg)
 
 	if ((rc = get_indexed(t, id, &r)))
 		return rc;
-	rc = same_model(r.model, arg) ? TN_ERR_EXISTS : 0;
+	rc = store__same_model(r.model, arg) ? TN_ERR_EXISTS : 0;
 	proto_release(&proto_record_schema, &r);
 	return rc;
 }

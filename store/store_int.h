@@ -97,6 +97,8 @@ int store__key_walk(struct store_txn *t, enum store__db db, const struct store__
 		    store__id_fn fn, void *arg);
 
 /* record.c */
+/* Models compare case-insensitively on letters and digits only. */
+int store__same_model(const char *a, const char *b);
 /* TN_ERR_EXISTS when record id (from serial_idx) has the model arg. */
 int store__refuse_same_model(struct store_txn *t, uint64_t id, void *arg);
 
