@@ -6,7 +6,7 @@
 #include "buf.h"
 
 #define PROTO_FRAME_MAX_DEFAULT (1u << 20)
-#define PROTO_CONSOLE_FRAME_MAX (16u << 20)
+#define PROTO_CONSOLE_FRAME_MAX (64u << 20)
 
 struct proto_framer {
 	struct proto_buf in;

@@ -22,7 +22,7 @@
 #                           after 5 x BENCH_SECONDS; MEX answers 1000 a day)
 #   BENCH_TRACE_POLL_US=1000     trace.show polling interval
 #   BENCH_STORE_BATCH=100000     records per transaction in bench_store
-#   BENCH_STORE_NODE_BATCH=16384 the same put again at the batch size of
+#   BENCH_STORE_NODE_BATCH=65536 the same put again at the largest batch of
 #                           `tracectl record import` (IMPORT_BATCH); empty skips
 set -euo pipefail
 
@@ -45,7 +45,7 @@ BCAST_N=${BENCH_BROADCAST_QUERIES:-300}
 TRACE_N=${BENCH_TRACES:-200}
 TRACE_POLL_US=${BENCH_TRACE_POLL_US:-1000}
 STORE_BATCH=${BENCH_STORE_BATCH:-100000}
-NODE_BATCH=${BENCH_STORE_NODE_BATCH-16384}
+NODE_BATCH=${BENCH_STORE_NODE_BATCH-65536}
 # node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
 # LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
 REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h") * 600 + 65536))
