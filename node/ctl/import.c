@@ -20,6 +20,7 @@
 #define IMPORT_BYTES ((size_t)PROTO_CONSOLE_FRAME_MAX - ((size_t)1 << 20))
 #define IMPORT_KEEP_ERRORS 10000
 #define IMPORT_INFLIGHT 2
+#define IMPORT_SLICE ((size_t)64 << 10)
 
 struct sent {
 	unsigned long *lines;
@@ -154,6 +155,23 @@ static int send_batch(struct import *im)
 	return im->n_inflight == IMPORT_INFLIGHT ? recv_one(im) : 0;
 }
 
+/* A batch goes once it holds its rows, or its bytes come near the frame
+ * limit, or, near the end of a file, once it holds as many rows as seem
+ * left after it: the last batches halve, so that little is left for the
+ * node to commit after the last row is read. */
+static int batch_full(const struct import *im)
+{
+	const struct batch *b = &im->batch;
+	uint64_t per_row;
+
+	if (b->n >= b->limit || b->frame.len >= IMPORT_BYTES)
+		return 1;
+	if (!im->total || b->n < IMPORT_FIRST || !im->rows || im->bytes > im->total)
+		return 0;
+	per_row = im->bytes / im->rows;
+	return per_row && (im->total - im->bytes) / per_row <= b->n;
+}
+
 /* A row goes into the request as it is read; the node checks what it
  * means (proto_record_check) and names the rows it refuses. */
 static int on_row(void *arg, char **fields, int n, unsigned long line)
@@ -174,7 +192,7 @@ static int on_row(void *arg, char **fields, int n, unsigned long line)
 		return 0;
 	}
 	b->lines[b->n++] = line;
-	if ((b->n == b->limit || b->frame.len >= IMPORT_BYTES) && send_batch(im))
+	if (batch_full(im) && send_batch(im))
 		return im->failed = 1;
 	return 0;
 }
@@ -188,18 +206,23 @@ static int on_bad(void *arg, unsigned long line, const char *why)
 	return 0;
 }
 
+/* The file read 1 MiB at a time and parsed 64 KiB at a time, so that
+ * im->bytes says how far the rows go within a slice. */
 static int feed_file(struct import *im, FILE *f)
 {
 	struct proto_csv *csv = proto_csv_new(on_row, on_bad, im);
 	static char buf[1 << 20];
-	size_t n;
+	size_t n, k;
 	int rc = 0;
 
 	if (!csv)
 		return ctl_fail("out of memory");
 	while (!rc && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		rc = proto_csv_feed(csv, buf, n) || im->failed;
-		im->bytes += n;
+		for (size_t off = 0; !rc && off < n; off += k) {
+			k = n - off < IMPORT_SLICE ? n - off : IMPORT_SLICE;
+			im->bytes += k;
+			rc = proto_csv_feed(csv, buf + off, k) || im->failed;
+		}
 		progress(im);
 	}
 	if (!rc && ferror(f))
