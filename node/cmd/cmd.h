@@ -29,10 +29,11 @@ extern const struct cmd_handler cmd_query_table[];
 extern const struct cmd_handler cmd_alert_table[];
 extern const struct cmd_handler cmd_trace_table[];
 
-/* The arguments of a CMD_RAW command: a copy of its request's bytes. */
+/* The arguments of a CMD_RAW command: its request's bytes, which the
+ * request owns (console_keep). */
 struct cmd_raw {
+	const uint8_t *body;
 	size_t len;
-	uint8_t body[];
 };
 
 /* Run one console request (the node's hooks.console). */

@@ -2,7 +2,6 @@
 /* Console requests to their handlers: the registry names the command and
  * its argument schema, the family tables give the handler. */
 #include <stdbool.h>
-#include <string.h>
 
 #include "cmd.h"
 
@@ -49,19 +48,17 @@ static int decode_args(struct console_req *r, const struct proto_schema *s,
 	return rc;
 }
 
-/* A command whose handler reads the request's bytes: they are copied
- * into memory r owns. */
+/* A command whose handler reads the request's bytes, kept by r. */
 static void dispatch_raw(struct console_req *r, enum tn_cmd cmd, const uint8_t *body, size_t len)
 {
-	struct cmd_raw *raw = console_alloc(r, NULL, sizeof(*raw) + len);
+	struct cmd_raw *raw = console_alloc(r, NULL, sizeof(*raw));
 	int rc;
 
 	console_set_cmd(r, cmd);
-	if (!raw) {
+	if (!raw || !(raw->body = console_keep(r, body, len))) {
 		console_fail(r, TN_ERR_NOMEM, NULL);
 		return;
 	}
-	memcpy(raw->body, body, len);
 	raw->len = len;
 	if ((rc = handler(cmd)(r, raw)) < 0)
 		console_fail(r, rc, NULL);

@@ -25,6 +25,7 @@ struct console_req {
 	enum tn_cmd cmd;
 	unsigned deferred : 1;
 	unsigned large : 1;      /* its frame was at least CONSOLE_TRIM_AT bytes */
+	uint8_t *kept;           /* the input buffer holding its body (console_keep) */
 };
 
 /* After a request this large (an import batch), the heap it used is given
@@ -46,6 +47,18 @@ void *console_alloc(struct console_req *r, const struct proto_schema *s, size_t 
 	o->next = r->owned;
 	r->owned = o;
 	return o->obj;
+}
+
+const uint8_t *console_keep(struct console_req *r, const uint8_t *body, size_t len)
+{
+	uint8_t *copy;
+
+	if (!r->kept && (r->kept = proto_framer_take(&r->conn->in, body)))
+		return body;
+	if (!(copy = console_alloc(r, NULL, len)))
+		return NULL;
+	memcpy(copy, body, len);
+	return copy;
 }
 
 void console_set_cmd(struct console_req *r, enum tn_cmd cmd)
@@ -74,6 +87,7 @@ static void finish(struct console_req *r, struct proto_buf *body)
 			proto_release(o->s, o->obj);
 		free(o);
 	}
+	free(r->kept);
 	if (r->large)
 		malloc_trim(0);
 	free(r);
