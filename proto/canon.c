@@ -102,13 +102,17 @@ static int rd_uint(struct rd *d, uint64_t *v)
 	return 0;
 }
 
-/* The next key is key (a fixstr, as every schema key is): consume it. */
+/* The next key is key (a fixstr, as every schema key is): consume it.
+ * Compared as it is read, without measuring key first. */
 static int rd_key(struct rd *d, const char *key)
 {
-	size_t n = strlen(key);
+	const uint8_t *p = d->p + d->off + 1;
+	size_t left = d->len - d->off, n;
 
-	if (n > 31 || d->len - d->off < n + 1 || d->p[d->off] != (0xa0 | n) ||
-	    memcmp(d->p + d->off + 1, key, n))
+	for (n = 0; key[n]; n++)
+		if (n + 1 >= left || p[n] != (uint8_t)key[n])
+			return 0;
+	if (n > 31 || !left || d->p[d->off] != (0xa0 | n))
 		return 0;
 	d->off += n + 1;
 	return 1;

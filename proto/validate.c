@@ -30,14 +30,25 @@ const char *proto_event_name(int kind)
 	return event_names[kind];
 }
 
+/* Two kinds at most share a first letter: one or two compares. */
 int proto_event_kind(const char *name)
 {
+	int k;
+
 	if (!name)
 		return TN_ERR_INVALID;
-	for (int k = 0; k < TN_EV_COUNT; k++)
-		if (strcmp(name, event_names[k]) == 0)
-			return k;
-	return TN_ERR_INVALID;
+	switch (name[0]) {
+	case 'm': k = TN_EV_MANUFACTURED; break;
+	case 'i': k = TN_EV_IMPORTED; break;
+	case 's': k = name[1] == 'o' ? TN_EV_SOLD : TN_EV_STOLEN; break;
+	case 't': k = TN_EV_TRANSFERRED; break;
+	case 'e': k = TN_EV_EXPORTED; break;
+	case 'd': k = TN_EV_DESTROYED; break;
+	case 'l': k = TN_EV_LOST; break;
+	case 'r': k = TN_EV_RECOVERED; break;
+	default: return TN_ERR_INVALID;
+	}
+	return strcmp(name, event_names[k]) ? TN_ERR_INVALID : k;
 }
 
 /* ---- dates and countries ---- */

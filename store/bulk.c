@@ -66,19 +66,39 @@ static int put_index(struct store_txn *t, MDB_cursor *c, const struct store_rec_
 	return store__rc(t, mdb_cursor_put(c, &k, &v, MDB_NODUPDATA));
 }
 
+/* A row in key order: the first 8 bytes of its key (big-endian, zeros
+ * after a shorter key) order most rows without reading the rows. */
+struct sorted {
+	uint64_t head;
+	uint32_t row;
+};
+
+static uint64_t key_head(const struct store_rec_enc *e)
+{
+	uint64_t h = 0;
+
+	for (uint32_t i = 0; i < 8; i++)
+		h = h << 8 | (i < e->key_len ? e->key[i] : 0);
+	return h;
+}
+
 /* Index keys in LMDB's order (bytes, then length), then rows in order. */
 static int cmp_rows(const void *a, const void *b, void *arg)
 {
-	const struct store_rec_enc *rows = arg;
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	const struct store_rec_enc *x = &rows[i], *y = &rows[j];
-	int c = memcmp(x->key, y->key, x->key_len < y->key_len ? x->key_len : y->key_len);
+	const struct sorted *p = a, *q = b;
+	const struct store_rec_enc *x, *y;
+	int c;
 
+	if (p->head != q->head)
+		return p->head < q->head ? -1 : 1;
+	x = (const struct store_rec_enc *)arg + p->row;
+	y = (const struct store_rec_enc *)arg + q->row;
+	c = memcmp(x->key, y->key, x->key_len < y->key_len ? x->key_len : y->key_len);
 	if (c)
 		return c;
 	if (x->key_len != y->key_len)
 		return x->key_len < y->key_len ? -1 : 1;
-	return i < j ? -1 : i > j;
+	return p->row < q->row ? -1 : p->row > q->row;
 }
 
 static int same_key(const struct store_rec_enc *x, const struct store_rec_enc *y)
@@ -89,15 +109,15 @@ static int same_key(const struct store_rec_enc *x, const struct store_rec_enc *y
 /* In key order: refuse each row whose model is on file under its key, or
  * taken by an earlier row of the batch; the others get id 1 for now. */
 static int decide(struct store_txn *t, MDB_cursor *c, struct store_rec_enc *rows,
-		  const uint32_t *order, uint32_t n)
+		  const struct sorted *order, uint32_t n)
 {
 	uint32_t group = 0;
 	int rc;
 
 	for (uint32_t k = 0; k < n; k++) {
-		struct store_rec_enc *e = &rows[order[k]];
+		struct store_rec_enc *e = &rows[order[k].row];
 
-		if (!k || !same_key(e, &rows[order[k - 1]]))
+		if (!k || !same_key(e, &rows[order[k - 1].row]))
 			group = k;
 		e->id = 0;
 		if ((rc = known(t, c, e)) == TN_ERR_EXISTS)
@@ -106,7 +126,8 @@ static int decide(struct store_txn *t, MDB_cursor *c, struct store_rec_enc *rows
 			return rc;
 		e->id = 1;
 		for (uint32_t g = group; g < k && e->id; g++)
-			if (rows[order[g]].id && store__same_model(rows[order[g]].model, e->model))
+			if (rows[order[g].row].id &&
+			    store__same_model(rows[order[g].row].model, e->model))
 				e->id = 0;
 	}
 	return 0;
@@ -115,7 +136,7 @@ static int decide(struct store_txn *t, MDB_cursor *c, struct store_rec_enc *rows
 /* Ids in row order, values appended in that order, index entries put in
  * key order (neighbours share pages: LMDB finds most on the page it is on). */
 static int add_rows(struct store_txn *t, MDB_cursor *c, struct store_rec_enc *rows,
-		    const uint32_t *order, uint32_t n, uint64_t *last)
+		    const struct sorted *order, uint32_t n, uint64_t *last)
 {
 	int added = 0, rc;
 
@@ -132,7 +153,7 @@ static int add_rows(struct store_txn *t, MDB_cursor *c, struct store_rec_enc *ro
 			return rc;
 	}
 	for (uint32_t k = 0; k < n; k++)
-		if (rows[order[k]].id && (rc = put_index(t, c, &rows[order[k]])))
+		if (rows[order[k].row].id && (rc = put_index(t, c, &rows[order[k].row])))
 			return rc;
 	return added;
 }
@@ -140,7 +161,7 @@ static int add_rows(struct store_txn *t, MDB_cursor *c, struct store_rec_enc *ro
 int store_record_add_encoded(struct store_txn *t, struct store_rec_enc *rows, uint32_t n)
 {
 	uint64_t last = 0;
-	uint32_t *order;
+	struct sorted *order;
 	MDB_cursor *c;
 	int rc, seq;
 
@@ -153,7 +174,7 @@ int store_record_add_encoded(struct store_txn *t, struct store_rec_enc *rows, ui
 	if (!(order = malloc(n * sizeof(*order))))
 		return TN_ERR_NOMEM;
 	for (uint32_t i = 0; i < n; i++)
-		order[i] = i;
+		order[i] = (struct sorted){ key_head(&rows[i]), i };
 	qsort_r(order, n, sizeof(*order), cmp_rows, rows);
 	if (!(rc = store__cursor(t, STORE_DB_SERIAL_IDX, &c))) {
 		rc = add_rows(t, c, rows, order, n, &last);
