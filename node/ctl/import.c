@@ -107,13 +107,15 @@ static void put_be32(uint8_t *p, size_t v)
 		p[i] = (uint8_t)v;
 }
 
-/* Rows of the next batch: IMPORT_FIRST, then twice as many each time up to
- * IMPORT_BATCH, so that the node starts early and commits large batches. */
+/* Rows of the next batch: IMPORT_FIRST, then half as many again each time
+ * up to IMPORT_BATCH, so that the node starts early and commits large
+ * batches, and reading the next batch takes about as long as the node
+ * takes over the one before (twice as many rows would keep it waiting). */
 static uint32_t next_limit(uint32_t limit)
 {
 	if (!limit)
 		return IMPORT_FIRST;
-	return limit < IMPORT_BATCH / 2 ? 2 * limit : IMPORT_BATCH;
+	return limit + limit / 2 < IMPORT_BATCH ? limit + limit / 2 : IMPORT_BATCH;
 }
 
 /* Start an empty request in b. */

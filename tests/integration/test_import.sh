@@ -160,7 +160,7 @@ assert_json "$LAST_OUT" records=$((N + 8))
 pass "header-only, empty and standard-input imports"
 
 # ---- batches in flight, bad rows in the later ones ----
-# tracectl sends 8192 rows, then 16384, then more (node/ctl/import.c), two
+# tracectl sends 8192 rows, then 12288, then more (node/ctl/import.c), two
 # requests in flight. Rows refused by tracectl (a cut event group) and by
 # the node (a bad date, a duplicate, a bad country) in the second and third
 # batches are named by their lines, and every other row is in, under

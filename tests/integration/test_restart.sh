@@ -8,9 +8,9 @@
 
 GEN=$TN_ROOT/scripts/gen-records.py
 # Rows per `record import` request (node/ctl/import.c): IMPORT_FIRST, then
-# twice as many each time up to IMPORT_BATCH; the node commits each request
-# whole.
-BATCHES="8192 16384 32768 65536"
+# half as many again each time up to IMPORT_BATCH; the node commits each
+# request whole.
+BATCHES="8192 12288 18432 27648 41472 62208"
 BATCH_MAX=65536
 
 # The row counts at which a request ends, for a file of $1 rows: the counts
