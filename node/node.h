@@ -139,8 +139,8 @@ struct node_hooks {
 	/* Inside a batch op: our outbox message mid to peer was delivered. */
 	int (*delivered)(struct store_txn *t, const char *peer, const uint8_t mid[TN_MID_LEN]);
 	env_handler_fn on_msg[WIRE_COUNT];      /* by message type */
-	/* A console request for command cmd (m: the whole request). */
-	void (*console)(struct console_req *r, const char *cmd, struct proto_msg *m);
+	/* A console request: its frame's body, valid during the call. */
+	void (*console)(struct console_req *r, const uint8_t *body, size_t len);
 };
 
 struct batch_entry;

@@ -19,7 +19,7 @@
 	X(RECORD_EVENT, "record.event", &proto_event_arg_schema,                            \
 	  &proto_record_schema, CMD_WRITES)                                                 \
 	X(RECORD_IMPORT, "record.import", &proto_record_list_schema,                        \
-	  &proto_import_result_schema, CMD_WRITES)                                          \
+	  &proto_import_result_schema, CMD_WRITES | CMD_RAW)                                \
 	X(STOLEN_REPORT, "stolen.report", &proto_stolen_schema,                             \
 	  &proto_stolen_schema, CMD_WRITES)                                                 \
 	X(STOLEN_RECOVER, "stolen.recover", &proto_id_arg_schema,                           \
@@ -57,6 +57,10 @@ enum tn_cmd {
 
 enum tn_cmd_flag {
 	CMD_WRITES = 1,   /* commits to the store before it replies */
+	/* The handler reads the request's bytes itself (struct cmd_raw), never
+	 * unpacked whole: record.import's batches. The argument schema is still
+	 * what a client sends. */
+	CMD_RAW = 2,
 };
 
 struct tn_cmd_def {

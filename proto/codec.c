@@ -9,14 +9,28 @@
 
 #define FIELD(base, f) ((char *)(base) + (f)->off)
 
-/* Strict UTF-8 check (no overlongs, no surrogates, no NUL). */
-static int utf8_ok(const unsigned char *s, size_t n)
+/* 8 bytes of ASCII without NUL: no high bit, no zero byte. */
+static int ascii8(const unsigned char *s)
+{
+	uint64_t v;
+
+	memcpy(&v, s, sizeof(v));
+	return !((v | ((v - 0x0101010101010101ull) & ~v)) & 0x8080808080808080ull);
+}
+
+/* Strict UTF-8 check (no overlongs, no surrogates, no NUL); ASCII runs are
+ * taken 8 bytes at a time. */
+int proto__utf8_ok(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n) {
 		unsigned c = s[i], len, cp;
 
+		if (n - i >= 8 && ascii8(s + i)) {
+			i += 8;
+			continue;
+		}
 		if (c == 0)
 			return 0;
 		if (c < 0x80) {
@@ -71,7 +85,7 @@ static int decode_str(const msgpack_object *v, const struct proto_field *f,
 		return fail(why, why_len, f->key, "not a string");
 	if (v->via.str.size >= f->size)
 		return fail(why, why_len, f->key, "too long");
-	if (!utf8_ok((const unsigned char *)v->via.str.ptr, v->via.str.size))
+	if (!proto__utf8_ok((const unsigned char *)v->via.str.ptr, v->via.str.size))
 		return fail(why, why_len, f->key, "not valid UTF-8");
 	proto__copy(dst, v->via.str.ptr, v->via.str.size);
 	dst[v->via.str.size] = '\0';
@@ -305,7 +319,7 @@ int proto_check_strings(const struct proto_schema *s, const void *obj, char *why
 		const char *items;
 		uint32_t n;
 
-		if (f->type == PF_STR && !utf8_ok((const unsigned char *)p, strlen(p)))
+		if (f->type == PF_STR && !proto__utf8_ok((const unsigned char *)p, strlen(p)))
 			return fail(why, why_len, f->key, "not valid UTF-8");
 		if (f->type == PF_OBJ && proto_sub(f, obj) &&
 		    proto_check_strings(f->sub, proto_sub(f, obj), why, why_len))

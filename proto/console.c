@@ -24,7 +24,7 @@ static const struct proto_field event_arg_fields[] = {
 const struct proto_schema proto_event_arg_schema = PROTO_SCHEMA(struct tn_event_arg, event_arg_fields);
 
 static const struct proto_field record_list_fields[] = {
-	PF_ARR_OF(struct tn_record_list, records, n, TN_BATCH_MAX, 0, proto_record_schema),
+	PF_ARR_OF(struct tn_record_list, records, n, TN_IMPORT_MAX, 0, proto_record_schema),
 };
 const struct proto_schema proto_record_list_schema =
 	PROTO_SCHEMA(struct tn_record_list, record_list_fields);
@@ -44,7 +44,7 @@ static const struct proto_schema row_error_schema = PROTO_SCHEMA(struct tn_row_e
 
 static const struct proto_field import_result_fields[] = {
 	PF_U32_OF(struct tn_import_result, imported, PF_REQ),
-	PF_ARR_OF(struct tn_import_result, errors, n, TN_BATCH_MAX, 0, row_error_schema),
+	PF_ARR_OF(struct tn_import_result, errors, n, TN_IMPORT_MAX, 0, row_error_schema),
 };
 const struct proto_schema proto_import_result_schema =
 	PROTO_SCHEMA(struct tn_import_result, import_result_fields);

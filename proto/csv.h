@@ -35,4 +35,11 @@ extern const char *const proto_record_csv_columns[];
 int proto_record_from_csv(struct tn_record *r, char **fields, int n,
 			  char *why, size_t why_len) TN_WUR;
 
+/* The record one CSV row describes, appended to out exactly as proto_encode
+ * would write it (id 0), without building the struct. Checks what
+ * proto_record_from_csv checks, then UTF-8 as proto_check_strings does
+ * (the same reasons), not the meaning: proto_record_check is the reader's. */
+int proto_record_csv_encode(char **fields, int n, struct proto_buf *out, char *why,
+			    size_t why_len) TN_WUR;
+
 #endif

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Encoding: schema objects and hand-built maps, packed into proto_bufs. */
+/* Encoding: schema objects, written straight into a proto_buf in the
+ * shortest forms msgpack-c would choose (so that bytes never depend on the
+ * path that wrote them), and hand-built maps through msgpack-c. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 
 struct proto_writer {
 	msgpack_packer pk;
+	struct proto_buf *out;
 };
 
 int proto__buf_write(void *data, const char *buf, size_t len)
@@ -60,22 +63,162 @@ static bool present(const struct proto_field *f, const void *obj)
 	return true;
 }
 
-static int pack_arr(msgpack_packer *pk, const struct proto_field *f, const void *obj)
+/* ---- direct writes: msgpack-c's shortest forms, byte for byte ---- */
+
+static uint8_t *put_be(uint8_t *o, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		o[i] = (uint8_t)v;
+	return o + n;
+}
+
+/* A map or array header: fix | n below 16 items, else the 16- or 32-bit
+ * form (type bytes t16, t16 + 1). */
+static uint8_t *put_count(uint8_t *o, uint8_t fix, uint8_t t16, uint32_t n)
+{
+	if (n < 16) {
+		*o++ = (uint8_t)(fix | n);
+		return o;
+	}
+	*o++ = n < 0x10000 ? t16 : (uint8_t)(t16 + 1);
+	return put_be(o, n, n < 0x10000 ? 2 : 4);
+}
+
+/* A string or binary length: 0xa0 | n for a string below 32 bytes, else
+ * the 8-, 16- or 32-bit form (type bytes t8, t8 + 1, t8 + 2). */
+static uint8_t *put_len(uint8_t *o, uint8_t t8, size_t n)
+{
+	if (t8 == 0xd9 && n < 32) {
+		*o++ = (uint8_t)(0xa0 | n);
+		return o;
+	}
+	if (n < 0x100) {
+		*o++ = t8;
+		return put_be(o, n, 1);
+	}
+	*o++ = n < 0x10000 ? (uint8_t)(t8 + 1) : (uint8_t)(t8 + 2);
+	return put_be(o, n, n < 0x10000 ? 2 : 4);
+}
+
+static uint8_t *put_str(uint8_t *o, const char *s, size_t n)
+{
+	o = put_len(o, 0xd9, n);
+	memcpy(o, s, n);
+	return o + n;
+}
+
+uint8_t *proto__put_str(uint8_t *o, const char *s, size_t n)
+{
+	return put_str(o, s, n);
+}
+
+uint8_t *proto__put_map(uint8_t *o, uint32_t n)
+{
+	return put_count(o, 0x80, 0xde, n);
+}
+
+uint8_t *proto__put_array(uint8_t *o, uint32_t n)
+{
+	return put_count(o, 0x90, 0xdc, n);
+}
+
+static uint8_t *put_uint(uint8_t *o, uint64_t v)
+{
+	if (v < 0x80) {
+		*o++ = (uint8_t)v;
+		return o;
+	}
+	if (v < 0x100) {
+		*o++ = 0xcc;
+		return put_be(o, v, 1);
+	}
+	if (v < 0x10000) {
+		*o++ = 0xcd;
+		return put_be(o, v, 2);
+	}
+	*o++ = v < 0x100000000ull ? 0xce : 0xcf;
+	return put_be(o, v, v < 0x100000000ull ? 4 : 8);
+}
+
+static uint8_t *put_int(uint8_t *o, int64_t v)
+{
+	if (v >= 0)
+		return put_uint(o, (uint64_t)v);
+	if (v >= -32) {
+		*o++ = (uint8_t)v;
+		return o;
+	}
+	if (v >= -128) {
+		*o++ = 0xd0;
+		return put_be(o, (uint64_t)v, 1);
+	}
+	if (v >= -32768) {
+		*o++ = 0xd1;
+		return put_be(o, (uint64_t)v, 2);
+	}
+	*o++ = v >= INT32_MIN ? 0xd2 : 0xd3;
+	return put_be(o, (uint64_t)v, v >= INT32_MIN ? 4 : 8);
+}
+
+static uint8_t *put_bin(uint8_t *o, const void *p, size_t n)
+{
+	o = put_len(o, 0xc4, n);
+	memcpy(o, p, n);
+	return o + n;
+}
+
+/* ---- schema objects ---- */
+
+static size_t obj_bound(const struct proto_schema *s, const void *obj);
+
+/* The most bytes field f of obj can take, key included. */
+static size_t field_bound(const struct proto_field *f, const void *obj)
+{
+	size_t n = 5 + strlen(f->key), k;
+	const char *items;
+
+	switch (f->type) {
+	case PF_STR:
+	case PF_BIN:
+		return n + 5 + f->size;
+	case PF_BLOB:
+		return n + 5 + arr_count(f, obj);
+	case PF_OBJ:
+		return n + (proto_sub(f, obj) ? obj_bound(f->sub, proto_sub(f, obj)) : 1);
+	case PF_ARR:
+		memcpy(&items, FIELD(obj, f), sizeof(items));
+		n += 5;
+		for (k = 0; k < arr_count(f, obj); k++)
+			n += obj_bound(f->sub, items + k * f->sub->size);
+		return n;
+	}
+	return n + 9;
+}
+
+static size_t obj_bound(const struct proto_schema *s, const void *obj)
+{
+	size_t n = 5;
+
+	for (uint32_t i = 0; i < s->n; i++)
+		n += field_bound(&s->fields[i], obj);
+	return n;
+}
+
+static uint8_t *put_obj(uint8_t *o, const struct proto_schema *s, const void *obj);
+
+static uint8_t *put_arr(uint8_t *o, const struct proto_field *f, const void *obj)
 {
 	uint32_t n = arr_count(f, obj);
 	const char *items;
-	int rc;
 
 	memcpy(&items, FIELD(obj, f), sizeof(items));
-	if ((rc = msgpack_pack_array(pk, n)))
-		return rc;
+	o = put_count(o, 0x90, 0xdc, n);
 	for (uint32_t i = 0; i < n; i++)
-		if ((rc = proto__pack_obj(pk, f->sub, items + (size_t)i * f->sub->size)))
-			return rc;
-	return 0;
+		o = put_obj(o, f->sub, items + (size_t)i * f->sub->size);
+	return o;
 }
 
-static int pack_field(msgpack_packer *pk, const struct proto_field *f, const void *obj)
+static uint8_t *put_field(uint8_t *o, const struct proto_field *f, const void *obj)
 {
 	const char *p = FIELD(obj, f);
 	const void *blob;
@@ -84,67 +227,77 @@ static int pack_field(msgpack_packer *pk, const struct proto_field *f, const voi
 
 	switch (f->type) {
 	case PF_STR:
-		return msgpack_pack_str_with_body(pk, p, strlen(p));
+		return put_str(o, p, strnlen(p, f->size));
 	case PF_U64:
 		memcpy(&u, p, 8);
-		return msgpack_pack_uint64(pk, u);
+		return put_uint(o, u);
 	case PF_U32:
-		return msgpack_pack_uint32(pk, *(const uint32_t *)p);
+		return put_uint(o, *(const uint32_t *)p);
 	case PF_I64:
 		memcpy(&i, p, 8);
-		return msgpack_pack_int64(pk, i);
+		return put_int(o, i);
 	case PF_BOOL:
-		return *(const bool *)p ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+		*o++ = *(const bool *)p ? 0xc3 : 0xc2;
+		return o;
 	case PF_BIN:
-		return msgpack_pack_bin_with_body(pk, p, f->size);
+		return put_bin(o, p, f->size);
 	case PF_ARR:
-		return pack_arr(pk, f, obj);
+		return put_arr(o, f, obj);
 	case PF_BLOB:
 		memcpy(&blob, p, sizeof(blob));
-		return msgpack_pack_bin_with_body(pk, blob, arr_count(f, obj));
+		return put_bin(o, blob, arr_count(f, obj));
 	case PF_OBJ:
-		if (!proto_sub(f, obj))
-			return msgpack_pack_map(pk, 0);
-		return proto__pack_obj(pk, f->sub, proto_sub(f, obj));
+		if (!proto_sub(f, obj)) {
+			*o++ = 0x80;     /* an absent required object: an empty map */
+			return o;
+		}
+		return put_obj(o, f->sub, proto_sub(f, obj));
 	}
-	return -1;
+	return o;
 }
 
-int proto__pack_obj(msgpack_packer *pk, const struct proto_schema *s, const void *obj)
+static uint8_t *put_obj(uint8_t *o, const struct proto_schema *s, const void *obj)
 {
 	uint32_t n = 0;
-	int rc;
 
 	for (uint32_t i = 0; i < s->n; i++)
 		n += present(&s->fields[i], obj);
-	if ((rc = msgpack_pack_map(pk, n)))
-		return rc;
+	o = put_count(o, 0x80, 0xde, n);
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct proto_field *f = &s->fields[i];
 
 		if (!present(f, obj))
 			continue;
-		if ((rc = msgpack_pack_str_with_body(pk, f->key, strlen(f->key))) ||
-		    (rc = pack_field(pk, f, obj)))
-			return rc;
+		o = put_str(o, f->key, strlen(f->key));
+		o = put_field(o, f, obj);
 	}
+	return o;
+}
+
+/* Room for the most obj can take, then one pass writing into it. */
+int proto__write_obj(struct proto_buf *out, const struct proto_schema *s, const void *obj)
+{
+	int rc = proto_buf_reserve(out, obj_bound(s, obj));
+
+	if (rc)
+		return rc;
+	out->len = (size_t)(put_obj(out->data + out->len, s, obj) - out->data);
 	return 0;
 }
 
 int proto_encode(const struct proto_schema *s, const void *obj, struct proto_buf *out)
 {
-	msgpack_packer pk;
-
-	msgpack_packer_init(&pk, out, proto__buf_write);
-	return proto__pack_obj(&pk, s, obj) ? TN_ERR_NOMEM : 0;
+	return proto__write_obj(out, s, obj);
 }
 
 struct proto_writer *proto_writer_new(struct proto_buf *out)
 {
 	struct proto_writer *w = malloc(sizeof(*w));
 
-	if (w)
+	if (w) {
 		msgpack_packer_init(&w->pk, out, proto__buf_write);
+		w->out = out;
+	}
 	return w;
 }
 
@@ -177,5 +330,5 @@ int proto_w_bin(struct proto_writer *w, const void *p, size_t n)
 
 int proto_w_obj(struct proto_writer *w, const struct proto_schema *s, const void *obj)
 {
-	return W(proto__pack_obj(&w->pk, s, obj));
+	return proto__write_obj(w->out, s, obj);
 }

@@ -70,6 +70,41 @@ int proto_framer_next(struct proto_framer *f, const uint8_t **body, size_t *len)
 	return 1;
 }
 
+int proto_framer_room(struct proto_framer *f, size_t min, uint8_t **p, size_t *n)
+{
+	uint32_t len;
+	size_t have;
+	int rc;
+
+	if (peek_len(f, &len) != 1 || (have = f->in.len - f->off - 4) >= len || len - have <= min)
+		return 1;
+	if (f->off) {
+		proto_buf_consume(&f->in, f->off);
+		f->off = 0;
+	}
+	if ((rc = proto_buf_reserve(&f->in, len - have)))
+		return rc;
+	*p = f->in.data + f->in.len;
+	*n = f->in.cap - f->in.len;
+	return 0;
+}
+
+void proto_framer_added(struct proto_framer *f, size_t n)
+{
+	f->in.len += n;
+}
+
+uint8_t *proto_framer_take(struct proto_framer *f, const uint8_t *body)
+{
+	uint8_t *buf = f->in.data;
+
+	if (f->in.len || !buf || body < buf + 4 || body >= buf + f->in.cap)
+		return NULL;
+	memset(&f->in, 0, sizeof(f->in));
+	f->off = 0;
+	return buf;
+}
+
 int proto_frame_write(struct proto_buf *out, const void *body, size_t len)
 {
 	uint8_t hdr[4];

@@ -18,5 +18,6 @@
 #include "console.h"
 #include "cmds.h"
 #include "csv.h"
+#include "import.h"
 
 #endif

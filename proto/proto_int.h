@@ -22,6 +22,9 @@ static inline void proto__copy(void *dst, const void *src, size_t n)
 
 /* Check msgpack bytes for depth and announced sizes before unpacking. */
 int proto__scan(const void *buf, size_t len) TN_WUR;
+/* Step *off over the one value there, checked as proto__scan checks, the
+ * value sitting depth levels down in its message. */
+int proto__skip(const void *buf, size_t len, size_t *off, int depth) TN_WUR;
 /* Scan, then unpack exactly one map from buf into u (free it with
  * msgpack_unpacked_destroy); on failure u holds nothing to free. */
 int proto__unpack(msgpack_unpacked *u, const void *buf, size_t len) TN_WUR;
@@ -30,8 +33,15 @@ const msgpack_object *proto__get(const msgpack_object *o, const char *key);
 /* Decode map o into obj; on failure write a reason to why. */
 int proto__decode_obj(const msgpack_object *o, const struct proto_schema *s,
 		      void *obj, char *why, size_t why_len);
-/* Pack obj as a map. */
-int proto__pack_obj(msgpack_packer *pk, const struct proto_schema *s, const void *obj);
+/* Direct writes at o in msgpack-c's shortest forms (room is the caller's);
+ * each returns where it ended. */
+uint8_t *proto__put_str(uint8_t *o, const char *s, size_t n);
+uint8_t *proto__put_map(uint8_t *o, uint32_t n);
+uint8_t *proto__put_array(uint8_t *o, uint32_t n);
+/* Append obj as a map. */
+int proto__write_obj(struct proto_buf *out, const struct proto_schema *s, const void *obj);
+/* 1 if s[0..n) is strict UTF-8 (no overlong forms, no surrogates, no NUL). */
+int proto__utf8_ok(const unsigned char *s, size_t n);
 /* msgpack write callback appending to a struct proto_buf. */
 int proto__buf_write(void *data, const char *buf, size_t len);
 

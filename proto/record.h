@@ -20,6 +20,7 @@
 #define TN_TEXT_LEN 256
 #define TN_EVENTS_MAX 1024
 #define TN_BATCH_MAX 20000
+#define TN_IMPORT_MAX 65536 /* records in one record.import request */
 
 enum tn_event_kind {
 	TN_EV_MANUFACTURED,

@@ -126,6 +126,16 @@ int proto__scan(const void *buf, size_t len)
 	return s.off == len ? 0 : TN_ERR_DECODE;
 }
 
+int proto__skip(const void *buf, size_t len, size_t *off, int depth)
+{
+	struct scan s = { .p = buf, .len = len, .off = *off };
+	int rc = depth < SCAN_MAX_DEPTH ? scan_value(&s, depth) : TN_ERR_DECODE;
+
+	if (!rc)
+		*off = s.off;
+	return rc;
+}
+
 int proto__unpack(msgpack_unpacked *u, const void *buf, size_t len)
 {
 	size_t off = 0;

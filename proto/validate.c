@@ -30,14 +30,25 @@ const char *proto_event_name(int kind)
 	return event_names[kind];
 }
 
+/* Two kinds at most share a first letter: one or two compares. */
 int proto_event_kind(const char *name)
 {
+	int k;
+
 	if (!name)
 		return TN_ERR_INVALID;
-	for (int k = 0; k < TN_EV_COUNT; k++)
-		if (strcmp(name, event_names[k]) == 0)
-			return k;
-	return TN_ERR_INVALID;
+	switch (name[0]) {
+	case 'm': k = TN_EV_MANUFACTURED; break;
+	case 'i': k = TN_EV_IMPORTED; break;
+	case 's': k = name[1] == 'o' ? TN_EV_SOLD : TN_EV_STOLEN; break;
+	case 't': k = TN_EV_TRANSFERRED; break;
+	case 'e': k = TN_EV_EXPORTED; break;
+	case 'd': k = TN_EV_DESTROYED; break;
+	case 'l': k = TN_EV_LOST; break;
+	case 'r': k = TN_EV_RECOVERED; break;
+	default: return TN_ERR_INVALID;
+	}
+	return strcmp(name, event_names[k]) ? TN_ERR_INVALID : k;
 }
 
 /* ---- dates and countries ---- */
@@ -161,29 +172,45 @@ static int event_strings_ok(const struct tn_event *e)
 	       TERMINATED(e->country) && TERMINATED(e->ref);
 }
 
+/* fail() for event n (1-based), "event N: " before the reason; formatted
+ * only when an event fails, not for each one checked. */
+__attribute__((format(printf, 4, 5)))
+static int event_fail(char *why, size_t len, unsigned n, const char *fmt, ...)
+{
+	va_list ap;
+	int k = 0;
+
+	if (!why || !len)
+		return TN_ERR_INVALID;
+	if (n && ((k = snprintf(why, len, "event %u: ", n)) < 0 || (size_t)k >= len))
+		return TN_ERR_INVALID;
+	va_start(ap, fmt);
+	vsnprintf(why + k, len - (size_t)k, fmt, ap);
+	va_end(ap);
+	return TN_ERR_INVALID;
+}
+
 /* proto_event_check, with "event N: " before the reason when n > 0. */
 static int event_check(const struct tn_event *e, unsigned n, char *why, size_t len)
 {
-	char pre[24] = "", shown[SHOW_MAX + 4];
+	char shown[SHOW_MAX + 4];
 	int kind;
 
-	if (n)
-		snprintf(pre, sizeof pre, "event %u: ", n);
 	if (!event_strings_ok(e))
-		return fail(why, len, "%sunterminated field", pre);
+		return event_fail(why, len, n, "unterminated field");
 	if (!e->kind[0])
-		return fail(why, len, "%skind is missing", pre);
+		return event_fail(why, len, n, "kind is missing");
 	kind = proto_event_kind(e->kind);
 	if (kind < 0)
-		return fail(why, len, "%sunknown kind '%s'", pre, SHOW(e->kind));
+		return event_fail(why, len, n, "unknown kind '%s'", SHOW(e->kind));
 	if (!e->date[0])
-		return fail(why, len, "%sdate is missing (YYYY-MM-DD)", pre);
+		return event_fail(why, len, n, "date is missing (YYYY-MM-DD)");
 	if (proto_date_check(e->date))
-		return fail(why, len, "%sbad date '%s'", pre, SHOW(e->date));
+		return event_fail(why, len, n, "bad date '%s'", SHOW(e->date));
 	if (kind == TN_EV_EXPORTED && !e->country[0])
-		return fail(why, len, "%sexported without destination country", pre);
+		return event_fail(why, len, n, "exported without destination country");
 	if (e->country[0] && proto_country_check(e->country))
-		return fail(why, len, "%sbad country '%s'", pre, SHOW(e->country));
+		return event_fail(why, len, n, "bad country '%s'", SHOW(e->country));
 	return 0;
 }
 

@@ -28,7 +28,7 @@
 #   BENCH_TRACES=200        trace requests, one at a time (they stop early
 #                           after 5 x BENCH_SECONDS; MEX answers 1000 a day)
 #   BENCH_STORE_BATCH=100000     records per transaction in bench_store
-#   BENCH_STORE_NODE_BATCH=16384 the same put again at the batch size of
+#   BENCH_STORE_NODE_BATCH=65536 the same put again at the largest batch of
 #                           `tracectl record import` (IMPORT_BATCH); empty skips
 #   BENCH_COMMIT_ROUNDS=500 durable commits of each way in bench_commit
 #   BENCH_REPLAY_IDS=1000000     envelope ids in bench_replay's window
@@ -55,7 +55,7 @@ PEERS=${BENCH_PEERS:-"10 30"}
 BCAST_N=${BENCH_BROADCAST_QUERIES:-300}
 TRACE_N=${BENCH_TRACES:-200}
 STORE_BATCH=${BENCH_STORE_BATCH:-100000}
-NODE_BATCH=${BENCH_STORE_NODE_BATCH-16384}
+NODE_BATCH=${BENCH_STORE_NODE_BATCH-65536}
 SCALE_BASE=${BENCH_SCALE_BASE:-1000000}
 COMMIT_ROUNDS=${BENCH_COMMIT_ROUNDS:-500}
 REPLAY_IDS=${BENCH_REPLAY_IDS:-1000000}

@@ -32,7 +32,7 @@ static unsigned char next_alnum(const unsigned char **p)
 
 /* Models compare case-insensitively, ignoring everything but letters and
  * digits: "M&P 9" is "mp9". */
-static int same_model(const char *a, const char *b)
+int store__same_model(const char *a, const char *b)
 {
 	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
 	unsigned char x, y;
@@ -61,14 +61,14 @@ static int get_indexed(struct store_txn *t, uint64_t id, struct tn_record *r)
 	return rc == TN_ERR_NOT_FOUND ? TN_ERR_STORE : rc;
 }
 
-static int refuse_same_model(struct store_txn *t, uint64_t id, void *arg)
+int store__refuse_same_model(struct store_txn *t, uint64_t id, void *arg)
 {
 	struct tn_record r;
 	int rc;
 
 	if ((rc = get_indexed(t, id, &r)))
 		return rc;
-	rc = same_model(r.model, arg) ? TN_ERR_EXISTS : 0;
+	rc = store__same_model(r.model, arg) ? TN_ERR_EXISTS : 0;
 	proto_release(&proto_record_schema, &r);
 	return rc;
 }
@@ -85,7 +85,7 @@ int store_record_add(struct store_txn *t, struct tn_record *r)
 		return TN_ERR_LIMIT;
 	if (proto_record_check(r, NULL, 0) || store__key_make(&k, r->make, r->serial))
 		return TN_ERR_INVALID;
-	if ((rc = store__key_walk(t, STORE_DB_SERIAL_IDX, &k, refuse_same_model, r->model)) ||
+	if ((rc = store__key_walk(t, STORE_DB_SERIAL_IDX, &k, store__refuse_same_model, r->model)) ||
 	    (rc = store__next_id(t, STORE_SEQ_RECORD, &id)))
 		return rc;
 	r->id = id;

@@ -70,6 +70,33 @@ int store_record_add_event(struct store_txn *t, uint64_t id, const struct tn_eve
 int store_record_find(struct store_txn *t, const char *make, const char *serial,
 		      store_record_fn fn, void *arg) TN_WUR;
 
+/* ---- bulk adds of records checked and encoded before the transaction ---- */
+
+#define STORE_KEY_MAX (TN_SERIAL_LEN + 1 + TN_MAKE_LEN)
+
+/* A record that passed proto_record_check, as proto_encode writes it
+ * (proto_import_next gives both), made ready outside any transaction: the
+ * store keeps enc as it is, but for the id it assigns. */
+struct store_rec_enc {
+	const uint8_t *enc;
+	uint32_t len;
+	uint32_t id_off, id_len;    /* the value of the id field in enc */
+	uint32_t key_len;
+	uint8_t key[STORE_KEY_MAX]; /* from store_rec_enc_key */
+	char model[TN_MODEL_LEN];
+	uint64_t id;                /* set by store_record_add_encoded; 0: refused */
+};
+
+/* Fill e's index key and model from the checked record r. */
+int store_rec_enc_key(struct store_rec_enc *e, const struct tn_record *r) TN_WUR;
+/* Add the n records of rows in order, as store_record_add would one by
+ * one, ids consecutive: one with the same make, serial and model as a
+ * record on file (or as an earlier one of rows) is refused and keeps id 0.
+ * Returns how many were added, or a negative error after which the
+ * transaction must not be committed. */
+int store_record_add_encoded(struct store_txn *t, struct store_rec_enc *rows,
+			     uint32_t n) TN_WUR;
+
 /* ---- lost/stolen reports ---- */
 
 typedef int (*store_stolen_fn)(void *arg, const struct tn_stolen *s);

@@ -96,6 +96,12 @@ int store__key_put(struct store_txn *t, enum store__db db, const struct store__k
 int store__key_walk(struct store_txn *t, enum store__db db, const struct store__key *k,
 		    store__id_fn fn, void *arg);
 
+/* record.c */
+/* Models compare case-insensitively on letters and digits only. */
+int store__same_model(const char *a, const char *b);
+/* TN_ERR_EXISTS when record id (from serial_idx) has the model arg. */
+int store__refuse_same_model(struct store_txn *t, uint64_t id, void *arg);
+
 /* meta.c */
 int store__u64_get(struct store_txn *t, const char *key, uint64_t *v);
 int store__u64_put(struct store_txn *t, const char *key, uint64_t v);

@@ -21,6 +21,7 @@ struct cmd_handler {
 /* Handler tables of each family, ended by a NULL fn. */
 extern const struct cmd_handler cmd_status_table[];
 extern const struct cmd_handler cmd_record_table[];
+extern const struct cmd_handler cmd_import_table[];
 extern const struct cmd_handler cmd_stolen_table[];
 extern const struct cmd_handler cmd_peer_table[];
 extern const struct cmd_handler cmd_audit_table[];
@@ -28,8 +29,15 @@ extern const struct cmd_handler cmd_query_table[];
 extern const struct cmd_handler cmd_alert_table[];
 extern const struct cmd_handler cmd_trace_table[];
 
+/* The arguments of a CMD_RAW command: its request's bytes, which the
+ * request owns (console_keep). */
+struct cmd_raw {
+	const uint8_t *body;
+	size_t len;
+};
+
 /* Run one console request (the node's hooks.console). */
-void cmd_dispatch(struct console_req *r, const char *name, struct proto_msg *m);
+void cmd_dispatch(struct console_req *r, const uint8_t *body, size_t len);
 /* Reply {ok: false} to r and return 0, as a handler that replied does. */
 int cmd_fail(struct console_req *r, int code, const char *why);
 /* A request handed to a service that replies later (rc its start): r is

@@ -8,6 +8,7 @@
 static const struct cmd_handler *const tables[] = {
 	cmd_status_table,
 	cmd_record_table,
+	cmd_import_table,
 	cmd_stolen_table,
 	cmd_peer_table,
 	cmd_audit_table,
@@ -47,7 +48,23 @@ static int decode_args(struct console_req *r, const struct proto_schema *s,
 	return rc;
 }
 
-void cmd_dispatch(struct console_req *r, const char *name, struct proto_msg *m)
+/* A command whose handler reads the request's bytes, kept by r. */
+static void dispatch_raw(struct console_req *r, enum tn_cmd cmd, const uint8_t *body, size_t len)
+{
+	struct cmd_raw *raw = console_alloc(r, NULL, sizeof(*raw));
+	int rc;
+
+	console_set_cmd(r, cmd);
+	if (!raw || !(raw->body = console_keep(r, body, len))) {
+		console_fail(r, TN_ERR_NOMEM, NULL);
+		return;
+	}
+	raw->len = len;
+	if ((rc = handler(cmd)(r, raw)) < 0)
+		console_fail(r, rc, NULL);
+}
+
+static void dispatch(struct console_req *r, const char *name, struct proto_msg *m)
 {
 	int cmd = tn_cmd_of(name);
 	void *args = NULL;
@@ -62,6 +79,29 @@ void cmd_dispatch(struct console_req *r, const char *name, struct proto_msg *m)
 		return;
 	if ((rc = handler(cmd)(r, args)) < 0)   /* replied, deferred, or failed without replying */
 		console_fail(r, rc, NULL);
+}
+
+void cmd_dispatch(struct console_req *r, const uint8_t *body, size_t len)
+{
+	struct proto_msg *m = NULL;
+	char name[TN_CMD_LEN];
+	int cmd, rc;
+
+	if (!proto_request_cmd(body, len, name, sizeof(name)) && (cmd = tn_cmd_of(name)) >= 0 &&
+	    (tn_cmds[cmd].flags & CMD_RAW) && handler(cmd)) {
+		dispatch_raw(r, cmd, body, len);
+		return;
+	}
+	if ((rc = proto_msg_parse(&m, body, len))) {
+		node_log("warn", "console: %s", tn_strerror(rc));
+		console_fail(r, rc, "request is not a msgpack map");
+		return;
+	}
+	if (proto_msg_str(m, "cmd", name, sizeof(name)))
+		console_fail(r, TN_ERR_FIELD, "field 'cmd': missing");
+	else
+		dispatch(r, name, m);
+	proto_msg_free(m);
 }
 
 int cmd_fail(struct console_req *r, int code, const char *why)

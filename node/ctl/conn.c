@@ -69,6 +69,13 @@ int ctl_send(struct ctl *c, enum tn_cmd cmd, const void *args)
 	return rc ? ctl_fail("%s: cannot send the request", tn_cmds[cmd].name) : 0;
 }
 
+int ctl_send_frame(struct ctl *c, const void *frame, size_t len)
+{
+	if (c->fd < 0 && ctl_connect(c))
+		return 1;
+	return cx_write_all(c->fd, frame, len) ? ctl_fail("cannot send the request") : 0;
+}
+
 static int read_frame(struct ctl *c, const uint8_t **body, size_t *len)
 {
 	uint8_t buf[65536];

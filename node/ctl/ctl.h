@@ -41,6 +41,8 @@ int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ctl_connect(struct ctl *c);
 /* Send {cmd, args}; args are ignored when cmd takes none. */
 int ctl_send(struct ctl *c, enum tn_cmd cmd, const void *args);
+/* Send a whole frame built by the caller (length prefix included). */
+int ctl_send_frame(struct ctl *c, const void *frame, size_t len);
 /* Read one reply: 0 and *reply for {ok: true}, else print the error, return 1. */
 int ctl_recv(struct ctl *c, struct proto_msg **reply);
 /* ctl_send then ctl_recv. */

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `tracectl record import FILE.csv`: rows are parsed and checked here,
- * sent in large batches (two in flight) and committed by the node one
- * transaction per batch. Bad rows are reported by line and skipped. */
+/* `tracectl record import FILE.csv`: rows are parsed here and encoded
+ * straight into the request of their batch (a row whose columns are
+ * malformed is refused here); batches are sent two in flight, so that the
+ * next is read while the node commits one, and the node checks each
+ * record and commits each batch in one transaction. Bad rows are reported
+ * by line and skipped. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,19 +13,35 @@
 
 #include "ctl.h"
 
-#define IMPORT_BATCH 16384
+/* Rows of one request, which the node commits in one transaction; a
+ * request is also sent once its bytes come near the console frame limit. */
+#define IMPORT_BATCH 65536
+#define IMPORT_FIRST 8192
+#define IMPORT_BYTES ((size_t)PROTO_CONSOLE_FRAME_MAX - ((size_t)1 << 20))
 #define IMPORT_KEEP_ERRORS 10000
+#define IMPORT_INFLIGHT 2
+#define IMPORT_SLICE ((size_t)64 << 10)
 
 struct sent {
 	unsigned long *lines;
 	uint32_t n;
 };
 
+/* The request being filled: frame length, {cmd, args: {records: [...]}}
+ * with a 32-bit record count, then the records as proto_encode writes
+ * them; both sizes are filled in when it is sent. */
+struct batch {
+	struct proto_buf frame;
+	size_t head;              /* bytes before the first record */
+	uint32_t limit;           /* rows of this one (next_limit) */
+	unsigned long *lines;     /* each record's line in the file */
+	uint32_t n;
+};
+
 struct import {
 	struct ctl *c;
-	struct tn_record_list batch;
-	unsigned long *lines;
-	struct sent inflight[2];
+	struct batch batch;
+	struct sent inflight[IMPORT_INFLIGHT];
 	int n_inflight;
 	uint64_t rows, imported, rejected;
 	size_t bytes, total;
@@ -64,8 +83,7 @@ static int recv_one(struct import *im)
 	struct proto_msg *m;
 	int rc;
 
-	im->inflight[0] = im->inflight[1];
-	im->n_inflight--;
+	memmove(im->inflight, im->inflight + 1, --im->n_inflight * sizeof(*im->inflight));
 	if ((rc = ctl_recv(im->c, &m)) == 0) {
 		if ((rc = proto_msg_decode(m, "data", &proto_import_result_schema, &res)))
 			rc = ctl_fail("malformed import reply: %s", proto_msg_error(m));
@@ -83,41 +101,100 @@ static int recv_one(struct import *im)
 	return rc;
 }
 
-static int send_batch(struct import *im)
+static void put_be32(uint8_t *p, size_t v)
 {
-	int rc;
-
-	if (!im->batch.n)
-		return 0;
-	rc = ctl_send(im->c, CMD_RECORD_IMPORT, &im->batch);
-	for (uint32_t i = 0; i < im->batch.n; i++)
-		proto_release(&proto_record_schema, &im->batch.records[i]);
-	im->inflight[im->n_inflight++] = (struct sent){ im->lines, im->batch.n };
-	im->batch.n = 0;
-	im->lines = malloc(IMPORT_BATCH * sizeof(*im->lines));
-	if (rc || !im->lines)
-		return 1;
-	return im->n_inflight == 2 ? recv_one(im) : 0;
+	for (int i = 3; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
 }
 
+/* Rows of the next batch: IMPORT_FIRST, then half as many again each time
+ * up to IMPORT_BATCH, so that the node starts early and commits large
+ * batches, and reading the next batch takes about as long as the node
+ * takes over the one before (twice as many rows would keep it waiting). */
+static uint32_t next_limit(uint32_t limit)
+{
+	if (!limit)
+		return IMPORT_FIRST;
+	return limit + limit / 2 < IMPORT_BATCH ? limit + limit / 2 : IMPORT_BATCH;
+}
+
+/* Start an empty request in b. */
+static int batch_start(struct batch *b)
+{
+	struct proto_writer *w;
+	int rc;
+
+	b->frame.len = 0;
+	b->n = 0;
+	b->limit = next_limit(b->limit);
+	if (!b->lines && !(b->lines = malloc(IMPORT_BATCH * sizeof(*b->lines))))
+		return TN_ERR_NOMEM;
+	if (!(w = proto_writer_new(&b->frame)))
+		return TN_ERR_NOMEM;
+	rc = proto_buf_add(&b->frame, "\0\0\0\0", 4) || proto_w_map(w, 2) ||
+	     proto_w_str(w, "cmd") || proto_w_str(w, tn_cmds[CMD_RECORD_IMPORT].name) ||
+	     proto_w_str(w, "args") || proto_w_map(w, 1) || proto_w_str(w, "records") ||
+	     proto_buf_add(&b->frame, "\xdd\0\0\0\0", 5);
+	proto_writer_free(w);
+	b->head = b->frame.len;
+	return rc ? TN_ERR_NOMEM : 0;
+}
+
+static int send_batch(struct import *im)
+{
+	struct batch *b = &im->batch;
+	int rc;
+
+	if (!b->n)
+		return 0;
+	put_be32(b->frame.data, b->frame.len - 4);
+	put_be32(b->frame.data + b->head - 4, b->n);
+	rc = ctl_send_frame(im->c, b->frame.data, b->frame.len);
+	im->inflight[im->n_inflight++] = (struct sent){ b->lines, b->n };
+	b->lines = NULL;
+	if (rc || batch_start(b))
+		return 1;
+	return im->n_inflight == IMPORT_INFLIGHT ? recv_one(im) : 0;
+}
+
+/* A batch goes once it holds its rows, or its bytes come near the frame
+ * limit, or, near the end of a file, once it holds as many rows as seem
+ * left after it: the last batches halve, so that little is left for the
+ * node to commit after the last row is read. */
+static int batch_full(const struct import *im)
+{
+	const struct batch *b = &im->batch;
+	uint64_t per_row;
+
+	if (b->n >= b->limit || b->frame.len >= IMPORT_BYTES)
+		return 1;
+	if (!im->total || b->n < IMPORT_FIRST || !im->rows || im->bytes > im->total)
+		return 0;
+	per_row = im->bytes / im->rows;
+	return per_row && (im->total - im->bytes) / per_row <= b->n;
+}
+
+/* A row goes into the request as it is read; the node checks what it
+ * means (proto_record_check) and names the rows it refuses. */
 static int on_row(void *arg, char **fields, int n, unsigned long line)
 {
 	struct import *im = arg;
-	struct tn_record *r = &im->batch.records[im->batch.n];
+	struct batch *b = &im->batch;
 	char why[TN_TEXT_LEN];
+	int rc;
 
 	if (line == 1 && n > 0 && !strcasecmp(fields[0], "make"))
 		return 0;
 	im->rows++;
-	if (proto_record_from_csv(r, fields, n, why, sizeof(why)) ||
-	    proto_check_strings(&proto_record_schema, r, why, sizeof(why)) ||
-	    proto_record_check(r, why, sizeof(why))) {
-		proto_release(&proto_record_schema, r);
+	rc = proto_record_csv_encode(fields, n, &b->frame, why, sizeof(why));
+	if (rc == TN_ERR_NOMEM)
+		return im->failed = ctl_fail("out of memory");
+	if (rc) {
 		reject(im, line, why);
 		return 0;
 	}
-	im->lines[im->batch.n++] = line;
-	if (im->batch.n == IMPORT_BATCH && send_batch(im))
+	b->lines[b->n++] = line;
+	if (batch_full(im) && send_batch(im))
 		return im->failed = 1;
 	return 0;
 }
@@ -131,18 +208,23 @@ static int on_bad(void *arg, unsigned long line, const char *why)
 	return 0;
 }
 
+/* The file read 1 MiB at a time and parsed 64 KiB at a time, so that
+ * im->bytes says how far the rows go within a slice. */
 static int feed_file(struct import *im, FILE *f)
 {
 	struct proto_csv *csv = proto_csv_new(on_row, on_bad, im);
 	static char buf[1 << 20];
-	size_t n;
+	size_t n, k;
 	int rc = 0;
 
 	if (!csv)
 		return ctl_fail("out of memory");
 	while (!rc && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		rc = proto_csv_feed(csv, buf, n) || im->failed;
-		im->bytes += n;
+		for (size_t off = 0; !rc && off < n; off += k) {
+			k = n - off < IMPORT_SLICE ? n - off : IMPORT_SLICE;
+			im->bytes += k;
+			rc = proto_csv_feed(csv, buf + off, k) || im->failed;
+		}
 		progress(im);
 	}
 	if (!rc && ferror(f))
@@ -205,19 +287,15 @@ int ctl_import(struct ctl *c, const char *path)
 	im.tty = isatty(2) && !c->json;
 	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode))
 		im.total = (size_t)st.st_size;
-	im.batch.records = calloc(IMPORT_BATCH, sizeof(*im.batch.records));
-	im.lines = malloc(IMPORT_BATCH * sizeof(*im.lines));
 	im.w = proto_writer_new(&im.errors);
-	if (!im.batch.records || !im.lines || !im.w)
+	if (!im.w || batch_start(&im.batch))
 		rc = ctl_fail("out of memory");
 	else if (!(rc = feed_file(&im, f)))
 		rc = summary(&im);
 	for (int i = 0; i < im.n_inflight; i++)
 		free(im.inflight[i].lines);
-	for (uint32_t i = 0; i < im.batch.n; i++)
-		proto_release(&proto_record_schema, &im.batch.records[i]);
-	free(im.batch.records);
-	free(im.lines);
+	free(im.batch.lines);
+	proto_buf_free(&im.batch.frame);
 	proto_writer_free(im.w);
 	proto_buf_free(&im.errors);
 	if (f != stdin)

@@ -8,12 +8,22 @@
 
 #include "net.h"
 
+static char space[64 * 1024];
+
+/* Reads go to one static buffer, then into the framer; but the rest of a
+ * large frame on a plain stream (an import batch on the console) is read
+ * straight into the framer, so that its bytes are copied once. */
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
-	static char space[64 * 1024];
+	struct conn *c = h->data;
+	uint8_t *p;
+	size_t n;
 
-	(void)h;
 	(void)hint;
+	if (!c->tls && !proto_framer_room(&c->in, sizeof(space), &p, &n)) {
+		*buf = uv_buf_init((char *)p, n > UINT32_MAX ? UINT32_MAX : (unsigned)n);
+		return;
+	}
 	*buf = uv_buf_init(space, sizeof(space));
 }
 
@@ -258,8 +268,14 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		conn_close(c, TN_ERR_IO);
 		return;
 	}
-	rc = c->tls ? tls_input(c, buf->base, (size_t)n) :
-		      proto_framer_feed(&c->in, buf->base, (size_t)n);
+	if (buf->base != space) {
+		proto_framer_added(&c->in, (size_t)n);
+		rc = 0;
+	} else if (c->tls) {
+		rc = tls_input(c, buf->base, (size_t)n);
+	} else {
+		rc = proto_framer_feed(&c->in, buf->base, (size_t)n);
+	}
 	if (rc == TN_ERR_TOO_BIG)
 		node_log("warn", "%s: frame above the %zu-byte limit, closing", c->peer, c->in.max);
 	else if (rc && rc != TN_ERR_CLOSED)

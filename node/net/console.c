@@ -25,6 +25,7 @@ struct console_req {
 	enum tn_cmd cmd;
 	unsigned deferred : 1;
 	unsigned large : 1;      /* its frame was at least CONSOLE_TRIM_AT bytes */
+	uint8_t *kept;           /* the input buffer holding its body (console_keep) */
 };
 
 /* After a request this large (an import batch), the heap it used is given
@@ -46,6 +47,18 @@ void *console_alloc(struct console_req *r, const struct proto_schema *s, size_t 
 	o->next = r->owned;
 	r->owned = o;
 	return o->obj;
+}
+
+const uint8_t *console_keep(struct console_req *r, const uint8_t *body, size_t len)
+{
+	uint8_t *copy;
+
+	if (!r->kept && (r->kept = proto_framer_take(&r->conn->in, body)))
+		return body;
+	if (!(copy = console_alloc(r, NULL, len)))
+		return NULL;
+	memcpy(copy, body, len);
+	return copy;
 }
 
 void console_set_cmd(struct console_req *r, enum tn_cmd cmd)
@@ -74,6 +87,7 @@ static void finish(struct console_req *r, struct proto_buf *body)
 			proto_release(o->s, o->obj);
 		free(o);
 	}
+	free(r->kept);
 	if (r->large)
 		malloc_trim(0);
 	free(r);
@@ -127,9 +141,6 @@ struct console_req *console_defer(struct console_req *r)
 static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 {
 	struct console_req *r = calloc(1, sizeof(*r));
-	struct proto_msg *m = NULL;
-	char cmd[TN_CMD_LEN];
-	int rc;
 
 	if (!r)
 		return TN_ERR_NOMEM;
@@ -137,16 +148,7 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 	r->conn = c;
 	r->cmd = CMD_COUNT;
 	r->large = len >= CONSOLE_TRIM_AT;
-	if ((rc = proto_msg_parse(&m, body, len))) {
-		node_log("warn", "console: %s", tn_strerror(rc));
-		console_fail(r, rc, "request is not a msgpack map");
-		return 0;
-	}
-	if (proto_msg_str(m, "cmd", cmd, sizeof(cmd)))
-		console_fail(r, TN_ERR_FIELD, "field 'cmd': missing");
-	else
-		r->node->hooks.console(r, cmd, m);
-	proto_msg_free(m);
+	r->node->hooks.console(r, body, len);
 	return 0;
 }
 

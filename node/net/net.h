@@ -215,6 +215,10 @@ struct console_req *console_defer(struct console_req *r);
 /* Zeroed memory that r owns: when r finishes it is released with s (unless
  * NULL) and freed. NULL when out of memory. */
 void *console_alloc(struct console_req *r, const struct proto_schema *s, size_t size);
+/* The request's body (given to hooks.console) in memory r owns until it
+ * finishes: the connection's input buffer itself when the body ends it,
+ * else a copy. NULL when out of memory. Only during hooks.console. */
+const uint8_t *console_keep(struct console_req *r, const uint8_t *body, size_t len);
 /* Record which registry command r runs (the dispatcher does). */
 void console_set_cmd(struct console_req *r, enum tn_cmd cmd);
 /* The registry command r runs. */

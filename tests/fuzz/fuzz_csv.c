@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* libFuzzer target for the streaming CSV parser and proto_record_from_csv:
- * chunk sizes come from the first input bytes, and the rows seen must not
- * depend on how the input was cut. */
+/* libFuzzer target for the streaming CSV parser, proto_record_from_csv and
+ * proto_record_csv_encode (against it): chunk sizes come from the first
+ * input bytes, and the rows seen must not depend on how the input was cut. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../proto/proto.h"
 
-/* fuzz-needs: proto_csv_new proto_csv_feed proto_csv_finish proto_csv_free proto_record_from_csv */
+/* fuzz-needs: proto_csv_new proto_csv_feed proto_csv_finish proto_csv_free proto_record_from_csv proto_record_csv_encode */
 
 #define HDR 4
 #define STOP_RC 7
@@ -36,21 +36,41 @@ static void mix(uint64_t *h, const void *p, size_t n)
 		*h = (*h ^ b[i]) * 0x100000001b3ull;
 }
 
+/* proto_record_csv_encode gives what from_csv, the string check and
+ * proto_encode give together: the same bytes, or the same reason. */
+static void check_direct(char **fields, int n, int rc, const char *why,
+			 const struct proto_buf *via)
+{
+	struct proto_buf direct = { 0 };
+	char why2[256] = "";
+	int rc2 = proto_record_csv_encode(fields, n, &direct, why2, sizeof(why2));
+
+	check(rc2 == rc, "direct CSV encode and from_csv disagree");
+	check(!rc || !strcmp(why, why2), "direct CSV encode gives another reason");
+	check(rc || (direct.len == via->len && !memcmp(direct.data, via->data, via->len)),
+	      "direct CSV encode wrote other bytes");
+	proto_buf_free(&direct);
+}
+
 static void check_record(char **fields, int n)
 {
 	struct tn_record r, back;
 	struct proto_buf out = { 0 };
 	char why[256];
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	why[0] = '\0';
-	if (proto_record_from_csv(&r, fields, n, why, sizeof(why))) {
+	if ((rc = proto_record_from_csv(&r, fields, n, why, sizeof(why))) ||
+	    (rc = proto_check_strings(&proto_record_schema, &r, why, sizeof(why)))) {
 		check(memchr(why, 0, sizeof(why)) != NULL, "why not terminated");
+		check_direct(fields, n, rc, why, &out);
 		proto_release(&proto_record_schema, &r);
 		return;
 	}
 	(void)proto_record_check(&r, why, sizeof(why));
 	check(proto_encode(&proto_record_schema, &r, &out) == 0, "encode");
+	check_direct(fields, n, 0, why, &out);
 	if (proto_decode(&proto_record_schema, out.data, out.len, &back, why, sizeof(why)) == 0) {
 		check(!strcmp(r.serial, back.serial) && back.n_events == r.n_events,
 		      "record from CSV does not round trip");

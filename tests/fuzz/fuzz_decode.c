@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target for the msgpack path: the pre-unpack scan, proto_msg_parse,
- * schema decodes (then encode/decode round trips), JSON and text output.
+ * schema decodes (then encode/decode round trips), JSON and text output,
+ * record.import requests read from their bytes (against the decoder).
  * The peer messages come from the registry, wire_types[], with their
  * signing rules. */
 #include <stdbool.h>
@@ -198,6 +199,59 @@ static void check_direct(const uint8_t *data, size_t size, int msg_rc)
 		check(r.events == NULL && r.n_events == 0, "failed decode left an array");
 }
 
+/* A record the canonical reader takes is one the decoder takes too, to an
+ * equal struct, that encodes to the very bytes read. */
+static void check_canon(const uint8_t *data, size_t size)
+{
+	static struct tn_event scratch[TN_EVENTS_MAX];
+	struct proto_buf b = { 0 };
+	struct tn_record r, d;
+	size_t off = 0;
+
+	if (proto_record_canon(data, size, &off, &r, scratch))
+		return;
+	check(off <= size, "canon read past the end");
+	check(proto_decode(&proto_record_schema, data, off, &d, NULL, 0) == 0,
+	      "canon took what the decoder refuses");
+	check(obj_equal(&proto_record_schema, &r, &d), "canon and the decoder disagree");
+	check(proto_encode(&proto_record_schema, &r, &b) == 0, "encode of a canon record");
+	check(b.len == off && !memcmp(b.data, data, off), "canon took another form");
+	proto_release(&proto_record_schema, &d);
+	proto_buf_free(&b);
+}
+
+/* The data as a whole record.import request: every record read is checked,
+ * and its bytes decode to it; the cmd peek agrees with the parsed message. */
+static void check_import(const uint8_t *data, size_t size, struct proto_msg *m)
+{
+	struct proto_import im;
+	struct proto_import_rec rec;
+	char why[256], cmd[TN_CMD_LEN], want[TN_CMD_LEN];
+	struct tn_record d;
+	int rc = proto_import_open(&im, data, size, why, sizeof(why));
+
+	while (!rc && im.next < im.n) {
+		rc = proto_import_next(&im, &rec, why, sizeof(why));
+		if (rc == TN_ERR_INVALID) {
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		check(proto_decode(&proto_record_schema, rec.enc, rec.len, &d, NULL, 0) == 0,
+		      "an imported record's bytes do not decode");
+		d.id = rec.r.id;
+		check(obj_equal(&proto_record_schema, &rec.r, &d), "imported bytes differ");
+		proto_release(&proto_record_schema, &d);
+	}
+	if (!rc)
+		(void)proto_import_end(&im, why, sizeof(why));
+	proto_import_close(&im);
+	if (proto_request_cmd(data, size, cmd, sizeof(cmd)) == 0 && m)
+		check(proto_msg_str(m, "cmd", want, sizeof(want)) == 0 && !strcmp(cmd, want),
+		      "cmd peek and the parsed message disagree");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	FILE *null = devnull();
@@ -208,11 +262,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int b, rc;
 
 	check_scan(data, size);
+	check_canon(data, size);
 	if (proto_msg_parse(&m, data, size)) {
 		check(m == NULL, "failed parse left a message");
 		check_direct(data, size, -1);
+		check_import(data, size, NULL);
 		return 0;
 	}
+	check_import(data, size, m);
 	(void)proto_msg_json(m, NULL, null);
 	(void)proto_msg_print(m, NULL, null);
 	for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++)

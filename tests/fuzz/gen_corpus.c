@@ -119,6 +119,27 @@ static void decode_seeds(struct proto_buf *all)
 	proto_writer_free(w);
 	put("fuzz_decode", "reply", b.data, b.len);
 	must(proto_frame_write(all, b.data, b.len));
+	b.len = 0;
+
+	/* A record.import request: a record in the encoder's form, one not. */
+	w = proto_writer_new(&b);
+	must(proto_w_map(w, 2));
+	must(proto_w_str(w, "cmd"));
+	must(proto_w_str(w, "record.import"));
+	must(proto_w_str(w, "args"));
+	must(proto_w_map(w, 1));
+	must(proto_w_str(w, "records"));
+	must(proto_w_array(w, 2));
+	record(&r, 2);
+	must(proto_w_obj(w, &proto_record_schema, &r));
+	proto_release(&proto_record_schema, &r);
+	must(proto_w_map(w, 2));
+	must(proto_w_str(w, "serial"));
+	must(proto_w_str(w, "XK-1"));
+	must(proto_w_str(w, "make"));
+	must(proto_w_str(w, "Glock"));
+	proto_writer_free(w);
+	put("fuzz_decode", "import", b.data, b.len);
 	proto_buf_free(&b);
 	put("fuzz_decode", "odd_types", odd, sizeof(odd) - 1);
 }

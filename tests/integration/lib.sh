@@ -365,6 +365,20 @@ node_records()
 	json_get "$out" records
 }
 
+# import_batch_ends N: the row counts at which a `record import` request
+# ends, for N rows read from standard input (node/ctl/import.c: 8,192 rows,
+# then half as many again each time, up to 65,536); the node commits each
+# request whole, so these are the counts a store may hold after a crash.
+# (From a file, the last batches are cut by what seems left.)
+import_batch_ends()
+{
+	local n=$1 sum=0 b=8192
+	while sum=$((sum + b)); [ "$sum" -lt "$n" ]; do
+		echo "$sum"
+		b=$((b + b / 2 > 65536 ? 65536 : b + b / 2))
+	done
+}
+
 # mesh NAME...: init and start each node, pin every node to every other,
 # and wait until each sees all the others linked.
 mesh()

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # `tracectl record import`: 100 000 synthetic rows from scripts/gen-records.py,
 # spot-checked through record find and show; a file of bad rows, each
-# reported by its line; re-import reporting duplicates; the --json summary.
+# reported by its line; re-import reporting duplicates; the --json summary;
+# bad rows in later batches while earlier ones are in flight.
 . "$(dirname "$0")/lib.sh"
 
 GEN=$TN_ROOT/scripts/gen-records.py
@@ -158,6 +159,52 @@ assert_ok ctl_json GTM status
 assert_json "$LAST_OUT" records=$((N + 8))
 pass "header-only, empty and standard-input imports"
 
+# ---- batches in flight, bad rows in the later ones ----
+# tracectl sends 8192 rows, then 12288, then more (node/ctl/import.c), two
+# requests in flight. Rows refused by tracectl (a cut event group) and by
+# the node (a bad date, a duplicate, a bad country) in the second and third
+# batches are named by their lines, and every other row is in, under
+# consecutive ids.
+pipe=$T/pipelined.csv
+"$PYTHON" "$GEN" 40000 --seed 9 | "$PYTHON" -c '
+import csv, sys
+rows = list(csv.reader(sys.stdin))
+for r in rows[1:]:
+    r[4] = "PL-" + r[4]                     # serials not on file yet
+rows[9000 - 1][8] = "2019-02-30"            # line 9000: batch 2, the node refuses it
+rows[12000 - 1] = rows[12000 - 1][:7] + ["sold", "2020-01-01"]   # line 12000: tracectl does
+rows[20000 - 1] = list(rows[2 - 1])         # line 20000: the row of line 2 again
+rows[26000 - 1][5] = "gtm"                  # line 26000: batch 3, bad country
+csv.writer(sys.stdout, lineterminator="\n").writerows(rows)' >"$pipe" ||
+	fail "making $pipe failed"
+before=$(node_records GTM)
+tn_run ctl_json GTM record import "$pipe"
+[ "$LAST_RC" -ne 0 ] || fail "import with bad rows in later batches exited 0"
+assert_json "$LAST_OUT" rows=40000 imported=39996 rejected=4 \
+	"errors.*.line=[9000, 12000, 20000, 26000]"
+tn_run "$PYTHON" -c '
+import json, sys
+errs = {e["line"]: e["error"] for e in json.loads(sys.argv[1])["errors"]}
+want = {9000: "event 1: bad date", 12000: "event 1 has 2 of 6 columns",
+        20000: "same make, serial and model", 26000: "bad country"}
+bad = ["line %d: %r" % (l, errs.get(l)) for l, w in want.items() if w not in errs.get(l, "")]
+sys.exit("; ".join(bad) if bad else 0)' "$LAST_OUT"
+[ "$LAST_RC" -eq 0 ] || fail "reasons of the bad rows: $LAST_ERR"
+assert_ok ctl_json GTM status
+assert_json "$LAST_OUT" records=$((before + 39996))
+# Line 9001 holds the 8999th record in (lines 1 and 9000 are none), line
+# 40001 the last.
+tn_run "$PYTHON" -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+print(rows[9001 - 1][4], rows[40001 - 1][4])' "$pipe"
+read -r s9001 slast <<<"$LAST_OUT"
+assert_ok ctl_json GTM record show $((before + 8999))
+assert_json "$LAST_OUT" "serial=$s9001"
+assert_ok ctl_json GTM record show $((before + 39996))
+assert_json "$LAST_OUT" "serial=$slast"
+pass "batches in flight: bad rows of later batches named by line, ids consecutive"
+
 # ---- known trouble last, so that the checks above always run ----
 
 # A row in Latin-1 (a spreadsheet export) is not UTF-8: that row must be
@@ -172,7 +219,7 @@ latin_found=$LAST_OUT
 # Killing tracectl mid-import (an operator's Ctrl-C; SIGTERM here, as a
 # background job ignores SIGINT) must not hurt the node, which still has a
 # batch to answer on a connection that is gone.
-"$PYTHON" "$GEN" 40000 --seed 8 >"$T/more.csv"
+"$PYTHON" "$GEN" 150000 --seed 8 >"$T/more.csv"
 before=$(node_records GTM)
 "$TRACECTL" -d "$(node_dir GTM)" record import "$T/more.csv" >"$T/int.out" 2>&1 &
 imp=$!
