@@ -170,9 +170,9 @@ void peer_remove(struct peer *p)
 	*pp = p->next;
 	p->removed = 1;
 	if (p->link)
-		link_close(p->link, TN_ERR_UNKNOWN_PEER);
+		link_abandon(p->link);
 	if (p->dialing)
-		link_close(p->dialing, TN_ERR_UNKNOWN_PEER);
+		link_abandon(p->dialing);
 	peer_dial_cancel(p);
 	uv_close((uv_handle_t *)&p->retry, on_peer_closed);
 }

@@ -408,3 +408,11 @@ void link_close(struct link *l, int reason)
 {
 	conn_close(l->conn, reason);
 }
+
+/* Its peer is being freed, maybe before the handle's close is over: the
+ * link forgets it first. */
+void link_abandon(struct link *l)
+{
+	l->peer = NULL;
+	conn_close(l->conn, TN_ERR_UNKNOWN_PEER);
+}

@@ -181,6 +181,8 @@ int link_connect(struct peer *p, const struct sockaddr_storage *sa) TN_WUR;
 int link_send(struct link *l, const struct proto_buf *body) TN_WUR;
 /* Close a link. */
 void link_close(struct link *l, int reason);
+/* Close a link whose peer is being removed (and freed). */
+void link_abandon(struct link *l);
 /* State of the peer's link as a word: "up", "connecting", "down". */
 const char *link_state(const struct peer *p);
 
