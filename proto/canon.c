@@ -15,21 +15,12 @@ struct rd {
 	size_t len, off;
 };
 
-static uint32_t be(const uint8_t *p, int n)
-{
-	uint32_t v = 0;
-
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* A length of n bytes after the type byte, at least min to be shortest. */
 static int rd_len(struct rd *d, int n, uint32_t min, uint32_t *len)
 {
 	if (d->len - d->off < (size_t)n + 1)
 		return NOT_CANON;
-	*len = be(d->p + d->off + 1, n);
+	*len = (uint32_t)proto__be(d->p + d->off + 1, n);
 	if (*len < min)
 		return NOT_CANON;
 	d->off += (size_t)n + 1;

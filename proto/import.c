@@ -14,18 +14,6 @@
 
 #define NOT_MAP "request is not a msgpack map"
 
-__attribute__((format(printf, 4, 5)))
-static int bad(char *why, size_t why_len, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && why_len) {
-		va_start(ap, fmt);
-		vsnprintf(why, why_len, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* A map (fix 0x80, 0xde, 0xdf) or array (0x90, 0xdc, 0xdd) header of any
  * width: 0, or 1 when the value is something else (not consumed). */
@@ -109,15 +97,15 @@ static int open_records(struct proto_import *im, char *why, size_t why_len)
 	int rc;
 
 	if (header(im, 0x80, 0xde, &n))
-		return bad(why, why_len, TN_ERR_FIELD, "field 'args': not a map");
+		return proto__why(why, why_len, TN_ERR_FIELD, "field 'args': not a map");
 	if ((rc = find_key(im, n, "records", 2, &im->rest_args)) <= 0)
-		return rc ? bad(why, why_len, rc, NOT_MAP) : 0;
+		return rc ? proto__why(why, why_len, rc, NOT_MAP) : 0;
 	if ((rc = header(im, 0x90, 0xdc, &im->n)) < 0)
-		return bad(why, why_len, rc, NOT_MAP);
+		return proto__why(why, why_len, rc, NOT_MAP);
 	if (rc)
-		return bad(why, why_len, TN_ERR_FIELD, "field 'records': not an array");
+		return proto__why(why, why_len, TN_ERR_FIELD, "field 'records': not an array");
 	if (im->n > TN_IMPORT_MAX)
-		return bad(why, why_len, TN_ERR_FIELD, "field 'records': too many items");
+		return proto__why(why, why_len, TN_ERR_FIELD, "field 'records': too many items");
 	return 0;
 }
 
@@ -131,14 +119,14 @@ int proto_import_open(struct proto_import *im, const void *req, size_t len, char
 	im->p = req;
 	im->len = len;
 	if (header(im, 0x80, 0xde, &n))
-		return bad(why, why_len, TN_ERR_DECODE, NOT_MAP);
+		return proto__why(why, why_len, TN_ERR_DECODE, NOT_MAP);
 	if ((rc = find_key(im, n, "args", 1, &im->rest_top)) <= 0)
-		return rc ? bad(why, why_len, rc, NOT_MAP) :
-			    bad(why, why_len, TN_ERR_FIELD, "field 'args': missing");
+		return rc ? proto__why(why, why_len, rc, NOT_MAP) :
+			    proto__why(why, why_len, TN_ERR_FIELD, "field 'args': missing");
 	if ((rc = open_records(im, why, why_len)))
 		return rc;
 	if (im->n && !(im->events = malloc(TN_EVENTS_MAX * sizeof(*im->events))))
-		return bad(why, why_len, TN_ERR_NOMEM, "out of memory");
+		return proto__why(why, why_len, TN_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -154,13 +142,13 @@ static int decode_record(struct proto_import *im, struct proto_import_rec *out, 
 
 	if (im->off < im->len && (im->p[im->off] & 0xf0) != 0x80 && im->p[im->off] != 0xde &&
 	    im->p[im->off] != 0xdf)
-		return bad(why, why_len, TN_ERR_FIELD, "records[%u]: not a map", im->next);
+		return proto__why(why, why_len, TN_ERR_FIELD, "records[%u]: not a map", im->next);
 	if ((rc = skip(im, 3)))
-		return bad(why, why_len, rc, NOT_MAP);
+		return proto__why(why, why_len, rc, NOT_MAP);
 	rc = proto_decode(&proto_record_schema, im->p + start, im->off - start, &tmp, inner,
 			  sizeof(inner));
 	if (rc)
-		return bad(why, why_len, rc, "records[%u]: %s", im->next, inner);
+		return proto__why(why, why_len, rc, "records[%u]: %s", im->next, inner);
 	out->r = tmp;
 	out->r.id = 0;
 	out->r.events = im->events;
@@ -169,7 +157,7 @@ static int decode_record(struct proto_import *im, struct proto_import_rec *out, 
 	free(tmp.events);
 	im->enc.len = 0;
 	if ((rc = proto_encode(&proto_record_schema, &out->r, &im->enc)))
-		return bad(why, why_len, rc, "out of memory");
+		return proto__why(why, why_len, rc, "out of memory");
 	out->enc = im->enc.data;
 	out->len = im->enc.len;
 	out->id_off = 4;
@@ -191,7 +179,7 @@ int proto_import_next(struct proto_import *im, struct proto_import_rec *out, cha
 	int rc;
 
 	if (im->next >= im->n)
-		return bad(why, why_len, TN_ERR_INVALID, "no more records");
+		return proto__why(why, why_len, TN_ERR_INVALID, "no more records");
 	if (proto_record_canon(im->p, im->len, &im->off, &out->r, im->events) == 0) {
 		out->enc = im->p + start;
 		out->len = im->off - start;
@@ -212,17 +200,17 @@ int proto_import_end(struct proto_import *im, char *why, size_t why_len)
 
 	for (uint32_t k = 0; k < im->rest_args; k++) {
 		if ((rc = key_is(im, "records", 2)) < 0)
-			return bad(why, why_len, rc, NOT_MAP);
+			return proto__why(why, why_len, rc, NOT_MAP);
 		if (rc && !is_nil(im))
-			return bad(why, why_len, TN_ERR_FIELD, "field 'records': repeated");
+			return proto__why(why, why_len, TN_ERR_FIELD, "field 'records': repeated");
 		if ((rc = skip(im, 2)))
-			return bad(why, why_len, rc, NOT_MAP);
+			return proto__why(why, why_len, rc, NOT_MAP);
 	}
 	for (uint32_t k = 0; k < 2 * im->rest_top; k++)
 		if ((rc = skip(im, 1)))
-			return bad(why, why_len, rc, NOT_MAP);
+			return proto__why(why, why_len, rc, NOT_MAP);
 	im->rest_args = im->rest_top = 0;
-	return im->off == im->len ? 0 : bad(why, why_len, TN_ERR_DECODE, NOT_MAP);
+	return im->off == im->len ? 0 : proto__why(why, why_len, TN_ERR_DECODE, NOT_MAP);
 }
 
 /* The first "cmd" key decides, as proto__get finds it. */

@@ -20,6 +20,20 @@ static inline void proto__copy(void *dst, const void *src, size_t n)
 		memcpy(dst, src, n);
 }
 
+/* The n-byte big-endian number at p (n at most 8). */
+static inline uint64_t proto__be(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Write the reason fmt to why (when there is room for one); returns rc. */
+int proto__why(char *why, size_t why_len, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Check msgpack bytes for depth and announced sizes before unpacking. */
 int proto__scan(const void *buf, size_t len) TN_WUR;
 /* Step *off over the one value there, checked as proto__scan checks, the

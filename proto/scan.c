@@ -12,21 +12,12 @@ struct scan {
 	size_t len, off;
 };
 
-static uint64_t be(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* Read an n-byte big-endian length that follows the type byte. */
 static int take_len(struct scan *s, int n, uint64_t *v)
 {
 	if (s->len - s->off < (size_t)n)
 		return TN_ERR_DECODE;
-	*v = be(s->p + s->off, n);
+	*v = proto__be(s->p + s->off, n);
 	s->off += n;
 	return 0;
 }

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "proto.h"
+#include "proto_int.h"
 
 #define YEAR_MIN 1800
 #define YEAR_MAX 2200
@@ -131,18 +131,6 @@ int32_t proto_date_diff(const char *a, const char *b)
 /* ---- reasons ---- */
 
 /* Write a reason to why (if given) and return TN_ERR_INVALID. */
-__attribute__((format(printf, 3, 4)))
-static int fail(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && why_len) {
-		va_start(ap, fmt);
-		vsnprintf(why, why_len, fmt, ap);
-		va_end(ap);
-	}
-	return TN_ERR_INVALID;
-}
 
 /* A bad value made safe to quote in a reason: printable ASCII only,
  * at most SHOW_MAX bytes, "..." when cut. */
@@ -172,7 +160,7 @@ static int event_strings_ok(const struct tn_event *e)
 	       TERMINATED(e->country) && TERMINATED(e->ref);
 }
 
-/* fail() for event n (1-based), "event N: " before the reason; formatted
+/* proto__why() for event n (1-based), "event N: " before the reason; formatted
  * only when an event fails, not for each one checked. */
 __attribute__((format(printf, 4, 5)))
 static int event_fail(char *why, size_t len, unsigned n, const char *fmt, ...)
@@ -217,7 +205,7 @@ static int event_check(const struct tn_event *e, unsigned n, char *why, size_t l
 int proto_event_check(const struct tn_event *e, char *why, size_t why_len)
 {
 	if (!e)
-		return fail(why, why_len, "no event");
+		return proto__why(why, why_len, TN_ERR_INVALID, "no event");
 	return event_check(e, 0, why, why_len);
 }
 
@@ -230,13 +218,13 @@ static int make_serial_check(const char *make, const char *serial, char *why,
 	char nmake[TN_MAKE_LEN], nserial[TN_SERIAL_LEN];
 
 	if (!make[0])
-		return fail(why, len, "make is empty");
+		return proto__why(why, len, TN_ERR_INVALID, "make is empty");
 	if (proto_norm_make(make, nmake, sizeof nmake) < 0)
-		return fail(why, len, "make has no ASCII letters or digits");
+		return proto__why(why, len, TN_ERR_INVALID, "make has no ASCII letters or digits");
 	if (!serial[0])
-		return fail(why, len, "serial is empty");
+		return proto__why(why, len, TN_ERR_INVALID, "serial is empty");
 	if (proto_norm_serial(serial, nserial, sizeof nserial) < 0)
-		return fail(why, len, "serial is only spaces and punctuation");
+		return proto__why(why, len, TN_ERR_INVALID, "serial is only spaces and punctuation");
 	return 0;
 }
 
@@ -254,19 +242,19 @@ int proto_record_check(const struct tn_record *r, char *why, size_t why_len)
 	int rc;
 
 	if (!r)
-		return fail(why, why_len, "no record");
+		return proto__why(why, why_len, TN_ERR_INVALID, "no record");
 	if (!record_strings_ok(r))
-		return fail(why, why_len, "unterminated field");
+		return proto__why(why, why_len, TN_ERR_INVALID, "unterminated field");
 	rc = make_serial_check(r->make, r->serial, why, why_len);
 	if (rc)
 		return rc;
 	if (r->country[0] && proto_country_check(r->country))
-		return fail(why, why_len, "bad country '%s'", SHOW(r->country));
+		return proto__why(why, why_len, TN_ERR_INVALID, "bad country '%s'", SHOW(r->country));
 	if (r->n_events > TN_EVENTS_MAX)
-		return fail(why, why_len, "%u events, at most %d allowed",
+		return proto__why(why, why_len, TN_ERR_INVALID, "%u events, at most %d allowed",
 			    r->n_events, TN_EVENTS_MAX);
 	if (r->n_events && !r->events)
-		return fail(why, why_len, "events missing");
+		return proto__why(why, why_len, TN_ERR_INVALID, "events missing");
 	for (uint32_t i = 0; i < r->n_events; i++) {
 		rc = event_check(&r->events[i], i + 1, why, why_len);
 		if (rc)
@@ -291,24 +279,24 @@ int proto_stolen_check(const struct tn_stolen *s, char *why, size_t why_len)
 	int rc;
 
 	if (!s)
-		return fail(why, why_len, "no report");
+		return proto__why(why, why_len, TN_ERR_INVALID, "no report");
 	if (!stolen_strings_ok(s))
-		return fail(why, why_len, "unterminated field");
+		return proto__why(why, why_len, TN_ERR_INVALID, "unterminated field");
 	if (strcmp(s->kind, "stolen") && strcmp(s->kind, "lost"))
-		return fail(why, why_len, "kind '%s' is neither stolen nor lost",
+		return proto__why(why, why_len, TN_ERR_INVALID, "kind '%s' is neither stolen nor lost",
 			    SHOW(s->kind));
 	rc = make_serial_check(s->make, s->serial, why, why_len);
 	if (rc)
 		return rc;
 	if (!s->date[0])
-		return fail(why, why_len, "date is missing (YYYY-MM-DD)");
+		return proto__why(why, why_len, TN_ERR_INVALID, "date is missing (YYYY-MM-DD)");
 	if (proto_date_check(s->date))
-		return fail(why, why_len, "bad date '%s'", SHOW(s->date));
+		return proto__why(why, why_len, TN_ERR_INVALID, "bad date '%s'", SHOW(s->date));
 	if (s->status[0] && strcmp(s->status, "open") && strcmp(s->status, "recovered"))
-		return fail(why, why_len, "status '%s' is neither open nor recovered",
+		return proto__why(why, why_len, TN_ERR_INVALID, "status '%s' is neither open nor recovered",
 			    SHOW(s->status));
 	if (s->recovered_on[0] && proto_date_check(s->recovered_on))
-		return fail(why, why_len, "bad recovery date '%s'",
+		return proto__why(why, why_len, TN_ERR_INVALID, "bad recovery date '%s'",
 			    SHOW(s->recovered_on));
 	return 0;
 }
