@@ -207,8 +207,8 @@ static int digest_matches(const struct tn_trace *tr, const uint8_t digest[TN_HAS
 /* Keep the result and its receipt. One that does not answer the request
  * we signed (another request_digest) is kept too, as "rejected": its
  * receipt proves what the peer sent, and it is acknowledged, so the peer
- * does not send it for ever. */
-/* Copied, not moved: a batch may run its ops twice (see store_apply). */
+ * does not send it for ever. Both are copied, not moved: a batch may run
+ * its ops twice (see store_apply). */
 static int apply_result(struct reply_job *j, struct tn_trace *tr)
 {
 	int rc;
