@@ -57,7 +57,8 @@ enum cx_purpose {
 	CX_ENVELOPE,    /* a message with legal weight: to_pk || h || m */
 	CX_CHECKPOINT,  /* reserved: signed audit checkpoints */
 	CX_ROTATION,    /* reserved: key rotation notices */
-	CX_EXPORT,      /* reserved: signed exports */
+	CX_EXPORT,      /* a signed extract of the audit log */
+	CX_ANCHOR,      /* where the front of the audit log was cut (retention) */
 	CX_PURPOSES
 };
 

@@ -16,6 +16,7 @@ static const char *const labels[CX_PURPOSES] = {
 	[CX_CHECKPOINT] = "tracenet/1 checkpoint",
 	[CX_ROTATION] = "tracenet/1 rotation",
 	[CX_EXPORT] = "tracenet/1 export",
+	[CX_ANCHOR] = "tracenet/1 audit anchor",
 };
 
 const char *cx_label(enum cx_purpose p)

@@ -2,17 +2,55 @@
 /* Group commit: every store write queued during a loop pass is applied in
  * one transaction just before the loop sleeps, and acknowledged only once
  * that transaction is durable (redis beforeSleep, LMDB one-writer). */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "node.h"
 
 struct batch_entry {
+	store_op_fn fn;
 	batch_done_fn done;
 	void *arg;
+	bool acted;                  /* for actor, else for the node itself */
+	struct node_actor actor;
 };
 
+static const struct node_actor *running;
+
+const struct node_actor *batch_actor(void)
+{
+	return running;
+}
+
+const struct node_actor *batch_act_as(const struct node_actor *who)
+{
+	const struct node_actor *was = running;
+
+	running = who;
+	return was;
+}
+
+/* Every op runs through here, so that the audit entries it writes name
+ * whom it acts for. */
+static int run_entry(struct store_txn *t, void *arg)
+{
+	struct batch_entry *e = arg;
+	int rc;
+
+	running = e->acted ? &e->actor : NULL;
+	rc = e->fn(t, e->arg);
+	running = NULL;
+	return rc;
+}
+
 void batch_add(struct node *n, store_op_fn fn, batch_done_fn done, void *arg)
+{
+	batch_add_as(n, n->actor, fn, done, arg);
+}
+
+void batch_add_as(struct node *n, const struct node_actor *who, store_op_fn fn,
+		  batch_done_fn done, void *arg)
 {
 	struct store_op *ops;
 	struct batch_entry *e;
@@ -31,8 +69,12 @@ void batch_add(struct node *n, store_op_fn fn, batch_done_fn done, void *arg)
 		n->batch = e;
 		n->batch_cap = cap;
 	}
-	n->ops[n->batch_len] = (struct store_op){ .fn = fn, .arg = arg };
-	n->batch[n->batch_len++] = (struct batch_entry){ .done = done, .arg = arg };
+	e = &n->batch[n->batch_len++];
+	e->fn = fn;
+	e->done = done;
+	e->arg = arg;
+	if ((e->acted = who != NULL))
+		e->actor = *who;
 }
 
 /* Apply and acknowledge one batch; returns how many ops it held. */
@@ -48,6 +90,8 @@ static size_t flush_once(struct node *n)
 	n->batch = NULL;
 	n->ops = NULL;
 	n->batch_len = n->batch_cap = 0;
+	for (size_t i = 0; i < len; i++)
+		ops[i] = (struct store_op){ .fn = run_entry, .arg = &batch[i] };
 	rc = store_apply(n->store, ops, len);
 	if (rc)
 		node_log("error", "commit of %zu writes failed: %s", len, tn_strerror(rc));

@@ -20,6 +20,8 @@ void node_config_defaults(struct node_config *c, const char *name)
 	c->map_size = STORE_MAP_DEFAULT;
 	c->map_max = STORE_MAP_MAX_DEFAULT;
 	c->max_frame = PROTO_FRAME_MAX_DEFAULT;
+	c->require = REQUIRE_OFFICER | REQUIRE_CASE;
+	c->audit_keep_ms = NODE_AUDIT_KEEP_DEFAULT_MS;
 }
 
 /* "64M", "1G", "4096" → bytes; 0 on a bad value. */
@@ -52,6 +54,62 @@ static int set_str(char *dst, size_t cap, const char *v)
 	return 1;
 }
 
+/* "730d", "2y", "12h", "30s" (a bare number is days) → ms; 0 on a bad
+ * value. "forever" keeps everything (UINT64_MAX). */
+static uint64_t parse_period(const char *v)
+{
+	static const struct { char unit; uint64_t ms; } units[] = {
+		{ 's', 1000 }, { 'm', 60000 }, { 'h', 3600000 }, { 'd', 86400000 },
+		{ 'y', 365 * 86400000ull }, { '\0', 86400000 },
+	};
+	unsigned long long n;
+	char *end;
+
+	if (!strcmp(v, "forever"))
+		return UINT64_MAX;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v || !n || (*end && end[1]))
+		return 0;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (units[i].unit == *end)
+			return n > UINT64_MAX / units[i].ms ? 0 : n * units[i].ms;
+	return 0;
+}
+
+/* "officer, case" → REQUIRE_* bits; -1 on an unknown word. "none" is 0. */
+static int parse_require(const char *v)
+{
+	static const struct { const char *word; unsigned bit; } words[] = {
+		{ "officer", REQUIRE_OFFICER }, { "ordered_by", REQUIRE_ORDERED_BY },
+		{ "case", REQUIRE_CASE }, { "purpose", REQUIRE_PURPOSE }, { "none", 0 },
+	};
+	char list[128], *save = NULL;
+	int bits = 0;
+
+	if (!set_str(list, sizeof(list), v))
+		return -1;
+	for (char *w = strtok_r(list, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+		size_t i = 0;
+
+		while (i < sizeof(words) / sizeof(words[0]) && strcmp(words[i].word, w))
+			i++;
+		if (i == sizeof(words) / sizeof(words[0]))
+			return -1;
+		bits |= words[i].bit;
+	}
+	return bits;
+}
+
+/* [roles] READ = GROUP: non-zero for a known role. */
+static int set_role(struct node_config *c, const char *role, const char *v)
+{
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (!strcmp(tn_role_names[i], role))
+			return set_str(c->role_group[i], sizeof(c->role_group[i]), v);
+	return 0;
+}
+
 /* inih handler: non-zero for a known, valid key. */
 static int on_key(void *user, const char *section, const char *key, const char *v)
 {
@@ -71,6 +129,17 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		return (c->map_max = parse_size(v)) != 0;
 	if (!strcmp(section, "limits") && !strcmp(key, "max_frame"))
 		return (c->max_frame = parse_size(v)) >= 1024 && c->max_frame <= (64u << 20);
+	if (!strcmp(section, "console") && !strcmp(key, "group"))
+		return set_str(c->console_group, sizeof(c->console_group), v);
+	if (!strcmp(section, "roles"))
+		return set_role(c, key, v);
+	if (!strcmp(section, "accountability") && !strcmp(key, "require")) {
+		int bits = parse_require(v);
+
+		return bits >= 0 ? (c->require = (unsigned)bits, 1) : 0;
+	}
+	if (!strcmp(section, "audit") && !strcmp(key, "retention"))
+		return (c->audit_keep_ms = parse_period(v)) != 0;
 	return 0;
 }
 
@@ -145,6 +214,15 @@ int node_config_save(const struct node_config *c, const char *dir)
 			   "listen)\n\n");
 	fprintf(f, "[store]\nmap_size = %zuM\nmap_max = %zuG\n\n[limits]\nmax_frame = %zuK\n",
 		c->map_size >> 20, c->map_max >> 30, c->max_frame >> 10);
+	fprintf(f, "\n# Who may use the console (README: Roles). The socket belongs to this\n"
+		   "# group; each role is granted by membership of the group named for it.\n"
+		   "[console]\n# group = tracenet\n\n[roles]\n");
+	for (int i = 0; i < ROLE_COUNT; i++)
+		fprintf(f, "# %s = tracenet-%s\n", tn_role_names[i], tn_role_names[i]);
+	fprintf(f, "\n# What every search names: officer, ordered_by, case, purpose (or none).\n"
+		   "[accountability]\nrequire = officer, case\n\n"
+		   "# Audit entries older than this are deleted, leaving a signed anchor.\n"
+		   "[audit]\nretention = 730d\n");
 	if (fflush(f) || fsync(fd)) {
 		fclose(f);
 		return TN_ERR_IO;

@@ -19,10 +19,21 @@
 #include "version.h"
 #define NODE_CONF "tracenet.conf"
 #define NODE_SOCK "console.sock"
+#define NODE_AUDIT_KEEP_DEFAULT_MS (730 * 86400000ull) /* two years */
 
 struct node;
 
 /* ---- configuration (DIR/tracenet.conf, INI) ---- */
+
+/* What every search (stolen query, trace request) must name. */
+enum node_require {
+	REQUIRE_OFFICER = 1,
+	REQUIRE_ORDERED_BY = 2,
+	REQUIRE_CASE = 4,
+	REQUIRE_PURPOSE = 8,
+};
+
+#define NODE_GROUP_LEN 33
 
 struct node_config {
 	char name[TN_NAME_LEN];
@@ -31,6 +42,10 @@ struct node_config {
 	size_t map_size;
 	size_t map_max;
 	size_t max_frame;
+	char console_group[NODE_GROUP_LEN];        /* owns console.sock; "" = ours */
+	char role_group[ROLE_COUNT][NODE_GROUP_LEN]; /* grants each role; "" = none */
+	unsigned require;                          /* NODE_REQUIRE_* */
+	uint64_t audit_keep_ms;                    /* audit retention; 0 = forever */
 };
 
 /* Defaults for a node called name. */
@@ -91,14 +106,37 @@ int node_path(char *out, const char *dir, const char *name) TN_WUR;
 int node_collect(void **items, uint32_t *n, uint32_t *cap, const struct proto_schema *s,
 		 const void *obj) TN_WUR;
 
+/* ---- who acts ---- */
+
+/* On whose behalf the node acts: a console caller (from the socket's
+ * credentials) and, for a search, the officer, the ordering official and
+ * the case. Every audit entry the act causes names them. */
+struct node_actor {
+	uint32_t uid;
+	unsigned roles;                 /* ROLE_* */
+	char user[TN_USER_LEN];
+	char officer[TN_REF_LEN];
+	char ordered_by[TN_REF_LEN];
+	char case_ref[TN_REF_LEN];
+};
+
 /* ---- group commit ---- */
 
 typedef void (*batch_done_fn)(void *arg, int rc);
 
 /* Queue a store write. fn runs inside the loop pass's single transaction;
  * done(arg, rc) runs after the commit, with the op's rc or the commit's
- * error. Nothing may be acknowledged before done. */
+ * error. Nothing may be acknowledged before done. The op acts for
+ * n->actor (the console request being handled, if any). */
 void batch_add(struct node *n, store_op_fn fn, batch_done_fn done, void *arg);
+/* batch_add for a given actor (NULL: the node itself), copied. */
+void batch_add_as(struct node *n, const struct node_actor *who, store_op_fn fn,
+		  batch_done_fn done, void *arg);
+/* The actor of the op running now (NULL: the node itself). */
+const struct node_actor *batch_actor(void);
+/* Make who the actor of what the running op does next; returns the one
+ * it replaces, to be put back. */
+const struct node_actor *batch_act_as(const struct node_actor *who);
 /* Commit everything queued (the uv_prepare callback calls this). */
 void batch_flush(struct node *n);
 
@@ -175,6 +213,9 @@ struct node {
 	size_t batch_len, batch_cap;
 	uint64_t started_ms;
 	uint64_t commits;
+	const struct node_actor *actor;  /* the console request being handled */
+	gid_t role_gid[ROLE_COUNT];      /* the group granting each role ... */
+	unsigned roles_granted;          /* ... for the roles that have one */
 	unsigned stopping : 1;
 };
 

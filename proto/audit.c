@@ -12,6 +12,11 @@
 	PF_STR_OF(struct tn_audit, ref, 0),                 \
 	PF_STR_OF(struct tn_audit, outcome, 0),             \
 	PF_STR_OF(struct tn_audit, detail, 0),              \
+	PF_STR_OF(struct tn_audit, user, 0),                \
+	PF_STR_OF(struct tn_audit, uid, 0),                 \
+	PF_STR_OF(struct tn_audit, officer, 0),             \
+	PF_STR_OF(struct tn_audit, ordered_by, 0),          \
+	PF_STR_OF(struct tn_audit, case_ref, 0),            \
 	PF_BIN_OF(struct tn_audit, prev, PF_REQ)
 
 static const struct proto_field audit_fields[] = {
@@ -37,6 +42,11 @@ static const struct proto_field audit_arg_fields[] = {
 	PF_U64_OF(struct tn_audit_arg, since_ms, 0),
 	PF_U64_OF(struct tn_audit_arg, from_seq, PF_ID),
 	PF_U32_OF(struct tn_audit_arg, limit, 0),
+	PF_U64_OF(struct tn_audit_arg, until_ms, 0),
+	PF_STR_OF(struct tn_audit_arg, user, 0),
+	PF_STR_OF(struct tn_audit_arg, officer, 0),
+	PF_STR_OF(struct tn_audit_arg, case_ref, 0),
+	PF_STR_OF(struct tn_audit_arg, peer, 0),
 };
 const struct proto_schema proto_audit_arg_schema =
 	PROTO_SCHEMA(struct tn_audit_arg, audit_arg_fields);
@@ -45,6 +55,51 @@ static const struct proto_field audit_verify_fields[] = {
 	PF_U64_OF(struct tn_audit_verify, entries, PF_REQ),
 	PF_U64_OF(struct tn_audit_verify, first_bad, PF_REQ | PF_ID),
 	PF_STR_OF(struct tn_audit_verify, error, 0),
+	PF_U64_OF(struct tn_audit_verify, from_seq, PF_REQ | PF_ID),
 };
 const struct proto_schema proto_audit_verify_schema =
 	PROTO_SCHEMA(struct tn_audit_verify, audit_verify_fields);
+
+#define ANCHOR_BODY_FIELDS                                         \
+	PF_U64_OF(struct tn_audit_anchor, seq, PF_REQ | PF_ID),    \
+	PF_BIN_OF(struct tn_audit_anchor, prev, PF_REQ),           \
+	PF_U64_OF(struct tn_audit_anchor, cut_ms, PF_REQ),         \
+	PF_U64_OF(struct tn_audit_anchor, made_ms, PF_REQ)
+
+static const struct proto_field anchor_fields[] = {
+	ANCHOR_BODY_FIELDS,
+	PF_BIN_OF(struct tn_audit_anchor, sig, PF_REQ),
+};
+const struct proto_schema proto_audit_anchor_schema =
+	PROTO_SCHEMA(struct tn_audit_anchor, anchor_fields);
+
+/* The bytes that are signed: every field but the signature. */
+static const struct proto_field anchor_body_fields[] = {
+	ANCHOR_BODY_FIELDS,
+};
+const struct proto_schema proto_audit_anchor_body_schema =
+	PROTO_SCHEMA(struct tn_audit_anchor, anchor_body_fields);
+
+#define EXPORT_BODY_FIELDS                                                          \
+	PF_STR_OF(struct tn_audit_export, node, PF_REQ),                            \
+	PF_BIN_OF(struct tn_audit_export, key, PF_REQ),                             \
+	PF_U64_OF(struct tn_audit_export, made_ms, PF_REQ),                         \
+	PF_U64_OF(struct tn_audit_export, head_seq, PF_REQ | PF_ID),                \
+	PF_BIN_OF(struct tn_audit_export, head_hash, PF_REQ),                       \
+	PF_OBJ_OF(struct tn_audit_export, anchor, 0, proto_audit_anchor_schema),    \
+	PF_OBJ_OF(struct tn_audit_export, filter, 0, proto_audit_arg_schema),       \
+	PF_ARR_OF(struct tn_audit_export, entries, n, TN_BATCH_MAX, 0, proto_audit_schema)
+
+static const struct proto_field export_fields[] = {
+	EXPORT_BODY_FIELDS,
+	PF_BIN_OF(struct tn_audit_export, sig, PF_REQ),
+};
+const struct proto_schema proto_audit_export_schema =
+	PROTO_SCHEMA(struct tn_audit_export, export_fields);
+
+/* The bytes that are signed: every field but the signature. */
+static const struct proto_field export_body_fields[] = {
+	EXPORT_BODY_FIELDS,
+};
+const struct proto_schema proto_audit_export_body_schema =
+	PROTO_SCHEMA(struct tn_audit_export, export_body_fields);

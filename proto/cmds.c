@@ -6,9 +6,15 @@
 #include "proto.h"
 
 const struct tn_cmd_def tn_cmds[CMD_COUNT] = {
-#define TN_CMD_ROW(e, name, args, reply, flags) [CMD_##e] = { name, args, reply, flags },
+#define TN_CMD_ROW(e, name, args, reply, flags, role) [CMD_##e] = { name, args, reply, flags, role },
 	TN_CMDS(TN_CMD_ROW)
 #undef TN_CMD_ROW
+};
+
+const char *const tn_role_names[ROLE_COUNT] = {
+#define TN_ROLE_NAME(e, name, what) [ROLE_BIT_##e] = name,
+	TN_ROLES(TN_ROLE_NAME)
+#undef TN_ROLE_NAME
 };
 
 int tn_cmd_of(const char *name)

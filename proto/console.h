@@ -129,6 +129,8 @@ struct tn_query_arg {
 	uint32_t timeout_ms;
 	char purpose[TN_PURPOSE_LEN];
 	char case_ref[TN_REF_LEN];
+	char officer[TN_REF_LEN];     /* who runs the search (never sent) */
+	char ordered_by[TN_REF_LEN];  /* who ordered it, when another (never sent) */
 	uint32_t n;
 	struct tn_query_item *items;
 };
@@ -167,6 +169,9 @@ struct tn_trace_arg {
 	char to[TN_NAME_LEN];
 	uint64_t follow;              /* follow up trace ID to its export country */
 	struct tn_trace_request req;
+	char officer[TN_REF_LEN];     /* who asks (never sent) */
+	char ordered_by[TN_REF_LEN];  /* who ordered it, when another (never sent) */
+	char purpose[TN_PURPOSE_LEN]; /* why (never sent; the request has the crime) */
 };
 
 struct tn_audit_list {
@@ -189,6 +194,27 @@ struct tn_audit_arg {
 	uint64_t since_ms;          /* entries at or after this time */
 	uint64_t from_seq;          /* or from this sequence number */
 	uint32_t limit;
+	uint64_t until_ms;          /* entries before this time (0: no end) */
+	char user[TN_USER_LEN];     /* filters: each one given must match */
+	char officer[TN_REF_LEN];
+	char case_ref[TN_REF_LEN];
+	char peer[TN_NAME_LEN];
+};
+
+/* audit.export: the entries an audit filter selects, signed by the node
+ * ("tracenet/1 export") with its head and anchor at the time, so that
+ * anyone holding the node's key can check it offline. */
+struct tn_audit_export {
+	char node[TN_NAME_LEN];
+	uint8_t key[32];            /* the node's signing key */
+	uint64_t made_ms;
+	uint64_t head_seq;          /* the log's last entry then ... */
+	uint8_t head_hash[TN_HASH_LEN]; /* ... and its hash */
+	struct tn_audit_anchor anchor;  /* where the front was cut, if it was */
+	struct tn_audit_arg filter; /* what selected the entries */
+	uint32_t n;
+	struct tn_audit *entries;
+	uint8_t sig[64];
 };
 
 
@@ -216,5 +242,7 @@ extern const struct proto_schema proto_trace_in_list_schema;
 extern const struct proto_schema proto_trace_arg_schema;
 extern const struct proto_schema proto_audit_list_schema;
 extern const struct proto_schema proto_audit_arg_schema;
+extern const struct proto_schema proto_audit_export_schema;
+extern const struct proto_schema proto_audit_export_body_schema; /* without sig */
 
 #endif

@@ -34,7 +34,8 @@
 	X(UNSUPPORTED, -25, "unsupported type or version")                  \
 	X(NOT_FOR_ME, -26, "message addressed to another node")             \
 	X(TIMEOUT, -27, "timed out")                                        \
-	X(DISK_FULL, -28, "disk full")
+	X(DISK_FULL, -28, "disk full")                                       \
+	X(DENIED, -29, "not allowed")
 
 enum tn_err {
 	TN_OK = 0,

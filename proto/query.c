@@ -40,6 +40,8 @@ static const struct proto_field query_arg_fields[] = {
 	PF_U32_OF(struct tn_query_arg, timeout_ms, 0),
 	PF_STR_OF(struct tn_query_arg, purpose, 0),
 	PF_STR_OF(struct tn_query_arg, case_ref, 0),
+	PF_STR_OF(struct tn_query_arg, officer, 0),
+	PF_STR_OF(struct tn_query_arg, ordered_by, 0),
 	PF_ARR_OF(struct tn_query_arg, items, n, TN_QUERY_ITEMS_MAX, PF_REQ,
 		  proto_query_item_schema),
 };

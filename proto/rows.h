@@ -79,8 +79,13 @@ struct tn_alert {
 	char purpose[TN_PURPOSE_LEN];
 };
 
+#define TN_USER_LEN 33              /* a Unix user name + NUL */
+#define TN_UID_LEN 11               /* a uid in decimal + NUL */
+
 /* One entry of the hash-chained audit log: who asked or answered what,
- * when, and the outcome. hash = H(prev || msgpack(entry without hash)). */
+ * when, and the outcome. hash = H(prev || msgpack(entry without hash)).
+ * The fields after detail are empty for what no console user caused;
+ * empty fields are left out of the hashed bytes. */
 struct tn_audit {
 	uint64_t seq;               /* 1, 2, ... */
 	uint64_t ts;                /* ms since the epoch */
@@ -90,14 +95,31 @@ struct tn_audit {
 	char ref[TN_REF_LEN];       /* query or request id */
 	char outcome[TN_REF_LEN];   /* "hit", "no_hit", "sent", "declined", ... */
 	char detail[TN_TEXT_LEN];
+	char user[TN_USER_LEN];     /* the console caller's Unix account ... */
+	char uid[TN_UID_LEN];       /* ... and its uid */
+	char officer[TN_REF_LEN];   /* a search: the officer who ran it, */
+	char ordered_by[TN_REF_LEN]; /* the official who ordered it, */
+	char case_ref[TN_REF_LEN];  /* the case it serves */
 	uint8_t prev[TN_HASH_LEN];
 	uint8_t hash[TN_HASH_LEN];
+};
+
+/* What is left where entries were deleted from the front of the audit log
+ * (retention): the first kept entry's seq and the hash it links to, signed
+ * by the node ("tracenet/1 audit anchor"). */
+struct tn_audit_anchor {
+	uint64_t seq;               /* the first kept entry */
+	uint8_t prev[TN_HASH_LEN];  /* the hash of the last deleted one */
+	uint64_t cut_ms;            /* entries older than this were deleted */
+	uint64_t made_ms;
+	uint8_t sig[64];
 };
 
 struct tn_audit_verify {
 	uint64_t entries;           /* entries checked */
 	uint64_t first_bad;         /* 0 if the chain is intact */
 	char error[TN_TEXT_LEN];
+	uint64_t from_seq;          /* the first entry kept (1 unless cut) */
 };
 
 extern const struct proto_schema proto_peer_schema;
@@ -107,6 +129,8 @@ extern const struct proto_schema proto_trace_schema;
 extern const struct proto_schema proto_trace_in_schema;
 extern const struct proto_schema proto_alert_schema;
 extern const struct proto_schema proto_audit_schema;
+extern const struct proto_schema proto_audit_anchor_schema;
+extern const struct proto_schema proto_audit_anchor_body_schema;
 
 extern const struct proto_schema proto_audit_body_schema; /* without hash */
 extern const struct proto_schema proto_audit_verify_schema;

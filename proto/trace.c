@@ -122,5 +122,8 @@ static const struct proto_field trace_arg_fields[] = {
 	PF_STR_OF(struct tn_trace_arg, to, 0),
 	PF_U64_OF(struct tn_trace_arg, follow, PF_ID),
 	PF_OBJ_OF(struct tn_trace_arg, req, 0, proto_trace_request_schema),
+	PF_STR_OF(struct tn_trace_arg, officer, 0),
+	PF_STR_OF(struct tn_trace_arg, ordered_by, 0),
+	PF_STR_OF(struct tn_trace_arg, purpose, 0),
 };
 const struct proto_schema proto_trace_arg_schema = PROTO_SCHEMA(struct tn_trace_arg, trace_arg_fields);

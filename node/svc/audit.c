@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Entries of the tamper-evident audit log, written inside the store op of
- * the act they record so that the act and its entry commit together. */
+ * the act they record so that the act and its entry commit together, each
+ * naming the console user (and officer and case) the act was done for. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,17 @@ static void copy(char *dst, size_t cap, const char *s)
 	dst[n] = '\0';
 }
 
+void node_audit_who(struct tn_audit *a, const struct node_actor *who)
+{
+	if (!who)
+		return;
+	copy(a->user, sizeof(a->user), who->user);
+	snprintf(a->uid, sizeof(a->uid), "%u", who->uid);
+	copy(a->officer, sizeof(a->officer), who->officer);
+	copy(a->ordered_by, sizeof(a->ordered_by), who->ordered_by);
+	copy(a->case_ref, sizeof(a->case_ref), who->case_ref);
+}
+
 int node_audit(struct store_txn *t, const char *peer, const char *dir, const char *type,
 	       const char *ref, const char *outcome, const char *detail)
 {
@@ -32,6 +44,7 @@ int node_audit(struct store_txn *t, const char *peer, const char *dir, const cha
 	copy(a.ref, sizeof(a.ref), ref);
 	copy(a.outcome, sizeof(a.outcome), outcome);
 	copy(a.detail, sizeof(a.detail), detail);
+	node_audit_who(&a, batch_actor());
 	return store_audit_append(t, &a, node_audit_hash);
 }
 

@@ -16,12 +16,16 @@ void svc_stop(struct node *n);
 /* ---- audit ---- */
 
 /* Append an entry to the audit chain inside the op's transaction t, timed
- * now. dir is "in", "out" or "local"; peer, ref and detail may be NULL. */
+ * now, for the op's actor (batch_actor). dir is "in", "out" or "local";
+ * peer, ref and detail may be NULL. */
 int node_audit(struct store_txn *t, const char *peer, const char *dir, const char *type,
 	       const char *ref, const char *outcome, const char *detail) TN_WUR;
 /* Audit a local console act on id (0: none) with outcome "ok". */
 int node_audit_local(struct store_txn *t, const char *type, uint64_t id, const char *fmt, ...)
 	TN_WUR __attribute__((format(printf, 4, 5)));
+/* Fill a's user, uid, officer, ordered_by and case_ref from who (NULL:
+ * leaves them empty). */
+void node_audit_who(struct tn_audit *a, const struct node_actor *who);
 /* The audit chain's hash (BLAKE2b-256), as the store wants it. */
 void node_audit_hash(const void *m, size_t n, uint8_t out[32]);
 
