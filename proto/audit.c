@@ -103,3 +103,11 @@ static const struct proto_field export_body_fields[] = {
 };
 const struct proto_schema proto_audit_export_body_schema =
 	PROTO_SCHEMA(struct tn_audit_export, export_body_fields);
+
+static const struct proto_field audit_retain_fields[] = {
+	PF_U64_OF(struct tn_audit_retain, deleted, PF_REQ),
+	PF_U64_OF(struct tn_audit_retain, from_seq, PF_REQ | PF_ID),
+	PF_U64_OF(struct tn_audit_retain, cut_ms, PF_REQ),
+};
+const struct proto_schema proto_audit_retain_schema =
+	PROTO_SCHEMA(struct tn_audit_retain, audit_retain_fields);

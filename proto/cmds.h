@@ -43,7 +43,7 @@
 	X(AUDIT_EXPORT, "audit.export", &proto_audit_arg_schema,                            \
 	  &proto_audit_export_schema, CMD_WRITES, ROLE_READ)                                \
 	X(AUDIT_RETAIN, "audit.retain", NULL,                                               \
-	  &proto_audit_verify_schema, CMD_WRITES, ROLE_ADMIN)                               \
+	  &proto_audit_retain_schema, CMD_WRITES, ROLE_ADMIN)                               \
 	X(QUERY_STOLEN, "query.stolen", &proto_query_arg_schema,                            \
 	  &proto_query_reply_schema, CMD_WRITES, ROLE_QUERY)                                \
 	X(ALERTS, "alerts", &proto_audit_arg_schema,                                        \

@@ -201,6 +201,13 @@ struct tn_audit_arg {
 	char peer[TN_NAME_LEN];
 };
 
+/* audit.retain's reply: what the cut deleted. */
+struct tn_audit_retain {
+	uint64_t deleted;           /* entries deleted now */
+	uint64_t from_seq;          /* the first entry kept */
+	uint64_t cut_ms;            /* entries older than this are gone */
+};
+
 /* audit.export: the entries an audit filter selects, signed by the node
  * ("tracenet/1 export") with its head and anchor at the time, so that
  * anyone holding the node's key can check it offline. */
@@ -243,6 +250,7 @@ extern const struct proto_schema proto_trace_arg_schema;
 extern const struct proto_schema proto_audit_list_schema;
 extern const struct proto_schema proto_audit_arg_schema;
 extern const struct proto_schema proto_audit_export_schema;
+extern const struct proto_schema proto_audit_retain_schema;
 extern const struct proto_schema proto_audit_export_body_schema; /* without sig */
 
 #endif

@@ -42,6 +42,47 @@ static int head_put(struct store_txn *t, const struct head *h)
 	return store__put(t, STORE_DB_META, &k, &v, 0);
 }
 
+int store_audit_head(struct store_txn *t, uint64_t *seq, uint8_t hash[TN_HASH_LEN])
+{
+	struct head h;
+	int rc = head_get(t, &h);
+
+	if (rc && rc != TN_ERR_NOT_FOUND)
+		return rc;
+	*seq = h.seq;
+	memcpy(hash, h.hash, TN_HASH_LEN);
+	return 0;
+}
+
+#define AUDIT_ANCHOR STORE_META_PREFIX "audit:anchor" /* msgpack tn_audit_anchor */
+
+int store_audit_anchor_get(struct store_txn *t, struct tn_audit_anchor *a)
+{
+	MDB_val k = { strlen(AUDIT_ANCHOR), AUDIT_ANCHOR }, v;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if ((rc = store__get(t, STORE_DB_META, &k, &v)))
+		return rc;
+	return store__obj_decode(&proto_audit_anchor_schema, &v, a);
+}
+
+int store_audit_anchor_put(struct store_txn *t, const struct tn_audit_anchor *a)
+{
+	struct proto_buf *b = &t->s->enc;
+	MDB_val k = { strlen(AUDIT_ANCHOR), AUDIT_ANCHOR }, v;
+	int rc;
+
+	if (t->rdonly)
+		return TN_ERR_INVALID;
+	b->len = 0;
+	if ((rc = proto_encode(&proto_audit_anchor_schema, a, b)))
+		return rc;
+	v.mv_size = b->len;
+	v.mv_data = b->data;
+	return store__put(t, STORE_DB_META, &k, &v, 0);
+}
+
 /* out = hash(prev || msgpack of a without its hash), using b as scratch. */
 static int entry_hash(const struct tn_audit *a, store_hash_fn hash, struct proto_buf *b,
 		      uint8_t out[TN_HASH_LEN])

@@ -186,6 +186,12 @@ int store_audit_each(struct store_txn *t, uint64_t from_seq, store_audit_fn fn, 
 /* Recompute the chain; v says how many entries were checked and the first
  * bad one (an edited, removed or reordered entry, or a head mismatch). */
 int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v) TN_WUR;
+/* The last entry's seq and hash (0 and zeros for an empty log). */
+int store_audit_head(struct store_txn *t, uint64_t *seq, uint8_t hash[TN_HASH_LEN]) TN_WUR;
+/* The anchor left where the front of the log was cut; TN_ERR_NOT_FOUND
+ * when it never was. */
+int store_audit_anchor_get(struct store_txn *t, struct tn_audit_anchor *a) TN_WUR;
+int store_audit_anchor_put(struct store_txn *t, const struct tn_audit_anchor *a) TN_WUR;
 
 /* ---- metadata and statistics ---- */
 
