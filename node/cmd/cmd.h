@@ -46,6 +46,13 @@ int cmd_started(struct console_req *r, int rc, const char *why);
 /* rc; when it is TN_ERR_NOT_FOUND, why (TN_TEXT_LEN bytes) says
  * "NOUN ID does not exist". */
 int cmd_missing(char *why, int rc, const char *noun, uint64_t id);
+/* Refuse r with code and why once the refusal is audited; returns 0. */
+int cmd_refuse(struct console_req *r, int code, const char *why) TN_WUR;
+/* Check that a search names what [accountability] require asks for, and
+ * make them part of r's actor (its audit entries name them). 0 when it
+ * may go on, 1 when r is refused (the refusal audited), or an error. */
+int cmd_search_who(struct console_req *r, const char *officer, const char *ordered_by,
+		   const char *case_ref, const char *purpose) TN_WUR;
 /* Fail r with "peer NAME is not pinned". */
 int cmd_not_pinned(struct console_req *r, const char *name);
 

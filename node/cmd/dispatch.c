@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Console requests to their handlers: the registry names the command and
- * its argument schema, the family tables give the handler. */
+/* Console requests to their handlers: the registry names the command, its
+ * argument schema and the role it needs, the family tables give the
+ * handler. A caller without the role is refused, and the refusal audited;
+ * what a handler queues acts for its caller. */
 #include <stdbool.h>
 
 #include "cmd.h"
@@ -31,6 +33,85 @@ static cmd_fn handler(enum tn_cmd cmd)
 	return by_cmd[cmd];
 }
 
+/* A refusal, audited before the caller hears of it. */
+struct refusal {
+	struct console_req *req;
+	int code;
+	char why[TN_TEXT_LEN];
+};
+
+static int refusal_op(struct store_txn *t, void *arg)
+{
+	struct refusal *x = arg;
+
+	return node_audit(t, NULL, "local", tn_cmds[console_cmd(x->req)].name, NULL, "refused",
+			  x->why);
+}
+
+static void refused(void *arg, int rc)
+{
+	struct refusal *x = arg;
+
+	if (rc)
+		node_log("error", "console: the refusal of %s could not be audited: %s",
+			 console_actor(x->req)->user, tn_strerror(rc));
+	console_fail(x->req, x->code, x->why);
+}
+
+int cmd_refuse(struct console_req *r, int code, const char *why)
+{
+	struct refusal *x = console_alloc(r, NULL, sizeof(*x));
+
+	if (!x)
+		return TN_ERR_NOMEM;
+	x->req = r;
+	x->code = code;
+	snprintf(x->why, sizeof(x->why), "%s", why);
+	node_log("warn", "console: %s: %s", console_actor(r)->user, why);
+	console_defer(r);
+	batch_add_as(console_node(r), console_actor(r), refusal_op, refused, x);
+	return 0;
+}
+
+/* The names of the groups that grant role (bit), for the refusal. */
+static void granted_by(const struct node *n, unsigned role, char *out, size_t cap)
+{
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (role & (1u << i))
+			snprintf(out, cap, n->cfg.role_group[i][0] ? "members of group %s have it" :
+				 "no group has it ([roles] %s in " NODE_CONF " names none)",
+				 n->cfg.role_group[i][0] ? n->cfg.role_group[i] : tn_role_names[i]);
+}
+
+/* 1 when r's caller may run cmd; else r is refused (audited) and 0. */
+static int allowed(struct console_req *r, enum tn_cmd cmd)
+{
+	const struct node_actor *who = console_actor(r);
+	unsigned role = tn_cmds[cmd].role;
+	char groups[128], why[TN_TEXT_LEN];
+
+	if (who->roles & role)
+		return 1;
+	granted_by(console_node(r), role, groups, sizeof(groups));
+	snprintf(why, sizeof(why), "user %s may not run %s: it needs the %s role (%s)",
+		 who->user, tn_cmds[cmd].name, tn_role_names[__builtin_ctz(role)], groups);
+	if (cmd_refuse(r, TN_ERR_DENIED, why))
+		console_fail(r, TN_ERR_NOMEM, NULL);
+	return 0;
+}
+
+/* Run cmd's handler on behalf of r's caller. */
+static int run(struct console_req *r, enum tn_cmd cmd, void *args)
+{
+	struct node *n = console_node(r);
+	int rc;
+
+	n->actor = console_actor(r);
+	rc = handler(cmd)(r, args);
+	n->actor = NULL;
+	return rc;
+}
+
 /* Decode the request's arguments into memory r owns; replies on failure. */
 static int decode_args(struct console_req *r, const struct proto_schema *s,
 		       struct proto_msg *m, void **args)
@@ -55,12 +136,14 @@ static void dispatch_raw(struct console_req *r, enum tn_cmd cmd, const uint8_t *
 	int rc;
 
 	console_set_cmd(r, cmd);
+	if (!allowed(r, cmd))
+		return;
 	if (!raw || !(raw->body = console_keep(r, body, len))) {
 		console_fail(r, TN_ERR_NOMEM, NULL);
 		return;
 	}
 	raw->len = len;
-	if ((rc = handler(cmd)(r, raw)) < 0)
+	if ((rc = run(r, cmd, raw)) < 0)
 		console_fail(r, rc, NULL);
 }
 
@@ -75,9 +158,9 @@ static void dispatch(struct console_req *r, const char *name, struct proto_msg *
 		return;
 	}
 	console_set_cmd(r, cmd);
-	if (decode_args(r, tn_cmds[cmd].args, m, &args))
+	if (!allowed(r, cmd) || decode_args(r, tn_cmds[cmd].args, m, &args))
 		return;
-	if ((rc = handler(cmd)(r, args)) < 0)   /* replied, deferred, or failed without replying */
+	if ((rc = run(r, cmd, args)) < 0)   /* replied, deferred, or failed without replying */
 		console_fail(r, rc, NULL);
 }
 

@@ -60,7 +60,12 @@ struct ping_job {
 
 static int put_op(struct store_txn *t, void *arg)
 {
-	return store_peer_put(t, &((struct peer_job *)arg)->rec);
+	const struct tn_peer *p = &((struct peer_job *)arg)->rec;
+	char detail[96];
+	int rc = store_peer_put(t, p);
+
+	snprintf(detail, sizeof(detail), "pinned, at %s", p->addr);
+	return rc ? rc : node_audit(t, p->name, "local", "peer.add", NULL, "ok", detail);
 }
 
 static int added(struct cmd_write *w, int rc)
@@ -138,8 +143,9 @@ static int peer_list(struct console_req *r, void *args)
 static int del_op(struct store_txn *t, void *arg)
 {
 	struct tn_name_arg *a = ((struct cmd_write *)arg)->args;
+	int rc = store_peer_del(t, a->name);
 
-	return store_peer_del(t, a->name);
+	return rc ? rc : node_audit(t, a->name, "local", "peer.remove", NULL, "ok", "unpinned");
 }
 
 static int removed(struct cmd_write *w, int rc)

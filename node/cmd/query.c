@@ -18,8 +18,12 @@ static void answered(void *arg, int rc, const struct tn_query_reply *reply)
 
 static int query_stolen(struct console_req *r, void *args)
 {
+	struct tn_query_arg *a = args;
 	char why[96];
+	int rc;
 
+	if ((rc = cmd_search_who(r, a->officer, a->ordered_by, a->case_ref, a->purpose)))
+		return rc > 0 ? 0 : rc;
 	return cmd_started(r, query_start(console_node(r), args, answered, r, why, sizeof(why)),
 			   why);
 }

@@ -121,14 +121,37 @@ static void requested(void *arg, int rc, const struct tn_trace *tr, const char *
 		console_ok(j->req, &proto_trace_schema, tr);
 }
 
+/* A follow-up serves the case of the trace it follows. */
+static int follow_case(struct console_req *r, struct tn_trace_arg *a)
+{
+	struct store_txn *t;
+	struct tn_trace old;
+	int rc;
+
+	if (!a->follow || a->req.case_ref[0])
+		return 0;
+	if ((rc = store_read_begin(console_node(r)->store, &t)))
+		return rc;
+	if (!(rc = store_trace_get(t, a->follow, &old))) {
+		memcpy(a->req.case_ref, old.req.case_ref, sizeof(a->req.case_ref));
+		proto_release(&proto_trace_schema, &old);
+	}
+	store_read_end(t);
+	return rc == TN_ERR_NOT_FOUND ? 0 : rc;   /* the request op names it */
+}
+
 static int trace_request_cmd(struct console_req *r, void *args)
 {
 	struct tn_trace_arg *a = args;
 	struct request_job *j = console_alloc(r, NULL, sizeof(*j));
 	char why[96];
+	int rc;
 
 	if (!j)
 		return TN_ERR_NOMEM;
+	if ((rc = follow_case(r, a)) ||
+	    (rc = cmd_search_who(r, a->officer, a->ordered_by, a->req.case_ref, a->purpose)))
+		return rc > 0 ? 0 : rc;
 	j->req = r;
 	j->follow = a->follow;
 	return cmd_started(r, trace_request(console_node(r), args, requested, j, why, sizeof(why)),

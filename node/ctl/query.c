@@ -77,9 +77,18 @@ static int read_items(struct items *it, const char *path)
 	return it->bad;
 }
 
+void ctl_default_officer(char officer[TN_REF_LEN])
+{
+	const char *env = getenv("TRACENET_OFFICER");
+
+	if (!officer[0] && env)
+		snprintf(officer, TN_REF_LEN, "%s", env);
+}
+
 static int parse(struct items *it, struct tn_query_item *one, int argc, char **argv)
 {
 	struct tn_query_arg *a = it->a;
+	const char *key;
 	int rc;
 
 	for (int i = 0; i < argc; i++) {
@@ -94,9 +103,10 @@ static int parse(struct items *it, struct tn_query_item *one, int argc, char **a
 				return 1;
 			continue;
 		}
-		rc = proto_field_set(&proto_query_item_schema, one, argv[i] + 2, argv[i + 1]);
+		key = strcmp(argv[i], "--case") ? argv[i] + 2 : "case-ref";
+		rc = proto_field_set(&proto_query_item_schema, one, key, argv[i + 1]);
 		if (rc == TN_ERR_NOT_FOUND)
-			rc = proto_field_set(&proto_query_arg_schema, a, argv[i] + 2, argv[i + 1]);
+			rc = proto_field_set(&proto_query_arg_schema, a, key, argv[i + 1]);
 		if (rc)
 			return ctl_fail("%s: %s", argv[i], rc == TN_ERR_NOT_FOUND ? "unknown option" :
 					"bad value");
@@ -194,6 +204,7 @@ static int query_stolen(struct ctl *c, int argc, char **argv)
 			 "| --file items.csv");
 		goto out;
 	}
+	ctl_default_officer(a.officer);
 	shown_query = &a;
 	rc = ctl_run(c, CMD_QUERY_STOLEN, &a, print_reply);
 out:
@@ -228,7 +239,7 @@ static void print_alerts(const void *obj)
 const struct ctl_cmd ctl_query_cmds[] = {
 	{ "query stolen", query_stolen,
 	  "--make M --serial S [--model X] [--peer NAME | --all] [--file items.csv] "
-	  "[--case-ref R] [--purpose P] [--timeout-ms N]" },
+	  "--case REF [--officer ID] [--ordered-by ID] [--purpose P] [--timeout-ms N]" },
 	{ "alerts", NULL, "[--limit N] (peers' queries that hit our reports)", CMD_ALERTS,
 	  print_alerts },
 	{ "receipt", receipt, "QID PEER --out FILE (PEER's signed answer with a hit)" },

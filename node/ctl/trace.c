@@ -117,6 +117,7 @@ static int trace_request(struct ctl *c, int argc, char **argv)
 
 	if (parse_request(&a, argc, argv))
 		return 1;
+	ctl_default_officer(a.officer);
 	return ctl_run(c, CMD_TRACE_REQUEST, &a, print_trace);
 }
 
@@ -124,10 +125,12 @@ static int trace_follow(struct ctl *c, int argc, char **argv)
 {
 	struct tn_trace_arg a = { 0 };
 
-	if (argc != 1)
-		return ctl_fail("usage: trace follow ID");
-	if (ctl_parse_id("trace", argv[0], &a.follow))
+	if (argc < 1)
+		return ctl_fail("usage: trace follow ID [--officer ID] [--ordered-by ID] "
+				"[--purpose P]");
+	if (ctl_parse_id("trace", argv[0], &a.follow) || parse_request(&a, argc - 1, argv + 1))
 		return 1;
+	ctl_default_officer(a.officer);
 	return ctl_run(c, CMD_TRACE_REQUEST, &a, print_trace);
 }
 
@@ -261,8 +264,9 @@ const struct ctl_cmd ctl_trace_cmds[] = {
 	{ "trace request", trace_request,
 	  "--to NAME --make M --serial S [--model --caliber --type --importer] --recovered-on "
 	  "DATE --recovered-at PLACE --crime CODE --case REF [--agency --grounds --possessor "
-	  "--urgent]" },
-	{ "trace follow", trace_follow, "ID (send the trace on to its export country)" },
+	  "--urgent] [--officer ID] [--ordered-by ID] [--purpose P]" },
+	{ "trace follow", trace_follow, "ID [--officer ID] [--ordered-by ID] [--purpose P] "
+	  "(send the trace on to its export country)" },
 	{ "trace list", NULL, "", CMD_TRACE_LIST, print_list },
 	{ "trace show", trace_show, "ID [--receipt FILE]" },
 	{ "trace wait", trace_wait, "ID [--timeout SECONDS]" },

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The operator console: a Unix socket (mode 0600) in the node directory
- * speaking framed msgpack requests, each handed to hooks.console, the
- * replies to them, and the memory each request owns until its reply. */
+/* The operator console: a Unix socket in the node directory (mode 0600, or
+ * 0660 for the [console] group) speaking framed msgpack requests, each
+ * handed to hooks.console with the caller who sent it, the replies to
+ * them, and the memory each request owns until its reply. */
+#include <errno.h>
+#include <grp.h>
 #include <stddef.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -23,6 +26,7 @@ struct console_req {
 	struct conn *conn;
 	struct owned *owned;
 	enum tn_cmd cmd;
+	struct node_actor actor;  /* the caller, and whom it searches for */
 	unsigned deferred : 1;
 	unsigned large : 1;      /* its frame was at least CONSOLE_TRIM_AT bytes */
 	uint8_t *kept;           /* the input buffer holding its body (console_keep) */
@@ -69,6 +73,11 @@ void console_set_cmd(struct console_req *r, enum tn_cmd cmd)
 enum tn_cmd console_cmd(const struct console_req *r)
 {
 	return r->cmd;
+}
+
+struct node_actor *console_actor(struct console_req *r)
+{
+	return &r->actor;
 }
 
 /* Send a reply body built by the caller and finish the request. */
@@ -148,18 +157,28 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 	r->conn = c;
 	r->cmd = CMD_COUNT;
 	r->large = len >= CONSOLE_TRIM_AT;
+	r->actor = *(const struct node_actor *)c->data;
 	r->node->hooks.console(r, body, len);
 	return 0;
 }
 
+static void on_close(struct conn *c, int reason)
+{
+	(void)reason;
+	free(c->data);
+	c->data = NULL;
+}
+
 static const struct conn_ops console_ops = {
 	.on_frame = on_frame,
+	.on_close = on_close,
 };
 
 static void on_connection(uv_stream_t *server, int status)
 {
 	struct node *n = server->data;
 	struct conn *c;
+	uv_os_fd_t fd;
 
 	if (status < 0)
 		return;
@@ -168,8 +187,36 @@ static void on_connection(uv_stream_t *server, int status)
 	c->read_ahead = CONSOLE_READ_AHEAD;
 	snprintf(c->peer, sizeof(c->peer), "console");
 	uv_pipe_init(&n->loop, &c->h.pipe, 0);
-	if (uv_accept(server, &c->h.stream) || conn_start(c))
+	if (uv_accept(server, &c->h.stream) || uv_fileno(&c->h.handle, &fd) ||
+	    !(c->data = malloc(sizeof(struct node_actor))) || caller_read(n, fd, c->data) ||
+	    conn_start(c))
 		conn_close(c, TN_ERR_IO);
+}
+
+/* Give the [console] group the socket (0660) and a way to it: search
+ * (not read) permission on the node directory. */
+static int share(struct node *n, const char *path)
+{
+	const char *name = n->cfg.console_group;
+	char buf[4096];
+	struct group g, *found;
+	struct stat st;
+
+	if (!name[0])
+		return 0;
+	if (getgrnam_r(name, &g, buf, sizeof(buf), &found) || !found) {
+		node_log("error", "group %s, named by [console] group in %s, does not exist "
+			 "(create it with groupadd, or remove the line)", name, NODE_CONF);
+		return TN_ERR_CONFIG;
+	}
+	if (chown(path, (uid_t)-1, g.gr_gid) || chmod(path, 0660) || stat(n->dir, &st) ||
+	    (st.st_gid != g.gr_gid && chown(n->dir, (uid_t)-1, g.gr_gid)) ||
+	    chmod(n->dir, (st.st_mode & 07777 & ~(mode_t)0070) | 0010)) {
+		node_log("error", "cannot give the console to group %s: %s (the node's user must "
+			 "be a member of it: usermod -aG %s USER)", name, strerror(errno), name);
+		return TN_ERR_CONFIG;
+	}
+	return 0;
 }
 
 int console_start(struct node *n)
@@ -192,5 +239,5 @@ int console_start(struct node *n)
 		node_log("error", "console %s: %s", path, uv_strerror(rc));
 		return TN_ERR_IO;
 	}
-	return 0;
+	return share(n, path) ? TN_ERR_CONFIG : caller_roles_load(n);
 }

@@ -225,5 +225,15 @@ const uint8_t *console_keep(struct console_req *r, const uint8_t *body, size_t l
 void console_set_cmd(struct console_req *r, enum tn_cmd cmd);
 /* The registry command r runs. */
 enum tn_cmd console_cmd(const struct console_req *r);
+/* Who sent r: its caller's uid, user name and roles; a handler adds the
+ * officer, ordering official and case of a search. */
+struct node_actor *console_actor(struct console_req *r);
+
+/* ---- the console's callers (caller.c) ---- */
+
+/* Resolve the groups tracenet.conf [roles] names (at start). */
+int caller_roles_load(struct node *n) TN_WUR;
+/* The caller at the other end of console socket fd: uid, name, roles. */
+int caller_read(struct node *n, int fd, struct node_actor *who) TN_WUR;
 
 #endif

@@ -31,6 +31,8 @@ struct query {
 	uint64_t timeout_ms;
 	query_done_fn done;
 	void *arg;
+	bool acted;                 /* for who, else for the node itself */
+	struct node_actor who;      /* whose results the second commit audits */
 };
 
 static void query_free(struct query *qu)
@@ -102,7 +104,7 @@ static void finish(struct pending *w, int rc)
 	for (uint32_t i = 0; i < qu->reply.n; i++)
 		if (!strcmp(qu->reply.peers[i].status, "waiting"))
 			snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "timeout");
-	batch_add(qu->node, audit_results_op, replied, qu);
+	batch_add_as(qu->node, qu->acted ? &qu->who : NULL, audit_results_op, replied, qu);
 }
 
 /* Take p's answer m into the reply, with its receipt when it is signed:
@@ -269,6 +271,8 @@ int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void
 			 QUERY_TIMEOUT_MS;
 	qu->done = done;
 	qu->arg = arg;
+	if ((qu->acted = n->actor != NULL))
+		qu->who = *n->actor;
 	qu->wait.done = finish;
 	qu->wait.release = query_release;
 	send_all(qu);

@@ -16,6 +16,7 @@ struct out_job {
 	void *arg;
 	struct tn_trace tr;
 	uint64_t follow;
+	char purpose[TN_PURPOSE_LEN]; /* the requester's, for its audit only */
 	char why[TN_TEXT_LEN];
 };
 
@@ -74,6 +75,7 @@ static int follow_up(struct store_txn *t, struct out_job *j)
 static int request_op(struct store_txn *t, void *arg)
 {
 	struct out_job *j = arg;
+	char detail[TN_TEXT_LEN];
 	int rc;
 
 	j->why[0] = '\0';
@@ -89,9 +91,11 @@ static int request_op(struct store_txn *t, void *arg)
 	rc = store_trace_put(t, &j->tr);
 	if (!rc)
 		rc = outbox_queue(t, j->tr.peer, WIRE_TRACE_REQUEST, j->tr.req.mid, &j->tr.req);
+	snprintf(detail, sizeof(detail), "crime %s%s%s", j->tr.req.crime,
+		 j->purpose[0] ? "; purpose: " : "", j->purpose);
 	if (!rc)
 		rc = node_audit(t, j->tr.peer, "out", "trace_request", j->tr.req.case_ref, "queued",
-				j->tr.req.crime);
+				detail);
 	return rc;
 }
 
@@ -118,7 +122,7 @@ static int check_request(struct node *n, const struct tn_trace_arg *a, char *why
 	else if (!r->firearm.serial[0] && !r->firearm.serial_obliterated)
 		snprintf(why, len, "--serial is required (or --serial-obliterated yes)");
 	else if (!r->case_ref[0] || !r->crime[0])
-		snprintf(why, len, "--case-ref and --crime are required");
+		snprintf(why, len, "--case and --crime are required");
 	else if (proto_date_check(r->recovered_on))
 		snprintf(why, len, "--recovered-on YYYY-MM-DD is required");
 	else
@@ -139,6 +143,7 @@ int trace_request(struct node *n, const struct tn_trace_arg *a, trace_done_fn do
 	j->done = done;
 	j->arg = arg;
 	j->follow = a->follow;
+	memcpy(j->purpose, a->purpose, sizeof(j->purpose));
 	j->tr.req = a->req;
 	memcpy(j->tr.peer, a->to, sizeof(j->tr.peer));
 	batch_add(n, request_op, requested, j);

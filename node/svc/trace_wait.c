@@ -3,6 +3,7 @@
  * waiter's view is audited inside the transaction that stores the result,
  * so the operator sees the result one commit after it arrives, and no
  * client polls. */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "svc.h"
@@ -12,6 +13,8 @@ struct waiter {
 	trace_view_fn view;
 	trace_wait_fn done;
 	void *arg;
+	bool acted;            /* the view is audited for who, else for the node */
+	struct node_actor who;
 };
 
 static void ended(struct pending *w, int rc)
@@ -39,6 +42,8 @@ struct pending *trace_wait(struct node *n, uint64_t id, uint64_t timeout_ms, tra
 	x->view = view;
 	x->done = done;
 	x->arg = arg;
+	if ((x->acted = n->actor != NULL))
+		x->who = *n->actor;
 	x->wait.done = ended;
 	x->wait.release = released;
 	pending_start(n, &x->wait, PENDING_TRACE, id, timeout_ms);
@@ -50,8 +55,13 @@ int trace_wait_view(struct store_txn *t, struct node *n, const struct tn_trace *
 	int rc = 0;
 
 	for (struct pending *w = pending_find(n, PENDING_TRACE, tr->id); w && !rc;
-	     w = pending_next(w))
-		rc = ((struct waiter *)w)->view(t, ((struct waiter *)w)->arg, tr);
+	     w = pending_next(w)) {
+		struct waiter *x = (struct waiter *)w;
+		const struct node_actor *was = batch_act_as(x->acted ? &x->who : NULL);
+
+		rc = x->view(t, x->arg, tr);
+		batch_act_as(was);
+	}
 	return rc;
 }
 
