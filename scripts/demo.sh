@@ -75,7 +75,7 @@ run ctl GTM record find --serial "$serial" --make "$make"
 
 say "A pistol is reported stolen in Guatemala"
 run ctl GTM stolen report --make "$make" --serial "$serial" --date 2025-06-01 \
-	--place "Zona 1, Guatemala City" --agency "PNC" --case-ref "PNC-2025-0613"
+	--place "Zona 1, Guatemala City" --agency "PNC" --case "PNC-2025-0613"
 run ctl GTM stolen list
 
 say "Operators exchange node cards out of band and pin each other"
@@ -100,7 +100,7 @@ say "End-to-end encrypted round trips over pinned TLS 1.3"
 run ctl GTM peer ping MEX
 
 say "Mexican police recover a pistol: is it reported stolen anywhere? (broadcast)"
-run ctl MEX query stolen --make "$make" --serial "$serial" --all --case-ref FGR-2026-118 \
+run ctl MEX query stolen --make "$make" --serial "$serial" --all --case FGR-2026-118 \
 	--purpose "recovered at a crime scene"
 run ctl GTM alerts
 

@@ -121,7 +121,8 @@ static void requested(void *arg, int rc, const struct tn_trace *tr, const char *
 		console_ok(j->req, &proto_trace_schema, tr);
 }
 
-/* A follow-up serves the case of the trace it follows. */
+/* A follow-up serves the case of the trace it follows. 0, or 1 when r
+ * was refused, or an error. */
 static int follow_case(struct console_req *r, struct tn_trace_arg *a)
 {
 	struct store_txn *t;
@@ -137,7 +138,13 @@ static int follow_case(struct console_req *r, struct tn_trace_arg *a)
 		proto_release(&proto_trace_schema, &old);
 	}
 	store_read_end(t);
-	return rc == TN_ERR_NOT_FOUND ? 0 : rc;   /* the request op names it */
+	if (rc == TN_ERR_NOT_FOUND) {
+		char why[TN_TEXT_LEN];
+
+		cmd_fail(r, cmd_missing(why, rc, "trace", a->follow), why);
+		return 1;
+	}
+	return rc;
 }
 
 static int trace_request_cmd(struct console_req *r, void *args)

@@ -135,6 +135,11 @@ int ctl_parse_id(const char *what, const char *arg, uint64_t *id)
 	return 0;
 }
 
+const char *ctl_opt_key(const char *arg)
+{
+	return strcmp(arg, "--case") ? arg + 2 : "case-ref";
+}
+
 int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv)
 {
 	int rc;
@@ -142,7 +147,7 @@ int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (strncmp(argv[i], "--", 2) || i + 1 >= argc)
 			return ctl_fail("expected --option VALUE, got '%s'", argv[i]);
-		rc = proto_field_set(s, obj, argv[i] + 2, argv[i + 1]);
+		rc = proto_field_set(s, obj, ctl_opt_key(argv[i]), argv[i + 1]);
 		if (rc == TN_ERR_NOT_FOUND)
 			return ctl_fail("unknown option %s", argv[i]);
 		if (rc)

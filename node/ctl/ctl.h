@@ -49,6 +49,8 @@ int ctl_recv(struct ctl *c, struct proto_msg **reply);
 int ctl_call(struct ctl *c, enum tn_cmd cmd, const void *args, struct proto_msg **reply);
 /* Fill obj from "--key value" options starting at argv[0]. */
 int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv);
+/* The field an option "--NAME" sets: NAME, but "--case" sets case_ref. */
+const char *ctl_opt_key(const char *arg);
 /* Print the data of cmd's reply as JSON (--json) or with print() for a
  * person (generic key: value lines when print is NULL); frees the reply. */
 int ctl_output(struct ctl *c, enum tn_cmd cmd, struct proto_msg *m, void (*print)(const void *obj));

@@ -103,7 +103,7 @@ static int parse(struct items *it, struct tn_query_item *one, int argc, char **a
 				return 1;
 			continue;
 		}
-		key = strcmp(argv[i], "--case") ? argv[i] + 2 : "case-ref";
+		key = ctl_opt_key(argv[i]);
 		rc = proto_field_set(&proto_query_item_schema, one, key, argv[i + 1]);
 		if (rc == TN_ERR_NOT_FOUND)
 			rc = proto_field_set(&proto_query_arg_schema, a, key, argv[i + 1]);

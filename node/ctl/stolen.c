@@ -43,7 +43,7 @@ static int stolen_list(struct ctl *c, int argc, char **argv)
 const struct ctl_cmd ctl_stolen_cmds[] = {
 	{ "stolen report", stolen_report,
 	  "--make M --serial S --date YYYY-MM-DD [--kind stolen|lost --model --caliber "
-	  "--place --agency --case-ref]" },
+	  "--place --agency --case]" },
 	{ "stolen recover", stolen_recover, "ID [--date YYYY-MM-DD]" },
 	{ "stolen list", stolen_list, "[--all | --serial S [--make M]]" },
 	{ NULL },

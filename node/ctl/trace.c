@@ -11,8 +11,6 @@ static int set_opt(struct tn_trace_arg *a, const char *key, const char *val)
 {
 	int rc;
 
-	if (!strcmp(key, "case"))
-		key = "case-ref";
 	rc = proto_field_set(&proto_firearm_schema, &a->req.firearm, key, val);
 	if (rc == TN_ERR_NOT_FOUND)
 		rc = proto_field_set(&proto_trace_request_schema, &a->req, key, val);
@@ -32,7 +30,7 @@ static int parse_request(struct tn_trace_arg *a, int argc, char **argv)
 		}
 		if (strncmp(argv[i], "--", 2) || i + 1 >= argc)
 			return ctl_fail("expected --option VALUE, got '%s'", argv[i]);
-		if ((rc = set_opt(a, argv[i] + 2, argv[i + 1])))
+		if ((rc = set_opt(a, ctl_opt_key(argv[i]), argv[i + 1])))
 			return ctl_fail("%s: %s", argv[i], rc == TN_ERR_NOT_FOUND ? "unknown option" :
 					rc == TN_ERR_TOO_BIG ? "value too long" : "bad value");
 		i++;

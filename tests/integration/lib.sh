@@ -15,6 +15,7 @@
 #   assert_json JSON PATH=VALUE...   e.g. assert_json "$out" name=GTM records#=2
 #   wait_until SECONDS CMD...        poll CMD every 50 ms until it succeeds
 #   $PYTHON                          python3 to run (the real binary, no shim)
+#   tn_on_exit CMD...                run CMD when the test ends, pass or fail
 #   pass MSG / fail MSG
 
 set -euo pipefail
@@ -39,6 +40,9 @@ declare -A TN_PID=()
 LAST_OUT='' LAST_ERR='' LAST_RC=0
 
 T=$(mktemp -d /tmp/tn-it.XXXXXX)
+
+# Every search names its officer (the nodes' default [accountability]).
+export TRACENET_OFFICER=${TRACENET_OFFICER:-officer-1}
 
 pass()
 {
@@ -85,9 +89,16 @@ tn_wait_gone()
 	wait_until "$2" eval "! tn_alive $1"
 }
 
+TN_ON_EXIT=()
+
+tn_on_exit()
+{
+	TN_ON_EXIT+=("$*")
+}
+
 tn_cleanup()
 {
-	local rc=$? name pid f
+	local rc=$? name pid f cmd
 	trap - EXIT INT TERM
 	set +e
 	for name in "${!TN_PID[@]}"; do
@@ -101,6 +112,9 @@ tn_cleanup()
 			kill -KILL "$pid" 2>/dev/null
 		fi
 		wait "$pid" 2>/dev/null
+	done
+	for cmd in "${TN_ON_EXIT[@]}"; do
+		eval "$cmd"
 	done
 	if [ "$rc" -eq 0 ]; then
 		rm -rf "$T"

@@ -126,7 +126,7 @@ rid=$(json_get "$LAST_OUT" id)
 assert_eq "$(json_types "$LAST_OUT" id events)" "id:str events:list" "record add"
 assert_ok ctl_json GTM record event "$rid" --kind sold --date 2020-01-02 --party Armeria
 assert_eq "$(json_types "$LAST_OUT" id)" "id:str" "record event"
-assert_ok ctl_json GTM stolen report --make Beretta --serial IDS-1 --date 2024-01-02 --case-ref C-1
+assert_ok ctl_json GTM stolen report --make Beretta --serial IDS-1 --date 2024-01-02 --case C-1
 assert_eq "$(json_types "$LAST_OUT" id)" "id:str" "stolen report"
 sid=$(json_get "$LAST_OUT" id)
 assert_ok ctl_json GTM status
@@ -135,7 +135,7 @@ assert_eq "$(json_types "$LAST_OUT" records pid drops.replay)" "records:int pid:
 
 # A qid at or above 2^63 was printed as a rounded double: ask until one is.
 for _ in $(seq 40); do
-	assert_ok ctl_json MEX query stolen --peer GTM --make Beretta --serial IDS-1 --case-ref Q-1
+	assert_ok ctl_json MEX query stolen --peer GTM --make Beretta --serial IDS-1 --case Q-1
 	qid=$(json_get "$LAST_OUT" qid)
 	[[ $qid =~ ^[0-9a-f]{16}$ ]] || fail "qid is not 16 hex digits: $LAST_OUT"
 	[[ $qid =~ ^[89a-f] ]] && break
@@ -144,7 +144,7 @@ done
 assert_eq "$(json_types "$LAST_OUT" qid hits peers.0.results.0.report.id)" \
 	"qid:str hits:int peers.0.results.0.report.id:str" "query stolen"
 assert_json "$LAST_OUT" hits=1 "peers.0.results.0.report.id=$sid"
-assert_contains "$(ctl MEX query stolen --peer GTM --make Beretta --serial IDS-1)" "query " \
+assert_contains "$(ctl MEX query stolen --case C-1 --peer GTM --make Beretta --serial IDS-1)" "query " \
 	"query stolen for a person"
 refs=$(json_get "$(ctl_json MEX audit)" "entries.*.ref")
 assert_contains "$refs" "\"$qid\"" "the audit's refs hold the qid as --json prints it"

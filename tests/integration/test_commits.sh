@@ -13,7 +13,7 @@
 mesh GTM MEX
 assert_ok ctl MEX record add --make Glock --serial CM-1 --model G17
 assert_ok ctl MEX record event 1 --kind sold --date 2021-05-06 --party "Armería Central"
-assert_ok ctl MEX stolen report --make Taurus --serial CM-9 --date 2024-01-01 --case-ref C-1
+assert_ok ctl MEX stolen report --make Taurus --serial CM-9 --date 2024-01-01 --case C-1
 assert_ok ctl MEX peer policy GTM --traces auto
 
 commits()
@@ -46,11 +46,11 @@ count_commits()
 }
 
 count_commits "a no-hit stolen query" 2 1 \
-	ctl GTM query stolen --make Glock --serial NOPE-1 --peer MEX
+	ctl GTM query stolen --case C-1 --make Glock --serial NOPE-1 --peer MEX
 count_commits "a stolen query that hits" 2 1 \
-	ctl GTM query stolen --make Taurus --serial cm9 --peer MEX
+	ctl GTM query stolen --case C-1 --make Taurus --serial cm9 --peer MEX
 count_commits "a 100-item stolen query" 2 1 \
-	ctl GTM query stolen --peer MEX $(for i in $(seq 100); do printf -- '--make Glock --serial B-%d ' "$i"; done)
+	ctl GTM query stolen --case C-1 --peer MEX $(for i in $(seq 100); do printf -- '--make Glock --serial B-%d ' "$i"; done)
 
 # answered ID: GTM's trace list says so (a list shows no result, so it is
 # not an audited view).

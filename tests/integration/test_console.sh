@@ -136,7 +136,7 @@ pass "unknown record ids fail"
 
 # ---- stolen report / list / recover ----
 assert_ok ctl GTM stolen report --make Glock --serial "AB 12345" --model G17 --date 2024-01-02 \
-	--place Mixco --agency PNC --case-ref MP-2024-1
+	--place Mixco --agency PNC --case MP-2024-1
 assert_contains "$LAST_OUT" "report 1: Glock G17, serial AB 12345, stolen 2024-01-02, open" \
 	"stolen report"
 assert_contains "$LAST_OUT" "place Mixco, agency PNC, case MP-2024-1" "stolen report"

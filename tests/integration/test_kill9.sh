@@ -69,7 +69,7 @@ report_loop()
 		i=$((i + 1))
 		serial=K9-$1-$i
 		if out=$(ctl_json "$2" stolen report --make Glock --serial "$serial" --date 2024-01-02 \
-			--case-ref "C-$serial" 2>/dev/null); then
+			--case "C-$serial" 2>/dev/null); then
 			id='?'
 			[[ $out =~ \"id\":\ \"([0-9]+)\" ]] && id=${BASH_REMATCH[1]}
 			echo "$id $serial C-$serial" >>"$3"
@@ -91,7 +91,7 @@ query_loop()
 		j=$((j + 1))
 		serial=NONE-$loop-$j
 		[ $((j % 3)) -ne 0 ] || serial=${*:$((j / 3 % $# + 1)):1}
-		if out=$(ctl_json GTM query stolen --peer MEX --make Glock --serial "$serial" \
+		if out=$(ctl_json GTM query stolen --case C-1 --peer MEX --make Glock --serial "$serial" \
 			--timeout-ms "$QUERY_TIMEOUT_MS" 2>/dev/null); then
 			qid='?' status='?' hits='?'
 			[[ $out =~ \"qid\":\ \"([0-9a-f]+)\" ]] && qid=${BASH_REMATCH[1]}

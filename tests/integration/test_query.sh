@@ -10,10 +10,10 @@ mesh "${names[@]}"
 pass "three nodes linked"
 
 assert_ok ctl MEX stolen report --make "Smith & Wesson" --serial "AB-123 45" --date 2025-06-01 \
-	--place "Ciudad Juarez" --agency "FGR" --case-ref "FGR-77"
+	--place "Ciudad Juarez" --agency "FGR" --case "FGR-77"
 assert_ok ctl USA stolen report --make Glock --serial XYZ999 --date 2024-02-02 --kind lost
 
-out=$(ctl_json GTM query stolen --make "S&W" --serial ab12345 --peer MEX --case-ref PNC-1 --purpose "recovered at crime scene")
+out=$(ctl_json GTM query stolen --make "S&W" --serial ab12345 --peer MEX --case PNC-1 --purpose "recovered at crime scene")
 assert_eq "$(json_get "$out" hits)" 1 "hits"
 assert_eq "$(json_get "$out" peers.0.status)" answered
 assert_eq "$(json_get "$out" peers.0.results.0.hit)" true
@@ -21,7 +21,7 @@ assert_eq "$(json_get "$out" peers.0.results.0.report.case_ref)" FGR-77
 pass "single-peer hit carries the owner's report"
 
 # The signed answer that reported the hit is kept as a receipt.
-human=$(ctl GTM query stolen --make "S&W" --serial ab12345 --peer MEX --case-ref PNC-2)
+human=$(ctl GTM query stolen --make "S&W" --serial ab12345 --peer MEX --case PNC-2)
 qid=$(sed -n 's/^query \([0-9a-f]*\):.*/\1/p' <<<"$human")
 assert_contains "$human" "tracectl receipt $qid PEER --out FILE"
 assert_ok ctl GTM receipt "$qid" MEX --out "$T/hit.receipt"
@@ -36,22 +36,22 @@ assert_fails ctl GTM receipt "$qid" USA --out "$T/none.receipt"
 assert_contains "$LAST_ERR" "only answers that report a hit are signed"
 pass "a signed hit is kept as a receipt that verify checks against MEX's card"
 
-out=$(ctl_json GTM query stolen --make Glock --serial NOPE1 --peer MEX)
+out=$(ctl_json GTM query stolen --case C-1 --make Glock --serial NOPE1 --peer MEX)
 assert_eq "$(json_get "$out" hits)" 0
 assert_eq "$(json_get "$out" peers.0.results.0.hit)" false
 pass "single-peer no hit"
 
-out=$(ctl_json GTM query stolen --make "Smith and Wesson" --serial AB12345 --all)
+out=$(ctl_json GTM query stolen --case C-1 --make "Smith and Wesson" --serial AB12345 --all)
 assert_eq "$(json_get "$out" hits)" 1
 assert_contains "$out" '"peer": "MEX"'
 assert_contains "$out" '"peer": "USA"'
-human=$(ctl GTM query stolen --make "Smith and Wesson" --serial AB12345 --all)
+human=$(ctl GTM query stolen --case C-1 --make "Smith and Wesson" --serial AB12345 --all)
 assert_contains "$human" "HIT"
 assert_contains "$human" "no hit"
 pass "broadcast aggregates every peer"
 
 printf 'make,serial,model\nGlock,XYZ-999,G17\nS&W,AB12345,\nBeretta,NOTHING1,92FS\n' >"$T/items.csv"
-out=$(ctl_json GTM query stolen --file "$T/items.csv" --all)
+out=$(ctl_json GTM query stolen --case C-1 --file "$T/items.csv" --all)
 assert_eq "$(json_get "$out" hits)" 2
 pass "a batch from a file travels in one envelope per peer"
 
@@ -59,9 +59,9 @@ pass "a batch from a file travels in one envelope per peer"
 rows() { echo make,serial; for ((i = 1; i <= $1; i++)); do echo "Glock,LIM$i"; done; }
 rows 1000 >"$T/1000.csv"
 rows 1001 >"$T/1001.csv"
-assert_ok ctl_json GTM query stolen --file "$T/1000.csv" --peer MEX
+assert_ok ctl_json GTM query stolen --case C-1 --file "$T/1000.csv" --peer MEX
 assert_eq "$(json_get "$LAST_OUT" peers.0.results#)" 1000 "results of a 1000-item query"
-assert_fails ctl GTM query stolen --file "$T/1001.csv" --peer MEX
+assert_fails ctl GTM query stolen --case C-1 --file "$T/1001.csv" --peer MEX
 assert_contains "$LAST_ERR" "line 1002: expected make,serial[,model[,caliber]] (at most 1000 rows)"
 pass "a file of 1000 items is one query; 1001 are refused at the row that is too many"
 
@@ -74,14 +74,14 @@ pass "the owner of the report gets an alert"
 
 node_stop USA
 wait_until 20 node_linked GTM 1 || fail "GTM still sees USA linked"
-out=$(ctl_json GTM query stolen --make "S&W" --serial AB12345 --all --timeout-ms 3000)
+out=$(ctl_json GTM query stolen --case C-1 --make "S&W" --serial AB12345 --all --timeout-ms 3000)
 assert_eq "$(json_get "$out" hits)" 1
 assert_contains "$out" '"status": "unreachable"'
 pass "a peer down during a broadcast is reported unreachable, the others answer"
 
-assert_fails ctl GTM query stolen --make Glock --serial X1 --peer CAN
-assert_fails ctl GTM query stolen --make Glock --peer MEX
-assert_fails ctl GTM query stolen --serial X1 --make Glock
+assert_fails ctl GTM query stolen --case C-1 --make Glock --serial X1 --peer CAN
+assert_fails ctl GTM query stolen --case C-1 --make Glock --peer MEX
+assert_fails ctl GTM query stolen --case C-1 --serial X1 --make Glock
 pass "bad queries are refused with one line"
 
 node_alive GTM

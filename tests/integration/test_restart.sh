@@ -17,7 +17,7 @@ assert_ok ctl GTM record add --make "S&W" --serial RS-2 --model "M&P9" --country
 assert_ok ctl GTM record add --make Beretta --serial RS-3 --model 92FS
 assert_ok ctl GTM record event 2 --kind imported --date 2020-03-04 --country USA --party Importadora
 assert_ok ctl GTM record event 2 --kind sold --date 2021-05-06 --party "Armería Central" --ref R-9
-assert_ok ctl GTM stolen report --make Glock --serial RS-1 --date 2024-01-01 --case-ref C-1
+assert_ok ctl GTM stolen report --make Glock --serial RS-1 --date 2024-01-01 --case C-1
 assert_ok ctl GTM stolen report --kind lost --make Beretta --serial RS-3 --date 2024-02-02
 assert_ok ctl GTM stolen recover 1 --date 2024-03-03
 assert_ok ctl_json GTM record show 2

@@ -15,7 +15,7 @@ static const char *const wire_names[] = {
 	"record.import", "stolen.report", "stolen.recover", "stolen.list", "peer.add",
 	"peer.list", "peer.remove", "peer.ping", "peer.policy", "audit", "audit.verify",
 	"query.stolen", "alerts", "trace.request", "trace.list", "trace.show", "trace.wait",
-	"inbox", "approve", "deny", "receipt",
+	"inbox", "approve", "deny", "receipt", "audit.export", "audit.retain",
 };
 
 static void test_registry_holds_every_wire_name_once(void **state)
@@ -73,6 +73,26 @@ static void test_only_commands_that_commit_are_marked_writes(void **state)
 	assert_true(tn_cmds[CMD_TRACE_SHOW].flags & CMD_WRITES);   /* audits the view */
 }
 
+/* Each command needs exactly one role; searches, reviews and the node's
+ * administration each need their own. */
+static void test_every_command_needs_one_role(void **state)
+{
+	(void)state;
+	for (int c = 0; c < CMD_COUNT; c++) {
+		unsigned role = tn_cmds[c].role;
+
+		assert_true(role && !(role & (role - 1)) && role <= ROLE_ALL);
+	}
+	assert_int_equal(tn_cmds[CMD_QUERY_STOLEN].role, ROLE_QUERY);
+	assert_int_equal(tn_cmds[CMD_TRACE_REQUEST].role, ROLE_QUERY);
+	assert_int_equal(tn_cmds[CMD_APPROVE].role, ROLE_REVIEW);
+	assert_int_equal(tn_cmds[CMD_PEER_ADD].role, ROLE_ADMIN);
+	assert_int_equal(tn_cmds[CMD_RECORD_IMPORT].role, ROLE_ADMIN);
+	assert_int_equal(tn_cmds[CMD_RECORD_ADD].role, ROLE_RECORD);
+	assert_int_equal(tn_cmds[CMD_AUDIT].role, ROLE_READ);
+	assert_string_equal(tn_role_names[ROLE_BIT_REVIEW], "review");
+}
+
 /* The daemon fills listings through the reply's one array field. */
 static void test_listing_replies_are_one_array(void **state)
 {
@@ -98,6 +118,7 @@ int main(void)
 		cmocka_unit_test(test_rows_carry_their_schemas),
 		cmocka_unit_test(test_only_commands_that_commit_are_marked_writes),
 		cmocka_unit_test(test_listing_replies_are_one_array),
+		cmocka_unit_test(test_every_command_needs_one_role),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,6 +55,7 @@ static uint32_t build(struct bq *b, struct proto_buf *out, uint64_t i)
 		snprintf(a.peer, sizeof(a.peer), "%s", b->peer ? b->peer : "");
 		snprintf(a.purpose, sizeof(a.purpose), "benchmark");
 		snprintf(a.case_ref, sizeof(a.case_ref), "BENCH-%llu", (unsigned long long)i);
+		snprintf(a.officer, sizeof(a.officer), "bench");
 		hits = fill_query(b, &a, i);
 		rc = proto_w_str(w, "query.stolen") || proto_w_str(w, "args") ||
 		     proto_w_obj(w, &proto_query_arg_schema, &a);

@@ -102,6 +102,7 @@ static void trace_one(struct bq *b, struct cn *c, uint64_t i)
 	memset(&a, 0, sizeof(a));
 	snprintf(a.to, sizeof(a.to), "%s", b->peer);
 	snprintf(a.req.case_ref, sizeof(a.req.case_ref), "BENCH-T-%llu", (unsigned long long)i);
+	snprintf(a.officer, sizeof(a.officer), "bench");
 	snprintf(a.req.crime, sizeof(a.req.crime), "homicide");
 	snprintf(a.req.recovered_on, sizeof(a.req.recovered_on), "2024-06-01");
 	snprintf(a.req.recovered_at, sizeof(a.req.recovered_at), "Ciudad de Guatemala");
