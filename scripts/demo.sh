@@ -101,7 +101,7 @@ run ctl GTM peer ping MEX
 
 say "Mexican police recover a pistol: is it reported stolen anywhere? (broadcast)"
 run ctl MEX query stolen --make "$make" --serial "$serial" --all --case FGR-2026-118 \
-	--purpose "recovered at a crime scene"
+	--officer "FGR agent 4471" --purpose "recovered at a crime scene"
 run ctl GTM alerts
 
 say "USA recovers a Glock sold in Mexico and exported to Guatemala: a trace"
@@ -116,11 +116,12 @@ ctl GTM record event "$gid" --kind imported --date 2019-04-20 --party "Armas de 
 ctl GTM record event "$gid" --kind sold --date 2020-01-15 --party "Casa del Cazador" --place "Chiquimula" >/dev/null
 run ctl MEX peer policy USA --traces auto
 run ctl USA trace request --to MEX --make Glock --model G19 --serial TRC-4451 --caliber 9mm \
-	--recovered-on 2024-03-09 --recovered-at "El Paso, TX" --crime 0900 --case ATF-2024-5531 --urgent
+	--recovered-on 2024-03-09 --recovered-at "El Paso, TX" --crime 0900 --case ATF-2024-5531 --urgent \
+	--officer "SA J. Ortiz" --ordered-by "ASAC El Paso"
 run ctl USA trace wait 1 --timeout 20
 
 say "The chain ends in an export to Guatemala: follow it there (Guatemala reviews by hand)"
-run ctl USA trace follow 1
+run ctl USA trace follow 1 --officer "SA J. Ortiz"
 for _ in $(seq 100); do ctl GTM --json inbox | grep -q '"id"' && break; sleep 0.1; done
 run ctl GTM inbox
 run ctl GTM approve 1
