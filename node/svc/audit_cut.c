@@ -71,8 +71,9 @@ void audit_cut_init(struct audit_cut *c, struct node *n)
 	memset(c, 0, sizeof(*c));
 	c->node = n;
 	c->now = node_now_ms();
+	/* On a whole second, so that the audited "older than" is exact. */
 	if (keep && keep != UINT64_MAX && keep < c->now)
-		c->before_ms = c->now - keep;
+		c->before_ms = (c->now - keep) / 1000 * 1000;
 	utc_text(c->before_text, sizeof(c->before_text), c->before_ms);
 }
 
