@@ -46,7 +46,9 @@ int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audi
 	struct tn_audit_anchor a;
 	int rc = store_audit_verify(t, node_audit_hash, v);
 
-	if (rc || store_audit_anchor_get(t, &a) || !audit_anchor_check(n, &a))
+	if (rc || store_audit_anchor_get(t, &a) || !(rc = audit_anchor_check(n, &a)))
+		return rc;
+	if (rc != TN_ERR_BAD_SIG)
 		return rc;
 	v->entries = 0;
 	v->from_seq = v->first_bad = a.seq ? a.seq : 1;
