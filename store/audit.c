@@ -151,7 +151,8 @@ struct walk {
 	store_hash_fn hash;
 	struct tn_audit_verify *v;
 	struct proto_buf buf;
-	uint64_t seq;                 /* entries found intact so far */
+	uint64_t base;                /* the entries before the anchor: cut */
+	uint64_t seq;                 /* the last entry found intact so far */
 	uint8_t last[TN_HASH_LEN];    /* the hash of entry seq */
 };
 
@@ -168,20 +169,53 @@ static int bad(struct walk *w, uint64_t seq, const char *fmt, ...)
 	return 1;
 }
 
+/* Start w where the log starts: at the anchor when its front was cut.
+ * 1 (w->v says why) for an anchor that does not decode. */
+static int walk_start(struct store_txn *t, struct walk *w)
+{
+	struct tn_audit_anchor a;
+	int rc = store_audit_anchor_get(t, &a);
+
+	if (rc == TN_ERR_NOT_FOUND)
+		return 0;
+	if (rc == TN_ERR_STORE || (!rc && !a.seq))
+		return bad(w, 1, "anchor damaged");
+	if (rc)
+		return rc;
+	w->base = w->seq = a.seq - 1;
+	memcpy(w->last, a.prev, TN_HASH_LEN);
+	return 0;
+}
+
+/* 0 if key k is the next entry's, else 1 (w->v says why). Keys come in
+ * order, so one below the next is the first one, and below the anchor. */
+static int check_key(struct walk *w, const MDB_val *k)
+{
+	unsigned long long want = w->seq + 1, got;
+
+	if (k->mv_size != 8)
+		return bad(w, want, "entry %llu: malformed key", want);
+	if ((got = store__be64_get(k->mv_data)) == want)
+		return 0;
+	if (got > want)
+		return bad(w, want, "entry %llu missing", want);
+	if (w->base)
+		return bad(w, got, "entry %llu: before the anchor (the log starts at entry %llu)",
+			   got, want);
+	return bad(w, want, "entry %llu: unexpected key %llu", want, got);
+}
+
 /* 0 if the entry under k is the next intact link of the chain, 1 if it is
  * not (w->v says why), negative on an error. */
 static int check_entry(struct walk *w, const MDB_val *k, const MDB_val *v)
 {
-	unsigned long long want = w->seq + 1, got;
+	unsigned long long want = w->seq + 1;
 	uint8_t h[TN_HASH_LEN];
 	struct tn_audit a;
 	int rc;
 
-	if (k->mv_size != 8)
-		return bad(w, want, "entry %llu: malformed key", want);
-	if ((got = store__be64_get(k->mv_data)) != want)
-		return got > want ? bad(w, want, "entry %llu missing", want)
-				  : bad(w, want, "entry %llu: unexpected key %llu", want, got);
+	if (check_key(w, k))
+		return 1;
 	if ((rc = store__obj_decode(&proto_audit_schema, v, &a)) == TN_ERR_NOMEM)
 		return rc;
 	if (rc)
@@ -190,7 +224,9 @@ static int check_entry(struct walk *w, const MDB_val *k, const MDB_val *v)
 		return bad(w, want, "entry %llu: holds entry %llu (moved)", want,
 			   (unsigned long long)a.seq);
 	if (memcmp(a.prev, w->last, TN_HASH_LEN))
-		return bad(w, want, "entry %llu: link to the previous entry broken", want);
+		return w->base && w->seq == w->base
+			       ? bad(w, want, "entry %llu: does not link to the anchor", want)
+			       : bad(w, want, "entry %llu: link to the previous entry broken", want);
 	if ((rc = entry_hash(&a, w->hash, &w->buf, h)))
 		return rc;
 	if (memcmp(h, a.hash, TN_HASH_LEN))
@@ -209,21 +245,25 @@ static int check_head(struct store_txn *t, struct walk *w)
 	int rc = head_get(t, &h);
 
 	if (rc == TN_ERR_NOT_FOUND)
-		return n ? bad(w, n + 1, "head missing, found %llu entries", n) : 0;
+		return n ? bad(w, n + 1, "head missing, found %llu entries",
+			       (unsigned long long)(n - w->base)) : 0;
 	if (rc == TN_ERR_NOMEM || rc == TN_ERR_IO)
 		return rc;
 	if (rc)
 		return bad(w, n + 1, "head damaged");
 	if (h.seq != n)
-		return bad(w, (h.seq < n ? h.seq : n) + 1, "head says %llu entries, found %llu",
+		return bad(w, (h.seq < n ? h.seq : n) + 1,
+			   w->base ? "head says the log ends at entry %llu, found %llu"
+				   : "head says %llu entries, found %llu",
 			   (unsigned long long)h.seq, n);
 	if (memcmp(h.hash, w->last, TN_HASH_LEN))
 		return bad(w, n + 1, "head does not match entry %llu (rewritten)", n);
 	return 0;
 }
 
-/* Walks the whole log and stops at the first failure. Returns 0 once the
- * walk is done, intact or not; negative on a store error. */
+/* Walks the whole log from its anchor, if it has one, and stops at the
+ * first failure. Returns 0 once the walk is done, intact or not; negative
+ * on a store error. The anchor's signature is the caller's to check. */
 int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v)
 {
 	struct walk w = { .hash = hash, .v = v };
@@ -232,8 +272,8 @@ int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_
 	int rc, op = MDB_FIRST;
 
 	memset(v, 0, sizeof(*v));
-	if ((rc = store__cursor(t, STORE_DB_AUDIT, &c)))
-		return rc;
+	if ((rc = walk_start(t, &w)) || (rc = store__cursor(t, STORE_DB_AUDIT, &c)))
+		goto out;
 	while ((rc = store__err(mdb_cursor_get(c, &k, &val, op))) == 0) {
 		op = MDB_NEXT;
 		if ((rc = check_entry(&w, &k, &val)))
@@ -242,7 +282,56 @@ int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_
 	store__cursor_done(t, STORE_DB_AUDIT, c);
 	if (rc == TN_ERR_NOT_FOUND)
 		rc = check_head(t, &w);
-	v->entries = w.seq;
+out:
+	v->entries = w.seq - w.base;
+	v->from_seq = w.base + 1;
+	proto_buf_free(&w.buf);
+	return rc < 0 ? rc : 0;
+}
+
+/* 1 if the entry in v is older than before_ms or does not decode (for
+ * check_entry to judge), 0 if it is younger, negative on an error. */
+static int is_old(const MDB_val *v, uint64_t before_ms)
+{
+	struct tn_audit a;
+	int rc = store__obj_decode(&proto_audit_schema, v, &a);
+
+	if (rc == TN_ERR_NOMEM)
+		return rc;
+	return rc || a.ts < before_ms;
+}
+
+/* Each entry deleted is checked first as verify would: the cut stops at a
+ * broken one and leaves it, so that no anchor is ever made over a gap or
+ * an edit. After the cut, the walk's last intact entry is the last one
+ * deleted, whose hash the first kept entry links to. */
+int store_audit_cut(struct store_txn *t, store_hash_fn hash, uint64_t before_ms, uint32_t max,
+		    struct store_audit_cut *out)
+{
+	struct walk w = { .hash = hash, .v = &out->check };
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (t->rdonly)
+		return TN_ERR_INVALID;
+	if ((rc = walk_start(t, &w)) || (rc = store__cursor(t, STORE_DB_AUDIT, &c)))
+		goto out;
+	while (out->deleted < max &&
+	       (rc = store__err(mdb_cursor_get(c, &k, &v, MDB_FIRST))) == 0) {
+		if ((rc = is_old(&v, before_ms)) <= 0 || (rc = check_entry(&w, &k, &v)))
+			break;
+		if ((rc = store__rc(t, mdb_cursor_del(c, 0))))
+			break;
+		out->deleted++;
+	}
+	store__cursor_done(t, STORE_DB_AUDIT, c);
+	if (rc == TN_ERR_NOT_FOUND)
+		rc = check_head(t, &w);
+out:
+	out->first_kept = w.seq + 1;
+	memcpy(out->prev, w.last, TN_HASH_LEN);
 	proto_buf_free(&w.buf);
 	return rc < 0 ? rc : 0;
 }

@@ -183,11 +183,26 @@ typedef int (*store_audit_fn)(void *arg, const struct tn_audit *a);
 int store_audit_append(struct store_txn *t, struct tn_audit *a, store_hash_fn hash) TN_WUR;
 /* Call fn for each entry from sequence from_seq on, in order. */
 int store_audit_each(struct store_txn *t, uint64_t from_seq, store_audit_fn fn, void *arg) TN_WUR;
-/* Recompute the chain; v says how many entries were checked and the first
- * bad one (an edited, removed or reordered entry, or a head mismatch). */
+/* Recompute the chain from the anchor, if any (its signature is not
+ * checked here); v says where the log starts, how many entries were
+ * checked and the first bad one (an edited, removed or reordered entry,
+ * one before the anchor, or a head mismatch). */
 int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v) TN_WUR;
 /* The last entry's seq and hash (0 and zeros for an empty log). */
 int store_audit_head(struct store_txn *t, uint64_t *seq, uint8_t hash[TN_HASH_LEN]) TN_WUR;
+/* What store_audit_cut did. */
+struct store_audit_cut {
+	uint64_t deleted;              /* entries deleted, from the front */
+	uint64_t first_kept;           /* the seq the log starts at now */
+	uint8_t prev[TN_HASH_LEN];     /* the hash that entry links to */
+	struct tn_audit_verify check;  /* first_bad: a broken entry stopped the cut */
+};
+
+/* Delete the entries older than before_ms from the front of the log, at
+ * most max, each checked first (a broken one stops the cut). out says
+ * where the log starts now; the caller stores the anchor for it. */
+int store_audit_cut(struct store_txn *t, store_hash_fn hash, uint64_t before_ms, uint32_t max,
+		    struct store_audit_cut *out) TN_WUR;
 /* The anchor left where the front of the log was cut; TN_ERR_NOT_FOUND
  * when it never was. */
 int store_audit_anchor_get(struct store_txn *t, struct tn_audit_anchor *a) TN_WUR;

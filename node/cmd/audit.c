@@ -82,7 +82,7 @@ static int audit_verify(struct console_req *r, void *args)
 	(void)args;
 	if ((rc = store_read_begin(console_node(r)->store, &t)))
 		return rc;
-	rc = store_audit_verify(t, node_audit_hash, &v);
+	rc = audit_chain_verify(console_node(r), t, &v);
 	store_read_end(t);
 	if (rc)
 		return rc;

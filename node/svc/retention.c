@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The answering country's handling rules, enforced here: a trace result
  * is purged (content and receipt) once its keep_days have passed, checked
- * at start and every hour (`trace show` audits every view of one). */
+ * at start and every hour (`trace show` audits every view of one); the
+ * audit log's old entries go at the same times (audit_cut.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,10 +84,17 @@ static void on_purge(uv_timer_t *t)
 	struct node *n = t->data;
 	struct purge *pu = calloc(1, sizeof(*pu));
 
+	audit_cut_start(n, retention_soon);
 	if (!pu)
 		return;
 	pu->now = node_now_ms();
 	batch_add(n, purge_op, purged, pu);
+}
+
+void retention_soon(struct node *n)
+{
+	if (!n->stopping)
+		uv_timer_start(&n->purge, on_purge, 0, PURGE_EVERY_MS);
 }
 
 void retention_start(struct node *n)

@@ -29,6 +29,38 @@ void node_audit_who(struct tn_audit *a, const struct node_actor *who);
 /* The audit chain's hash (BLAKE2b-256), as the store wants it. */
 void node_audit_hash(const void *m, size_t n, uint8_t out[32]);
 
+/* ---- audit retention (audit_cut.c) ---- */
+
+#define AUDIT_CUT_MAX 100000   /* entries one op deletes at most */
+
+/* One cut of the audit log's front: the op's argument and its result. */
+struct audit_cut {
+	struct node *node;
+	uint64_t now;                 /* when the cut was asked for */
+	uint64_t before_ms;           /* entries older than this go; 0: none */
+	char before_text[32];         /* before_ms in UTC, for the log lines */
+	struct store_audit_cut res;   /* what the op's last run did */
+	void (*more)(struct node *n); /* for audit_cut_start: entries are left */
+};
+
+/* A cut as of now under the node's retention (none when it is forever). */
+void audit_cut_init(struct audit_cut *c, struct node *n);
+/* Batch op (arg: struct audit_cut): delete at most AUDIT_CUT_MAX entries
+ * older than c->before_ms, store the signed anchor where the log now
+ * starts and audit the deletion ("audit.retain"), when anything went. */
+int audit_cut_op(struct store_txn *t, void *arg) TN_WUR;
+/* After the op's commit (rc): log what it did; non-zero when it stopped
+ * at AUDIT_CUT_MAX, so that old entries may be left. */
+int audit_cut_done(const struct audit_cut *c, int rc);
+/* Queue a cut as of now; after its commit, more(n) runs if old entries
+ * may be left, to cut again in a later pass. */
+void audit_cut_start(struct node *n, void (*more)(struct node *n));
+/* 0 if anchor a carries the node's own signature, else TN_ERR_BAD_SIG. */
+int audit_anchor_check(const struct node *n, const struct tn_audit_anchor *a) TN_WUR;
+/* store_audit_verify, and the anchor's signature: a bad one is reported
+ * at the anchor's seq, whatever the walk found. */
+int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audit_verify *v) TN_WUR;
+
 /* ---- requests waiting for a peer's answer ---- */
 
 enum pending_kind { PENDING_PING, PENDING_QUERY, PENDING_TRACE };
@@ -153,8 +185,10 @@ struct pending *trace_wait(struct node *n, uint64_t id, uint64_t timeout_ms, tra
 int trace_wait_view(struct store_txn *t, struct node *n, const struct tn_trace *tr) TN_WUR;
 /* After that commit: end every waiter of trace id. */
 void trace_wait_end(struct node *n, uint64_t id);
-/* Purge expired trace results now and every hour. */
+/* Purge expired trace results and cut the audit log now and every hour. */
 void retention_start(struct node *n);
+/* Run the retention passes again at the next loop pass. */
+void retention_soon(struct node *n);
 
 /* A service's handler of one message type; its table ends with fn NULL. */
 struct svc_handler {

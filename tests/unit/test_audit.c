@@ -420,6 +420,273 @@ static void test_head_is_a_reserved_meta_key(void **state)
 	assert_int_equal(v.first_bad, 0);
 }
 
+/* ---- retention: cutting the front, verifying from the anchor ---- */
+
+#define TS(k) (1700000000000ull + (uint64_t)(k))   /* entry k's time */
+
+/* A cut as the node makes it: the entries go, the anchor is left. */
+struct cut {
+	uint64_t before_ms;
+	uint32_t max;
+	struct store_audit_cut out;
+};
+
+static int op_cut(struct store_txn *t, void *arg)
+{
+	struct cut *c = arg;
+	struct tn_audit_anchor an = { .cut_ms = c->before_ms, .made_ms = TS(1000) };
+	int rc = store_audit_cut(t, hash, c->before_ms, c->max, &c->out);
+
+	if (rc || !c->out.deleted)
+		return rc;
+	an.seq = c->out.first_kept;
+	memcpy(an.prev, c->out.prev, TN_HASH_LEN);
+	return store_audit_anchor_put(t, &an);
+}
+
+static void cut(struct fix *f, uint64_t before_ms, uint32_t max, struct store_audit_cut *out)
+{
+	struct cut c = { before_ms, max };
+
+	assert_int_equal(store_write(f->s, op_cut, &c), 0);
+	*out = c.out;
+}
+
+static void assert_intact(struct fix *f, uint64_t from_seq, uint64_t entries)
+{
+	struct tn_audit_verify v;
+
+	verify(f, &v);
+	assert_string_equal(v.error, "");
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.from_seq, from_seq);
+	assert_int_equal(v.entries, entries);
+}
+
+static void get_anchor(struct fix *f, struct tn_audit_anchor *an)
+{
+	struct store_txn *t;
+
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_anchor_get(t, an), 0);
+	store_read_end(t);
+}
+
+static void test_uncut_log_verifies_from_entry_one(void **state)
+{
+	struct fix *f = *state;
+	struct store_txn *t;
+	struct tn_audit_anchor an;
+
+	append(f, 4);
+	assert_intact(f, 1, 4);
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_anchor_get(t, &an), TN_ERR_NOT_FOUND);
+	store_read_end(t);
+}
+
+static void test_cut_deletes_old_entries_from_the_front(void **state)
+{
+	struct fix *f = *state;
+	struct store_audit_cut out;
+	struct tn_audit a4, a5;
+	struct tn_audit_anchor an;
+	uint64_t next = 5;
+	struct store_txn *t;
+
+	append(f, 10);
+	get(f, 4, &a4);
+	get(f, 5, &a5);
+	cut(f, TS(5), 100, &out);
+	assert_int_equal(out.deleted, 4);
+	assert_int_equal(out.first_kept, 5);
+	assert_int_equal(out.check.first_bad, 0);
+	assert_memory_equal(out.prev, a4.hash, TN_HASH_LEN);
+	assert_memory_equal(out.prev, a5.prev, TN_HASH_LEN);
+	get_anchor(f, &an);
+	assert_int_equal(an.seq, 5);
+	assert_int_equal(an.cut_ms, TS(5));
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_each(t, 0, count_seq, &next), 6);
+	store_read_end(t);
+	assert_intact(f, 5, 6);
+	/* Nothing else is that old: a second cut deletes nothing. */
+	cut(f, TS(5), 100, &out);
+	assert_int_equal(out.deleted, 0);
+	assert_int_equal(out.first_kept, 5);
+}
+
+static void test_cut_stops_after_max_entries_and_goes_on_next_time(void **state)
+{
+	struct fix *f = *state;
+	struct store_audit_cut out;
+
+	append(f, 10);
+	cut(f, TS(9), 3, &out);
+	assert_int_equal(out.deleted, 3);
+	assert_int_equal(out.first_kept, 4);
+	assert_intact(f, 4, 7);
+	cut(f, TS(9), 3, &out);
+	assert_int_equal(out.deleted, 3);
+	assert_int_equal(out.first_kept, 7);
+	cut(f, TS(9), 3, &out);
+	assert_int_equal(out.deleted, 2);
+	assert_int_equal(out.first_kept, 9);
+	assert_intact(f, 9, 2);
+}
+
+static int op_cut_then_fail(struct store_txn *t, void *arg)
+{
+	int rc = op_cut(t, arg);
+
+	return rc ? rc : TN_ERR_INVALID;
+}
+
+/* The batch runs again, nested, when another op fails: same cut. */
+static void test_cut_gives_the_same_result_when_its_batch_runs_again(void **state)
+{
+	struct fix *f = *state;
+	struct cut c = { TS(4), 100 };
+	struct store_op ops[2] = { { op_cut, &c },
+				   { op_append_then_fail, &(struct appends){ 1, 50 } } };
+
+	append(f, 6);
+	assert_int_equal(store_apply(f->s, ops, 2), 0);
+	assert_int_equal(ops[0].rc, 0);
+	assert_int_equal(ops[1].rc, TN_ERR_INVALID);
+	assert_int_equal(c.out.deleted, 3);
+	assert_int_equal(c.out.first_kept, 4);
+	assert_intact(f, 4, 3);
+}
+
+static void test_cut_of_a_failing_op_deletes_nothing(void **state)
+{
+	struct fix *f = *state;
+	struct cut c = { TS(4), 100 };
+	struct store_txn *t;
+	struct tn_audit_anchor an;
+
+	append(f, 6);
+	assert_int_equal(store_write(f->s, op_cut_then_fail, &c), TN_ERR_INVALID);
+	assert_intact(f, 1, 6);
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_anchor_get(t, &an), TN_ERR_NOT_FOUND);
+	store_read_end(t);
+}
+
+static void test_entry_below_the_anchor_fails_verify(void **state)
+{
+	struct fix *f = *state;
+	struct store_audit_cut out;
+	struct tn_audit a3;
+
+	append(f, 8);
+	get(f, 3, &a3);
+	cut(f, TS(4), 100, &out);
+	assert_intact(f, 4, 5);
+	put(f, 3, &a3);
+	assert_broken(f, 3, "entry 3: before the anchor (the log starts at entry 4)");
+}
+
+static void test_missing_first_kept_entry_fails_verify(void **state)
+{
+	struct fix *f = *state;
+	struct store_audit_cut out;
+
+	append(f, 8);
+	cut(f, TS(4), 100, &out);
+	raw_del(f, 4);
+	assert_broken(f, 4, "entry 4 missing");
+}
+
+static int op_anchor(struct store_txn *t, void *arg)
+{
+	return store_audit_anchor_put(t, arg);
+}
+
+static void test_anchor_that_does_not_match_the_first_entry_fails(void **state)
+{
+	struct fix *f = *state;
+	struct store_audit_cut out;
+	struct tn_audit_anchor an;
+
+	append(f, 8);
+	cut(f, TS(4), 100, &out);
+	get_anchor(f, &an);
+	an.prev[0] ^= 1;
+	assert_int_equal(store_write(f->s, op_anchor, &an), 0);
+	assert_broken(f, 4, "entry 4: does not link to the anchor");
+	an.prev[0] ^= 1;
+	an.seq = 6;   /* claims that more was cut */
+	assert_int_equal(store_write(f->s, op_anchor, &an), 0);
+	assert_broken(f, 4, "entry 4: before the anchor (the log starts at entry 6)");
+}
+
+static void test_missing_anchor_after_a_cut_fails(void **state)
+{
+	struct fix *f = *state;
+	struct store_audit_cut out;
+	struct raw r = { STORE_DB_META, { strlen("store:audit:anchor"), "store:audit:anchor" },
+			 { 0, NULL }, 1 };
+
+	append(f, 8);
+	cut(f, TS(4), 100, &out);
+	assert_int_equal(store_write(f->s, op_raw, &r), 0);
+	assert_broken(f, 1, "entry 1 missing");
+	r.del = 0;
+	r.v = (MDB_val){ 3, "bad" };
+	assert_int_equal(store_write(f->s, op_raw, &r), 0);
+	assert_broken(f, 1, "anchor damaged");
+}
+
+static void test_cut_of_everything_then_append_links_to_the_anchor(void **state)
+{
+	struct fix *f = *state;
+	struct store_audit_cut out;
+	struct tn_audit a6, a7;
+	struct tn_audit_anchor an;
+
+	append(f, 6);
+	get(f, 6, &a6);
+	cut(f, UINT64_MAX, 100, &out);
+	assert_int_equal(out.deleted, 6);
+	assert_int_equal(out.first_kept, 7);
+	assert_memory_equal(out.prev, a6.hash, TN_HASH_LEN);
+	assert_intact(f, 7, 0);
+	append(f, 2);
+	get(f, 7, &a7);
+	get_anchor(f, &an);
+	assert_memory_equal(a7.prev, an.prev, TN_HASH_LEN);
+	assert_intact(f, 7, 2);
+	/* The head must still end where the anchor starts. */
+	raw_del(f, 8);
+	assert_broken(f, 8, "head says the log ends at entry 8, found 7");
+}
+
+static void test_cut_stops_at_a_broken_entry_and_keeps_it(void **state)
+{
+	struct fix *f = *state;
+	struct store_audit_cut out;
+	struct tn_audit a;
+
+	append(f, 10);
+	get(f, 4, &a);
+	strcpy(a.outcome, "hit");
+	put(f, 4, &a);
+	cut(f, TS(8), 100, &out);
+	assert_int_equal(out.deleted, 3);
+	assert_int_equal(out.first_kept, 4);
+	assert_int_equal(out.check.first_bad, 4);
+	assert_string_equal(out.check.error, "entry 4: hash mismatch (edited)");
+	assert_broken(f, 4, "entry 4: hash mismatch (edited)");
+	/* A gap is as bad: nothing past it goes. */
+	raw_del(f, 4);
+	cut(f, TS(8), 100, &out);
+	assert_int_equal(out.deleted, 0);
+	assert_int_equal(out.check.first_bad, 4);
+	assert_string_equal(out.check.error, "entry 4 missing");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +705,17 @@ int main(void)
 		T(test_undecodable_value_is_a_bad_entry),
 		T(test_missing_head_is_found_and_append_refuses_to_overwrite),
 		T(test_head_is_a_reserved_meta_key),
+		T(test_uncut_log_verifies_from_entry_one),
+		T(test_cut_deletes_old_entries_from_the_front),
+		T(test_cut_stops_after_max_entries_and_goes_on_next_time),
+		T(test_cut_gives_the_same_result_when_its_batch_runs_again),
+		T(test_cut_of_a_failing_op_deletes_nothing),
+		T(test_entry_below_the_anchor_fails_verify),
+		T(test_missing_first_kept_entry_fails_verify),
+		T(test_anchor_that_does_not_match_the_first_entry_fails),
+		T(test_missing_anchor_after_a_cut_fails),
+		T(test_cut_of_everything_then_append_links_to_the_anchor),
+		T(test_cut_stops_at_a_broken_entry_and_keeps_it),
 #undef T
 	};
 

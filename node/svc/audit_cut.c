@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Retention of the audit log: entries older than the configured period
+ * are deleted from the front, a signed anchor is left where the log now
+ * starts so that the rest still verifies, and the deletion is audited. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "svc.h"
+
+/* The anchor's signed bytes: every field but the signature. */
+static int anchor_body(const struct tn_audit_anchor *a, struct proto_buf *b)
+{
+	b->len = 0;
+	return proto_encode(&proto_audit_anchor_body_schema, a, b);
+}
+
+static int anchor_sign(const struct node *n, struct tn_audit_anchor *a)
+{
+	struct proto_buf b = { 0 };
+	int rc = anchor_body(a, &b);
+
+	if (!rc)
+		rc = cx_sign_for(n->id, CX_ANCHOR, &(struct cx_part){ b.data, b.len }, 1, a->sig);
+	proto_buf_free(&b);
+	return rc;
+}
+
+int audit_anchor_check(const struct node *n, const struct tn_audit_anchor *a)
+{
+	struct proto_buf b = { 0 };
+	int rc = anchor_body(a, &b);
+
+	if (!rc)
+		rc = cx_verify_for(cx_id_pk(n->id), CX_ANCHOR,
+				   &(struct cx_part){ b.data, b.len }, 1, a->sig);
+	proto_buf_free(&b);
+	return rc;
+}
+
+/* An anchor whose signature is not ours makes the whole log unproven:
+ * that is what verify reports, whatever the walk found after it. */
+int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audit_verify *v)
+{
+	struct tn_audit_anchor a;
+	int rc = store_audit_verify(t, node_audit_hash, v);
+
+	if (rc || store_audit_anchor_get(t, &a) || !(rc = audit_anchor_check(n, &a)))
+		return rc;
+	if (rc != TN_ERR_BAD_SIG)
+		return rc;
+	v->entries = 0;
+	v->from_seq = v->first_bad = a.seq ? a.seq : 1;
+	snprintf(v->error, sizeof(v->error), "anchor: signature does not verify (forged or damaged)");
+	return 0;
+}
+
+/* "2024-11-30T10:00:00Z" */
+static void utc_text(char *out, size_t cap, uint64_t ms)
+{
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (!gmtime_r(&s, &tm) || !strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, cap, "%llu ms", (unsigned long long)ms);
+}
+
+void audit_cut_init(struct audit_cut *c, struct node *n)
+{
+	uint64_t keep = n->cfg.audit_keep_ms;
+
+	memset(c, 0, sizeof(*c));
+	c->node = n;
+	c->now = node_now_ms();
+	/* On a whole second, so that the audited "older than" is exact. */
+	if (keep && keep != UINT64_MAX && keep < c->now)
+		c->before_ms = (c->now - keep) / 1000 * 1000;
+	utc_text(c->before_text, sizeof(c->before_text), c->before_ms);
+}
+
+/* Runs again from scratch when its batch does: c->res is set anew, and
+ * nothing outside the transaction changes. */
+int audit_cut_op(struct store_txn *t, void *arg)
+{
+	struct audit_cut *c = arg;
+	struct store_audit_cut *r = &c->res;
+	struct tn_audit_anchor a = { .cut_ms = c->before_ms, .made_ms = c->now };
+	int rc;
+
+	rc = store_audit_cut(t, node_audit_hash, c->before_ms, AUDIT_CUT_MAX, r);
+	if (rc || !r->deleted)
+		return rc;
+	a.seq = r->first_kept;
+	memcpy(a.prev, r->prev, TN_HASH_LEN);
+	if ((rc = anchor_sign(c->node, &a)) || (rc = store_audit_anchor_put(t, &a)))
+		return rc;
+	return node_audit_local(t, "audit.retain", 0, "deleted entries %llu-%llu older than %s",
+				(unsigned long long)(r->first_kept - r->deleted),
+				(unsigned long long)(r->first_kept - 1), c->before_text);
+}
+
+int audit_cut_done(const struct audit_cut *c, int rc)
+{
+	const struct store_audit_cut *r = &c->res;
+
+	if (rc) {
+		node_log("error", "audit retention failed: %s", tn_strerror(rc));
+		return 0;
+	}
+	if (r->check.first_bad)
+		node_log("warn", "audit retention stopped at entry %llu: %s (run audit --verify)",
+			 (unsigned long long)r->check.first_bad, r->check.error);
+	if (r->deleted)
+		node_log("info", "audit retention: deleted %llu entries older than %s; "
+			 "the log now starts at entry %llu", (unsigned long long)r->deleted,
+			 c->before_text, (unsigned long long)r->first_kept);
+	return r->deleted == AUDIT_CUT_MAX && !r->check.first_bad;
+}
+
+static void cut_done(void *arg, int rc)
+{
+	struct audit_cut *c = arg;
+
+	if (audit_cut_done(c, rc) && c->more)
+		c->more(c->node);
+	free(c);
+}
+
+void audit_cut_start(struct node *n, void (*more)(struct node *n))
+{
+	struct audit_cut *c = malloc(sizeof(*c));
+
+	if (!c) {
+		node_log("error", "audit retention: %s", tn_strerror(TN_ERR_NOMEM));
+		return;
+	}
+	audit_cut_init(c, n);
+	c->more = more;
+	batch_add(n, audit_cut_op, cut_done, c);
+}
