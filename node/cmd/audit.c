@@ -140,6 +140,16 @@ static void utf8_cut(char *s)
 		s[i - 1] = '\0';
 }
 
+/* Append ", LABEL VALUE" to out (TN_TEXT_LEN bytes) when value is given. */
+static void detail_add(char *out, const char *label, const char *value)
+{
+	size_t n = strlen(out);
+
+	if (value[0] && snprintf(out + n, TN_TEXT_LEN - n, ", %s %s", label, value) >=
+			(int)(TN_TEXT_LEN - n))
+		utf8_cut(out);
+}
+
 /* "N entries" and the filter that selected them, for the audit entry. */
 static void export_detail(char out[TN_TEXT_LEN], uint32_t n, const struct tn_audit_arg *f)
 {
@@ -151,12 +161,14 @@ static void export_detail(char out[TN_TEXT_LEN], uint32_t n, const struct tn_aud
 		when(until, f->until_ms);
 	if (f->from_seq)
 		snprintf(from, sizeof(from), "%llu", (unsigned long long)f->from_seq);
-	snprintf(out, TN_TEXT_LEN, "%u entries%s%s%s%s%s%s%s%s%s%s%s%s%s%s", n,
-		 since[0] ? ", since " : "", since, until[0] ? ", before " : "", until,
-		 f->user[0] ? ", user " : "", f->user, f->officer[0] ? ", officer " : "",
-		 f->officer, f->case_ref[0] ? ", case " : "", f->case_ref,
-		 f->peer[0] ? ", peer " : "", f->peer, from[0] ? ", from entry " : "", from);
-	utf8_cut(out);
+	snprintf(out, TN_TEXT_LEN, "%u entries", n);
+	detail_add(out, "since", since);
+	detail_add(out, "before", until);
+	detail_add(out, "user", f->user);
+	detail_add(out, "officer", f->officer);
+	detail_add(out, "case", f->case_ref);
+	detail_add(out, "peer", f->peer);
+	detail_add(out, "from entry", from);
 }
 
 /* Collect, sign, audit. Runs again from scratch when the batch is rerun,

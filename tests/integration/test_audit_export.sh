@@ -99,6 +99,28 @@ shape() { "$PYTHON" -S -c 'import json, sys; print(sorted(json.load(sys.stdin)))
 assert_eq "$(shape "$empty")" "$(shape "$full")" "one JSON shape, empty or full"
 pass "a filtered export holds the matching entries and its filter"
 
+# Straight through the console: a filter too long to describe in full in
+# the export's audit entry (255 bytes) is cut there, and the log reads.
+"$PYTHON" -S - "$TN_ROOT/tests/integration" "$gtm/console.sock" <<'PY' || fail "raw export failed"
+import sys
+sys.path.insert(0, sys.argv[1])
+from console_wire import Console, frame, pack
+c = Console(sys.argv[2])
+args = {"since_ms": 1704067201000, "until_ms": 1706745601000, "from_seq": 2**64 - 1,
+        "user": "a" * 32, "officer": "\u00e9" * 31 + "x", "case_ref": "\u00e9" * 31 + "y",
+        "peer": "MEX"}
+c.send(frame(pack({"cmd": "audit.export", "args": args})))
+r = c.reply()
+assert r["ok"] and r["data"]["filter"]["officer"] == args["officer"], r
+assert "entries" not in r["data"], r
+PY
+out=$(ctl_json GTM audit --limit 1) || fail "audit failed"
+detail=$(json_get "$out" entries.0.detail)
+assert_contains "$detail" "0 entries, since 2024-01-01T00:00:01Z, before 2024-02-01T00:00:01Z, user aaa"
+[ "$(printf '%s' "$detail" | wc -c)" -le 255 ] || fail "detail over 255 bytes: $detail"
+assert_ok ctl GTM audit --verify
+pass "a long filter's description is cut to fit the export's own entry"
+
 # ---- verify, offline ----
 gtm_card=$(ctl GTM card)
 mex_card=$(ctl MEX card)
