@@ -80,6 +80,30 @@ int cx_verify_for(const uint8_t pk[static CX_PK_LEN], enum cx_purpose p,
 		  const struct cx_part *parts, size_t n_parts,
 		  const uint8_t sig[static CX_SIG_LEN]) TN_WUR;
 
+/* ---- signed audit documents ---- */
+
+struct tn_audit;
+struct tn_audit_anchor;
+struct tn_audit_export;
+
+/* An audit entry's hash: BLAKE2b-256(prev || msgpack of the entry without
+ * its hash), as the audit log chains them. */
+int cx_audit_hash(const struct tn_audit *a, uint8_t out[static 32]) TN_WUR;
+/* Sign x's body (every field but sig) as id's export: fills x->sig. */
+int cx_export_sign(const struct cx_id *id, struct tn_audit_export *x) TN_WUR;
+/* 0 if a->sig is pk's signature of the anchor's body, else TN_ERR_BAD_SIG. */
+int cx_anchor_verify(const uint8_t pk[static CX_PK_LEN], const struct tn_audit_anchor *a) TN_WUR;
+/* One problem an export check found, in a line; seq names the entry (0:
+ * the export itself). */
+typedef void (*cx_export_problem_fn)(void *arg, uint64_t seq, const char *what);
+/* Check an export by itself: its signature and its anchor's by x->key,
+ * then each entry's hash, its place (ascending, not before the anchor,
+ * not after the head) and its link to the entry, anchor or start before
+ * it, and the head's hash. Calls fn for each problem; returns how many
+ * there were, or a negative error. Whether x->key is the node's key is
+ * for the caller to decide. */
+int cx_export_check(const struct tn_audit_export *x, cx_export_problem_fn fn, void *arg) TN_WUR;
+
 /* ---- sealing (crypto_box with precomputed keys) ---- */
 
 /* Shared key between us and peer_pk (Ed25519 keys converted to X25519);

@@ -201,6 +201,11 @@ struct tn_audit_arg {
 	char peer[TN_NAME_LEN];
 };
 
+/* 1 if entry a passes every filter f gives (since_ms <= ts, ts < until_ms
+ * when set, and user, officer, case_ref and peer each equal when given),
+ * else 0. from_seq and limit are not filters: the caller applies them. */
+int proto_audit_match(const struct tn_audit_arg *f, const struct tn_audit *a);
+
 /* audit.retain's reply: what the cut deleted. */
 struct tn_audit_retain {
 	uint64_t deleted;           /* entries deleted now */

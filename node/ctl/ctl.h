@@ -64,6 +64,16 @@ void ctl_default_officer(char officer[TN_REF_LEN]);
 int ctl_save_receipt(const char *path, const uint8_t *data, uint32_t n);
 /* A card given inline (one or several words) or as a file holding it. */
 int ctl_read_card(int argc, char **argv, char *out, size_t cap);
+/* The signer expected from "--key KEY" or "--card CARD|FILE" in argv (the
+ * card's name into name, else ""); *given 0 when argc is 0. */
+int ctl_expected_signer(int argc, char **argv, uint8_t pk[32], char name[TN_NAME_LEN],
+			int *given);
+/* The pinned peer of the node at c->dir that holds pk, into name ("" if
+ * none does). */
+int ctl_pinned_holder(struct ctl *c, const uint8_t pk[32], char name[TN_NAME_LEN]);
+/* Check an audit export offline (argv: --key or --card, as for receipts)
+ * and say what it holds; 1 when it does not verify. */
+int ctl_verify_export(struct ctl *c, const struct tn_audit_export *x, int argc, char **argv);
 /* Import a CSV file of firearm records. */
 int ctl_import(struct ctl *c, const char *path);
 

@@ -2,7 +2,8 @@
 /* tracectl verify: check a receipt offline against the signer the operator
  * expects (a key, a card, or the pinned peers of a node), and say who
  * signed what, for whom and when. A valid signature by an unexpected key
- * is a failure: the key inside a receipt proves nothing by itself. */
+ * is a failure: the key inside a receipt proves nothing by itself. A file
+ * that is no receipt may be an audit export (verify_export.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,7 +11,8 @@
 #include "ctl.h"
 #include "../../crypto/cx.h"
 
-#define RECEIPT_MAX (8u << 20)
+#define VERIFY_USAGE "FILE [--key KEY | --card CARD|FILE]"
+#define VERIFY_FILE_MAX PROTO_CONSOLE_FRAME_MAX  /* an export of TN_BATCH_MAX entries fits */
 
 /* What the check found, for either output. */
 struct verdict {
@@ -51,30 +53,43 @@ int ctl_save_receipt(const char *path, const uint8_t *data, uint32_t n)
 	return 0;
 }
 
-static int read_receipt(const char *path, struct tn_receipt *r)
+/* The whole file at path, less than VERIFY_FILE_MAX bytes (free *buf). */
+static int read_file(const char *path, uint8_t **buf, size_t *n)
 {
-	uint8_t *buf = malloc(RECEIPT_MAX);
-	char why[128];
-	size_t n = 0;
+	size_t cap = 0, got;
+	uint8_t *b = NULL, *more;
 	FILE *f;
-	int rc;
+	int rc = 0;
 
-	if (!buf)
-		return ctl_fail("out of memory");
-	if (!(f = fopen(path, "r"))) {
-		free(buf);
+	*n = 0;
+	if (!(f = fopen(path, "r")))
 		return ctl_fail("cannot open %s", path);
+	for (;;) {
+		if (*n == cap && cap == VERIFY_FILE_MAX) {
+			rc = ctl_fail("%s is too large", path);
+			break;
+		}
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 1u << 16;
+			if (!(more = realloc(b, cap))) {
+				rc = ctl_fail("out of memory");
+				break;
+			}
+			b = more;
+		}
+		if (!(got = fread(b + *n, 1, cap - *n, f)))
+			break;
+		*n += got;
 	}
-	n = fread(buf, 1, RECEIPT_MAX, f);
 	fclose(f);
-	rc = proto_decode(&proto_receipt_schema, buf, n, r, why, sizeof(why));
-	free(buf);
-	return rc ? ctl_fail("%s is not a receipt: %s", path, why) : 0;
+	if (rc)
+		free(b);
+	else
+		*buf = b;
+	return rc;
 }
 
-/* The pinned peer of the node at c->dir that holds pk, into name ("" if
- * none does). */
-static int pinned_holder(struct ctl *c, const uint8_t pk[CX_PK_LEN], char name[TN_NAME_LEN])
+int ctl_pinned_holder(struct ctl *c, const uint8_t pk[CX_PK_LEN], char name[TN_NAME_LEN])
 {
 	struct tn_peer_list l = { 0 };
 	struct proto_msg *m;
@@ -93,9 +108,8 @@ static int pinned_holder(struct ctl *c, const uint8_t pk[CX_PK_LEN], char name[T
 	return rc ? ctl_fail("cannot read the peer list of %s", c->dir) : 0;
 }
 
-/* The expected signer from --key or --card; *given 0 when neither. */
-static int expected(int argc, char **argv, uint8_t pk[CX_PK_LEN], char name[TN_NAME_LEN],
-		    int *given)
+int ctl_expected_signer(int argc, char **argv, uint8_t pk[CX_PK_LEN], char name[TN_NAME_LEN],
+			int *given)
 {
 	char text[CX_CARD_LEN];
 	struct cx_card card;
@@ -109,7 +123,7 @@ static int expected(int argc, char **argv, uint8_t pk[CX_PK_LEN], char name[TN_N
 		return cx_key_parse(argv[1], pk) ? ctl_fail("--key %s is not a public key (as in "
 							   "a card: 43 characters)", argv[1]) : 0;
 	if (argc != 2 || strcmp(argv[0], "--card"))
-		return ctl_fail("usage: verify RECEIPT-FILE [--key KEY | --card CARD|FILE]");
+		return ctl_fail("usage: verify " VERIFY_USAGE);
 	if (ctl_read_card(1, argv + 1, text, sizeof(text)))
 		return 1;
 	text[strcspn(text, "\r\n")] = '\0';
@@ -128,7 +142,7 @@ static int check_signer(struct ctl *c, const struct tn_receipt *r, int argc, cha
 	char name[TN_NAME_LEN];
 	int given;
 
-	if (expected(argc, argv, want, name, &given))
+	if (ctl_expected_signer(argc, argv, want, name, &given))
 		return 1;
 	if (given) {
 		if (memcmp(want, r->pk, CX_PK_LEN))
@@ -138,7 +152,7 @@ static int check_signer(struct ctl *c, const struct tn_receipt *r, int argc, cha
 	} else if (!c->dir) {
 		return ctl_fail("verify needs the signer you expect: --key KEY, --card CARD, or "
 				"-d DIR (a node whose pinned peers to trust)");
-	} else if (pinned_holder(c, r->pk, v->signer_peer)) {
+	} else if (ctl_pinned_holder(c, r->pk, v->signer_peer)) {
 		return 1;
 	} else if (!v->signer_peer[0]) {
 		return ctl_fail("INVALID: signed by key %s, which no peer pinned by the node at "
@@ -204,28 +218,49 @@ static int print_text(const struct verdict *v, const struct tn_receipt *r)
 	return rc;
 }
 
+static int verify_receipt(struct ctl *c, const struct tn_receipt *r, int argc, char **argv)
+{
+	struct verdict v;
+
+	describe(r, &v);
+	if (cx_init() || cx_env_verify(&r->hdr, r->m, r->n_m, r->sig, r->pk, r->to_pk))
+		return ctl_fail("INVALID: the signature does not match this message");
+	if (check_signer(c, r, argc, argv, &v))
+		return 1;
+	return (c->json ? print_json(&v, r) : print_text(&v, r)) ?
+	       ctl_fail("the signed message does not decode") : 0;
+}
+
+/* A receipt, else an audit export, read from the file's bytes. */
 static int verify(struct ctl *c, int argc, char **argv)
 {
+	char why_r[128], why_x[128];
+	struct tn_audit_export x;
 	struct tn_receipt r;
-	struct verdict v;
+	uint8_t *buf = NULL;
+	size_t n;
 	int rc;
 
 	if (argc < 1)
-		return ctl_fail("usage: verify RECEIPT-FILE [--key KEY | --card CARD|FILE]");
-	if (read_receipt(argv[0], &r))
+		return ctl_fail("usage: verify " VERIFY_USAGE);
+	if (read_file(argv[0], &buf, &n))
 		return 1;
-	describe(&r, &v);
-	if (cx_init() || cx_env_verify(&r.hdr, r.m, r.n_m, r.sig, r.pk, r.to_pk))
-		rc = ctl_fail("INVALID: the signature does not match this message");
-	else if ((rc = check_signer(c, &r, argc - 1, argv + 1, &v)) == 0)
-		rc = (c->json ? print_json(&v, &r) : print_text(&v, &r)) ?
-		     ctl_fail("the signed message does not decode") : 0;
-	proto_release(&proto_receipt_schema, &r);
+	if (!proto_decode(&proto_receipt_schema, buf, n, &r, why_r, sizeof(why_r))) {
+		rc = verify_receipt(c, &r, argc - 1, argv + 1);
+		proto_release(&proto_receipt_schema, &r);
+	} else if (!proto_decode(&proto_audit_export_schema, buf, n, &x, why_x, sizeof(why_x))) {
+		rc = ctl_verify_export(c, &x, argc - 1, argv + 1);
+		proto_release(&proto_audit_export_schema, &x);
+	} else {
+		rc = ctl_fail("%s is neither a receipt (%s) nor an audit export (%s)", argv[0],
+			      why_r, why_x);
+	}
+	free(buf);
 	return rc;
 }
 
 const struct ctl_cmd ctl_verify_cmds[] = {
-	{ "verify", verify, "RECEIPT-FILE [--key KEY | --card CARD|FILE] (offline; or -d DIR: "
-	  "the signer must be a pinned peer)" },
+	{ "verify", verify, VERIFY_USAGE " (a receipt or an audit export, offline; or -d DIR: "
+	  "the signer must be a pinned peer, or that node for an export)" },
 	{ NULL },
 };

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* PROTOCOL.md against the code: every map reachable from the message
- * registry, the link frames and the receipt has a field table there with
- * the same fields, in order, with the same type, presence and limit; and
- * every message type, signing rule, purpose label and drop reason is named. */
+ * registry, the link frames, the receipt and the audit export has a field
+ * table there with the same fields, in order, with the same type, presence
+ * and limit; and every message type, signing rule, purpose label and drop
+ * reason is named. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,6 +165,10 @@ static const char *known_name(const struct proto_schema *s)
 		{ &proto_envelope_schema, "envelope" }, { &proto_env_header_schema, "header" },
 		{ &proto_sealed_schema, "sealed" },   { &proto_receipt_schema, "receipt" },
 		{ &proto_event_schema, "event" },
+		{ &proto_audit_export_schema, "audit_export" },
+		{ &proto_audit_anchor_schema, "audit_anchor" },
+		{ &proto_audit_schema, "audit_entry" },
+		{ &proto_audit_arg_schema, "audit_filter" },
 	};
 
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
@@ -197,12 +202,14 @@ static void walk(struct doc *d, const char *name, const struct proto_schema *s)
 	}
 }
 
-/* Walk every map from the link frames, the receipt and the registry. */
+/* Walk every map from the link frames, the receipt, the audit export and
+ * the registry. */
 static void walk_all(struct doc *d)
 {
 	const struct proto_schema *roots[] = {
 		&proto_hello_schema, &proto_ping_schema, &proto_envelope_schema,
 		&proto_env_header_schema, &proto_sealed_schema, &proto_receipt_schema,
+		&proto_audit_export_schema,
 	};
 
 	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++)
