@@ -69,7 +69,8 @@ static void on_signal(uv_signal_t *h, int signum)
 }
 
 /* The node directory holds the key, the store and the console socket:
- * nobody else may enter it. */
+ * nobody else may enter it, but the [console] group may pass through to
+ * the socket (search permission only; every file inside stays 0600). */
 static int check_dir(const char *dir)
 {
 	struct stat st;
@@ -82,9 +83,10 @@ static int check_dir(const char *dir)
 			node_log("error", "%s: %s", dir, strerror(errno));
 		return TN_ERR_CONFIG;
 	}
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077)) {
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 067)) {
 		node_log("error", "%s: the node directory must be a directory of this user that "
-			 "others cannot enter (chmod 700 %s)", dir, dir);
+			 "others cannot enter (chmod 700 %s; 710 lets the console group through)",
+			 dir, dir);
 		return TN_ERR_PERM;
 	}
 	return 0;

@@ -130,6 +130,19 @@ assert_eq "$(json_get "$out" entries.-1.officer)" PNC-4471 "trace request office
 assert_eq "$(json_get "$out" entries.-1.case_ref)" K-102 "trace request case"
 pass "searches without the required case or officer are refused and audited"
 
+# ---- bob, for the data protection authority: a signed extract of alice's searches ----
+mkdir "$T/bob" && chown "$BOB" "$T/bob"
+tn_run as "$BOB" audit export --user "$ALICE" --case K-100 --out "$T/bob/alice.tnx"
+[ "$LAST_RC" -eq 0 ] || fail "bob's export failed: $LAST_ERR"
+assert_contains "$LAST_OUT" "wrote 2 audit entries of GTM" "bob's export"
+ctl GTM card >"$T/GTM.card"
+tn_run "$TRACECTL" --json verify "$T/bob/alice.tnx" --card "$T/GTM.card"
+[ "$LAST_RC" -eq 0 ] || fail "the export does not verify offline: $LAST_OUT $LAST_ERR"
+grep -q "$ALICE" "$T/bob/alice.tnx" || fail "the extract does not name alice"
+out=$(ctl_json GTM audit --user "$BOB") || fail "audit failed"
+assert_eq "$(json_get "$out" entries.-1.type)" audit.export "bob's export is audited"
+pass "a reading user exports alice's searches; the extract verifies offline against GTM's card"
+
 # ---- outside the console group: no way in; the node's own user: every role ----
 tn_run as "$DAVE" status
 [ "$LAST_RC" -ne 0 ] || fail "a user outside the console group reached the console"
