@@ -91,6 +91,8 @@ struct tn_audit_export;
 int cx_audit_hash(const struct tn_audit *a, uint8_t out[static 32]) TN_WUR;
 /* Sign x's body (every field but sig) as id's export: fills x->sig. */
 int cx_export_sign(const struct cx_id *id, struct tn_audit_export *x) TN_WUR;
+/* Sign the anchor's body ("tracenet/1 audit anchor") into a->sig. */
+int cx_anchor_sign(const struct cx_id *id, struct tn_audit_anchor *a) TN_WUR;
 /* 0 if a->sig is pk's signature of the anchor's body, else TN_ERR_BAD_SIG. */
 int cx_anchor_verify(const uint8_t pk[static CX_PK_LEN], const struct tn_audit_anchor *a) TN_WUR;
 /* One problem an export check found, in a line; seq names the entry (0:

@@ -53,6 +53,11 @@ int cx_export_sign(const struct cx_id *id, struct tn_audit_export *x)
 	return body_sig(&proto_audit_export_body_schema, x, CX_EXPORT, id, x->key, x->sig);
 }
 
+int cx_anchor_sign(const struct cx_id *id, struct tn_audit_anchor *a)
+{
+	return body_sig(&proto_audit_anchor_body_schema, a, CX_ANCHOR, id, cx_id_pk(id), a->sig);
+}
+
 int cx_anchor_verify(const uint8_t pk[static CX_PK_LEN], const struct tn_audit_anchor *a)
 {
 	uint8_t sig[CX_SIG_LEN];

@@ -9,36 +9,6 @@
 
 #include "svc.h"
 
-/* The anchor's signed bytes: every field but the signature. */
-static int anchor_body(const struct tn_audit_anchor *a, struct proto_buf *b)
-{
-	b->len = 0;
-	return proto_encode(&proto_audit_anchor_body_schema, a, b);
-}
-
-static int anchor_sign(const struct node *n, struct tn_audit_anchor *a)
-{
-	struct proto_buf b = { 0 };
-	int rc = anchor_body(a, &b);
-
-	if (!rc)
-		rc = cx_sign_for(n->id, CX_ANCHOR, &(struct cx_part){ b.data, b.len }, 1, a->sig);
-	proto_buf_free(&b);
-	return rc;
-}
-
-int audit_anchor_check(const struct node *n, const struct tn_audit_anchor *a)
-{
-	struct proto_buf b = { 0 };
-	int rc = anchor_body(a, &b);
-
-	if (!rc)
-		rc = cx_verify_for(cx_id_pk(n->id), CX_ANCHOR,
-				   &(struct cx_part){ b.data, b.len }, 1, a->sig);
-	proto_buf_free(&b);
-	return rc;
-}
-
 /* An anchor whose signature is not ours makes the whole log unproven:
  * that is what verify reports, whatever the walk found after it. */
 int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audit_verify *v)
@@ -46,7 +16,7 @@ int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audi
 	struct tn_audit_anchor a;
 	int rc = store_audit_verify(t, node_audit_hash, v);
 
-	if (rc || store_audit_anchor_get(t, &a) || !(rc = audit_anchor_check(n, &a)))
+	if (rc || store_audit_anchor_get(t, &a) || !(rc = cx_anchor_verify(cx_id_pk(n->id), &a)))
 		return rc;
 	if (rc != TN_ERR_BAD_SIG)
 		return rc;
@@ -93,7 +63,7 @@ int audit_cut_op(struct store_txn *t, void *arg)
 		return rc;
 	a.seq = r->first_kept;
 	memcpy(a.prev, r->prev, TN_HASH_LEN);
-	if ((rc = anchor_sign(c->node, &a)) || (rc = store_audit_anchor_put(t, &a)))
+	if ((rc = cx_anchor_sign(c->node->id, &a)) || (rc = store_audit_anchor_put(t, &a)))
 		return rc;
 	return node_audit_local(t, "audit.retain", 0, "deleted entries %llu-%llu older than %s",
 				(unsigned long long)(r->first_kept - r->deleted),

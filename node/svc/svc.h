@@ -55,8 +55,6 @@ int audit_cut_done(const struct audit_cut *c, int rc);
 /* Queue a cut as of now; after its commit, more(n) runs if old entries
  * may be left, to cut again in a later pass. */
 void audit_cut_start(struct node *n, void (*more)(struct node *n));
-/* 0 if anchor a carries the node's own signature, else TN_ERR_BAD_SIG. */
-int audit_anchor_check(const struct node *n, const struct tn_audit_anchor *a) TN_WUR;
 /* store_audit_verify, and the anchor's signature: a bad one is reported
  * at the anchor's seq, whatever the walk found. */
 int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audit_verify *v) TN_WUR;
