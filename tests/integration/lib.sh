@@ -16,6 +16,7 @@
 #   wait_until SECONDS CMD...        poll CMD every 50 ms until it succeeds
 #   $PYTHON                          python3 to run (the real binary, no shim)
 #   tn_on_exit CMD...                run CMD when the test ends, pass or fail
+#   tamper SRC DST OLD NEW           DST is SRC with bytes OLD (python literal) made NEW
 #   pass MSG / fail MSG
 
 set -euo pipefail
@@ -391,6 +392,19 @@ import_batch_ends()
 		echo "$sum"
 		b=$((b + b / 2 > 65536 ? 65536 : b + b / 2))
 	done
+}
+
+# tamper SRC DST OLD NEW: DST is SRC with the one occurrence of bytes OLD
+# (a python bytes literal) replaced by NEW, of the same length.
+tamper()
+{
+	"$PYTHON" -S - "$@" <<'PY' || fail "tampering with $1 failed"
+import ast, sys
+src, dst, old, new = sys.argv[1], sys.argv[2], ast.literal_eval(sys.argv[3]), ast.literal_eval(sys.argv[4])
+data = open(src, "rb").read()
+assert len(old) == len(new) and data.count(old) == 1, (old, data.count(old))
+open(dst, "wb").write(data.replace(old, new))
+PY
 }
 
 # mesh NAME...: init and start each node, pin every node to every other,

@@ -159,18 +159,6 @@ assert_ok ctl MEX verify "$T/all.tnx"
 assert_contains "$LAST_OUT" "the key is GTM's, a peer pinned by this node"
 pass "an export checked against another node's key fails; a pinned peer's passes"
 
-# tamper SRC DST OLD NEW: DST is SRC with the one occurrence of bytes OLD
-# (a python bytes literal) replaced by NEW, of the same length.
-tamper()
-{
-	"$PYTHON" -S - "$@" <<'PY' || fail "tampering with $1 failed"
-import ast, sys
-src, dst, old, new = sys.argv[1], sys.argv[2], ast.literal_eval(sys.argv[3]), ast.literal_eval(sys.argv[4])
-data = open(src, "rb").read()
-assert len(old) == len(new) and data.count(old) == 1, (old, data.count(old))
-open(dst, "wb").write(data.replace(old, new))
-PY
-}
 # Entry 2's outcome "hit" becomes "hiT".
 tamper "$T/all.tnx" "$T/edited.tnx" 'b"\xa7outcome\xa3hit"' 'b"\xa7outcome\xa3hiT"'
 tn_run offline verify "$T/edited.tnx" --card "$gtm_card"
