@@ -55,10 +55,11 @@ enum cx_purpose {
 	CX_HEADER,      /* h: an envelope's authenticated header */
 	CX_REQUEST,     /* request_digest: a signed trace request message */
 	CX_ENVELOPE,    /* a message with legal weight: to_pk || h || m */
-	CX_CHECKPOINT,  /* reserved: signed audit checkpoints */
+	CX_CHECKPOINT,  /* a node's signed audit checkpoint */
 	CX_ROTATION,    /* reserved: key rotation notices */
 	CX_EXPORT,      /* a signed extract of the audit log */
 	CX_ANCHOR,      /* where the front of the audit log was cut (retention) */
+	CX_COSIGN,      /* a witness's signature of another node's checkpoint */
 	CX_PURPOSES
 };
 
@@ -91,6 +92,16 @@ struct tn_audit_export;
 int cx_audit_hash(const struct tn_audit *a, uint8_t out[static 32]) TN_WUR;
 /* Sign x's body (every field but sig) as id's export: fills x->sig. */
 int cx_export_sign(const struct cx_id *id, struct tn_audit_export *x) TN_WUR;
+/* Sign the checkpoint's body ("tracenet/1 checkpoint") into cp->sig. */
+int cx_checkpoint_sign(const struct cx_id *id, struct tn_checkpoint *cp) TN_WUR;
+/* 0 if cp->sig is pk's signature of cp's body, else TN_ERR_BAD_SIG. */
+int cx_checkpoint_verify(const uint8_t pk[static CX_PK_LEN], const struct tn_checkpoint *cp) TN_WUR;
+/* A witness's signature of cp's body ("tracenet/1 cosignature"). */
+int cx_cosign(const struct cx_id *id, const struct tn_checkpoint *cp,
+	      uint8_t sig[static CX_SIG_LEN]) TN_WUR;
+/* 0 if sig is witness pk's cosignature of cp, else TN_ERR_BAD_SIG. */
+int cx_cosign_verify(const uint8_t pk[static CX_PK_LEN], const struct tn_checkpoint *cp,
+		     const uint8_t sig[static CX_SIG_LEN]) TN_WUR;
 /* Sign the anchor's body ("tracenet/1 audit anchor") into a->sig. */
 int cx_anchor_sign(const struct cx_id *id, struct tn_audit_anchor *a) TN_WUR;
 /* 0 if a->sig is pk's signature of the anchor's body, else TN_ERR_BAD_SIG. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Signed audit documents: the hash of an audit entry, the node's signature
- * of an audit export, and the checks anyone holding the export can make
- * offline (signatures, every entry's hash, order and links). */
+ * of an audit export, its checkpoints and retention anchors, a witness's
+ * cosignature, and the checks anyone holding an export can make offline
+ * (signatures, every entry's hash, order and links). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +52,35 @@ static int body_sig(const struct proto_schema *body, const void *obj, enum cx_pu
 int cx_export_sign(const struct cx_id *id, struct tn_audit_export *x)
 {
 	return body_sig(&proto_audit_export_body_schema, x, CX_EXPORT, id, x->key, x->sig);
+}
+
+int cx_checkpoint_sign(const struct cx_id *id, struct tn_checkpoint *cp)
+{
+	return body_sig(&proto_checkpoint_body_schema, cp, CX_CHECKPOINT, id, cx_id_pk(id),
+			cp->sig);
+}
+
+int cx_checkpoint_verify(const uint8_t pk[static CX_PK_LEN], const struct tn_checkpoint *cp)
+{
+	uint8_t sig[CX_SIG_LEN];
+
+	memcpy(sig, cp->sig, sizeof(sig));
+	return body_sig(&proto_checkpoint_body_schema, cp, CX_CHECKPOINT, NULL, pk, sig);
+}
+
+int cx_cosign(const struct cx_id *id, const struct tn_checkpoint *cp,
+	      uint8_t sig[static CX_SIG_LEN])
+{
+	return body_sig(&proto_checkpoint_body_schema, cp, CX_COSIGN, id, cx_id_pk(id), sig);
+}
+
+int cx_cosign_verify(const uint8_t pk[static CX_PK_LEN], const struct tn_checkpoint *cp,
+		     const uint8_t sig[static CX_SIG_LEN])
+{
+	uint8_t copy[CX_SIG_LEN];
+
+	memcpy(copy, sig, sizeof(copy));
+	return body_sig(&proto_checkpoint_body_schema, cp, CX_COSIGN, NULL, pk, copy);
 }
 
 int cx_anchor_sign(const struct cx_id *id, struct tn_audit_anchor *a)

@@ -17,6 +17,7 @@ static const char *const labels[CX_PURPOSES] = {
 	[CX_ROTATION] = "tracenet/1 rotation",
 	[CX_EXPORT] = "tracenet/1 export",
 	[CX_ANCHOR] = "tracenet/1 audit anchor",
+	[CX_COSIGN] = "tracenet/1 cosignature",
 };
 
 const char *cx_label(enum cx_purpose p)

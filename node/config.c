@@ -22,6 +22,7 @@ void node_config_defaults(struct node_config *c, const char *name)
 	c->max_frame = PROTO_FRAME_MAX_DEFAULT;
 	c->require = REQUIRE_OFFICER | REQUIRE_CASE;
 	c->audit_keep_ms = NODE_AUDIT_KEEP_DEFAULT_MS;
+	c->checkpoint_ms = NODE_CHECKPOINT_DEFAULT_MS;
 }
 
 /* "64M", "1G", "4096" → bytes; 0 on a bad value. */
@@ -140,6 +141,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	}
 	if (!strcmp(section, "audit") && !strcmp(key, "retention"))
 		return (c->audit_keep_ms = parse_period(v)) != 0;
+	if (!strcmp(section, "audit") && !strcmp(key, "checkpoint_every"))
+		return (c->checkpoint_ms = parse_period(v)) != 0 && c->checkpoint_ms != UINT64_MAX;
 	return 0;
 }
 
@@ -222,7 +225,9 @@ int node_config_save(const struct node_config *c, const char *dir)
 	fprintf(f, "\n# What every search names: officer, ordered_by, case, purpose (or none).\n"
 		   "[accountability]\nrequire = officer, case\n\n"
 		   "# Audit entries older than this are deleted, leaving a signed anchor.\n"
-		   "[audit]\nretention = 730d\n");
+		   "[audit]\nretention = 730d\n"
+		   "# How often the log's head is signed and sent to the peers to witness.\n"
+		   "checkpoint_every = 10m\n");
 	if (fflush(f) || fsync(fd)) {
 		fclose(f);
 		return TN_ERR_IO;

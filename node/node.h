@@ -20,6 +20,7 @@
 #define NODE_CONF "tracenet.conf"
 #define NODE_SOCK "console.sock"
 #define NODE_AUDIT_KEEP_DEFAULT_MS (730 * 86400000ull) /* two years */
+#define NODE_CHECKPOINT_DEFAULT_MS (10 * 60000ull)      /* ten minutes */
 
 struct node;
 
@@ -45,7 +46,8 @@ struct node_config {
 	char console_group[NODE_GROUP_LEN];        /* owns console.sock; "" = ours */
 	char role_group[ROLE_COUNT][NODE_GROUP_LEN]; /* grants each role; "" = none */
 	unsigned require;                          /* NODE_REQUIRE_* */
-	uint64_t audit_keep_ms;                    /* audit retention; 0 = forever */
+	uint64_t audit_keep_ms;                    /* audit retention; UINT64_MAX = forever */
+	uint64_t checkpoint_ms;                    /* a checkpoint this often, if the log grew */
 };
 
 /* Defaults for a node called name. */

@@ -16,6 +16,7 @@
 #include "wire.h"
 #include "rows.h"
 #include "console.h"
+#include "merkle.h"
 #include "cmds.h"
 #include "csv.h"
 #include "import.h"

@@ -27,6 +27,11 @@ const struct wire_def wire_types[WIRE_COUNT] = {
 	[WIRE_TRACE_ACK] = { "trace_ack", &proto_trace_ack_schema, WIRE_SIGN_NEVER },
 	[WIRE_TRACE_RESULT] = { "trace_result", &proto_trace_result_schema, WIRE_SIGN_ALWAYS },
 	[WIRE_ACK] = { "ack", &proto_ack_schema, WIRE_SIGN_NEVER },
+	[WIRE_CHECKPOINT] = { "checkpoint", &proto_checkpoint_msg_schema, WIRE_SIGN_ALWAYS },
+	[WIRE_COSIGNATURE] = { "cosignature", &proto_cosignature_schema, WIRE_SIGN_ALWAYS },
+	[WIRE_CHECKPOINT_GET] = { "checkpoint_get", &proto_checkpoint_get_schema, WIRE_SIGN_NEVER },
+	[WIRE_CHECKPOINT_HELD] = { "checkpoint_held", &proto_checkpoint_held_schema,
+				   WIRE_SIGN_NEVER },
 };
 
 int wire_type_of(const char *name)

@@ -178,6 +178,67 @@ extern const struct proto_schema proto_ack_schema;
 
 /* ---- the registry of message types: one row per envelope type ---- */
 
+/* ---- witnessed audit checkpoints ---- */
+
+#define TN_PROOF_MAX 64             /* hashes in a consistency proof */
+
+/* A node's signed statement of its audit log ("tracenet/1 checkpoint"):
+ * the Merkle root over its first size entries' hashes, and the chain hash
+ * of entry size. */
+struct tn_checkpoint {
+	char node[TN_NAME_LEN];
+	uint64_t size;
+	uint8_t root[TN_HASH_LEN];
+	uint8_t head[TN_HASH_LEN];
+	uint64_t ts;
+	uint8_t sig[TN_SIG_LEN];
+};
+
+/* checkpoint (node -> witness, outbox): a new checkpoint, with the proof
+ * that it extends the one of from_size the witness holds. */
+struct tn_checkpoint_msg {
+	uint8_t mid[TN_MID_LEN];
+	struct tn_checkpoint cp;
+	uint64_t from_size;           /* 0: the witness holds none of ours */
+	uint32_t n_proof;             /* bytes, 32 per hash */
+	uint8_t *proof;
+};
+
+/* cosignature (witness -> node, outbox): what the witness made of a
+ * checkpoint; when it is witnessed, its signature of the checkpoint
+ * ("tracenet/1 cosignature"). */
+struct tn_cosignature {
+	uint8_t mid[TN_MID_LEN];
+	char node[TN_NAME_LEN];       /* whose log */
+	uint64_t size;
+	uint8_t root[TN_HASH_LEN];
+	char status[TN_KIND_LEN];     /* witnessed, behind, refused */
+	uint64_t held_size;           /* what the witness holds now */
+	uint8_t held_root[TN_HASH_LEN];
+	char reason[TN_TEXT_LEN];
+	uint64_t ts;
+	uint8_t sig[TN_SIG_LEN];
+};
+
+/* checkpoint_get (direct): the latest checkpoint of ours a witness holds;
+ * checkpoint_held (direct) answers with it (cp.size 0: none). */
+struct tn_checkpoint_get {
+	uint64_t seq;
+};
+
+struct tn_checkpoint_held {
+	uint64_t seq;
+	struct tn_checkpoint cp;
+	uint8_t cosig[TN_SIG_LEN];
+};
+
+extern const struct proto_schema proto_checkpoint_schema;
+extern const struct proto_schema proto_checkpoint_body_schema;  /* without sig */
+extern const struct proto_schema proto_checkpoint_msg_schema;
+extern const struct proto_schema proto_cosignature_schema;
+extern const struct proto_schema proto_checkpoint_get_schema;
+extern const struct proto_schema proto_checkpoint_held_schema;
+
 enum wire_type {
 	WIRE_PING,
 	WIRE_PONG,
@@ -187,6 +248,10 @@ enum wire_type {
 	WIRE_TRACE_ACK,
 	WIRE_TRACE_RESULT,
 	WIRE_ACK,
+	WIRE_CHECKPOINT,
+	WIRE_COSIGNATURE,
+	WIRE_CHECKPOINT_GET,
+	WIRE_CHECKPOINT_HELD,
 	WIRE_COUNT
 };
 

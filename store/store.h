@@ -208,6 +208,34 @@ int store_audit_cut(struct store_txn *t, store_hash_fn hash, uint64_t before_ms,
 int store_audit_anchor_get(struct store_txn *t, struct tn_audit_anchor *a) TN_WUR;
 int store_audit_anchor_put(struct store_txn *t, const struct tn_audit_anchor *a) TN_WUR;
 
+/* ---- the audit log's Merkle tree, checkpoints and witnesses ---- */
+
+/* Add the entries past the tree's size (up to the head) as leaves,
+ * storing each perfect subtree as it completes; *size gets the tree's
+ * size. Entries cut by retention must be in the tree first. */
+int store_tree_extend(struct store_txn *t, store_hash_fn hash, uint64_t *size) TN_WUR;
+/* The leaves the tree holds. */
+int store_tree_size(struct store_txn *t, uint64_t *size) TN_WUR;
+/* The root of the tree's first size leaves. */
+int store_tree_root(struct store_txn *t, store_hash_fn hash, uint64_t size,
+		    uint8_t root[TN_HASH_LEN]) TN_WUR;
+/* The consistency proof from size m to size n (hashes, 32 bytes each). */
+int store_tree_proof(struct store_txn *t, store_hash_fn hash, uint64_t m, uint64_t n,
+		     uint8_t proof[][TN_HASH_LEN], uint32_t *count) TN_WUR;
+
+/* Our own signed checkpoints, by size. get with size 0: the latest one
+ * (TN_ERR_NOT_FOUND when there is none). */
+int store_checkpoint_put(struct store_txn *t, const struct tn_checkpoint *cp) TN_WUR;
+int store_checkpoint_get(struct store_txn *t, uint64_t size, struct tn_checkpoint *cp) TN_WUR;
+typedef int (*store_checkpoint_fn)(void *arg, const struct tn_checkpoint *cp);
+/* Call fn for each of our checkpoints, smallest first. */
+int store_checkpoint_each(struct store_txn *t, store_checkpoint_fn fn, void *arg) TN_WUR;
+
+/* The latest answer of witness peer to our checkpoints (its cosignature
+ * when it witnessed one); TN_ERR_NOT_FOUND before the first. */
+int store_cosig_put(struct store_txn *t, const char *peer, const struct tn_cosignature *c) TN_WUR;
+int store_cosig_get(struct store_txn *t, const char *peer, struct tn_cosignature *c) TN_WUR;
+
 /* ---- metadata and statistics ---- */
 
 /* Read meta key into val (cap bytes); *len gets the stored length. */

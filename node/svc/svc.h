@@ -59,6 +59,30 @@ void audit_cut_start(struct node *n, void (*more)(struct node *n));
  * at the anchor's seq, whatever the walk found. */
 int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audit_verify *v) TN_WUR;
 
+/* ---- witnessed checkpoints ---- */
+
+/* Sign the log's head as a checkpoint every cfg.checkpoint_ms when the log
+ * grew, and queue it to every pinned peer with a consistency proof from
+ * the size that peer last witnessed (checkpoint.c). */
+void checkpoint_start(struct node *n);
+typedef void (*checkpoint_done_fn)(void *arg, int rc, const struct tn_checkpoint *cp);
+/* The same now: done gets the checkpoint (a new one when the log grew
+ * since the last, else the last) once it is committed and queued. */
+void checkpoint_now(struct node *n, checkpoint_done_fn done, void *arg);
+
+/* One checkpoint the local log must contain (a witness's): result 0 when
+ * it does, TN_ERR_NOT_FOUND when the log ends before it (behind: restored
+ * from an older copy?), TN_ERR_INVALID when its entries differ
+ * (rewritten). */
+struct audit_check {
+	struct tn_checkpoint cp;
+	int result;
+};
+/* audit_chain_verify, recomputing the Merkle root from the entries
+ * themselves at each of our own checkpoints and at each check. */
+int audit_chain_verify_at(const struct node *n, struct store_txn *t, struct tn_audit_verify *v,
+			  struct audit_check *checks, size_t count) TN_WUR;
+
 /* ---- requests waiting for a peer's answer ---- */
 
 enum pending_kind { PENDING_PING, PENDING_QUERY, PENDING_TRACE };
