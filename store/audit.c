@@ -154,6 +154,9 @@ struct walk {
 	uint64_t base;                /* the entries before the anchor: cut */
 	uint64_t seq;                 /* the last entry found intact so far */
 	uint8_t last[TN_HASH_LEN];    /* the hash of entry seq */
+	struct merkle_range *tree;    /* recomputed from the entries, for checks */
+	struct store_root_check *checks; /* sorted by size */
+	size_t n_checks, next;        /* the next check to make */
 };
 
 /* Record the first failure; returns 1 (stop the walk). */
@@ -261,28 +264,85 @@ static int check_head(struct store_txn *t, struct walk *w)
 	return 0;
 }
 
+/* The checks at or below the anchor: their entries are gone, so the
+ * stored tree answers for them. Then the tree as it was at the anchor. */
+static int roots_start(struct store_txn *t, struct walk *w)
+{
+	uint8_t root[TN_HASH_LEN];
+	int rc;
+
+	for (; w->next < w->n_checks && w->checks[w->next].size <= w->base; w->next++) {
+		struct store_root_check *c = &w->checks[w->next];
+
+		if ((rc = store_tree_root(t, w->hash, c->size, root)) && rc != TN_ERR_NOT_FOUND)
+			return rc;
+		c->result = !rc && !memcmp(root, c->root, TN_HASH_LEN) ? 0 : TN_ERR_INVALID;
+	}
+	if ((rc = store_tree_range(t, w->base, w->tree)) == TN_ERR_NOT_FOUND)
+		return bad(w, w->base + 1, "the audit tree does not reach the anchor (entry %llu)",
+			   (unsigned long long)w->base + 1);
+	return rc;
+}
+
+/* Entry w->seq (intact) is the tree's next leaf: make the checks at it. */
+static void roots_step(struct walk *w)
+{
+	uint8_t leaf[TN_HASH_LEN], root[TN_HASH_LEN];
+
+	merkle_leaf(w->hash, w->last, leaf);
+	merkle_range_push(w->tree, w->hash, leaf);
+	if (w->next == w->n_checks || w->checks[w->next].size != w->tree->size)
+		return;
+	merkle_range_root(w->tree, w->hash, root);
+	for (; w->next < w->n_checks && w->checks[w->next].size == w->tree->size; w->next++)
+		w->checks[w->next].result = memcmp(root, w->checks[w->next].root, TN_HASH_LEN)
+						    ? TN_ERR_INVALID : 0;
+}
+
+/* After the walk: a check past its end is behind when the log is intact,
+ * not contained when it broke first. */
+static void roots_end(struct walk *w)
+{
+	for (; w->next < w->n_checks; w->next++)
+		w->checks[w->next].result = w->v->first_bad ? TN_ERR_INVALID : TN_ERR_NOT_FOUND;
+}
+
+int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v)
+{
+	return store_audit_verify_roots(t, hash, v, NULL, 0);
+}
+
 /* Walks the whole log from its anchor, if it has one, and stops at the
  * first failure. Returns 0 once the walk is done, intact or not; negative
  * on a store error. The anchor's signature is the caller's to check. */
-int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v)
+int store_audit_verify_roots(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v,
+			     struct store_root_check *checks, size_t count)
 {
-	struct walk w = { .hash = hash, .v = v };
+	struct merkle_range tree;
+	struct walk w = { .hash = hash, .v = v, .tree = &tree, .checks = checks,
+			  .n_checks = count };
 	MDB_cursor *c;
 	MDB_val k, val;
 	int rc, op = MDB_FIRST;
 
 	memset(v, 0, sizeof(*v));
-	if ((rc = walk_start(t, &w)) || (rc = store__cursor(t, STORE_DB_AUDIT, &c)))
+	memset(&tree, 0, sizeof(tree));
+	if ((rc = walk_start(t, &w)) || (count && (rc = roots_start(t, &w))) ||
+	    (rc = store__cursor(t, STORE_DB_AUDIT, &c)))
 		goto out;
 	while ((rc = store__err(mdb_cursor_get(c, &k, &val, op))) == 0) {
 		op = MDB_NEXT;
 		if ((rc = check_entry(&w, &k, &val)))
 			break;
+		if (count)
+			roots_step(&w);
 	}
 	store__cursor_done(t, STORE_DB_AUDIT, c);
 	if (rc == TN_ERR_NOT_FOUND)
 		rc = check_head(t, &w);
 out:
+	if (count)
+		roots_end(&w);
 	v->entries = w.seq - w.base;
 	v->from_seq = w.base + 1;
 	proto_buf_free(&w.buf);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../proto/merkle.h"
 #include "../proto/rows.h"
 
 #define STORE_MAP_DEFAULT ((size_t)64 << 20)   /* initial map: 64 MiB */
@@ -188,6 +189,20 @@ int store_audit_each(struct store_txn *t, uint64_t from_seq, store_audit_fn fn, 
  * checked and the first bad one (an edited, removed or reordered entry,
  * one before the anchor, or a head mismatch). */
 int store_audit_verify(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v) TN_WUR;
+/* A Merkle root the log must have at size (a checkpoint's). result: 0
+ * when the entries give that root, TN_ERR_NOT_FOUND when the log ends
+ * before size, TN_ERR_INVALID when they give another root or the chain
+ * broke before size. */
+struct store_root_check {
+	uint64_t size;
+	uint8_t root[TN_HASH_LEN];
+	int result;
+};
+/* store_audit_verify, also recomputing the tree from the entries' own
+ * hashes for each check (sorted by size); checks below the anchor are
+ * compared with the stored tree, the entries being gone. */
+int store_audit_verify_roots(struct store_txn *t, store_hash_fn hash, struct tn_audit_verify *v,
+			     struct store_root_check *checks, size_t count) TN_WUR;
 /* The last entry's seq and hash (0 and zeros for an empty log). */
 int store_audit_head(struct store_txn *t, uint64_t *seq, uint8_t hash[TN_HASH_LEN]) TN_WUR;
 /* What store_audit_cut did. */
@@ -223,6 +238,9 @@ int store_tree_root(struct store_txn *t, store_hash_fn hash, uint64_t size,
 int store_tree_proof(struct store_txn *t, store_hash_fn hash, uint64_t m, uint64_t n,
 		     uint8_t proof[][TN_HASH_LEN], uint32_t *count) TN_WUR;
 
+/* The tree's first size leaves as a compact range (to go on from). */
+int store_tree_range(struct store_txn *t, uint64_t size, struct merkle_range *r) TN_WUR;
+
 /* Our own signed checkpoints, by size. get with size 0: the latest one
  * (TN_ERR_NOT_FOUND when there is none). */
 int store_checkpoint_put(struct store_txn *t, const struct tn_checkpoint *cp) TN_WUR;
@@ -231,6 +249,10 @@ typedef int (*store_checkpoint_fn)(void *arg, const struct tn_checkpoint *cp);
 /* Call fn for each of our checkpoints, smallest first. */
 int store_checkpoint_each(struct store_txn *t, store_checkpoint_fn fn, void *arg) TN_WUR;
 
+/* The size of the last checkpoint queued to peer (0: none), from which
+ * the next one's proof starts: the outbox delivers them in order. */
+int store_checkpoint_sent_put(struct store_txn *t, const char *peer, uint64_t size) TN_WUR;
+int store_checkpoint_sent_get(struct store_txn *t, const char *peer, uint64_t *size) TN_WUR;
 /* The latest answer of witness peer to our checkpoints (its cosignature
  * when it witnessed one); TN_ERR_NOT_FOUND before the first. */
 int store_cosig_put(struct store_txn *t, const char *peer, const struct tn_cosignature *c) TN_WUR;

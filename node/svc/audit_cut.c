@@ -56,9 +56,14 @@ int audit_cut_op(struct store_txn *t, void *arg)
 	struct audit_cut *c = arg;
 	struct store_audit_cut *r = &c->res;
 	struct tn_audit_anchor a = { .cut_ms = c->before_ms, .made_ms = c->now };
+	uint64_t size;
 	int rc;
 
-	rc = store_audit_cut(t, node_audit_hash, c->before_ms, AUDIT_CUT_MAX, r);
+	/* The tree keeps what the cut deletes: proofs to witnesses still
+	 * reach back to entry 1. */
+	rc = store_tree_extend(t, node_audit_hash, &size);
+	if (!rc)
+		rc = store_audit_cut(t, node_audit_hash, c->before_ms, AUDIT_CUT_MAX, r);
 	if (rc || !r->deleted)
 		return rc;
 	a.seq = r->first_kept;

@@ -687,6 +687,137 @@ static void test_cut_stops_at_a_broken_entry_and_keeps_it(void **state)
 	assert_string_equal(out.check.error, "entry 4 missing");
 }
 
+/* ---- the Merkle tree over the entries ---- */
+
+static int op_extend(struct store_txn *t, void *arg)
+{
+	return store_tree_extend(t, hash, arg);
+}
+
+static uint64_t extend(struct fix *f)
+{
+	uint64_t size = 0;
+
+	assert_int_equal(store_write(f->s, op_extend, &size), 0);
+	return size;
+}
+
+static int push_entry(void *arg, const struct tn_audit *a)
+{
+	uint8_t leaf[32];
+
+	merkle_leaf(hash, a->hash, leaf);
+	merkle_range_push(arg, hash, leaf);
+	return 0;
+}
+
+/* The root of the first size entries, from the entries themselves. */
+static void root_of_entries(struct fix *f, uint64_t size, uint8_t root[32])
+{
+	struct merkle_range r = { 0 };
+	struct store_txn *t;
+	struct tn_audit a;
+
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	for (uint64_t seq = 1; seq <= size; seq++) {
+		assert_int_equal(store__obj_get(t, STORE_DB_AUDIT, seq, &proto_audit_schema, &a), 0);
+		push_entry(&r, &a);
+	}
+	store_read_end(t);
+	merkle_range_root(&r, hash, root);
+}
+
+static void stored_root(struct fix *f, uint64_t size, uint8_t root[32])
+{
+	struct store_txn *t;
+
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_tree_root(t, hash, size, root), 0);
+	store_read_end(t);
+}
+
+static void test_tree_grows_in_steps_to_the_roots_of_the_entries(void **state)
+{
+	struct fix *f = *state;
+	uint8_t want[32], got[32], proof[MERKLE_DEPTH][32], old[32];
+	uint32_t count;
+	struct store_txn *t;
+
+	assert_int_equal(extend(f), 0);
+	append(f, 5);
+	assert_int_equal(extend(f), 5);
+	append(f, 8);
+	assert_int_equal(extend(f), 13);
+	assert_int_equal(extend(f), 13);            /* nothing new: nothing changes */
+	for (uint64_t n = 1; n <= 13; n++) {
+		root_of_entries(f, n, want);
+		stored_root(f, n, got);
+		assert_memory_equal(got, want, 32);
+	}
+	stored_root(f, 5, old);
+	stored_root(f, 13, got);
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_tree_proof(t, hash, 5, 13, proof, &count), 0);
+	store_read_end(t);
+	assert_int_equal(merkle_consistent(hash, 5, old, 13, got, proof, count), 0);
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_tree_proof(t, hash, 5, 14, proof, &count), TN_ERR_NOT_FOUND);
+}
+
+static void verify_roots(struct fix *f, struct store_root_check *c, size_t n,
+			 struct tn_audit_verify *v)
+{
+	struct store_txn *t;
+
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_verify_roots(t, hash, v, c, n), 0);
+	store_read_end(t);
+}
+
+static void test_verify_finds_each_root_in_the_entries_or_says_why_not(void **state)
+{
+	struct fix *f = *state;
+	struct store_root_check c[4] = { { .size = 3 }, { .size = 7 }, { .size = 9 },
+					 { .size = 20 } };
+	struct tn_audit_verify v;
+
+	append(f, 12);
+	root_of_entries(f, 3, c[0].root);
+	root_of_entries(f, 7, c[1].root);
+	root_of_entries(f, 9, c[2].root);
+	c[2].root[0] ^= 1;                          /* a history that is not ours */
+	verify_roots(f, c, 4, &v);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(c[0].result, 0);
+	assert_int_equal(c[1].result, 0);
+	assert_int_equal(c[2].result, TN_ERR_INVALID);
+	assert_int_equal(c[3].result, TN_ERR_NOT_FOUND);  /* the log ends before it */
+}
+
+/* The tree keeps what retention cut: roots before the anchor come from it,
+ * the ones after are recomputed from the anchor's subtrees and the kept
+ * entries. */
+static void test_roots_survive_a_cut(void **state)
+{
+	struct fix *f = *state;
+	struct store_root_check c[2] = { { .size = 4 }, { .size = 10 } };
+	struct store_audit_cut out;
+	struct tn_audit_verify v;
+
+	append(f, 10);
+	root_of_entries(f, 4, c[0].root);
+	root_of_entries(f, 10, c[1].root);
+	assert_int_equal(extend(f), 10);
+	cut(f, TS(6), 100, &out);
+	assert_int_equal(out.deleted, 5);
+	verify_roots(f, c, 2, &v);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(c[0].result, 0);
+	assert_int_equal(c[1].result, 0);
+	append(f, 3);
+	assert_int_equal(extend(f), 13);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,6 +847,9 @@ int main(void)
 		T(test_missing_anchor_after_a_cut_fails),
 		T(test_cut_of_everything_then_append_links_to_the_anchor),
 		T(test_cut_stops_at_a_broken_entry_and_keeps_it),
+		T(test_tree_grows_in_steps_to_the_roots_of_the_entries),
+		T(test_verify_finds_each_root_in_the_entries_or_says_why_not),
+		T(test_roots_survive_a_cut),
 #undef T
 	};
 
