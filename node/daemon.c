@@ -49,6 +49,7 @@ static void node_stop(struct node *n)
 	close_own((uv_handle_t *)&n->purge);
 	close_own((uv_handle_t *)&n->drop_summary);
 	close_own((uv_handle_t *)&n->resend);
+	close_own((uv_handle_t *)&n->checkpoint);
 	close_own((uv_handle_t *)&n->sigint);
 	close_own((uv_handle_t *)&n->sigterm);
 	for (struct peer *p = n->peers; p; p = p->next) {

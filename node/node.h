@@ -209,6 +209,7 @@ struct node {
 	uv_prepare_t commit;
 	uv_timer_t purge;
 	uv_timer_t resend;               /* unacknowledged outbox messages */
+	uv_timer_t checkpoint;           /* the next audit checkpoint */
 	uv_signal_t sigint, sigterm;
 	struct batch_entry *batch;
 	struct store_op *ops;

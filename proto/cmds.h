@@ -42,6 +42,8 @@
 	X(AUDIT_VERIFY, "audit.verify", NULL, &proto_audit_verify_schema, 0, ROLE_READ)     \
 	X(AUDIT_EXPORT, "audit.export", &proto_audit_arg_schema,                            \
 	  &proto_audit_export_schema, CMD_WRITES, ROLE_READ)                                \
+	X(AUDIT_CHECKPOINT, "audit.checkpoint", NULL,                                       \
+	  &proto_checkpoint_schema, CMD_WRITES, ROLE_ADMIN)                                 \
 	X(AUDIT_RETAIN, "audit.retain", NULL,                                               \
 	  &proto_audit_retain_schema, CMD_WRITES, ROLE_ADMIN)                               \
 	X(QUERY_STOLEN, "query.stolen", &proto_query_arg_schema,                            \

@@ -26,6 +26,7 @@ extern const struct cmd_handler cmd_stolen_table[];
 extern const struct cmd_handler cmd_peer_table[];
 extern const struct cmd_handler cmd_audit_table[];
 extern const struct cmd_handler cmd_retain_table[];
+extern const struct cmd_handler cmd_checkpoint_table[];
 extern const struct cmd_handler cmd_query_table[];
 extern const struct cmd_handler cmd_alert_table[];
 extern const struct cmd_handler cmd_trace_table[];

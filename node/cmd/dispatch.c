@@ -15,6 +15,7 @@ static const struct cmd_handler *const tables[] = {
 	cmd_peer_table,
 	cmd_audit_table,
 	cmd_retain_table,
+	cmd_checkpoint_table,
 	cmd_query_table,
 	cmd_alert_table,
 	cmd_trace_table,

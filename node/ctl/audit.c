@@ -248,10 +248,23 @@ static void print_retain(const void *obj)
 	       (unsigned long long)r->from_seq);
 }
 
+static void print_checkpoint(const void *obj)
+{
+	const struct tn_checkpoint *cp = obj;
+	char root[2 * TN_HASH_LEN + 1];
+
+	for (int i = 0; i < TN_HASH_LEN; i++)
+		snprintf(root + 2 * i, 3, "%02x", cp->root[i]);
+	printf("checkpoint of %s at entry %llu, root %.16s..., signed and queued to every "
+	       "pinned peer to witness\n", cp->node, (unsigned long long)cp->size, root);
+}
+
 /* "audit export" and "audit retain" before "audit", which matches them too. */
 const struct ctl_cmd ctl_audit_cmds[] = {
 	{ "audit export", audit_export, EXPORT_USAGE " (a signed file; tracectl verify "
 	  "checks it)" },
+	{ "audit checkpoint", NULL, "sign the log's head now and send it to the peers to "
+	  "witness (admin)", CMD_AUDIT_CHECKPOINT, print_checkpoint },
 	{ "audit retain", NULL, "delete the entries older than [audit] retention (admin)",
 	  CMD_AUDIT_RETAIN, print_retain },
 	{ "audit", audit, AUDIT_USAGE },

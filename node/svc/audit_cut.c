@@ -9,22 +9,6 @@
 
 #include "svc.h"
 
-/* An anchor whose signature is not ours makes the whole log unproven:
- * that is what verify reports, whatever the walk found after it. */
-int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audit_verify *v)
-{
-	struct tn_audit_anchor a;
-	int rc = store_audit_verify(t, node_audit_hash, v);
-
-	if (rc || store_audit_anchor_get(t, &a) || !(rc = cx_anchor_verify(cx_id_pk(n->id), &a)))
-		return rc;
-	if (rc != TN_ERR_BAD_SIG)
-		return rc;
-	v->entries = 0;
-	v->from_seq = v->first_bad = a.seq ? a.seq : 1;
-	snprintf(v->error, sizeof(v->error), "anchor: signature does not verify (forged or damaged)");
-	return 0;
-}
 
 /* "2024-11-30T10:00:00Z" */
 static void utc_text(char *out, size_t cap, uint64_t ms)

@@ -24,6 +24,7 @@ void svc_start(struct node *n)
 	n->hooks.delivered = trace_delivered;
 	retention_start(n);
 	outbox_start(n);
+	checkpoint_start(n);
 }
 
 void svc_stop(struct node *n)
