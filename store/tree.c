@@ -124,7 +124,7 @@ static int add_entries(struct store_txn *t, store_hash_fn hash, struct merkle_ra
 	return rc == TN_ERR_NOT_FOUND ? TN_ERR_STORE : rc;
 }
 
-int store_tree_extend(struct store_txn *t, store_hash_fn hash, uint64_t *size)
+int store_tree_extend(struct store_txn *t, store_hash_fn hash, uint64_t max, uint64_t *size)
 {
 	struct merkle_range r;
 	uint8_t last[TN_HASH_LEN];
@@ -139,11 +139,23 @@ int store_tree_extend(struct store_txn *t, store_hash_fn hash, uint64_t *size)
 		return TN_ERR_STORE;        /* the tree has entries the log lacks */
 	if (*size == head)
 		return 0;
+	if (max && head - *size > max)
+		head = *size + max;
 	if ((rc = range_load(t, *size, &r)) || (rc = add_entries(t, hash, &r, head)) ||
 	    (rc = store__u64_put(t, TREE_SIZE, r.size)))
 		return rc;
 	*size = r.size;
 	return 0;
+}
+
+int store_audit_hash_at(struct store_txn *t, uint64_t seq, uint8_t hash[TN_HASH_LEN])
+{
+	struct tn_audit a;
+	int rc = store__obj_get(t, STORE_DB_AUDIT, seq, &proto_audit_schema, &a);
+
+	if (!rc)
+		memcpy(hash, a.hash, TN_HASH_LEN);
+	return rc;
 }
 
 int store_tree_root(struct store_txn *t, store_hash_fn hash, uint64_t size,

@@ -45,7 +45,7 @@ int audit_cut_op(struct store_txn *t, void *arg)
 
 	/* The tree keeps what the cut deletes: proofs to witnesses still
 	 * reach back to entry 1. */
-	rc = store_tree_extend(t, node_audit_hash, &size);
+	rc = store_tree_extend(t, node_audit_hash, 0, &size);
 	if (!rc)
 		rc = store_audit_cut(t, node_audit_hash, c->before_ms, AUDIT_CUT_MAX, r);
 	if (rc || !r->deleted)
