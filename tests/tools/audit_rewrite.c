@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* audit_rewrite: the adversary of witnessed checkpoints. With raw access to
- * a stopped node's LMDB file, it deletes one audit entry (the later ones
- * move down, so the seqs stay contiguous), edits another's detail,
- * recomputes every link and hash from the first entry changed, and the
+ * a stopped node's LMDB file, it deletes audit entries (the later ones move
+ * down, so the seqs stay contiguous), edits others' detail, recomputes
+ * every link and hash from the first entry changed, and the
  * head, so that the chain alone verifies; and it wipes the node's own
  * evidence (its Merkle tree, checkpoints and cosignatures). Like mdb_dump in
  * test_audit.sh, it goes round the store on purpose: it is the one test
@@ -18,6 +18,7 @@
 
 #define HEAD_KEY "store:audit:head"   /* store/audit.c: BE64 seq || hash */
 #define SEQ_NONE 0
+#define OPS_MAX 16
 
 /* Databases and meta keys (by substring) that hold the node's own
  * evidence of what its log was: an attacker empties them too. */
@@ -30,9 +31,12 @@ struct log {
 	uint64_t old_last;    /* the last seq before the rewrite */
 };
 
+/* Entries named by their seqs before the rewrite. */
 struct ops {
-	uint64_t del, edit;   /* original seqs; SEQ_NONE: not asked */
-	const char *text;
+	uint64_t del[OPS_MAX];
+	uint64_t edit[OPS_MAX];
+	const char *text[OPS_MAX];
+	size_t n_del, n_edit;
 };
 
 static void be64_put(uint8_t *p, uint64_t v)
@@ -86,6 +90,14 @@ static int log_read(MDB_txn *txn, MDB_dbi dbi, struct log *l)
 	return 1;
 }
 
+static int no_entry(const struct log *l, uint64_t seq)
+{
+	fprintf(stderr, "audit_rewrite: no entry %llu in the log (%llu..%llu)\n",
+		(unsigned long long)seq, (unsigned long long)(l->n ? l->e[0].seq : 0),
+		(unsigned long long)l->old_last);
+	return 1;
+}
+
 /* The index of the entry seq, or n when there is none. */
 static size_t find(const struct log *l, uint64_t seq)
 {
@@ -96,49 +108,80 @@ static size_t find(const struct log *l, uint64_t seq)
 	return i;
 }
 
-/* Apply ops to l; *first gets the index of the first entry changed. */
-static int change(struct log *l, const struct ops *o, size_t *first)
+/* Set entry seq's detail to text; its index into *at. */
+static int edit(struct log *l, uint64_t seq, const char *text, size_t *at)
 {
-	size_t d = find(l, o->del), j = find(l, o->edit);
-	const struct tn_audit *a;
+	size_t j = find(l, seq);
+	struct tn_audit e;
 
-	if ((o->del && d == l->n) || (o->edit && j == l->n)) {
-		fprintf(stderr, "audit_rewrite: no entry %llu in the log (%llu..%llu)\n",
-			(unsigned long long)(o->del && d == l->n ? o->del : o->edit),
-			(unsigned long long)(l->n ? l->e[0].seq : 0), (unsigned long long)l->old_last);
+	if (j == l->n)
+		return no_entry(l, seq);
+	e = l->e[j];
+	if (proto_field_set(&proto_audit_schema, &e, "detail", text)) {
+		fprintf(stderr, "audit_rewrite: the detail is too long\n");
 		return 1;
 	}
-	*first = l->n;
-	if (o->edit) {
-		struct tn_audit e = l->e[j];
+	printf("edited entry %llu (%s): detail '%s' -> '%s'\n", (unsigned long long)e.seq, e.type,
+	       l->e[j].detail, e.detail);
+	l->e[j] = e;
+	*at = j;
+	return 0;
+}
 
-		if (proto_field_set(&proto_audit_schema, &e, "detail", o->text)) {
-			fprintf(stderr, "audit_rewrite: the detail is too long\n");
+/* Remove entry seq; the later ones move down by one. Its index into *at. */
+static int delete(struct log *l, uint64_t seq, size_t *at)
+{
+	size_t d = find(l, seq);
+	const struct tn_audit *a;
+
+	if (d == l->n)
+		return no_entry(l, seq);
+	a = &l->e[d];
+	printf("deleted entry %llu (%s%s%s, detail '%s')\n", (unsigned long long)a->seq, a->type,
+	       a->outcome[0] ? " " : "", a->outcome, a->detail);
+	/* The entry that takes its place links to what it linked to
+	 * (rehash only sets the links of the entries after the first). */
+	if (d + 1 < l->n)
+		memcpy(l->e[d + 1].prev, a->prev, TN_HASH_LEN);
+	memmove(&l->e[d], &l->e[d + 1], (l->n - d - 1) * sizeof(*l->e));
+	l->n--;
+	for (size_t i = d; i < l->n; i++)
+		l->e[i].seq--;
+	*at = d;
+	return 0;
+}
+
+static int by_seq_down(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y) - (x > y);
+}
+
+/* Apply o to l, the edits first and the deletes from the last one down,
+ * so that each still finds its entry under its old seq; *first gets the
+ * index of the first entry changed. */
+static int change(struct log *l, struct ops *o, size_t *first)
+{
+	size_t at;
+
+	*first = l->n;
+	for (size_t i = 0; i < o->n_edit; i++) {
+		if (edit(l, o->edit[i], o->text[i], &at))
 			return 1;
-		}
-		printf("edited entry %llu (%s): detail '%s' -> '%s'\n", (unsigned long long)e.seq,
-		       e.type, l->e[j].detail, e.detail);
-		l->e[j] = e;
-		*first = j;
+		*first = at < *first ? at : *first;
 	}
-	if (o->del) {
-		a = &l->e[d];
-		printf("deleted entry %llu (%s %s, detail '%s')", (unsigned long long)a->seq,
-		       a->type, a->outcome, a->detail);
-		if (a->seq < l->old_last)
-			printf("; entries %llu..%llu moved down by one",
-			       (unsigned long long)a->seq + 1, (unsigned long long)l->old_last);
-		printf("\n");
-		/* The entry that takes its place links to what it linked to
-		 * (rehash only sets the link of entries after the first). */
-		if (d + 1 < l->n)
-			memcpy(l->e[d + 1].prev, a->prev, TN_HASH_LEN);
-		memmove(&l->e[d], &l->e[d + 1], (l->n - d - 1) * sizeof(*l->e));
-		l->n--;
-		for (size_t i = d; i < l->n; i++)
-			l->e[i].seq--;
-		*first = d < *first ? d : *first;
+	qsort(o->del, o->n_del, sizeof(o->del[0]), by_seq_down);
+	for (size_t i = 0; i < o->n_del; i++) {
+		if (i && o->del[i] == o->del[i - 1])
+			continue;
+		if (delete(l, o->del[i], &at))
+			return 1;
+		*first = at < *first ? at : *first;
 	}
+	if (o->n_del && l->n)
+		printf("the later entries moved down: the log ends at entry %llu, not %llu\n",
+		       (unsigned long long)l->e[l->n - 1].seq, (unsigned long long)l->old_last);
 	return 0;
 }
 
@@ -164,8 +207,8 @@ static int rehash(struct log *l, size_t first)
 	return rc;
 }
 
-/* Write entries first.. over their keys, drop the last key when the log
- * shrank, and put the head. */
+/* Write entries first.. over their keys, drop the keys past the new end
+ * of the log, and put the head. */
 static int log_write(MDB_txn *txn, MDB_dbi audit, MDB_dbi meta, const struct log *l,
 		     size_t first)
 {
@@ -183,8 +226,8 @@ static int log_write(MDB_txn *txn, MDB_dbi audit, MDB_dbi meta, const struct log
 		rc = mdb_put(txn, audit, &k, &v, 0);
 	}
 	proto_buf_free(&b);
-	if (!rc && l->n && l->e[l->n - 1].seq < l->old_last) {
-		be64_put(kb, l->old_last);
+	for (uint64_t seq = l->n ? l->e[l->n - 1].seq + 1 : 1; !rc && seq <= l->old_last; seq++) {
+		be64_put(kb, seq);
 		rc = mdb_del(txn, audit, &k, NULL);
 	}
 	if (rc || !l->n)
@@ -244,7 +287,7 @@ static int wipe(MDB_txn *txn, MDB_dbi meta)
 	return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-static int rewrite(MDB_env *env, const struct ops *o)
+static int rewrite(MDB_env *env, struct ops *o)
 {
 	struct log l = { 0 };
 	MDB_dbi audit, meta;
@@ -299,20 +342,22 @@ static uint64_t seq_arg(const char *s)
 static int options(int argc, char **argv, struct ops *o)
 {
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--delete") && i + 1 < argc) {
-			o->del = seq_arg(argv[++i]);
-			if (!o->del)
+		if (!strcmp(argv[i], "--delete") && i + 1 < argc && o->n_del < OPS_MAX) {
+			if (!(o->del[o->n_del++] = seq_arg(argv[++i])))
 				return -1;
-		} else if (!strcmp(argv[i], "--edit") && i + 2 < argc) {
-			o->edit = seq_arg(argv[++i]);
-			o->text = argv[++i];
-			if (!o->edit)
+		} else if (!strcmp(argv[i], "--edit") && i + 2 < argc && o->n_edit < OPS_MAX) {
+			if (!(o->edit[o->n_edit] = seq_arg(argv[++i])))
 				return -1;
+			o->text[o->n_edit++] = argv[++i];
 		} else {
 			return -1;
 		}
 	}
-	return (o->del || o->edit) && o->del != o->edit ? 0 : -1;
+	for (size_t i = 0; i < o->n_del; i++)
+		for (size_t j = 0; j < o->n_edit; j++)
+			if (o->del[i] == o->edit[j])
+				return -1;
+	return o->n_del || o->n_edit ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -323,8 +368,9 @@ int main(int argc, char **argv)
 	int rc, ret = 1;
 
 	if (argc < 3 || options(argc - 2, argv + 2, &o)) {
-		fprintf(stderr, "usage: audit_rewrite NODE-DIR [--delete K] [--edit J TEXT] (node "
-				"stopped; K and J name entries as they are now, J != K)\n");
+		fprintf(stderr, "usage: audit_rewrite NODE-DIR [--delete K]... [--edit J TEXT]... "
+				"(node stopped; K and J name entries as they are now; an entry is "
+				"deleted or edited, not both; at most %d of each)\n", OPS_MAX);
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/store", argv[1]);
