@@ -2,11 +2,10 @@
 /* audit_rewrite: the adversary of witnessed checkpoints. With raw access to
  * a stopped node's LMDB file, it deletes audit entries (the later ones move
  * down, so the seqs stay contiguous), edits others' detail, recomputes
- * every link and hash from the first entry changed, and the
- * head, so that the chain alone verifies; and it wipes the node's own
- * evidence (its Merkle tree, checkpoints and cosignatures). Like mdb_dump in
- * test_audit.sh, it goes round the store on purpose: it is the one test
- * tool that opens the file with LMDB itself. */
+ * every link and hash from the first entry changed, and the head, so that
+ * the chain alone verifies; and it wipes the node's own evidence (its
+ * Merkle tree, checkpoints and cosignatures). Like mdb_dump in
+ * test_audit.sh, it opens the file with LMDB itself, round the store. */
 #include <limits.h>
 #include <lmdb.h>
 #include <stdio.h>
