@@ -227,12 +227,14 @@ case $rewrite in
 --delete*--delete*--edit*) ;;
 *) fail "no search on MEX or no stolen report in GTM's audit: $rewrite" ;;
 esac
+read -ra opts <<<"$rewrite"
 node_stop GTM
-# shellcheck disable=SC2086 # the options are words
-assert_ok "$REWRITE" "$(node_dir GTM)" $rewrite "nothing happened here"
+assert_ok "$REWRITE" "$(node_dir GTM)" "${opts[@]}" "nothing happened here"
 printf '%s\n' "$LAST_OUT" >>"$(node_log GTM)"
-for k in $(printf '%s\n' $rewrite | sed -n '/^[0-9]/p'); do
-	assert_contains "$LAST_OUT" "entry $k (" "audit_rewrite"
+for k in "${opts[@]}"; do
+	case $k in
+	[0-9]*) assert_contains "$LAST_OUT" "entry $k (" "audit_rewrite" ;;
+	esac
 done
 assert_contains "$LAST_OUT" "head: entry $((n_before - 2))," "audit_rewrite"
 node_start GTM
