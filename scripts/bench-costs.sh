@@ -1,13 +1,27 @@
 # SPDX-License-Identifier: Apache-2.0
 # Sourced by scripts/bench.sh: single costs measured without nodes: the
 # memory of one peer's replay window, the ways to make one small commit
-# durable on the nodes' disk, and the store at a second size (scale).
+# durable on the nodes' disk, the store at a second size (scale), and
+# witnessed checkpoints over a large audit log.
 
 # The real replay table (crypto/replay.c) holding REPLAY_IDS ids of one sender.
 replay_bench()
 {
 	log "bench_replay: $REPLAY_IDS envelope ids in one peer's replay window"
 	"$BENCH_REPLAY" "$REPLAY_IDS" >"$R/replay_window.json" || die "bench_replay failed"
+}
+
+# The audit log's Merkle tree at TREE_ENTRIES entries, built from nothing,
+# and a checkpoint every TREE_STEP entries: its bytes, its consistency
+# proof's, and the time to make both (report: "checkpoint").
+checkpoint_bench()
+{
+	log "bench_tree: checkpoints over $TREE_ENTRIES audit entries, one every $TREE_STEP"
+	"$BENCH_TREE" "$T/tree" "$TREE_ENTRIES" "$TREE_STEP" >"$R/checkpoint.json" ||
+		die "bench_tree failed"
+	log "  checkpoint: $(tr -d '\n' <"$R/checkpoint.json")"
+	rm -rf "$T/tree"
+	sync
 }
 
 # COMMIT_ROUNDS durable commits of one small record for each way, interleaved,

@@ -92,6 +92,7 @@ out["drops"] = {"GTM": load("drops_GTM"), "MEX": load("drops_MEX")}
 out["replay_window"] = load("replay_window")
 out["commit_options"] = load("commit_options")
 out["commits_in_series"] = load("commits_in_series")
+out["checkpoint"] = load("checkpoint")
 # bench_store at BENCH_SCALE_BASE and at BENCH_RECORDS, side by side (null
 # unless BENCH_RECORDS is the larger).
 base = load("store_base")

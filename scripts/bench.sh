@@ -35,6 +35,9 @@
 #   BENCH_SERIES_MS=20      delay added to each fdatasync of the two nodes
 #                           that count commits in series
 #   BENCH_SERIES_N=15       queries and traces timed there, one at a time
+#   BENCH_TREE_ENTRIES=1000000   audit entries under the Merkle tree of the
+#                           checkpoint costs (bench_tree)
+#   BENCH_TREE_STEP=1000    entries between two checkpoints there
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +64,8 @@ COMMIT_ROUNDS=${BENCH_COMMIT_ROUNDS:-500}
 REPLAY_IDS=${BENCH_REPLAY_IDS:-1000000}
 SERIES_MS=${BENCH_SERIES_MS:-20}
 SERIES_N=${BENCH_SERIES_N:-15}
+TREE_ENTRIES=${BENCH_TREE_ENTRIES:-1000000}
+TREE_STEP=${BENCH_TREE_STEP:-1000}
 # node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
 # LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
 REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h") * 600 + 65536))
@@ -71,11 +76,12 @@ BENCH_QUERY=$BIN/tests/tools/bench_query
 BENCH_STORE=$BIN/tests/tools/bench_store
 BENCH_REPLAY=$BIN/tests/tools/bench_replay
 BENCH_COMMIT=$BIN/tests/tools/bench_commit
+BENCH_TREE=$BIN/tests/tools/bench_tree
 PYTHON=$(command -v python3)
 
 . "$ROOT/scripts/bench-lib.sh"      # log, die, cleanup, json_get, nodes
 . "$ROOT/scripts/bench-phases.sh"   # the measurements
-. "$ROOT/scripts/bench-costs.sh"    # replay window, commit options, scale
+. "$ROOT/scripts/bench-costs.sh"    # replay window, commit options, scale, checkpoints
 . "$ROOT/scripts/bench-redis.sh"    # the redis reference
 . "$ROOT/scripts/bench-report.sh"   # assemble
 
@@ -100,6 +106,7 @@ main()
 	scale_bench
 	commit_bench
 	replay_bench
+	checkpoint_bench
 	series_bench
 	log "starting GTM (querying) and MEX (answering)"
 	node_up GTM
