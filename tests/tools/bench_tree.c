@@ -88,7 +88,7 @@ static int extend_op(struct store_txn *t, void *arg)
 {
 	struct bench *b = arg;
 
-	return store_tree_extend(t, hash, &b->size);
+	return store_tree_extend(t, hash, 0, &b->size);
 }
 
 /* The tree up to n leaves, in one transaction unless the store does
@@ -115,7 +115,7 @@ static int checkpoint_op(struct store_txn *t, void *arg)
 	int rc;
 
 	memset(&b->cp, 0, sizeof(b->cp));
-	if ((rc = store_tree_extend(t, hash, &b->size)) ||
+	if ((rc = store_tree_extend(t, hash, 0, &b->size)) ||
 	    (rc = store_audit_head(t, &seq, b->cp.head)))
 		return rc;
 	if (seq != b->size)
