@@ -23,7 +23,7 @@ enum store__db {
 	STORE_DB_AUDIT,
 	STORE_DB_ALERTS,     /* BE id -> msgpack tn_alert */
 	STORE_DB_RECEIPTS,   /* BE qid, peer name -> msgpack tn_receipt */
-	STORE_DB_TREE,       /* level, BE index -> the audit tree's perfect subtree hash */
+	STORE_DB_TREE,       /* BE order of completion -> an audit subtree's hash */
 	STORE_DB_CHECKPOINTS, /* BE size -> msgpack tn_checkpoint (ours) */
 	STORE_DB_COUNT
 };

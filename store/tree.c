@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The audit log's Merkle tree in LMDB: every perfect subtree's hash under
- * (level, index), added when a checkpoint is made (not per entry, so the
- * common path pays nothing) and kept when retention cuts the entries, so
- * that proofs and roots still reach back to entry 1. Also our own signed
- * checkpoints, and what each witness last answered to them. */
+/* The audit log's Merkle tree in LMDB: every perfect subtree's hash,
+ * added when a checkpoint is made (not per entry, so the common path pays
+ * nothing) and kept when retention cuts the entries, so that proofs and
+ * roots still reach back to entry 1. A subtree is keyed by the order in
+ * which appending leaves completes it, so the tree only ever appends to
+ * its database and fills its pages. Also our own signed checkpoints, and
+ * what each witness was sent and last answered. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,16 +15,20 @@
 #define COSIG_PREFIX STORE_META_PREFIX "cosig:"
 #define SENT_PREFIX STORE_META_PREFIX "checkpoint:sent:"
 
-static void node_key(uint8_t k[9], unsigned level, uint64_t index)
+/* Subtree (level, index) is completed by leaf j = ((index + 1) << level)
+ * - 1, as the level-th merge after that leaf; 2j - popcount(j) subtrees
+ * were completed before leaf j. */
+static void node_key(uint8_t k[8], unsigned level, uint64_t index)
 {
-	k[0] = (uint8_t)level;
-	store__be64_put(k + 1, index);
+	uint64_t j = ((index + 1) << level) - 1;
+
+	store__be64_put(k, 2 * j - (uint64_t)__builtin_popcountll(j) + level);
 }
 
 /* merkle_fetch_fn over a transaction. */
 static int node_get(void *arg, unsigned level, uint64_t index, uint8_t out[TN_HASH_LEN])
 {
-	uint8_t kb[9];
+	uint8_t kb[8];
 	MDB_val k = { sizeof(kb), kb }, v;
 	int rc;
 
@@ -38,11 +44,11 @@ static int node_get(void *arg, unsigned level, uint64_t index, uint8_t out[TN_HA
 static int node_put(struct store_txn *t, unsigned level, uint64_t index,
 		    const uint8_t h[TN_HASH_LEN])
 {
-	uint8_t kb[9];
+	uint8_t kb[8];
 	MDB_val k = { sizeof(kb), kb }, v = { TN_HASH_LEN, (void *)h };
 
 	node_key(kb, level, index);
-	return store__put(t, STORE_DB_TREE, &k, &v, 0);
+	return store__put(t, STORE_DB_TREE, &k, &v, MDB_APPEND);
 }
 
 int store_tree_size(struct store_txn *t, uint64_t *size)
