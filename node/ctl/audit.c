@@ -149,7 +149,7 @@ static int audit_verify(struct ctl *c)
 	struct proto_msg *m;
 	int rc;
 
-	if (ctl_call(c, CMD_AUDIT_VERIFY, NULL, &m))
+	if (ctl_call(c, CMD_AUDIT_VERIFY, &(struct tn_audit_verify_arg){ .local = false }, &m))
 		return 1;
 	rc = proto_msg_decode(m, "data", &proto_audit_verify_schema, &v);
 	proto_msg_free(m);
