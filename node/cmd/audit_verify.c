@@ -77,7 +77,7 @@ static void judge(struct tn_audit_verify *v, struct tn_audit_witness *w, int res
 			 (unsigned long long)last);
 		set(w, "behind", why);
 	} else if (result == TN_ERR_INVALID) {
-		snprintf(why, sizeof(why), "the local log's first %llu entries are not those it "
+		snprintf(why, sizeof(why), "entries 1 to %llu of the local log are not those it "
 			 "witnessed", (unsigned long long)w->size);
 		set(w, "rewritten", why);
 	} else {

@@ -43,7 +43,7 @@ static void print_witness(const struct tn_audit_witness *w)
 		printf("%s holds no checkpoint of this log\n", ctl_str(w->peer));
 		return;
 	}
-	if (!w->size || !strcmp(w->status, "unreachable")) {
+	if (!w->size || !strcmp(w->status, "unreachable") || !strcmp(w->status, "bad_signature")) {
 		printf("%s: %s (%s)\n", ctl_str(w->peer), ctl_str(w->status), ctl_str(w->reason));
 		return;
 	}

@@ -92,6 +92,9 @@ static int raise_alert(struct store_txn *t, const struct wit_job *j)
 			 "witnessed", size, held);
 	else if (j->verdict == WITNESS_FORGED)
 		snprintf(a.purpose, sizeof(a.purpose), "checkpoint %llu is not its own", size);
+	else if (size == held)
+		snprintf(a.purpose, sizeof(a.purpose), "checkpoint %llu differs from the one we "
+			 "witnessed", size);
 	else
 		snprintf(a.purpose, sizeof(a.purpose), "checkpoint %llu does not extend the %llu "
 			 "we witnessed", size, held);
