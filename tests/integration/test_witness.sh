@@ -41,7 +41,7 @@ pass "a fork, a checkpoint behind and a rewritten log's proof are alerts; an unp
 
 out=$(ctl_json GTM audit --peer TLP)
 outcomes=$("$PYTHON" -S -c 'import json, sys
-print(" ".join(e["outcome"] for e in json.load(sys.stdin)["entries"] if e["type"] == "checkpoint"))' \
+print(" ".join(e["outcome"] for e in json.load(sys.stdin)["entries"] if e["type"] == "checkpoint" and e["dir"] == "in"))' \
 	<<<"$out")
 assert_eq "$outcomes" "witnessed witnessed witnessed refused behind refused refused witnessed" \
 	"one audit entry per checkpoint judged, none for the repeat"
@@ -90,6 +90,19 @@ assert_contains "$LAST_OUT" "): beyond the end of the local log (behind)"
 assert_contains "$LAST_ERR" "witness TLP: it witnessed 1000000 entries; the local log ends at"
 assert_ok ctl GTM audit --verify --local
 pass "a witness holding a checkpoint the log does not contain, or reaches beyond, fails it"
+
+# TLP, as GTM's witness, answers checkpoints of GTM's: each answer is
+# acknowledged, a repeat is not audited twice, a cosignature of no
+# checkpoint of GTM's is rejected.
+tn_run timeout 60 "$TN_PEER" "$T/TLP" "$addr" cosignatures --pin-card "$gtm_card"
+[ "$LAST_RC" -eq 0 ] || fail "cosignatures scenario: $LAST_OUT $LAST_ERR"
+out=$(ctl_json GTM audit --peer TLP)
+outcomes=$("$PYTHON" -S -c 'import json, sys
+print(" ".join(e["ref"] + ":" + e["outcome"] for e in json.load(sys.stdin)["entries"]
+	       if e["type"] == "cosignature" and e["dir"] == "in"))' <<<"$out")
+assert_eq "$outcomes" "4:refused 123456:rejected" "the answers audited once each"
+assert_contains "$(cat "$(node_log GTM)")" "witness TLP says our audit checkpoint 4 is refused"
+pass "$LAST_OUT; a refusal of our checkpoint is audited and logged, a false cosignature rejected"
 
 node_stop GTM
 pass "the witness stops cleanly"

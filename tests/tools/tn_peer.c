@@ -49,6 +49,8 @@ static const struct scenario scenarios[] = {
 	{ "witness-answer", sc_witness_answer, "MODE: answer the node's checkpoint_get with none, "
 	  "forged, rewritten or behind (--other-id: the node's dir) or (silent) nothing", ST_UP,
 	  30 },
+	{ "cosignatures", sc_cosignatures, "answers to the node's checkpoints, refused (twice) and "
+	  "cosigning one it never made: each acked", ST_UP, 30 },
 	{ NULL, NULL, NULL, ST_TCP, 0, { 0 } },
 };
 #undef ENV

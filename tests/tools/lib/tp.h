@@ -189,5 +189,6 @@ int sc_rst_flood(struct tp *t);
 int sc_rst_stalled(struct tp *t);
 int sc_witness(struct tp *t);             /* tp_sc_witness.c */
 int sc_witness_answer(struct tp *t);
+int sc_cosignatures(struct tp *t);
 
 #endif
