@@ -41,8 +41,8 @@ pass "a fork, a checkpoint behind and a rewritten log's proof are alerts; an unp
 
 out=$(ctl_json GTM audit --peer TLP)
 outcomes=$("$PYTHON" -S -c 'import json, sys
-print(" ".join(e["outcome"] for e in json.load(sys.stdin)["entries"] if e["type"] == "checkpoint" and e["dir"] == "in"))' \
-	<<<"$out")
+print(" ".join(e["outcome"] for e in json.load(sys.stdin)["entries"]
+	       if e["type"] == "checkpoint" and e["dir"] == "in"))' <<<"$out")
 assert_eq "$outcomes" "witnessed witnessed witnessed refused behind refused refused witnessed" \
 	"one audit entry per checkpoint judged, none for the repeat"
 assert_ok ctl GTM audit --verify
