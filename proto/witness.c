@@ -33,7 +33,7 @@ static enum witness_verdict judge_larger(const struct tn_checkpoint *held,
 			 (unsigned long long)held->size);
 		return WITNESS_UNPROVEN;
 	}
-	if (m->n_proof % TN_HASH_LEN) {
+	if (!m->n_proof || m->n_proof % TN_HASH_LEN) {
 		snprintf(why, len, "checkpoint %llu: its proof is %u bytes, not whole hashes",
 			 (unsigned long long)cp->size, m->n_proof);
 		return WITNESS_UNPROVEN;

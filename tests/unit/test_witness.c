@@ -114,8 +114,6 @@ static void test_a_larger_checkpoint_needs_a_proof_from_the_held_size(void **sta
 	(void)state;
 	assert_int_equal(judge(&held, &m, why), WITNESS_EXTENDS);
 	assert_string_equal(why, "");
-	m.n_proof = 0;   /* the proof check decides, not the judge */
-	assert_int_equal(judge(&held, &m, why), WITNESS_EXTENDS);
 	assert_string_equal(proto_witness_status(WITNESS_EXTENDS), "witnessed");
 }
 
@@ -133,7 +131,7 @@ static void test_a_proof_from_another_size_is_unproven(void **state)
 	assert_string_equal(proto_witness_status(WITNESS_UNPROVEN), "refused");
 }
 
-static void test_a_proof_of_broken_hashes_is_unproven(void **state)
+static void test_a_missing_proof_or_broken_hashes_are_unproven(void **state)
 {
 	struct tn_checkpoint held = cp_of(10, 1);
 	struct tn_checkpoint_msg m = msg_of(cp_of(12, 2), 10, TN_HASH_LEN + 1);
@@ -142,6 +140,9 @@ static void test_a_proof_of_broken_hashes_is_unproven(void **state)
 	(void)state;
 	assert_int_equal(judge(&held, &m, why), WITNESS_UNPROVEN);
 	assert_non_null(strstr(why, "33 bytes"));
+	m.n_proof = 0;   /* no proof at all proves nothing either way */
+	assert_int_equal(judge(&held, &m, why), WITNESS_UNPROVEN);
+	assert_non_null(strstr(why, "0 bytes"));
 }
 
 static void test_what_a_witness_keeps_round_trips(void **state)
@@ -191,7 +192,7 @@ int main(void)
 		cmocka_unit_test(test_a_smaller_checkpoint_is_behind_not_forked),
 		cmocka_unit_test(test_a_larger_checkpoint_needs_a_proof_from_the_held_size),
 		cmocka_unit_test(test_a_proof_from_another_size_is_unproven),
-		cmocka_unit_test(test_a_proof_of_broken_hashes_is_unproven),
+		cmocka_unit_test(test_a_missing_proof_or_broken_hashes_are_unproven),
 		cmocka_unit_test(test_what_a_witness_keeps_round_trips),
 		cmocka_unit_test(test_checkpoints_and_cosignatures_are_always_signed),
 	};
