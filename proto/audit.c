@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Field tables of the hash-chained audit log: an entry, the part of it
- * that is hashed, and the console's audit listing and verification. */
+ * that is hashed, and the console's audit listing and verification (with
+ * what each witness holds). */
 #include "proto.h"
 
 #define AUDIT_BODY_FIELDS                                   \
@@ -51,11 +52,30 @@ static const struct proto_field audit_arg_fields[] = {
 const struct proto_schema proto_audit_arg_schema =
 	PROTO_SCHEMA(struct tn_audit_arg, audit_arg_fields);
 
+static const struct proto_field audit_verify_arg_fields[] = {
+	PF_STR_OF(struct tn_audit_verify_arg, witness, 0),
+	PF_BOOL_OF(struct tn_audit_verify_arg, local, 0),
+};
+const struct proto_schema proto_audit_verify_arg_schema =
+	PROTO_SCHEMA(struct tn_audit_verify_arg, audit_verify_arg_fields);
+
+static const struct proto_field audit_witness_fields[] = {
+	PF_STR_OF(struct tn_audit_witness, peer, PF_REQ),
+	PF_STR_OF(struct tn_audit_witness, status, PF_REQ),
+	PF_U64_OF(struct tn_audit_witness, size, PF_ID),
+	PF_U64_OF(struct tn_audit_witness, ts, 0),
+	PF_STR_OF(struct tn_audit_witness, reason, 0),
+};
+const struct proto_schema proto_audit_witness_schema =
+	PROTO_SCHEMA(struct tn_audit_witness, audit_witness_fields);
+
 static const struct proto_field audit_verify_fields[] = {
 	PF_U64_OF(struct tn_audit_verify, entries, PF_REQ),
 	PF_U64_OF(struct tn_audit_verify, first_bad, PF_REQ | PF_ID),
 	PF_STR_OF(struct tn_audit_verify, error, 0),
 	PF_U64_OF(struct tn_audit_verify, from_seq, PF_REQ | PF_ID),
+	PF_ARR_OF(struct tn_audit_verify, witnesses, n, TN_BATCH_MAX, 0,
+		  proto_audit_witness_schema),
 };
 const struct proto_schema proto_audit_verify_schema =
 	PROTO_SCHEMA(struct tn_audit_verify, audit_verify_fields);

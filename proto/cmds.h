@@ -39,7 +39,8 @@
 	X(PEER_POLICY, "peer.policy", &proto_policy_arg_schema,                             \
 	  &proto_peer_status_schema, CMD_WRITES, ROLE_ADMIN)                                \
 	X(AUDIT, "audit", &proto_audit_arg_schema, &proto_audit_list_schema, 0, ROLE_READ)  \
-	X(AUDIT_VERIFY, "audit.verify", NULL, &proto_audit_verify_schema, 0, ROLE_READ)     \
+	X(AUDIT_VERIFY, "audit.verify", &proto_audit_verify_arg_schema,                     \
+	  &proto_audit_verify_schema, 0, ROLE_READ)                                         \
 	X(AUDIT_EXPORT, "audit.export", &proto_audit_arg_schema,                            \
 	  &proto_audit_export_schema, CMD_WRITES, ROLE_READ)                                \
 	X(AUDIT_CHECKPOINT, "audit.checkpoint", NULL,                                       \

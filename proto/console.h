@@ -206,6 +206,12 @@ struct tn_audit_arg {
  * else 0. from_seq and limit are not filters: the caller applies them. */
 int proto_audit_match(const struct tn_audit_arg *f, const struct tn_audit *a);
 
+/* Console: audit.verify. */
+struct tn_audit_verify_arg {
+	char witness[TN_NAME_LEN];  /* ask this peer only; "": every pinned peer */
+	bool local;                 /* ask no witness: the local chain alone */
+};
+
 /* audit.retain's reply: what the cut deleted. */
 struct tn_audit_retain {
 	uint64_t deleted;           /* entries deleted now */
@@ -254,6 +260,7 @@ extern const struct proto_schema proto_trace_in_list_schema;
 extern const struct proto_schema proto_trace_arg_schema;
 extern const struct proto_schema proto_audit_list_schema;
 extern const struct proto_schema proto_audit_arg_schema;
+extern const struct proto_schema proto_audit_verify_arg_schema;
 extern const struct proto_schema proto_audit_export_schema;
 extern const struct proto_schema proto_audit_retain_schema;
 extern const struct proto_schema proto_audit_export_body_schema; /* without sig */

@@ -73,6 +73,7 @@ static const struct proto_field alert_fields[] = {
 	PF_STR_OF(struct tn_alert, case_ref, 0),
 	PF_STR_OF(struct tn_alert, their_case, 0),
 	PF_STR_OF(struct tn_alert, purpose, 0),
+	PF_STR_OF(struct tn_alert, kind, 0),
 };
 const struct proto_schema proto_alert_schema = PROTO_SCHEMA(struct tn_alert, alert_fields);
 

@@ -77,6 +77,7 @@ struct tn_alert {
 	char case_ref[TN_REF_LEN];      /* ours */
 	char their_case[TN_REF_LEN];
 	char purpose[TN_PURPOSE_LEN];
+	char kind[TN_KIND_LEN];         /* stolen_query (a hit), checkpoint (a witness's alarm) */
 };
 
 #define TN_USER_LEN 33              /* a Unix user name + NUL */
@@ -115,11 +116,49 @@ struct tn_audit_anchor {
 	uint8_t sig[64];
 };
 
+/* What one witness holds of our log, against the local log. */
+struct tn_audit_witness {
+	char peer[TN_NAME_LEN];
+	char status[TN_KIND_LEN];   /* contains, behind, rewritten, none, unreachable,
+				     * bad_signature, error */
+	uint64_t size;              /* the entries its checkpoint covers (0: none) */
+	uint64_t ts;                /* when we signed that checkpoint */
+	char reason[TN_TEXT_LEN];
+};
+
 struct tn_audit_verify {
 	uint64_t entries;           /* entries checked */
 	uint64_t first_bad;         /* 0 if the chain is intact */
 	char error[TN_TEXT_LEN];
 	uint64_t from_seq;          /* the first entry kept (1 unless cut) */
+	uint32_t n;
+	struct tn_audit_witness *witnesses; /* audit.verify: what each one said */
+};
+
+/* What a witness holds of a peer's log: the latest checkpoint it
+ * witnessed (size 0: none yet), its own cosignature of it, and the id of
+ * the last checkpoint message it took from that peer, whatever came of it
+ * (a repeat of that message is acknowledged again, not judged again). */
+struct tn_witnessed {
+	struct tn_checkpoint cp;
+	uint8_t cosig[TN_SIG_LEN];
+	uint64_t witnessed_ms;      /* when it took cp */
+	uint8_t last_mid[TN_MID_LEN];
+};
+
+/* A peer's checkpoint a witness refused or found behind, kept as
+ * evidence: the checkpoint, what the witness held then, and the receipt of
+ * the signed message that carried it (proof included). */
+struct tn_evidence {
+	uint64_t id;
+	uint64_t ts;                /* when it came */
+	char peer[TN_NAME_LEN];
+	char status[TN_KIND_LEN];   /* refused, behind */
+	char reason[TN_TEXT_LEN];
+	struct tn_checkpoint cp;
+	struct tn_checkpoint held;
+	uint32_t n_receipt;
+	uint8_t *receipt;           /* msgpack tn_receipt */
 };
 
 extern const struct proto_schema proto_peer_schema;
@@ -133,6 +172,9 @@ extern const struct proto_schema proto_audit_anchor_schema;
 extern const struct proto_schema proto_audit_anchor_body_schema;
 
 extern const struct proto_schema proto_audit_body_schema; /* without hash */
+extern const struct proto_schema proto_audit_witness_schema;
 extern const struct proto_schema proto_audit_verify_schema;
+extern const struct proto_schema proto_witnessed_schema;
+extern const struct proto_schema proto_evidence_schema;
 
 #endif

@@ -232,6 +232,25 @@ struct tn_checkpoint_held {
 	uint8_t cosig[TN_SIG_LEN];
 };
 
+/* What a witness makes of a checkpoint message from a peer, by the
+ * witness's rules (PROTOCOL.md), before any signature or proof check. */
+enum witness_verdict {
+	WITNESS_FIRST,      /* it holds none of the peer's: take it */
+	WITNESS_SAME,       /* the one it holds (same size, root, head): take it */
+	WITNESS_EXTENDS,    /* larger: take it if the proof from the held one holds */
+	WITNESS_BEHIND,     /* smaller than the one held: keep the held one */
+	WITNESS_FORKED,     /* contradicts the one held */
+	WITNESS_FORGED,     /* not the sender's log, or not its signature */
+	WITNESS_UNPROVEN,   /* larger, but its proof cannot be checked */
+};
+
+/* The verdict on m from sender, the witness holding held of sender's log
+ * (held->size 0: none); why says what is wrong, for the last four. */
+enum witness_verdict proto_witness_judge(const char *sender, const struct tn_checkpoint *held,
+					 const struct tn_checkpoint_msg *m, char *why, size_t len);
+/* The cosignature status a verdict answers with: witnessed, behind, refused. */
+const char *proto_witness_status(enum witness_verdict v);
+
 extern const struct proto_schema proto_checkpoint_schema;
 extern const struct proto_schema proto_checkpoint_body_schema;  /* without sig */
 extern const struct proto_schema proto_checkpoint_msg_schema;

@@ -28,6 +28,8 @@ static const char *const db_names[STORE_DB_COUNT] = {
 	[STORE_DB_RECEIPTS] = "receipts",
 	[STORE_DB_TREE] = "tree",
 	[STORE_DB_CHECKPOINTS] = "checkpoints",
+	[STORE_DB_WITNESS] = "witness",
+	[STORE_DB_EVIDENCE] = "evidence",
 };
 
 /* Remap at size bytes (0: the size recorded in the file, which another

@@ -262,6 +262,22 @@ int store_checkpoint_sent_get(struct store_txn *t, const char *peer, uint64_t *s
 int store_cosig_put(struct store_txn *t, const char *peer, const struct tn_cosignature *c) TN_WUR;
 int store_cosig_get(struct store_txn *t, const char *peer, struct tn_cosignature *c) TN_WUR;
 
+/* ---- witnessing other nodes' logs ---- */
+
+/* What we hold of peer's log (w->cp.size 0: no checkpoint yet);
+ * TN_ERR_NOT_FOUND, w zeroed, before its first checkpoint message. */
+int store_witness_get(struct store_txn *t, const char *peer, struct tn_witnessed *w) TN_WUR;
+/* Replace what we hold of peer's log. */
+int store_witness_put(struct store_txn *t, const char *peer, const struct tn_witnessed *w) TN_WUR;
+/* Keep a checkpoint we refused (or found behind) as evidence, assigning
+ * e->id. */
+int store_evidence_add(struct store_txn *t, struct tn_evidence *e) TN_WUR;
+typedef int (*store_evidence_fn)(void *arg, const struct tn_evidence *e);
+/* Call fn for the evidence against peer (NULL: every peer), oldest first;
+ * fn's non-zero return stops the walk and is returned. */
+int store_evidence_each(struct store_txn *t, const char *peer, store_evidence_fn fn,
+			void *arg) TN_WUR;
+
 /* ---- metadata and statistics ---- */
 
 /* Read meta key into val (cap bytes); *len gets the stored length. */

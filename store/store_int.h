@@ -25,6 +25,8 @@ enum store__db {
 	STORE_DB_RECEIPTS,   /* BE qid, peer name -> msgpack tn_receipt */
 	STORE_DB_TREE,       /* BE order of completion -> an audit subtree's hash */
 	STORE_DB_CHECKPOINTS, /* BE size -> msgpack tn_checkpoint (ours) */
+	STORE_DB_WITNESS,    /* peer name -> msgpack tn_witnessed */
+	STORE_DB_EVIDENCE,   /* BE id -> msgpack tn_evidence */
 	STORE_DB_COUNT
 };
 
@@ -37,6 +39,7 @@ enum store__db {
 #define STORE_SEQ_TRACE "store:seq:trace"
 #define STORE_SEQ_TRACE_IN "store:seq:trace_in"
 #define STORE_SEQ_OUTBOX "store:seq:outbox"
+#define STORE_SEQ_EVIDENCE "store:seq:evidence"
 #define STORE_COUNT_OPEN "store:count:stolen_open"
 #define STORE_VERSION 1
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Console command `alerts`: peers' queries that hit our lost/stolen
- * reports, newest first. */
+ * reports, and peers' audit checkpoints we refused as their witness,
+ * newest first. */
 #include <stdlib.h>
 
 #include "cmd.h"

@@ -25,6 +25,7 @@ extern const struct cmd_handler cmd_import_table[];
 extern const struct cmd_handler cmd_stolen_table[];
 extern const struct cmd_handler cmd_peer_table[];
 extern const struct cmd_handler cmd_audit_table[];
+extern const struct cmd_handler cmd_audit_verify_table[];
 extern const struct cmd_handler cmd_retain_table[];
 extern const struct cmd_handler cmd_checkpoint_table[];
 extern const struct cmd_handler cmd_query_table[];

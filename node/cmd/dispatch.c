@@ -14,6 +14,7 @@ static const struct cmd_handler *const tables[] = {
 	cmd_stolen_table,
 	cmd_peer_table,
 	cmd_audit_table,
+	cmd_audit_verify_table,
 	cmd_retain_table,
 	cmd_checkpoint_table,
 	cmd_query_table,

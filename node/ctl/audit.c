@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tracectl audit: list the tamper-evident audit log through filters,
- * verify its hash chain (exit 1 when it is broken), write a signed export
- * of it for offline checking, and cut its front (retention). */
+ * verify it (audit_verify.c), write a signed export of it for offline
+ * checking, and cut its front (retention). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -134,47 +134,15 @@ static void print_entries(const void *obj)
 	}
 }
 
-/* The reason without its "entry K: " prefix, which the line already says. */
-static const char *reason(const struct tn_audit_verify *v)
-{
-	char pre[40];
-	int n = snprintf(pre, sizeof(pre), "entry %llu: ", (unsigned long long)v->first_bad);
-
-	return strncmp(v->error, pre, (size_t)n) ? v->error : v->error + n;
-}
-
-static int audit_verify(struct ctl *c)
-{
-	struct tn_audit_verify v;
-	struct proto_msg *m;
-	int rc;
-
-	if (ctl_call(c, CMD_AUDIT_VERIFY, NULL, &m))
-		return 1;
-	rc = proto_msg_decode(m, "data", &proto_audit_verify_schema, &v);
-	proto_msg_free(m);
-	if (!rc && c->json)
-		rc = proto_json_write(&proto_audit_verify_schema, &v, stdout);
-	if (rc)
-		return ctl_fail("cannot show the reply: %s", tn_strerror(rc));
-	if (c->json)
-		return v.first_bad ? 1 : 0;
-	if (v.first_bad)
-		return ctl_fail("audit chain broken at entry %llu: %s",
-				(unsigned long long)v.first_bad, ctl_str(reason(&v)));
-	printf("audit chain intact: %llu entries\n", (unsigned long long)v.entries);
-	return 0;
-}
-
-#define AUDIT_USAGE FILTERS " [--limit N] | --verify (DATE: YYYY-MM-DD UTC; --until " \
-	"includes that day)"
+#define AUDIT_USAGE FILTERS " [--limit N] | --verify [--witness PEER | --local] (DATE: " \
+	"YYYY-MM-DD UTC; --until includes that day)"
 
 static int audit(struct ctl *c, int argc, char **argv)
 {
 	struct tn_audit_arg a = { 0 };
 
-	if (argc == 1 && !strcmp(argv[0], "--verify"))
-		return audit_verify(c);
+	if (argc >= 1 && !strcmp(argv[0], "--verify"))
+		return ctl_audit_verify(c, argc - 1, argv + 1);
 	if (options(argc, argv, &a, NULL, "audit " AUDIT_USAGE))
 		return 1;
 	return ctl_run(c, CMD_AUDIT, &a, print_entries);

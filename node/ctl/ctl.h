@@ -74,6 +74,9 @@ int ctl_pinned_holder(struct ctl *c, const uint8_t pk[32], char name[TN_NAME_LEN
 /* Check an audit export offline (argv: --key or --card, as for receipts)
  * and say what it holds; 1 when it does not verify. */
 int ctl_verify_export(struct ctl *c, const struct tn_audit_export *x, int argc, char **argv);
+/* audit --verify [--witness PEER | --local]: the chain and what witnesses
+ * hold; 1 when it does not verify. */
+int ctl_audit_verify(struct ctl *c, int argc, char **argv);
 /* Import a CSV file of firearm records. */
 int ctl_import(struct ctl *c, const char *path);
 

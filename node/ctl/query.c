@@ -228,6 +228,10 @@ static void print_alerts(const void *obj)
 
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (!strcmp(a->kind, "checkpoint")) {
+			printf("%s  %s's audit log: %s\n", when, a->peer, ctl_str(a->purpose));
+			continue;
+		}
 		printf("%s  %s asked about %s %s: our report %llu", when, a->peer, ctl_str(a->make),
 		       ctl_str(a->serial), (unsigned long long)a->stolen_id);
 		ctl_fields(", ", "", "our case", a->case_ref, "their case", a->their_case,
@@ -240,7 +244,8 @@ const struct ctl_cmd ctl_query_cmds[] = {
 	{ "query stolen", query_stolen,
 	  "--make M --serial S [--model X] [--peer NAME | --all] [--file items.csv] "
 	  "--case REF [--officer ID] [--ordered-by ID] [--purpose P] [--timeout-ms N]" },
-	{ "alerts", NULL, "[--limit N] (peers' queries that hit our reports)", CMD_ALERTS,
+	{ "alerts", NULL, "[--limit N] (peers' queries that hit our reports, peers' audit "
+	  "checkpoints we refused)", CMD_ALERTS,
 	  print_alerts },
 	{ "receipt", receipt, "QID PEER --out FILE (PEER's signed answer with a hit)" },
 	{ NULL },

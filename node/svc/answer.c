@@ -65,6 +65,7 @@ static int add_alert(struct store_txn *t, const struct answer_job *j, const stru
 	memcpy(a.case_ref, s->case_ref, sizeof(a.case_ref));
 	memcpy(a.their_case, j->q.case_ref, sizeof(a.their_case));
 	memcpy(a.purpose, j->q.purpose, sizeof(a.purpose));
+	snprintf(a.kind, sizeof(a.kind), "stolen_query");
 	return store_alert_add(t, &a);
 }
 

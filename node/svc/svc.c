@@ -11,6 +11,8 @@ static const struct svc_handler *const tables[] = {
 	outbox_handlers,
 	trace_in_handlers,
 	trace_out_handlers,
+	witness_handlers,
+	witnessed_handlers,
 };
 
 void svc_start(struct node *n)

@@ -2,7 +2,8 @@
 /* svc: what the node does with messages and requests, above the
  * transport: the audit chain, per-peer policy, the persistent outbox,
  * answering and asking lost/stolen queries, traces both ways, retention,
- * and requests that wait for a peer's answer. */
+ * witnessed checkpoints both ways, and requests that wait for a peer's
+ * answer. */
 #ifndef TN_SVC_H
 #define TN_SVC_H
 
@@ -70,6 +71,18 @@ typedef void (*checkpoint_done_fn)(void *arg, int rc, const struct tn_checkpoint
  * since the last, else the last) once it is committed and queued. */
 void checkpoint_now(struct node *n, checkpoint_done_fn done, void *arg);
 
+/* What witness p holds of our log: its answer's checkpoint cp (cp->size
+ * 0: none) and its cosignature; rc 0 once cp is our own signed checkpoint
+ * and cosig p's signature of it (or p holds none), TN_ERR_BAD_SIG when
+ * either does not verify (cp and cosig as p sent them), TN_ERR_TIMEOUT,
+ * or TN_ERR_CLOSED at shutdown (cp and cosig zeroed). */
+typedef void (*witness_held_fn)(void *arg, int rc, const struct tn_checkpoint *cp,
+				const uint8_t cosig[TN_SIG_LEN]);
+/* Ask witness p (checkpoint_get) which checkpoint of our log it holds;
+ * done runs with its answer, or after 5 s without one (witnessed.c).
+ * Fails at once, without calling done, when p has no link. */
+int witness_ask(struct node *n, struct peer *p, witness_held_fn done, void *arg) TN_WUR;
+
 /* One checkpoint the local log must contain (a witness's): result 0 when
  * it does, TN_ERR_NOT_FOUND when the log ends before it (behind: restored
  * from an older copy?), TN_ERR_INVALID when its entries differ
@@ -85,7 +98,7 @@ int audit_chain_verify_at(const struct node *n, struct store_txn *t, struct tn_a
 
 /* ---- requests waiting for a peer's answer ---- */
 
-enum pending_kind { PENDING_PING, PENDING_QUERY, PENDING_TRACE };
+enum pending_kind { PENDING_PING, PENDING_QUERY, PENDING_TRACE, PENDING_CHECKPOINT };
 
 /* Embedded in the waiting request. done runs once: rc 0 when the owner
  * ends it (answered), TN_ERR_TIMEOUT, or TN_ERR_CLOSED at shutdown.
@@ -224,5 +237,7 @@ extern const struct svc_handler query_handlers[];
 extern const struct svc_handler outbox_handlers[];
 extern const struct svc_handler trace_in_handlers[];
 extern const struct svc_handler trace_out_handlers[];
+extern const struct svc_handler witness_handlers[];    /* peers' checkpoints */
+extern const struct svc_handler witnessed_handlers[];  /* witnesses' answers */
 
 #endif

@@ -23,7 +23,8 @@ static const struct proto_schema *const schemas[] = {
 	&proto_query_reply_schema, &proto_alert_list_schema, &proto_outmsg_schema,
 	&proto_receipt_schema, &proto_trace_schema, &proto_trace_in_schema,
 	&proto_trace_arg_schema, &proto_audit_schema, &proto_audit_list_schema,
-	&proto_audit_verify_schema,
+	&proto_audit_verify_schema, &proto_audit_verify_arg_schema, &proto_witnessed_schema,
+	&proto_evidence_schema,
 };
 
 /* Link frames carry their message under "m", console requests under "args";

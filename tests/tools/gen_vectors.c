@@ -124,6 +124,10 @@ static struct vec vecs[] = {
 	{ "trace_ack", WIRE_TRACE_ACK, MEX, &vm_trace_ack },
 	{ "trace_result", WIRE_TRACE_RESULT, MEX, &vm_trace_result },
 	{ "ack", WIRE_ACK, GTM, &vm_ack },
+	{ "checkpoint", WIRE_CHECKPOINT, GTM, &vm_checkpoint },
+	{ "cosignature", WIRE_COSIGNATURE, MEX, &vm_cosignature },
+	{ "checkpoint_get", WIRE_CHECKPOINT_GET, GTM, &vm_checkpoint_get },
+	{ "checkpoint_held", WIRE_CHECKPOINT_HELD, MEX, &vm_checkpoint_held },
 };
 #define N_VECS (sizeof vecs / sizeof vecs[0])
 
@@ -296,6 +300,20 @@ static json_t *signed_bytes(const struct vec *v, const uint8_t h[32])
 	return j;
 }
 
+/* What the checkpoint vectors add: the log's entry hashes, the tree head
+ * the proof starts from, and the checkpoint's signed body. */
+static void checkpoint_json(json_t *o)
+{
+	json_t *entries = json_array();
+
+	for (int i = 0; i < VM_ENTRIES; i++)
+		json_array_append_new(entries, hex(vm_entries[i], 32));
+	json_object_set_new(o, "entries", entries);
+	json_object_set_new(o, "from_root", hex(vm_from_root, 32));
+	json_object_set_new(o, "checkpoint_body",
+			    encoded(&proto_checkpoint_body_schema, &vm_checkpoint.cp, 0));
+}
+
 static json_t *vector_json(const struct vec *v)
 {
 	struct proto_buf hdr = { 0 };
@@ -323,6 +341,8 @@ static json_t *vector_json(const struct vec *v)
 		cx_hash_for(CX_REQUEST, v->m.data, v->m.len, d);
 		json_object_set_new(o, "request_digest", hex(d, 32));
 	}
+	if (v->type >= WIRE_CHECKPOINT && v->type != WIRE_CHECKPOINT_GET)
+		checkpoint_json(o);
 	json_object_set_new(o, "header_bytes", hex(hdr.data, hdr.len));
 	json_object_set_new(o, "h", hex(h, 32));
 	if (v->sign) {
@@ -403,7 +423,7 @@ static void setup(void)
 		unhex(nodes[i].seed, 32, nodes[i].seed_hex);
 		nodes[i].id = load_seed(nodes[i].seed);
 	}
-	if (vec_msgs_init())
+	if (vec_msgs_init() || vec_msgs_sign(nodes[GTM].id, nodes[MEX].id))
 		die("cannot build the messages");
 	for (size_t i = 0; i < N_VECS; i++)
 		seal(&vecs[i], T0 + 1000 * (i + 1));

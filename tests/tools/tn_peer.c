@@ -44,6 +44,13 @@ static const struct scenario scenarios[] = {
 	{ "rst-handshake", sc_rst_handshake, "[N] ClientHello + RST: survives", ST_TCP, 30 },
 	{ "rst-flood", sc_rst_flood, "[N] pings + RST: node survives", ST_UP, 60 },
 	{ "rst-stalled", sc_rst_stalled, "[N] pongs unread + RST: survives", ST_UP, 60 },
+	{ "witness", sc_witness, "checkpoints of our log, good and bad: each answered as the "
+	  "witness's rules say; then what the node holds", ST_UP, 30 },
+	{ "witness-answer", sc_witness_answer, "MODE: answer the node's checkpoint_get with none, "
+	  "forged, rewritten or behind (--other-id: the node's dir) or (silent) nothing", ST_UP,
+	  30 },
+	{ "cosignatures", sc_cosignatures, "answers to the node's checkpoints, refused (twice) and "
+	  "cosigning one it never made: each acked", ST_UP, 30 },
 	{ NULL, NULL, NULL, ST_TCP, 0, { 0 } },
 };
 #undef ENV

@@ -55,6 +55,7 @@ static void test_rows_carry_their_schemas(void **state)
 	assert_ptr_equal(tn_cmds[CMD_RECORD_ADD].args, &proto_record_schema);
 	assert_ptr_equal(tn_cmds[CMD_RECORD_IMPORT].reply, &proto_import_result_schema);
 	assert_null(tn_cmds[CMD_STATUS].args);
+	assert_ptr_equal(tn_cmds[CMD_AUDIT_VERIFY].args, &proto_audit_verify_arg_schema);
 	assert_null(tn_cmds[CMD_PEER_REMOVE].reply);
 	assert_ptr_equal(tn_cmds[CMD_APPROVE].reply, tn_cmds[CMD_DENY].reply);
 }

@@ -169,6 +169,7 @@ static const char *known_name(const struct proto_schema *s)
 		{ &proto_audit_anchor_schema, "audit_anchor" },
 		{ &proto_audit_schema, "audit_entry" },
 		{ &proto_audit_arg_schema, "audit_filter" },
+		{ &proto_checkpoint_schema, "audit_checkpoint" },
 	};
 
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)

@@ -399,6 +399,114 @@ static void test_formulas_hold_with_libsodium_alone(void **state)
 	free(body);
 }
 
+/* ---- witnessed checkpoints ---- */
+
+/* BLAKE2b-256(prefix || a || b), b NULL for a leaf. */
+static void tree_hash(uint8_t prefix, const uint8_t a[32], const uint8_t *b, uint8_t out[32])
+{
+	uint8_t buf[65] = { prefix };
+
+	memcpy(buf + 1, a, 32);
+	if (b)
+		memcpy(buf + 33, b, 32);
+	OK(crypto_generichash(out, 32, buf, b ? 65 : 33, NULL, 0));
+}
+
+/* RFC 9162 2.1.4.2 for 0 < m < n: path (k hashes, room for k + 1) shows
+ * that the tree head old of m leaves starts the head new of n leaves. */
+static int consistent(uint64_t m, const uint8_t old[32], uint64_t n, const uint8_t new[32],
+		      uint8_t (*path)[32], size_t k)
+{
+	uint8_t fr[32], sr[32];
+	uint64_t fn = m - 1, sn = n - 1;
+
+	if ((m & (m - 1)) == 0) {       /* a power of two: old itself starts the path */
+		memmove(path + 1, path, k * 32);
+		memcpy(path[0], old, 32);
+		k++;
+	}
+	while (fn & 1) {
+		fn >>= 1;
+		sn >>= 1;
+	}
+	memcpy(fr, path[0], 32);
+	memcpy(sr, path[0], 32);
+	for (size_t i = 1; i < k; i++, fn >>= 1, sn >>= 1) {
+		if (!sn)
+			return 0;
+		if ((fn & 1) || fn == sn) {
+			tree_hash(1, path[i], fr, fr);
+			tree_hash(1, path[i], sr, sr);
+			while (!(fn & 1) && fn) {
+				fn >>= 1;
+				sn >>= 1;
+			}
+		} else {
+			tree_hash(1, sr, path[i], sr);
+		}
+	}
+	return !memcmp(fr, old, 32) && !memcmp(sr, new, 32) && !sn;
+}
+
+/* The tree heads of the vector's five entries from the definitions, the
+ * proof from three to five, and both signatures of the checkpoint body,
+ * with libsodium alone. */
+static void test_checkpoint_formulas_hold_with_libsodium_alone(void **state)
+{
+	struct vec_state *st = *state;
+	json_t *v = vec_named(st, "checkpoint"), *cv = vec_named(st, "cosignature");
+	json_t *cp = json_object_get(json_object_get(v, "message"), "cp");
+	uint8_t e[5][32], l[5][32], n12[32], n34[32], r3[32], r5[32], t[32], path[8][32];
+	uint8_t pk[2][32], sig[64], *body, *proof, *buf;
+	char text[40];
+	size_t nb, np, n;
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(text, sizeof text, "tracenet test vector entry %d", i + 1);
+		OK(crypto_generichash(e[i], 32, (const uint8_t *)text, strlen(text), NULL, 0));
+		assert_int_equal(vec_hex(json_array_get(json_object_get(v, "entries"), i), &buf), 32);
+		assert_memory_equal(buf, e[i], 32);
+		free(buf);
+		tree_hash(0, e[i], NULL, l[i]);
+	}
+	/* Heads of 3 and 5 leaves: ((1 2) 3) and (((1 2) (3 4)) 5). */
+	tree_hash(1, l[0], l[1], n12);
+	tree_hash(1, l[2], l[3], n34);
+	tree_hash(1, n12, l[2], r3);
+	tree_hash(1, n12, n34, t);
+	tree_hash(1, t, l[4], r5);
+	vec_expect(v, "from_root", r3, 32);
+	vec_expect(cp, "root", r5, 32);
+	vec_expect(cp, "head", e[4], 32);
+	/* PROOF(3, D[0:5]) = leaf 3, leaf 4, node (1 2), leaf 5; and it checks. */
+	np = vec_hex(json_object_get(json_object_get(v, "message"), "proof"), &proof);
+	assert_int_equal(np, 4 * 32);
+	assert_memory_equal(proof, l[2], 32);
+	assert_memory_equal(proof + 32, l[3], 32);
+	assert_memory_equal(proof + 64, n12, 32);
+	assert_memory_equal(proof + 96, l[4], 32);
+	memcpy(path, proof, np);
+	assert_true(consistent(3, r3, 5, r5, path, 4));
+	memcpy(path, proof, np);
+	assert_false(consistent(3, r3, 5, n34, path, 4));
+	/* The node signs label || body, the witness cosigns the same body. */
+	vec_hex_n(vec_node_json(st, vec_node(st, "GTM")), "public_key", pk[0], 32);
+	vec_hex_n(vec_node_json(st, vec_node(st, "MEX")), "public_key", pk[1], 32);
+	nb = vec_hex(json_object_get(v, "checkpoint_body"), &body);
+	vec_expect(cv, "checkpoint_body", body, nb);
+	buf = vec_labelled("tracenet/1 checkpoint", &n, body, nb, NULL, 0, NULL, 0);
+	vec_hex_n(cp, "sig", sig, 64);
+	OK(crypto_sign_verify_detached(sig, buf, n, pk[0]));
+	free(buf);
+	buf = vec_labelled("tracenet/1 cosignature", &n, body, nb, NULL, 0, NULL, 0);
+	vec_hex_n(json_object_get(cv, "message"), "sig", sig, 64);
+	OK(crypto_sign_verify_detached(sig, buf, n, pk[1]));
+	assert_int_not_equal(crypto_sign_verify_detached(sig, buf, n, pk[0]), 0);
+	free(buf);
+	free(body);
+	free(proof);
+}
+
 /* ---- the receipt ---- */
 
 static void test_receipt_is_recomputed_and_verifies(void **state)
@@ -468,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_envelope_vectors_are_recomputed),
 		cmocka_unit_test(test_envelope_vectors_open_and_decode),
 		cmocka_unit_test(test_formulas_hold_with_libsodium_alone),
+		cmocka_unit_test(test_checkpoint_formulas_hold_with_libsodium_alone),
 		cmocka_unit_test(test_receipt_is_recomputed_and_verifies),
 	};
 

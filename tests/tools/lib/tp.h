@@ -44,7 +44,9 @@ struct frame {
 	uint64_t seq;
 	int env_ok;                   /* envelopes: it opened and decoded */
 	uint64_t ref;                 /* trace_request: the requester's ref */
-	uint8_t mid[TN_MID_LEN];      /* trace_request, ack: the message id */
+	uint8_t mid[TN_MID_LEN];      /* trace_request, ack, cosignature: the message id */
+	struct tn_cosignature cosig;  /* cosignature */
+	struct tn_checkpoint_held held; /* checkpoint_held */
 };
 
 /* How an envelope scenario departs from a well-formed sealed ping. */
@@ -185,5 +187,8 @@ int sc_flood(struct tp *t);
 int sc_rst_handshake(struct tp *t);       /* tp_sc_reset.c */
 int sc_rst_flood(struct tp *t);
 int sc_rst_stalled(struct tp *t);
+int sc_witness(struct tp *t);             /* tp_sc_witness.c */
+int sc_witness_answer(struct tp *t);
+int sc_cosignatures(struct tp *t);
 
 #endif

@@ -23,6 +23,13 @@ static int read_msg(struct frame *f, const struct tn_sealed *s)
 		memcpy(f->mid, a.mid, TN_MID_LEN);
 		return 1;
 	}
+	if (!strcmp(f->etype, "cosignature") &&
+	    !proto_decode(&proto_cosignature_schema, s->m, s->n_m, &f->cosig, NULL, 0)) {
+		memcpy(f->mid, f->cosig.mid, TN_MID_LEN);
+		return 1;
+	}
+	if (!strcmp(f->etype, "checkpoint_held"))
+		return !proto_decode(&proto_checkpoint_held_schema, s->m, s->n_m, &f->held, NULL, 0);
 	if (!proto_decode(&proto_ping_schema, s->m, s->n_m, &p, NULL, 0)) {
 		f->seq = p.seq;
 		return 1;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The messages of the test vectors; see vec_msgs.h. */
+#include <stdio.h>
 #include <string.h>
 
 #include "../../../crypto/cx.h"
 #include "vec_msgs.h"
+#include "vec_tree.h"
 
 #define QID_HIT 0x1d2c3b4a59687706ull
 #define QID_NO_HIT 0x0123456789abcdefull
@@ -63,6 +65,62 @@ struct tn_trace_result vm_trace_result = {
 };
 struct tn_ack vm_ack;
 
+/* ---- GTM's audit checkpoint and its witness MEX ---- */
+
+#define CP_TS 1767225605000ull /* 2026-01-01T00:00:05Z */
+
+static uint8_t proof[VT_PROOF_MAX][TN_HASH_LEN];
+uint8_t vm_entries[VM_ENTRIES][TN_HASH_LEN];
+uint8_t vm_from_root[TN_HASH_LEN];
+struct tn_checkpoint_msg vm_checkpoint = {
+	.cp = { .node = "GTM", .size = VM_ENTRIES, .ts = CP_TS }, .from_size = VM_FROM,
+	.proof = proof[0],
+};
+struct tn_cosignature vm_cosignature = {
+	.node = "GTM", .size = VM_ENTRIES, .status = "witnessed", .held_size = VM_ENTRIES,
+	.ts = CP_TS + 2000,
+};
+struct tn_checkpoint_get vm_checkpoint_get = { .seq = 0x5eed };
+struct tn_checkpoint_held vm_checkpoint_held = { .seq = 0x5eed };
+
+/* The entries' hashes, the tree heads and the proof. */
+static void checkpoint_init(void)
+{
+	static const uint8_t mids[2][TN_MID_LEN] = {
+		{ 0x00, 0x3a, 0x91, 0x0c, 0x5e, 0x77, 0x12, 0xd4,
+		  0x8b, 0x02, 0xe6, 0x49, 0xaf, 0x30, 0x6d, 0x1b },
+		{ 0x00, 0xc7, 0x18, 0x6e, 0x93, 0x2a, 0xf0, 0x55,
+		  0x0d, 0xb4, 0x71, 0x8e, 0x26, 0xc9, 0x3f, 0xa0 },
+	};
+	char text[40];
+	struct tn_checkpoint *cp = &vm_checkpoint.cp;
+
+	for (int i = 0; i < VM_ENTRIES; i++) {
+		snprintf(text, sizeof(text), "tracenet test vector entry %d", i + 1);
+		cx_hash(text, strlen(text), vm_entries[i]);
+	}
+	memcpy(vm_checkpoint.mid, mids[0], TN_MID_LEN);
+	memcpy(vm_cosignature.mid, mids[1], TN_MID_LEN);
+	vt_root(vm_entries, VM_FROM, vm_from_root);
+	vt_root(vm_entries, VM_ENTRIES, cp->root);
+	memcpy(cp->head, vm_entries[VM_ENTRIES - 1], TN_HASH_LEN);
+	vm_checkpoint.n_proof = TN_HASH_LEN * vt_proof(vm_entries, VM_FROM, VM_ENTRIES, proof);
+	memcpy(vm_cosignature.root, cp->root, TN_HASH_LEN);
+	memcpy(vm_cosignature.held_root, cp->root, TN_HASH_LEN);
+}
+
+int vec_msgs_sign(const struct cx_id *node, const struct cx_id *witness)
+{
+	struct tn_checkpoint *cp = &vm_checkpoint.cp;
+	int rc;
+
+	if ((rc = cx_checkpoint_sign(node, cp)) || (rc = cx_cosign(witness, cp, vm_cosignature.sig)))
+		return rc;
+	vm_checkpoint_held.cp = *cp;
+	memcpy(vm_checkpoint_held.cosig, vm_cosignature.sig, TN_SIG_LEN);
+	return 0;
+}
+
 /* Message ids as the reference node makes them: 0x01 || ref (8 bytes, big
  * endian) || 7 random bytes for its trace requests, 0x00 || 15 random bytes
  * for anything else it queues. */
@@ -87,6 +145,7 @@ int vec_msgs_init(void)
 	memcpy(vm_trace_ack.mid, ack_mid, TN_MID_LEN);
 	memcpy(vm_trace_result.mid, result_mid, TN_MID_LEN);
 	memcpy(vm_ack.mid, result_mid, TN_MID_LEN);
+	checkpoint_init();
 	vm_trace_result.first_retail = chain[2];
 	vm_trace_result.time_to_crime_days = proto_date_diff(chain[2].date,
 							     vm_request.recovered_on);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The messages of the test vectors (tests/vectors/envelopes.json), one of
  * each registered type: a GTM officer's stolen query and trace request,
- * MEX's answers. Fixed values, so the vectors never change by themselves. */
+ * MEX's answers; GTM's audit checkpoint, MEX's cosignature of it, and
+ * what MEX holds. Fixed values, so the vectors never change by themselves. */
 #ifndef TN_TOOLS_VEC_MSGS_H
 #define TN_TOOLS_VEC_MSGS_H
 
@@ -14,10 +15,27 @@ extern struct tn_trace_request vm_request;
 extern struct tn_trace_ack vm_trace_ack;
 extern struct tn_trace_result vm_trace_result;
 extern struct tn_ack vm_ack;
+extern struct tn_checkpoint_msg vm_checkpoint;
+extern struct tn_cosignature vm_cosignature;
+extern struct tn_checkpoint_get vm_checkpoint_get;
+extern struct tn_checkpoint_held vm_checkpoint_held;
+
+/* GTM's audit log in the checkpoint vectors: the hashes of its entries
+ * 1..VM_ENTRIES; the checkpoint covers them all, its proof starts at
+ * VM_FROM entries. */
+#define VM_ENTRIES 5
+#define VM_FROM 3
+extern uint8_t vm_entries[VM_ENTRIES][TN_HASH_LEN];
+extern uint8_t vm_from_root[TN_HASH_LEN];
 
 /* Fill what depends on other messages: message ids, the first retail sale,
  * the time to crime, and the result's digest of the request. 0 or a
  * TN_ERR_* code. */
 int vec_msgs_init(void) TN_WUR;
+
+struct cx_id;
+/* Sign the checkpoint as node (GTM) and cosign it as witness (MEX), into
+ * every message that carries it. */
+int vec_msgs_sign(const struct cx_id *node, const struct cx_id *witness) TN_WUR;
 
 #endif
