@@ -36,17 +36,52 @@ static int note_peer(void *arg, const struct tn_peer *p)
 	return 0;
 }
 
-/* Where peer's proof starts: the last checkpoint it was sent, unless its
- * last answer refused one and named what it holds. */
+/* A peer's checkpoints still waiting in its outbox: only the newest
+ * counts, so the older ones go (a peer that never answers holds one). */
+struct pending_cps {
+	uint8_t (*mids)[TN_MID_LEN];
+	uint32_t n, cap;
+};
+
+static int note_cp(void *arg, const struct tn_outmsg *m)
+{
+	struct pending_cps *p = arg;
+
+	if (strcmp(m->type, wire_types[WIRE_CHECKPOINT].name))
+		return 0;
+	if (proto_grow((void **)&p->mids, p->n, &p->cap, sizeof(*p->mids)))
+		return TN_ERR_NOMEM;
+	memcpy(p->mids[p->n++], m->mid, TN_MID_LEN);
+	return 0;
+}
+
+static int drop_pending(struct store_txn *t, const char *peer, uint32_t *dropped)
+{
+	struct pending_cps p = { 0 };
+	int rc = store_outbox_each(t, peer, note_cp, &p);
+
+	for (uint32_t i = 0; i < p.n && !rc; i++)
+		rc = store_outbox_del(t, peer, p.mids[i]);
+	*dropped = p.n;
+	free(p.mids);
+	return rc;
+}
+
+/* Where peer's proof starts: the last checkpoint it was sent; but the
+ * size it says it holds when it refused one, or when the last one sent
+ * never arrived (dropped). */
 static int proof_base(struct store_txn *t, const char *peer, uint64_t size, uint64_t *base)
 {
 	struct tn_cosignature c;
-	int rc = store_cosig_get(t, peer, &c);
+	uint32_t dropped;
+	int rc;
 
-	if (rc && rc != TN_ERR_NOT_FOUND)
+	if ((rc = drop_pending(t, peer, &dropped)))
 		return rc;
-	if (!rc && strcmp(c.status, "witnessed")) {
-		*base = c.held_size <= size ? c.held_size : 0;
+	if ((rc = store_cosig_get(t, peer, &c)) && rc != TN_ERR_NOT_FOUND)
+		return rc;
+	if (dropped || (!rc && strcmp(c.status, "witnessed"))) {
+		*base = !rc && c.held_size <= size ? c.held_size : 0;
 		return 0;
 	}
 	return store_checkpoint_sent_get(t, peer, base);
