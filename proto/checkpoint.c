@@ -6,7 +6,7 @@
 
 #define CHECKPOINT_BODY_FIELDS                                   \
 	PF_STR_OF(struct tn_checkpoint, node, PF_REQ),           \
-	PF_U64_OF(struct tn_checkpoint, size, PF_REQ),           \
+	PF_U64_OF(struct tn_checkpoint, size, PF_REQ | PF_ID),   \
 	PF_BIN_OF(struct tn_checkpoint, root, PF_REQ),           \
 	PF_BIN_OF(struct tn_checkpoint, head, PF_REQ),           \
 	PF_U64_OF(struct tn_checkpoint, ts, PF_REQ)
