@@ -225,11 +225,11 @@ int store_audit_anchor_put(struct store_txn *t, const struct tn_audit_anchor *a)
 
 /* ---- the audit log's Merkle tree, checkpoints and witnesses ---- */
 
-/* Add the entries past the tree's size as leaves (up to the head, or max
- * of them when max is not 0), storing each perfect subtree as it
- * completes; *size gets the tree's size. Entries cut by retention must be
- * in the tree first. */
-int store_tree_extend(struct store_txn *t, store_hash_fn hash, uint64_t max,
+/* Add the entries past the tree's size as leaves, up to entry head (the
+ * log's last, store_audit_head) or max of them when max is not 0, storing
+ * each perfect subtree as it completes; *size gets the tree's size.
+ * Entries cut by retention must be in the tree first. */
+int store_tree_extend(struct store_txn *t, store_hash_fn hash, uint64_t head, uint64_t max,
 		      uint64_t *size) TN_WUR;
 /* The hash of entry seq (which must still be there). */
 int store_audit_hash_at(struct store_txn *t, uint64_t seq, uint8_t hash[TN_HASH_LEN]) TN_WUR;

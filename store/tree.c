@@ -130,16 +130,15 @@ static int add_entries(struct store_txn *t, store_hash_fn hash, struct merkle_ra
 	return rc == TN_ERR_NOT_FOUND ? TN_ERR_STORE : rc;
 }
 
-int store_tree_extend(struct store_txn *t, store_hash_fn hash, uint64_t max, uint64_t *size)
+int store_tree_extend(struct store_txn *t, store_hash_fn hash, uint64_t head, uint64_t max,
+		      uint64_t *size)
 {
 	struct merkle_range r;
-	uint8_t last[TN_HASH_LEN];
-	uint64_t head;
 	int rc;
 
 	if (t->rdonly)
 		return TN_ERR_INVALID;
-	if ((rc = store_tree_size(t, size)) || (rc = store_audit_head(t, &head, last)))
+	if ((rc = store_tree_size(t, size)))
 		return rc;
 	if (*size > head)
 		return TN_ERR_STORE;        /* the tree has entries the log lacks */

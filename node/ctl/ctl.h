@@ -58,6 +58,8 @@ int ctl_output(struct ctl *c, enum tn_cmd cmd, struct proto_msg *m, void (*print
 int ctl_run(struct ctl *c, enum tn_cmd cmd, const void *args, void (*print)(const void *obj));
 /* Read id (a positive decimal number) of the object named what. */
 int ctl_parse_id(const char *what, const char *arg, uint64_t *id);
+#define CTL_VERIFY_USAGE "FILE [--key KEY | --card CARD|FILE]"
+
 /* A search's officer, when no --officer named one: $TRACENET_OFFICER. */
 void ctl_default_officer(char officer[TN_REF_LEN]);
 /* Write a receipt to a new file at path (never over an existing one). */

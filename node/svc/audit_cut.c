@@ -40,12 +40,15 @@ int audit_cut_op(struct store_txn *t, void *arg)
 	struct audit_cut *c = arg;
 	struct store_audit_cut *r = &c->res;
 	struct tn_audit_anchor a = { .cut_ms = c->before_ms, .made_ms = c->now };
-	uint64_t size;
+	uint8_t last[TN_HASH_LEN];
+	uint64_t size, head;
 	int rc;
 
 	/* The tree keeps what the cut deletes: proofs to witnesses still
 	 * reach back to entry 1. */
-	rc = store_tree_extend(t, node_audit_hash, 0, &size);
+	rc = store_audit_head(t, &head, last);
+	if (!rc)
+		rc = store_tree_extend(t, node_audit_hash, head, 0, &size);
 	if (!rc)
 		rc = store_audit_cut(t, node_audit_hash, c->before_ms, AUDIT_CUT_MAX, r);
 	if (rc || !r->deleted)

@@ -133,8 +133,8 @@ static int make_op(struct store_txn *t, void *arg)
 
 	j->made = j->behind = 0;
 	j->n_peers = 0;
-	if ((rc = store_tree_extend(t, node_audit_hash, CHECKPOINT_STEP, &size)) ||
-	    (rc = store_audit_head(t, &head, last)))
+	if ((rc = store_audit_head(t, &head, last)) ||
+	    (rc = store_tree_extend(t, node_audit_hash, head, CHECKPOINT_STEP, &size)))
 		return rc;
 	j->behind = size < head;
 	rc = store_checkpoint_get(t, 0, &j->cp);

@@ -87,8 +87,11 @@ static int append(struct bench *b, uint64_t n)
 static int extend_op(struct store_txn *t, void *arg)
 {
 	struct bench *b = arg;
+	uint8_t last[TN_HASH_LEN];
+	uint64_t head;
+	int rc = store_audit_head(t, &head, last);
 
-	return store_tree_extend(t, hash, 0, &b->size);
+	return rc ? rc : store_tree_extend(t, hash, head, 0, &b->size);
 }
 
 /* The tree up to n leaves, in one transaction unless the store does
@@ -115,8 +118,8 @@ static int checkpoint_op(struct store_txn *t, void *arg)
 	int rc;
 
 	memset(&b->cp, 0, sizeof(b->cp));
-	if ((rc = store_tree_extend(t, hash, 0, &b->size)) ||
-	    (rc = store_audit_head(t, &seq, b->cp.head)))
+	if ((rc = store_audit_head(t, &seq, b->cp.head)) ||
+	    (rc = store_tree_extend(t, hash, seq, 0, &b->size)))
 		return rc;
 	if (seq != b->size)
 		return TN_ERR_STORE;

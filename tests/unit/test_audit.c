@@ -691,7 +691,11 @@ static void test_cut_stops_at_a_broken_entry_and_keeps_it(void **state)
 
 static int op_extend(struct store_txn *t, void *arg)
 {
-	return store_tree_extend(t, hash, 0, arg);
+	uint8_t last[32];
+	uint64_t head;
+	int rc = store_audit_head(t, &head, last);
+
+	return rc ? rc : store_tree_extend(t, hash, head, 0, arg);
 }
 
 static uint64_t extend(struct fix *f)
