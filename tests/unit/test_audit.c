@@ -766,6 +766,7 @@ static void test_tree_grows_in_steps_to_the_roots_of_the_entries(void **state)
 	assert_int_equal(merkle_consistent(hash, 5, old, 13, got, proof, count), 0);
 	assert_int_equal(store_read_begin(f->s, &t), 0);
 	assert_int_equal(store_tree_proof(t, hash, 5, 14, proof, &count), TN_ERR_NOT_FOUND);
+	store_read_end(t);
 }
 
 static void verify_roots(struct fix *f, struct store_root_check *c, size_t n,
