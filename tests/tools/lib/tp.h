@@ -76,6 +76,7 @@ struct scenario {
  * and the seq of the last. */
 struct seen {
 	unsigned env, env_bad;
+	unsigned cosignatures;      /* envelopes of type cosignature */
 	uint64_t seq;
 };
 

@@ -150,6 +150,7 @@ int tp_barrier(struct tp *t, struct seen *s)
 		if (!strcmp(f.t, "env")) {
 			s->env++;
 			s->env_bad += !f.env_ok;
+			s->cosignatures += !strcmp(f.etype, "cosignature");
 			s->seq = f.seq;
 		}
 	}

@@ -63,19 +63,10 @@ static int cp_make(struct tp *t, const struct wlog *l, uint64_t size, uint64_t f
  * are handled in order), 1 when one does, or how the link ended. */
 static int no_cosignature(struct tp *t)
 {
-	uint64_t seq = ++t->seq;
-	struct frame f;
-	int rc;
+	struct seen s = { 0 };
+	int rc = tp_barrier(t, &s);
 
-	if ((rc = tp_send_ping(t, "ping", seq)))
-		return rc;
-	while ((rc = tp_read_frame(t, t->deadline, &f)) > 0) {
-		if (!strcmp(f.t, "pong") && f.seq == seq)
-			return 0;
-		if (!strcmp(f.etype, "cosignature"))
-			return 1;
-	}
-	return rc ? rc : TN_ERR_TIMEOUT;
+	return rc ? rc : s.cosignatures != 0;
 }
 
 /* Send c, then read until the node acknowledged it and, when want, sent
