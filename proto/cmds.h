@@ -64,6 +64,8 @@
 	  &proto_trace_in_list_schema, 0, ROLE_REVIEW)                                      \
 	X(APPROVE, "approve", &proto_id_arg_schema,                                         \
 	  &proto_trace_in_schema, CMD_WRITES, ROLE_REVIEW)                                  \
+	X(STATS, "stats", &proto_stats_arg_schema,                                          \
+	  &proto_stats_schema, 0, ROLE_READ)                                                \
 	X(DENY, "deny", &proto_id_arg_schema,                                               \
 	  &proto_trace_in_schema, CMD_WRITES, ROLE_REVIEW)
 

@@ -17,6 +17,7 @@
 #include "rows.h"
 #include "console.h"
 #include "merkle.h"
+#include "stats.h"
 #include "cmds.h"
 #include "csv.h"
 #include "import.h"

@@ -14,7 +14,7 @@ static const char *const wire_names[] = {
 	"status", "card", "record.add", "record.show", "record.find", "record.event",
 	"record.import", "stolen.report", "stolen.recover", "stolen.list", "peer.add",
 	"peer.list", "peer.remove", "peer.ping", "peer.policy", "audit", "audit.verify",
-	"audit.export", "audit.retain", "audit.checkpoint",
+	"audit.export", "audit.retain", "audit.checkpoint", "stats",
 	"query.stolen", "alerts", "trace.request", "trace.list", "trace.show", "trace.wait",
 	"inbox", "approve", "deny", "receipt",
 };
