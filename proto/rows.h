@@ -51,6 +51,7 @@ struct tn_trace {
 	struct tn_trace_result result;
 	uint32_t n_receipt;
 	uint8_t *receipt;             /* msgpack tn_receipt of the signed result */
+	uint64_t answered_ms;         /* when the result arrived; 0 in older stores */
 };
 
 /* A trace as the answering node keeps it (req_in). */
@@ -64,6 +65,8 @@ struct tn_trace_in {
 	char result_status[24];
 	uint32_t n_receipt;
 	uint8_t *receipt;             /* msgpack tn_receipt of the signed request */
+	uint64_t answered_ms;         /* when we answered or declined; 0 in older stores */
+	char deadline[TN_DATE_LEN];   /* the one our acknowledgement gave; "" in older stores */
 };
 
 /* Raised on the node that owns a report when a peer's query hits it. */

@@ -108,4 +108,25 @@ struct tn_stats {
 extern const struct proto_schema proto_stats_arg_schema;
 extern const struct proto_schema proto_stats_schema;
 
+/* ---- the computation: rows in, one struct tn_stats out ---- */
+
+struct tn_stats_acc;
+
+/* Start adding up the rows of a's period and peer as of now_ms;
+ * TN_ERR_INVALID when a date is not YYYY-MM-DD. */
+int proto_stats_begin(struct tn_stats_acc **out, const struct tn_stats_arg *a,
+		      uint64_t now_ms) TN_WUR;
+/* Count one of our traces; from: the peer of the trace it follows, if any. */
+int proto_stats_trace(struct tn_stats_acc *s, const struct tn_trace *tr, const char *from) TN_WUR;
+/* Count one peer's trace to us. */
+int proto_stats_trace_in(struct tn_stats_acc *s, const struct tn_trace_in *tr) TN_WUR;
+/* Count one alert (checkpoint alarms are skipped). */
+int proto_stats_alert(struct tn_stats_acc *s, const struct tn_alert *a) TN_WUR;
+/* Count one audit entry (stolen checks only). */
+int proto_stats_audit(struct tn_stats_acc *s, const struct tn_audit *a) TN_WUR;
+/* Fill out (release it with proto_stats_schema) from node's rows; frees s. */
+int proto_stats_end(struct tn_stats_acc *s, const char *node, struct tn_stats *out) TN_WUR;
+/* Free s unfinished. */
+void proto_stats_free(struct tn_stats_acc *s);
+
 #endif

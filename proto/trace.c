@@ -92,6 +92,7 @@ static const struct proto_field trace_fields[] = {
 	PF_OBJ_OF(struct tn_trace, req, PF_REQ, proto_trace_request_schema),
 	PF_OBJ_OF(struct tn_trace, result, 0, proto_trace_result_schema),
 	PF_BLOB_OF(struct tn_trace, receipt, n_receipt, 4u << 20, 0),
+	PF_U64_OF(struct tn_trace, answered_ms, 0),
 };
 const struct proto_schema proto_trace_schema = PROTO_SCHEMA(struct tn_trace, trace_fields);
 
@@ -104,6 +105,8 @@ static const struct proto_field trace_in_fields[] = {
 	PF_OBJ_OF(struct tn_trace_in, req, PF_REQ, proto_trace_request_schema),
 	PF_STR_OF(struct tn_trace_in, result_status, 0),
 	PF_BLOB_OF(struct tn_trace_in, receipt, n_receipt, 4u << 20, 0),
+	PF_U64_OF(struct tn_trace_in, answered_ms, 0),
+	PF_STR_OF(struct tn_trace_in, deadline, 0),
 };
 const struct proto_schema proto_trace_in_schema = PROTO_SCHEMA(struct tn_trace_in, trace_in_fields);
 

@@ -158,6 +158,7 @@ int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 	rc = queue(t, in->peer, WIRE_TRACE_RESULT, &r, r.mid);
 	snprintf(in->status, sizeof(in->status), declined_why ? "declined" : "answered");
 	memcpy(in->result_status, r.status, sizeof(in->result_status));
+	in->answered_ms = node_now_ms();
 	if (!rc)
 		rc = store_trace_in_put(t, in);
 	if (!rc)
@@ -211,10 +212,14 @@ static int in_op(struct store_txn *t, void *arg)
 	if (rc || !strcmp(j->decision, "review")) {
 		snprintf(ack.status, sizeof(ack.status), "in_review");
 		node_date_in(ack.deadline, j->tr.req.urgent ? 2 : REVIEW_DAYS);
+		memcpy(j->tr.deadline, ack.deadline, sizeof(j->tr.deadline));
+		if (!rc)
+			rc = store_trace_in_put(t, &j->tr);
 		return rc ? rc : queue(t, j->peer, WIRE_TRACE_ACK, &ack, ack.mid);
 	}
 	snprintf(ack.status, sizeof(ack.status), "received");
 	node_date_in(ack.deadline, 0);
+	memcpy(j->tr.deadline, ack.deadline, sizeof(j->tr.deadline));
 	rc = queue(t, j->peer, WIRE_TRACE_ACK, &ack, ack.mid);
 	if (!rc)
 		rc = trace_respond(t, p, &j->tr, strcmp(j->decision, "auto") ? j->reason : NULL);

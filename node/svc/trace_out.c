@@ -228,6 +228,7 @@ static int apply_result(struct reply_job *j, struct tn_trace *tr)
 	if (j->n_receipt)
 		memcpy(tr->receipt, j->receipt, j->n_receipt);
 	tr->n_receipt = j->n_receipt;
+	tr->answered_ms = node_now_ms();
 	snprintf(tr->status, sizeof(tr->status), "%s", j->rejected ? "rejected" : "answered");
 	return 0;
 }
