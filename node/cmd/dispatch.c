@@ -20,6 +20,7 @@ static const struct cmd_handler *const tables[] = {
 	cmd_query_table,
 	cmd_alert_table,
 	cmd_trace_table,
+	cmd_stats_table,
 };
 
 static cmd_fn handler(enum tn_cmd cmd)

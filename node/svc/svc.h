@@ -225,6 +225,12 @@ void retention_start(struct node *n);
 /* Run the retention passes again at the next loop pass. */
 void retention_soon(struct node *n);
 
+/* Add up the stats of a's period and peer from store s in one read
+ * transaction, as of now_ms (release out with proto_stats_schema).
+ * Touches no loop state: it may run on a worker thread. */
+int stats_collect(struct store *s, const char *node, const struct tn_stats_arg *a,
+		  uint64_t now_ms, struct tn_stats *out) TN_WUR;
+
 /* A service's handler of one message type; its table ends with fn NULL. */
 struct svc_handler {
 	enum wire_type type;
