@@ -34,6 +34,7 @@ extern const struct ctl_cmd ctl_audit_cmds[];
 extern const struct ctl_cmd ctl_query_cmds[];
 extern const struct ctl_cmd ctl_trace_cmds[];
 extern const struct ctl_cmd ctl_verify_cmds[];
+extern const struct ctl_cmd ctl_stats_cmds[];
 
 /* Print "tracectl: ..." on stderr; returns 1 (the exit code). */
 int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -95,5 +96,7 @@ void ctl_print_event(const struct tn_event *e);
 void ctl_print_records(const void *list);
 void ctl_print_stolen(const void *rep);
 void ctl_print_stolen_list(const void *list);
+/* stats as CSV: one table per section, each row naming its section. */
+void ctl_print_stats_csv(const void *stats);
 
 #endif

@@ -15,6 +15,7 @@ static const struct ctl_cmd *const families[] = {
 	ctl_audit_cmds,
 	ctl_query_cmds,
 	ctl_trace_cmds,
+	ctl_stats_cmds,
 	ctl_verify_cmds,
 };
 
