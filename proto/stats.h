@@ -21,7 +21,7 @@ struct tn_stats_arg {
 
 /* Traces of one direction, peer, month and status. */
 struct tn_stats_traces {
-	char dir[8];                     /* "sent" (ours) or "received" (peers') */
+	char dir[16];                    /* "sent" (ours) or "received" (peers'); 8 letters need 9 bytes */
 	char peer[TN_NAME_LEN];
 	char month[TN_MONTH_LEN];        /* of the request */
 	char status[24];                 /* a result status, or the trace's own while open */
@@ -31,7 +31,7 @@ struct tn_stats_traces {
 /* How fast one peer answers (dir "sent": our requests to it) or we answer
  * it (dir "received"), urgent and routine apart. Minutes. */
 struct tn_stats_answers {
-	char dir[8];
+	char dir[16];
 	char peer[TN_NAME_LEN];
 	bool urgent;
 	uint32_t answered;
