@@ -118,7 +118,7 @@ static void print_stats(const void *obj)
 static int stats(struct ctl *c, int argc, char **argv)
 {
 	struct tn_stats_arg a = { 0 };
-	int csv = 0, n = 0;
+	int csv = 0, n = 0, rc;
 	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
 
 	if (!rest)
@@ -132,11 +132,11 @@ static int stats(struct ctl *c, int argc, char **argv)
 		free(rest);
 		return ctl_fail("--csv and --json: choose one");
 	}
-	if (n % 2 || ctl_opts(&proto_stats_arg_schema, &a, n, rest)) {
-		free(rest);
-		return ctl_fail("usage: stats " STATS_USAGE);
-	}
+	rc = n % 2 ? ctl_fail("usage: stats " STATS_USAGE) :
+		     ctl_opts(&proto_stats_arg_schema, &a, n, rest);
 	free(rest);
+	if (rc)
+		return 1;
 	return ctl_run(c, CMD_STATS, &a, csv ? ctl_print_stats_csv : print_stats);
 }
 
