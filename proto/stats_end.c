@@ -14,6 +14,13 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* qsort, which must not be given NULL even for no items. */
+static void sort(void *v, uint32_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, size, cmp);
+}
+
 /* The nearest-rank percentile pct of the n sorted values v (0 when none). */
 static uint32_t rank(const uint32_t *v, uint32_t n, uint32_t pct)
 {
@@ -28,8 +35,8 @@ static uint32_t rank(const uint32_t *v, uint32_t n, uint32_t pct)
 static void settle(struct stats__group *g, struct tn_stats_answers *out)
 {
 	*out = g->a;
-	qsort(g->mins.v, g->mins.n, sizeof(uint32_t), cmp_u32);
-	qsort(g->dls.v, g->dls.n, sizeof(uint32_t), cmp_u32);
+	sort(g->mins.v, g->mins.n, sizeof(uint32_t), cmp_u32);
+	sort(g->dls.v, g->dls.n, sizeof(uint32_t), cmp_u32);
 	out->median_min = rank(g->mins.v, g->mins.n, 50);
 	out->p90_min = rank(g->mins.v, g->mins.n, 90);
 	out->max_min = g->mins.n ? g->mins.v[g->mins.n - 1] : 0;
@@ -88,7 +95,7 @@ static void *take(struct stats__tab *t, uint32_t *n, uint32_t max,
 {
 	void *rows = t->rows;
 
-	qsort(rows, t->n, t->size, cmp);
+	sort(rows, t->n, t->size, cmp);
 	*n = t->n < max ? t->n : max;
 	t->rows = NULL;
 	stats__tab_free(t);
@@ -109,7 +116,7 @@ static int answers_of(struct tn_stats_acc *s, struct tn_stats *out)
 	for (uint32_t i = 0; i < s->groups.n; i++)
 		settle(&g[i], &out->answers[i]);
 	out->n_answers = s->groups.n;
-	qsort(out->answers, out->n_answers, sizeof(*out->answers), cmp_answers);
+	sort(out->answers, out->n_answers, sizeof(*out->answers), cmp_answers);
 	return 0;
 }
 
