@@ -16,7 +16,7 @@
 #define REVIEW_DAYS 14
 #define URGENT_DAYS 2
 #define HANDLING "use in the case named in the request only; no onward sharing " \
-	"without our consent; keep at most 365 days"
+	"without our consent; keep at most %u days"
 
 /* One of our traces, as planned: what stats reads is decided here, the
  * rest is drawn again from the trace's own generator when written. */
@@ -422,8 +422,8 @@ static void our_result(const struct world *w, const struct out_plan *o, const ch
 	res->ref = tr->id;
 	request_digest(&tr->req, res->request_digest);
 	snprintf(res->status, sizeof(res->status), "%s", traffic_status_names[o->status]);
-	snprintf(res->handling, sizeof(res->handling), "%s", HANDLING);
 	res->keep_days = p->keep_days > days ? p->keep_days : days;
+	snprintf(res->handling, sizeof(res->handling), HANDLING, res->keep_days);
 	res->time_to_crime_days = -1;
 	if (o->status == ST_NO_RECORD || o->status == ST_DECLINED || o->status == ST_UNMARKED) {
 		snprintf(res->reason, sizeof(res->reason), "%s", o->status == ST_DECLINED ?
@@ -505,8 +505,9 @@ static void in_request(const struct world *w, uint32_t i, struct tn_trace_in *tr
 	tr->received_ms = p->received;
 	traffic_firearm(&r, &tr->req.firearm, origin);
 	traffic_case(&r, &tr->req, i + 1);
-	snprintf(tr->req.case_ref, sizeof(tr->req.case_ref), "%s-%u-%06u", tr->peer,
-		 2000 + rng_below(&r, 30), i + 1);
+	traffic_date(p->received, tr->req.recovered_on);
+	snprintf(tr->req.case_ref, sizeof(tr->req.case_ref), "%s-%.4s-%06u", tr->peer,
+		 tr->req.recovered_on, i + 1);
 	snprintf(tr->req.agency, sizeof(tr->req.agency), "%s national police", tr->peer);
 	tr->req.urgent = p->urgent;
 	tr->req.ref = 5000 + i;
