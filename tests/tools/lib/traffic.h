@@ -40,7 +40,6 @@ struct peer_way {
 	double median_min;          /* its answer time, routine requests */
 	double sigma;
 	int review;                 /* it reviews (a 14-day deadline), or answers at once */
-	int partial;                /* it withholds dealers' names (results "partial") */
 	uint32_t keep_days;         /* what it lets us keep its results for */
 	int we_review;              /* our policy for its requests */
 };

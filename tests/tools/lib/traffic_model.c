@@ -105,7 +105,6 @@ int traffic_peers(struct peer_way *p, uint32_t n, uint64_t seed, const char *our
 		w->median_min = med[w->pace];
 		w->sigma = sig[w->pace];
 		w->review = w->pace != PACE_FAST;
-		w->partial = rng_unit(&r) < 0.15;
 		w->keep_days = (uint32_t[]){ 730, 1095, 1825 }[rng_below(&r, 3)];
 		w->we_review = rng_unit(&r) < 0.7;
 		k++;
