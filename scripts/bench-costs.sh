@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-# Sourced by scripts/bench.sh: single costs measured without nodes: the
-# memory of one peer's replay window, the ways to make one small commit
-# durable on the nodes' disk, the store at a second size (scale), and
-# witnessed checkpoints over a large audit log.
+# Sourced by scripts/bench.sh: single costs, most measured without nodes:
+# the memory of one peer's replay window, the ways to make one small commit
+# durable on the nodes' disk, the store at a second size (scale), witnessed
+# checkpoints over a large audit log, and `stats` on a node holding a year
+# of traffic.
 
 # The real replay table (crypto/replay.c) holding REPLAY_IDS ids of one sender.
 replay_bench()
@@ -83,4 +84,59 @@ print(json.dumps({"sync_delay_ms": ms, "n": int(sys.argv[4]),
 		"$T/series_q.json" "$T/series_t.json" "$SERIES_MS" "$SERIES_N" >"$R/commits_in_series.json"
 	log "  commits in series: $(cat "$R/commits_in_series.json")"
 	kill "${PID[SLV]}" "${PID[HND]}"
+}
+
+# `tracectl --json stats` over a year of traffic from 60 peers
+# (tests/tools/traffic_add, STATS_TRACES of our traces a month: with their
+# answers, peers' traces, stolen checks and audit entries about 1 M rows at
+# the default), twice: cold, then warm. Wall time and the daemon's CPU for
+# each; a node without the command (or failing it) gives an "error" field
+# rather than stopping the bench (report: "stats").
+stats_bench()
+{
+	local dir=$T/STA deadline i t0 c0 err='' tick
+	tick=$(getconf CLK_TCK)
+	log "stats: a year of traffic, $STATS_TRACES traces a month from 60 peers"
+	"$TRACENETD" init "$dir" --name GTM --listen 127.0.0.1:0 >>"$T/STA.log" 2>&1 ||
+		die "tracenetd init STA: $(tail -n 3 "$T/STA.log")"
+	"$BIN/tests/tools/traffic_add" "$dir" --node GTM --peers 60 --months 12 \
+		--traces-per-month "$STATS_TRACES" --seed "$SEED" >"$T/traffic.json" ||
+		die "traffic_add failed"
+	"$TRACENETD" run "$dir" >>"$T/STA.log" 2>&1 &
+	PID[STA]=$!
+	deadline=$(($(now_ms) + 120000))
+	until node_ready STA; do
+		alive "${PID[STA]}" || die "tracenetd STA died: $(tail -n 5 "$T/STA.log")"
+		[ "$(now_ms)" -lt "$deadline" ] || die "tracenetd STA not ready after 120 s"
+		sleep 0.1
+	done
+	for i in cold warm; do
+		t0=$(now_ms)
+		c0=$(cpu_ticks "${PID[STA]}")
+		if ! "$TRACECTL" -d "$dir" --json stats >"$T/stats_$i.json" 2>"$T/stats.err"; then
+			err=$(head -c 300 "$T/stats.err")
+			: >"$T/stats_$i.json"
+		fi
+		echo "$(($(now_ms) - t0)) $((($(cpu_ticks "${PID[STA]}") - c0) * 1000 / tick))" \
+			>"$T/stats_$i.time"
+	done
+	"$PYTHON" - "$T" "$err" >"$R/stats.json" <<'PY'
+import json, os, sys
+t, err = sys.argv[1], sys.argv[2]
+gen = json.load(open(os.path.join(t, "traffic.json")))
+out = {"rows": gen["rows"], "traces_out": gen["traces_out"], "traces_in": gen["traces_in"],
+       "audit": gen["audit"], "alerts": gen["alerts"], "generate_s": gen["seconds"],
+       "error": err or None}
+for run in ("cold", "warm"):
+    wall, cpu = open(os.path.join(t, "stats_%s.time" % run)).read().split()
+    size = os.path.getsize(os.path.join(t, "stats_%s.json" % run))
+    out[run] = {"wall_ms": int(wall), "daemon_cpu_ms": int(cpu), "reply_bytes": size}
+print(json.dumps(out))
+PY
+	log "  stats: $(cat "$R/stats.json")"
+	kill "${PID[STA]}"
+	wait "${PID[STA]}" 2>/dev/null || true
+	unset "PID[STA]"
+	rm -rf "$dir"
+	sync
 }

@@ -93,6 +93,7 @@ out["replay_window"] = load("replay_window")
 out["commit_options"] = load("commit_options")
 out["commits_in_series"] = load("commits_in_series")
 out["checkpoint"] = load("checkpoint")
+out["stats"] = load("stats")
 # bench_store at BENCH_SCALE_BASE and at BENCH_RECORDS, side by side (null
 # unless BENCH_RECORDS is the larger).
 base = load("store_base")

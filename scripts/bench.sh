@@ -38,6 +38,8 @@
 #   BENCH_TREE_ENTRIES=1000000   audit entries under the Merkle tree of the
 #                           checkpoint costs (bench_tree)
 #   BENCH_TREE_STEP=1000    entries between two checkpoints there
+#   BENCH_STATS_TRACES=8000 our traces a month in the year of traffic that
+#                           `stats` is timed over (about 1 M rows in all)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,6 +68,7 @@ SERIES_MS=${BENCH_SERIES_MS:-20}
 SERIES_N=${BENCH_SERIES_N:-15}
 TREE_ENTRIES=${BENCH_TREE_ENTRIES:-1000000}
 TREE_STEP=${BENCH_TREE_STEP:-1000}
+STATS_TRACES=${BENCH_STATS_TRACES:-8000}
 # node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
 # LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
 REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h") * 600 + 65536))
@@ -107,6 +110,7 @@ main()
 	commit_bench
 	replay_bench
 	checkpoint_bench
+	stats_bench
 	series_bench
 	log "starting GTM (querying) and MEX (answering)"
 	node_up GTM
