@@ -64,4 +64,14 @@ import json, sys; print([f for f in json.load(sys.stdin) if f != "0"][0])')
 assert_ok ctl GTM trace show "$first"
 assert_contains "$LAST_OUT" "exported to" "the followed trace"
 pass "audit chain intact over $audit entries; a followed trace shows its export"
+
+# stats adds the same rows up: every trace each way, each follow-up a flow.
+st=$(ctl_json GTM stats --since 2025-01-01 --until 2025-12-31) || fail "stats failed"
+assert_eq "$("$PYTHON" -c '
+import json, sys
+v = json.loads(sys.argv[1])
+sent = sum(r["count"] for r in v["traces"] if r["dir"] == "sent")
+recv = sum(r["count"] for r in v["traces"] if r["dir"] == "received")
+print(sent, recv, sum(f["count"] for f in v["flows"]))' "$st")" "$out_n 30 $follow" "stats: sent, received, flows"
+pass "stats counts the $out_n traces sent, the 30 received and the $follow flows"
 node_stop GTM

@@ -465,8 +465,8 @@ static void out_status(const struct world *w, const struct out_plan *o, struct t
 	if (strcmp(s, "queued"))
 		traffic_date(o->created + 2000 + (p->review ? (o->urgent ? URGENT_DAYS : REVIEW_DAYS) *
 						   DAY_MS : 0), tr->deadline);
-	/* The answer's time (the field stats reads for it, when the rows get one). */
 	tr->updated_ms = o->answered ? o->answered : o->created + (strcmp(s, "queued") ? 2000 : 0);
+	tr->answered_ms = o->answered;
 }
 
 static int put_out(struct store_txn *t, struct world *w, uint32_t i)
@@ -526,6 +526,8 @@ static int put_in(struct store_txn *t, struct world *w, uint32_t i)
 	struct tn_trace_in tr = { 0 };
 
 	in_request(w, i, &tr);
+	tr.answered_ms = p->answered;
+	traffic_date(p->received + (p->urgent ? URGENT_DAYS : REVIEW_DAYS) * DAY_MS, tr.deadline);
 	snprintf(tr.status, sizeof(tr.status), "%s", !p->answered ? "in_review" :
 		 p->status == ST_DECLINED ? "declined" : "answered");
 	if (p->answered)
