@@ -16,6 +16,7 @@ static const struct ctl_cmd *const families[] = {
 	ctl_query_cmds,
 	ctl_trace_cmds,
 	ctl_verify_cmds,
+	ctl_report_cmds,
 };
 
 static int usage(FILE *f)

@@ -19,6 +19,11 @@ struct report_bar {
 	uint32_t value;
 };
 
+/* Is dir the direction of what we sent? Anything else ("received", or
+ * the "receive" that an 8-byte dir field keeps of it) counts as received. */
+bool report__sent(const char *dir);
+/* s escaped, with underscores shown as spaces ("no_record": "no record"). */
+void report__words(FILE *f, const char *s);
 /* Open a section with heading h (every section starts a printed page). */
 void report__section(FILE *f, const char *h);
 /* The paragraph of a section or chart without data. */

@@ -139,19 +139,19 @@ static void legend(FILE *f)
 }
 
 /* The rows of one direction and urgency, by peer, into r; their number. */
-static size_t pick(const struct tn_stats *s, const char *dir, bool urgent,
+static size_t pick(const struct tn_stats *s, bool sent, bool urgent,
 		   const struct tn_stats_answers **r)
 {
 	size_t n = 0;
 
 	for (uint32_t i = 0; i < s->n_answers; i++)
-		if (!strcmp(s->answers[i].dir, dir) && s->answers[i].urgent == urgent)
+		if (report__sent(s->answers[i].dir) == sent && s->answers[i].urgent == urgent)
 			r[n++] = &s->answers[i];
 	qsort(r, n, sizeof(*r), by_peer);
 	return n;
 }
 
-static void part(FILE *f, const struct tn_stats *s, const char *dir, bool urgent,
+static void part(FILE *f, const struct tn_stats *s, bool sent, bool urgent,
 		 const struct tn_stats_answers **r)
 {
 	static const char *const what[2][2] = {
@@ -160,8 +160,8 @@ static void part(FILE *f, const struct tn_stats *s, const char *dir, bool urgent
 		{ "Urgent traces: how fast peers answered ours",
 		  "Urgent traces: how fast we answered peers" },
 	};
-	const char *title = what[urgent][strcmp(dir, "sent") != 0];
-	size_t n = pick(s, dir, urgent, r);
+	const char *title = what[urgent][!sent];
+	size_t n = pick(s, sent, urgent, r);
 
 	if (!n) {
 		fputs("<h3>", f);
@@ -186,10 +186,10 @@ int report__answers(FILE *f, const struct tn_stats *s)
 	}
 	if (!(r = calloc(s->n_answers, sizeof(*r))))
 		return TN_ERR_NOMEM;
-	part(f, s, "sent", true, r);
-	part(f, s, "sent", false, r);
-	part(f, s, "received", true, r);
-	part(f, s, "received", false, r);
+	part(f, s, true, true, r);
+	part(f, s, true, false, r);
+	part(f, s, false, true, r);
+	part(f, s, false, false, r);
 	free(r);
 	return 0;
 }

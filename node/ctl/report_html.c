@@ -37,8 +37,10 @@ static const char style[] =
 	"vertical-align:-1pt;border:1px solid #0002}\n"
 	"table{border-collapse:collapse;font-size:8.5pt;margin:2mm 0 4mm;"
 	"font-variant-numeric:tabular-nums}\n"
-	"th,td{padding:0.6mm 2.2mm;border-bottom:1px solid #e0e4e8;text-align:right}\n"
-	"th{border-bottom:1px solid #667;font-weight:bold;background:#f1f4f6}\n"
+	"th,td{padding:0.5mm 1.4mm;border-bottom:1px solid #e0e4e8;text-align:right}\n"
+	"th{border-bottom:1px solid #667;font-weight:bold;background:#f1f4f6;"
+	"vertical-align:bottom}\n"
+	"td:first-child{white-space:nowrap}\n"
 	"th:first-child,td:first-child{text-align:left}\n"
 	"thead{display:table-header-group}tr{break-inside:avoid}\n"
 	"p.none{color:#667;font-style:italic}\n"
@@ -49,6 +51,22 @@ void report__section(FILE *f, const char *h)
 	fputs("</section>\n<section>\n<h2>", f);
 	svg_esc(f, h);
 	fputs("</h2>\n", f);
+}
+
+bool report__sent(const char *dir)
+{
+	return !strcmp(dir, "sent");
+}
+
+void report__words(FILE *f, const char *s)
+{
+	char buf[128];
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < sizeof(buf); i++)
+		buf[i] = s[i] == '_' ? ' ' : s[i];
+	buf[i] = '\0';
+	svg_esc(f, buf);
 }
 
 void report__no_data(FILE *f)
@@ -81,7 +99,7 @@ void report__legend(FILE *f, const char *const *names, const char *const *colour
 	fputs("<p class=\"legend\">", f);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "<span class=\"key\"><i style=\"background:%s\"></i>", colours[i]);
-		svg_esc(f, names[i]);
+		report__words(f, names[i]);
 		fputs("</span>", f);
 	}
 	fputs("</p>\n", f);

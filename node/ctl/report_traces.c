@@ -81,7 +81,7 @@ static void grid_free(struct grid *g)
 	free(g->count);
 }
 
-static int grid_fill(struct grid *g, const struct tn_stats *s, const char *dir)
+static int grid_fill(struct grid *g, const struct tn_stats *s, bool sent)
 {
 	size_t n = s->n_traces + 1;
 
@@ -91,7 +91,7 @@ static int grid_fill(struct grid *g, const struct tn_stats *s, const char *dir)
 	if (!g->month || !g->status)
 		return TN_ERR_NOMEM;
 	for (uint32_t i = 0; i < s->n_traces; i++)
-		if (!strcmp(s->traces[i].dir, dir)) {
+		if (report__sent(s->traces[i].dir) == sent) {
 			find_add(g->month, TN_MONTH_LEN, &g->nm, s->traces[i].month);
 			find_add(g->status, STATUS_LEN, &g->ns, s->traces[i].status);
 		}
@@ -102,7 +102,7 @@ static int grid_fill(struct grid *g, const struct tn_stats *s, const char *dir)
 	for (uint32_t i = 0; i < s->n_traces; i++) {
 		const struct tn_stats_traces *t = &s->traces[i];
 
-		if (!strcmp(t->dir, dir))
+		if (report__sent(t->dir) == sent)
 			g->count[find(g->month, TN_MONTH_LEN, g->nm, t->month) * g->ns +
 				 find(g->status, STATUS_LEN, g->ns, t->status)] += t->count;
 	}
@@ -153,6 +153,7 @@ static void month_labels(FILE *f, const struct grid *g, double slot)
 static void chart(FILE *f, const struct grid *g, const char *title)
 {
 	double slot = (SVG_W - 6 - X0) / g->nm, top = 1, step;
+	double bar = slot * 0.7 < 44 ? slot * 0.7 : 44;
 
 	for (size_t m = 0; m < g->nm; m++)
 		if (month_total(g, m) > top)
@@ -167,7 +168,8 @@ static void chart(FILE *f, const struct grid *g, const char *title)
 		for (size_t k = 0; k < g->ns; k++) {
 			double h = PLOT_H * g->count[m * g->ns + k] / top;
 
-			svg_rect(f, X0 + slot * (m + 0.15), y - h, slot * 0.7, h, status_colour(g, k));
+			svg_rect(f, X0 + slot * (m + 0.5) - bar / 2, y - h, bar, h,
+				 status_colour(g, k));
 			y -= h;
 		}
 	}
@@ -192,7 +194,7 @@ static void table(FILE *f, const struct grid *g)
 	fputs("<table><thead><tr><th>month</th>", f);
 	for (size_t k = 0; k < g->ns; k++) {
 		fputs("<th>", f);
-		svg_esc(f, g->status[k]);
+		report__words(f, g->status[k]);
 		fputs("</th>", f);
 	}
 	fputs("<th>total</th></tr></thead><tbody>\n", f);
@@ -207,7 +209,7 @@ static void table(FILE *f, const struct grid *g)
 	fputs("</tbody></table>\n", f);
 }
 
-static int direction(FILE *f, const struct tn_stats *s, const char *dir, const char *title)
+static int direction(FILE *f, const struct tn_stats *s, bool sent, const char *title)
 {
 	struct grid g;
 	int rc;
@@ -215,7 +217,7 @@ static int direction(FILE *f, const struct tn_stats *s, const char *dir, const c
 	fputs("<h3>", f);
 	svg_esc(f, title);
 	fputs("</h3>\n", f);
-	if (!(rc = grid_fill(&g, s, dir))) {
+	if (!(rc = grid_fill(&g, s, sent))) {
 		if (!g.nm) {
 			report__no_data(f);
 		} else {
@@ -237,7 +239,7 @@ int report__traces(FILE *f, const struct tn_stats *s)
 		report__no_data(f);
 		return 0;
 	}
-	if ((rc = direction(f, s, "sent", "Traces we sent to peers")))
+	if ((rc = direction(f, s, true, "Traces we sent to peers")))
 		return rc;
-	return direction(f, s, "received", "Traces peers sent to us");
+	return direction(f, s, false, "Traces peers sent to us");
 }
