@@ -130,7 +130,7 @@ int stats_fixture(struct tn_stats *s, int np, int nm)
 	uint32_t seed = 7;
 	char until[32];
 
-	if (np < 0 || nm < 1 || np > STATS_FIXTURE_PEERS_MAX || nm > 24)
+	if (np < 0 || nm < 1 || np > STATS_FIXTURE_PEERS_MAX || nm > 120)
 		return TN_ERR_INVALID;
 	snprintf(s->node, sizeof(s->node), "GTM");
 	snprintf(s->since, sizeof(s->since), "2025-12-01");
