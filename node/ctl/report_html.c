@@ -37,6 +37,7 @@ static const char style[] =
 	"vertical-align:-1pt;border:1px solid #0002}\n"
 	"table{border-collapse:collapse;font-size:8.5pt;margin:2mm 0 4mm;"
 	"font-variant-numeric:tabular-nums}\n"
+	"table.wide{font-size:7.5pt}table.wide th,table.wide td{padding:0.5mm 1mm}\n"
 	"th,td{padding:0.5mm 1.4mm;border-bottom:1px solid #e0e4e8;text-align:right}\n"
 	"th{border-bottom:1px solid #667;font-weight:bold;background:#f1f4f6;"
 	"vertical-align:bottom}\n"

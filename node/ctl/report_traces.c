@@ -191,7 +191,7 @@ static void legend(FILE *f, const struct grid *g)
 
 static void table(FILE *f, const struct grid *g)
 {
-	fputs("<table><thead><tr><th>month</th>", f);
+	fputs("<table class=\"wide\"><thead><tr><th>month</th>", f);
 	for (size_t k = 0; k < g->ns; k++) {
 		fputs("<th>", f);
 		report__words(f, g->status[k]);
