@@ -48,6 +48,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_LIB) $(BUILD)/libtn.a
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TOOL_LIB) $(BUILD)/libtn.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The report's renderer (not the command) goes into its unit test and the
+# tool that draws it from synthetic statistics.
+REPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,node/ctl/svg.c $(wildcard node/ctl/report_*.c))
+$(BUILD)/tests/test_report: $(REPORT_OBJ)
+$(BUILD)/tests/tools/report_fixture: $(REPORT_OBJ) $(BUILD)/tests/unit/stats_fixture.o
+
 # Preloaded by `make bench` to count the commits a request waits for.
 $(BUILD)/tests/tools/slow_sync.so: tests/tools/preload/slow_sync.c
 	@mkdir -p $(dir $@)

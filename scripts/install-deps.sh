@@ -7,7 +7,8 @@ set -euo pipefail
 pkgs=(build-essential pkg-config python3
       libuv1-dev libssl-dev liblmdb-dev lmdb-utils libmsgpack-dev libsodium-dev
       libinih-dev libjansson-dev libcmocka-dev
-      clang libclang-rt-14-dev valgrind redis-server redis-tools faketime)
+      clang libclang-rt-14-dev valgrind redis-server redis-tools faketime
+      chromium)
 
 missing=()
 for p in "${pkgs[@]}"; do

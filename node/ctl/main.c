@@ -17,6 +17,7 @@ static const struct ctl_cmd *const families[] = {
 	ctl_trace_cmds,
 	ctl_stats_cmds,
 	ctl_verify_cmds,
+	ctl_report_cmds,
 };
 
 static int usage(FILE *f)
