@@ -10,20 +10,61 @@
 #define STATS_USAGE "[--since DATE] [--until DATE] [--peer NAME] [--json | --csv] " \
 	"(DATE: YYYY-MM-DD UTC, both days included)"
 
+/* The statuses of one direction and peer, added up over the months. */
+struct peer_sum {
+	const char *dir, *peer;
+	uint32_t total, n;
+	struct {
+		const char *status;
+		uint32_t count;
+	} by[16];
+};
+
+static void sum_add(struct peer_sum *p, const struct tn_stats_traces *t)
+{
+	uint32_t i = 0;
+
+	p->total += t->count;
+	while (i < p->n && strcmp(p->by[i].status, t->status))
+		i++;
+	if (i == p->n && p->n < sizeof(p->by) / sizeof(p->by[0]))
+		p->by[p->n++].status = t->status;
+	if (i < p->n)
+		p->by[i].count += t->count;
+}
+
+static void sum_print(const struct peer_sum *p)
+{
+	printf("  %-8s %-4s %6u ", p->dir, p->peer, p->total);
+	for (uint32_t i = 0; i < p->n; i++)
+		printf("%s %s %u", i ? "," : "", p->by[i].status, p->by[i].count);
+	putchar('\n');
+}
+
+/* One line per direction and peer (the rows come sorted by them); the
+ * months are in --json, --csv and the report. */
 static void print_traces(const struct tn_stats *s)
 {
-	printf("\nTraces by peer, month and status\n");
+	struct peer_sum p = { 0 };
+
+	printf("\nTraces per peer, by status (per month: --csv, --json or report --html)\n");
 	if (!s->n_traces) {
 		printf("  none\n");
 		return;
 	}
-	printf("  %-8s %-4s %-7s %-24s %6s\n", "DIR", "PEER", "MONTH", "STATUS", "COUNT");
+	printf("  %-8s %-4s %6s  %s\n", "DIR", "PEER", "TOTAL", "BY STATUS");
 	for (uint32_t i = 0; i < s->n_traces; i++) {
 		const struct tn_stats_traces *t = &s->traces[i];
 
-		printf("  %-8s %-4s %-7s ", ctl_str(t->dir), ctl_str(t->peer), ctl_str(t->month));
-		printf("%-24s %6u\n", ctl_str(t->status), t->count);
+		if (p.dir && (strcmp(p.dir, t->dir) || strcmp(p.peer, t->peer))) {
+			sum_print(&p);
+			memset(&p, 0, sizeof(p));
+		}
+		p.dir = t->dir;
+		p.peer = t->peer;
+		sum_add(&p, t);
 	}
+	sum_print(&p);
 }
 
 /* "late", "overdue", both or nothing: what needs a look. */
@@ -34,43 +75,56 @@ static const char *flag(const struct tn_stats_answers *a)
 	return a->late ? "  LATE" : a->overdue ? "  OVERDUE" : "";
 }
 
+/* A duration for a person: minutes, hours or days. */
+static const char *span(uint32_t min, char out[16])
+{
+	if (min < 120)
+		snprintf(out, 16, "%um", min);
+	else if (min < 48 * 60)
+		snprintf(out, 16, "%.1fh", min / 60.0);
+	else
+		snprintf(out, 16, "%.1fd", min / 1440.0);
+	return out;
+}
+
 static void print_answers(const struct tn_stats *s)
 {
-	printf("\nAnswer times in minutes (sent: the peer answering us; received: us answering)\n");
+	char m[16], p90[16], max[16], dl[16];
+
+	printf("\nAnswer times (sent: the peer answering us; received: us answering it)\n");
 	if (!s->n_answers) {
 		printf("  none\n");
 		return;
 	}
-	printf("  %-8s %-4s %-7s %8s %5s %5s %7s %8s %8s %8s %8s\n", "DIR", "PEER", "URGENT",
+	printf("  %-8s %-4s %-7s %8s %5s %5s %7s %7s %7s %7s %8s\n", "DIR", "PEER", "URGENT",
 	       "ANSWERED", "OPEN", "LATE", "OVERDUE", "MEDIAN", "P90", "MAX", "DEADLINE");
 	for (uint32_t i = 0; i < s->n_answers; i++) {
 		const struct tn_stats_answers *a = &s->answers[i];
 
 		printf("  %-8s %-4s %-7s %8u %5u %5u %7u ", ctl_str(a->dir), ctl_str(a->peer),
 		       a->urgent ? "urgent" : "routine", a->answered, a->open, a->late, a->overdue);
-		printf("%8u %8u %8u %8u%s\n", a->median_min, a->p90_min, a->max_min,
-		       a->deadline_min, flag(a));
+		printf("%7s %7s %7s %8s%s\n", span(a->median_min, m), span(a->p90_min, p90),
+		       span(a->max_min, max), span(a->deadline_min, dl), flag(a));
 	}
 }
 
+/* The histogram by year (four buckets of 90 days make 360). */
 static void print_ttc(const struct tn_stats *s)
 {
 	const struct tn_stats_ttc *t = &s->ttc;
+	uint32_t year[11] = { 0 };
 
 	printf("\nTime to crime: %u known, %u under 1 year, %u under 3 years (%u of them "
 	       "recovered from someone other than the first buyer)\n", t->known, t->under_1y,
 	       t->under_3y, t->under_3y_other_possessor);
-	for (uint32_t i = 0; i < t->n; i++) {
-		const struct tn_stats_bucket *b = &t->histogram[i];
-
-		if (!b->count)
-			continue;
-		if (i + 1 < t->n)
-			printf("  %5u-%-5u days %6u\n", b->from_days,
-			       b->from_days + TN_STATS_TTC_BUCKET_DAYS - 1, b->count);
-		else
-			printf("  %5u+      days %6u\n", b->from_days, b->count);
-	}
+	if (!t->known)
+		return;
+	for (uint32_t i = 0; i < t->n; i++)
+		year[i / 4 < 10 ? i / 4 : 10] += t->histogram[i].count;
+	printf("  by year since the first retail sale (of 360 days):");
+	for (int y = 0; y < 11; y++)
+		printf("%s %s%d: %u", y ? "," : "", y < 10 ? "" : ">=", y, year[y]);
+	putchar('\n');
 }
 
 static void print_counts(const char *title, const struct tn_stats_count *c, uint32_t n)
