@@ -131,8 +131,19 @@ say "A signed receipt a court can check without either node"
 run ctl USA trace show 2 --receipt "$T/receipt.bin"
 run ctl USA verify "$T/receipt.bin"
 
-say "Every exchange is in a hash-chained audit log"
+say "Every exchange is in a hash-chained audit log, which the peers witness"
 run ctl USA audit
+run ctl USA audit checkpoint
+for _ in $(seq 50); do
+	[ "$(ctl USA --json audit --verify | grep -c '"contains"')" = 2 ] && break
+	sleep 0.1
+done
 for n in GTM MEX USA; do run ctl "$n" audit --verify; done
 
-say "Done; the nodes stop and the demo directory is removed"
+say "What the exchanges add up to: statistics, and a report for the ministry"
+run ctl USA stats
+report=${DEMO_REPORT:-${TMPDIR:-/tmp}/tracenet-demo-report.html}
+rm -f "$report"
+run ctl USA report --html "$report"
+
+say "Done; the nodes stop and the demo directory is removed (the report stays: $report)"
