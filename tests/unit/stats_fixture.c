@@ -49,8 +49,9 @@ static void traces(struct tn_stats *s, int np, int nm, uint32_t *seed)
 						continue;
 					snprintf(t->dir, sizeof(t->dir), d ? "received" : "sent");
 					memcpy(t->peer, peer(p), TN_NAME_LEN);
-					snprintf(t->month, sizeof(t->month), "%04d-%02d",
-						 2025 + (m + 11) / 12, (m + 11) % 12 + 1);
+					snprintf(t->month, sizeof(t->month), "%04u-%02u",
+						 (2025u + (unsigned)(m + 11) / 12) % 10000u,
+						 (unsigned)(m + 11) % 12u + 1u);
 					snprintf(t->status, sizeof(t->status), "%s", statuses[k]);
 					s->n_traces++;
 				}
