@@ -786,6 +786,17 @@ static void summary(const struct world *w, double secs)
 	       w->n_out + w->n_in + w->n_reports + w->n_alerts + w->n_ev, secs);
 }
 
+static void world_free(struct world *w)
+{
+	free(w->out);
+	free(w->pos);
+	free(w->in);
+	free(w->sq_out);
+	free(w->sq_in);
+	free(w->report_ids);
+	free(w->ev);
+}
+
 int main(int argc, char **argv)
 {
 	struct world w = { .seed = 1, .n_peers = 10, .months = 12, .per_month = 500,
@@ -809,6 +820,7 @@ int main(int argc, char **argv)
 	qsort(w.ev, w.n_ev, sizeof(*w.ev), by_ts);
 	if (cx_init() || store_open(&s, argv[1], 0, 0)) {
 		fprintf(stderr, "traffic_add: cannot open the store of %s\n", argv[1]);
+		world_free(&w);
 		return 1;
 	}
 	rc = write_all(s, &w);
@@ -816,5 +828,6 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!rc)
 		summary(&w, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	world_free(&w);
 	return rc ? 1 : 0;
 }
