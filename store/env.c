@@ -34,12 +34,31 @@ static const char *const db_names[STORE_DB_COUNT] = {
 
 /* Remap at size bytes (0: the size recorded in the file, which another
  * process may have grown). LMDB unmaps the old view, so no transaction of
- * this process may be open; TN_ERR_AGAIN if one is. */
-static int remap(struct store *s, size_t size)
+ * this process may be open; TN_ERR_AGAIN if one is. The caller holds
+ * remap_lock. */
+static int remap_locked(struct store *s, size_t size)
 {
 	if (atomic_load(&s->readers) > 0 || s->w.txn)
 		return TN_ERR_AGAIN;
 	return store__err(mdb_env_set_mapsize(s->env, size));
+}
+
+/* A reader on another thread ends soon (a stats walk takes seconds at
+ * most): the writer waits for it rather than failing the batch. */
+#define REMAP_WAIT_MS 10000
+
+static int remap(struct store *s, size_t size)
+{
+	int rc;
+
+	for (int waited = 0;; waited++) {
+		pthread_mutex_lock(&s->remap_lock);
+		rc = remap_locked(s, size);
+		pthread_mutex_unlock(&s->remap_lock);
+		if (rc != TN_ERR_AGAIN || s->w.txn || waited == REMAP_WAIT_MS)
+			return rc;
+		usleep(1000);
+	}
 }
 
 /* Double the map, up to map_max; TN_ERR_MAP_FULL once there. */
@@ -170,6 +189,7 @@ int store_open(struct store **out, const char *dir, size_t map_size, size_t map_
 		ret = TN_ERR_NOMEM;
 		goto out;
 	}
+	pthread_mutex_init(&s->remap_lock, NULL);
 	map_size = round_page(map_size ? map_size : STORE_MAP_DEFAULT, 1);
 	map_max = round_page(map_max ? map_max : STORE_MAP_MAX_DEFAULT, 0);
 	s->map_max = map_max > map_size ? map_max : map_size;
@@ -201,9 +221,11 @@ void store_close(struct store *s)
 	if (s->env)
 		mdb_env_close(s->env);
 	proto_buf_free(&s->enc);
+	pthread_mutex_destroy(&s->remap_lock);
 	free(s);
 }
 
+/* A new read txn; the caller holds remap_lock. */
 static int read_new(struct store *s, struct store_txn **out)
 {
 	struct store_txn *t = calloc(1, sizeof(*t));
@@ -213,9 +235,12 @@ static int read_new(struct store *s, struct store_txn **out)
 		return TN_ERR_NOMEM;
 	t->s = s;
 	t->rdonly = 1;
-	if ((rc = store__begin(s, NULL, MDB_RDONLY, &t->txn))) {
+	rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
+	if (rc == MDB_MAP_RESIZED && !(rc = remap_locked(s, 0)))
+		rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
+	if (rc) {
 		free(t);
-		return rc;
+		return store__err(rc);
 	}
 	*out = t;
 	return 0;
@@ -229,14 +254,18 @@ int store_read_begin(struct store *s, struct store_txn **out)
 	int rc;
 
 	*out = NULL;
+	pthread_mutex_lock(&s->remap_lock);
 	if (t && mdb_txn_renew(t->txn)) {
 		read_free(t);
 		t = NULL;
 	}
-	if (!t && (rc = read_new(s, &t)))
+	if (!t && (rc = read_new(s, &t))) {
+		pthread_mutex_unlock(&s->remap_lock);
 		return rc;
-	t->bound = t->busy = 0;
+	}
 	atomic_fetch_add(&s->readers, 1);
+	pthread_mutex_unlock(&s->remap_lock);
+	t->bound = t->busy = 0;
 	*out = t;
 	return 0;
 }

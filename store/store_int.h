@@ -5,6 +5,7 @@
 #define TN_STORE_INT_H
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "store.h"
@@ -62,6 +63,10 @@ struct store {
 	struct proto_buf enc;     /* the writer's encoding scratch */
 	_Atomic(struct store_txn *) spare; /* a reset read txn, for reuse */
 	atomic_int readers;       /* read txns open in this process */
+	/* Held while a read txn starts (and counts itself) and while the map
+	 * is remapped: a reader on another thread (stats) never starts in
+	 * the middle of a remap, and a remap never starts under a reader. */
+	pthread_mutex_t remap_lock;
 };
 
 /* Index key: normalized serial, 0x00, normalized make (no trailing NUL). */

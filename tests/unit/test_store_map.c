@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -83,16 +85,55 @@ static void test_map_max_gives_map_full_and_keeps_committed_data(void **state)
 	assert_int_equal(add(f->s, "Glock", "17", "AFTER"), (uint64_t)committed + 501);
 }
 
+/* A read snapshot on another thread (as the stats walk holds one). */
+struct reader {
+	struct store *s;
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	int open, ended;
+};
+
+static void *read_a_while(void *arg)
+{
+	struct reader *r = arg;
+	struct store_txn *t;
+
+	if (store_read_begin(r->s, &t))
+		return NULL;
+	pthread_mutex_lock(&r->m);
+	r->open = 1;
+	pthread_cond_signal(&r->c);
+	pthread_mutex_unlock(&r->m);
+	usleep(200 * 1000);
+	pthread_mutex_lock(&r->m);
+	r->ended = 1;
+	pthread_mutex_unlock(&r->m);
+	store_read_end(t);
+	return NULL;
+}
+
+/* The map cannot grow under a snapshot: the writer waits for it to end,
+ * then grows and commits, rather than failing the batch. */
 static void test_growth_waits_until_read_snapshots_end(void **state)
 {
 	struct fix *f = *state;
-	struct store_txn *t;
+	struct reader r = { .m = PTHREAD_MUTEX_INITIALIZER, .c = PTHREAD_COND_INITIALIZER };
+	pthread_t th;
+	int ended;
 
 	fresh(f, 256 * KIB, 64 * MIB);
-	assert_int_equal(store_read_begin(f->s, &t), 0);
-	assert_int_equal(apply_records(f->s, "W", 0, 3000, 50), TN_ERR_AGAIN);
-	store_read_end(t);
+	r.s = f->s;
+	assert_int_equal(pthread_create(&th, NULL, read_a_while, &r), 0);
+	pthread_mutex_lock(&r.m);
+	while (!r.open)
+		pthread_cond_wait(&r.c, &r.m);
+	pthread_mutex_unlock(&r.m);
 	assert_int_equal(apply_records(f->s, "W", 0, 3000, 50), 0);
+	pthread_mutex_lock(&r.m);
+	ended = r.ended;
+	pthread_mutex_unlock(&r.m);
+	assert_true(ended);                 /* it grew only once the reader was gone */
+	pthread_join(th, NULL);
 	assert_int_equal(stats(f->s).records, 3000);
 }
 
