@@ -22,7 +22,9 @@ static void copy(char *dst, size_t cap, const char *s)
 	dst[n] = '\0';
 }
 
-void node_audit_who(struct tn_audit *a, const struct node_actor *who)
+/* Fill a's user, uid, officer, ordered_by and case_ref from who (NULL:
+ * leaves them empty). */
+static void audit_who(struct tn_audit *a, const struct node_actor *who)
 {
 	if (!who)
 		return;
@@ -44,7 +46,7 @@ int node_audit(struct store_txn *t, const char *peer, const char *dir, const cha
 	copy(a.ref, sizeof(a.ref), ref);
 	copy(a.outcome, sizeof(a.outcome), outcome);
 	copy(a.detail, sizeof(a.detail), detail);
-	node_audit_who(&a, batch_actor());
+	audit_who(&a, batch_actor());
 	return store_audit_append(t, &a, node_audit_hash);
 }
 

@@ -127,8 +127,3 @@ out:
 	free(r.c);
 	return rc;
 }
-
-int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audit_verify *v)
-{
-	return audit_chain_verify_at(n, t, v, NULL, 0);
-}

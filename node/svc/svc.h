@@ -24,9 +24,6 @@ int node_audit(struct store_txn *t, const char *peer, const char *dir, const cha
 /* Audit a local console act on id (0: none) with outcome "ok". */
 int node_audit_local(struct store_txn *t, const char *type, uint64_t id, const char *fmt, ...)
 	TN_WUR __attribute__((format(printf, 4, 5)));
-/* Fill a's user, uid, officer, ordered_by and case_ref from who (NULL:
- * leaves them empty). */
-void node_audit_who(struct tn_audit *a, const struct node_actor *who);
 /* The audit chain's hash (BLAKE2b-256), as the store wants it. */
 void node_audit_hash(const void *m, size_t n, uint8_t out[32]);
 
@@ -56,9 +53,6 @@ int audit_cut_done(const struct audit_cut *c, int rc);
 /* Queue a cut as of now; after its commit, more(n) runs if old entries
  * may be left, to cut again in a later pass. */
 void audit_cut_start(struct node *n, void (*more)(struct node *n));
-/* store_audit_verify, and the anchor's signature: a bad one is reported
- * at the anchor's seq, whatever the walk found. */
-int audit_chain_verify(const struct node *n, struct store_txn *t, struct tn_audit_verify *v) TN_WUR;
 
 /* ---- witnessed checkpoints ---- */
 
@@ -91,8 +85,10 @@ struct audit_check {
 	struct tn_checkpoint cp;
 	int result;
 };
-/* audit_chain_verify, recomputing the Merkle root from the entries
- * themselves at each of our own checkpoints and at each check. */
+/* Verify the audit log: the chain from its anchor (whose signature must
+ * be ours; a bad one is reported at the anchor's seq), and the Merkle
+ * root recomputed from the entries themselves at each of our own
+ * checkpoints and at each check. */
 int audit_chain_verify_at(const struct node *n, struct store_txn *t, struct tn_audit_verify *v,
 			  struct audit_check *checks, size_t count) TN_WUR;
 
