@@ -69,18 +69,9 @@ int store_audit_anchor_get(struct store_txn *t, struct tn_audit_anchor *a)
 
 int store_audit_anchor_put(struct store_txn *t, const struct tn_audit_anchor *a)
 {
-	struct proto_buf *b = &t->s->enc;
-	MDB_val k = { strlen(AUDIT_ANCHOR), AUDIT_ANCHOR }, v;
-	int rc;
+	MDB_val k = { strlen(AUDIT_ANCHOR), AUDIT_ANCHOR };
 
-	if (t->rdonly)
-		return TN_ERR_INVALID;
-	b->len = 0;
-	if ((rc = proto_encode(&proto_audit_anchor_schema, a, b)))
-		return rc;
-	v.mv_size = b->len;
-	v.mv_data = b->data;
-	return store__put(t, STORE_DB_META, &k, &v, 0);
+	return store__val_put(t, STORE_DB_META, &k, &proto_audit_anchor_schema, a, 0);
 }
 
 /* out = hash(prev || msgpack of a without its hash), using b as scratch. */

@@ -81,12 +81,20 @@ int store__obj_get(struct store_txn *t, enum store__db db, uint64_t id,
 }
 
 /* Encode obj into the writer's scratch buffer and put it under id. */
-int store__obj_put(struct store_txn *t, enum store__db db, uint64_t id,
+int store__name_key(const char *name, MDB_val *k)
+{
+	if (proto_country_check(name))
+		return TN_ERR_INVALID;
+	k->mv_size = strlen(name);
+	k->mv_data = (void *)name;
+	return 0;
+}
+
+int store__val_put(struct store_txn *t, enum store__db db, MDB_val *k,
 		   const struct proto_schema *sch, const void *obj, unsigned flags)
 {
 	struct proto_buf *b = &t->s->enc;
-	uint8_t kb[8];
-	MDB_val k = { sizeof(kb), kb }, v;
+	MDB_val v;
 	int rc;
 
 	if (t->rdonly)
@@ -94,8 +102,17 @@ int store__obj_put(struct store_txn *t, enum store__db db, uint64_t id,
 	b->len = 0;
 	if ((rc = proto_encode(sch, obj, b)))
 		return rc;
-	store__be64_put(kb, id);
 	v.mv_size = b->len;
 	v.mv_data = b->data;
-	return store__put(t, db, &k, &v, flags);
+	return store__put(t, db, k, &v, flags);
+}
+
+int store__obj_put(struct store_txn *t, enum store__db db, uint64_t id,
+		   const struct proto_schema *sch, const void *obj, unsigned flags)
+{
+	uint8_t kb[8];
+	MDB_val k = { sizeof(kb), kb };
+
+	store__be64_put(kb, id);
+	return store__val_put(t, db, &k, sch, obj, flags);
 }

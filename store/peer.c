@@ -4,31 +4,12 @@
 
 #include "store_int.h"
 
-static int name_key(const char *name, MDB_val *k)
-{
-	if (proto_country_check(name))
-		return TN_ERR_INVALID;
-	k->mv_size = strlen(name);
-	k->mv_data = (void *)name;
-	return 0;
-}
-
 int store_peer_put(struct store_txn *t, const struct tn_peer *p)
 {
-	struct proto_buf *b = &t->s->enc;
-	MDB_val k, v;
-	int rc;
+	MDB_val k;
+	int rc = store__name_key(p->name, &k);
 
-	if (t->rdonly)
-		return TN_ERR_INVALID;
-	if ((rc = name_key(p->name, &k)))
-		return rc;
-	b->len = 0;
-	if ((rc = proto_encode(&proto_peer_schema, p, b)))
-		return rc;
-	v.mv_size = b->len;
-	v.mv_data = b->data;
-	return store__put(t, STORE_DB_PEERS, &k, &v, 0);
+	return rc ? rc : store__val_put(t, STORE_DB_PEERS, &k, &proto_peer_schema, p, 0);
 }
 
 int store_peer_del(struct store_txn *t, const char *name)
@@ -36,7 +17,7 @@ int store_peer_del(struct store_txn *t, const char *name)
 	MDB_val k;
 	int rc;
 
-	if ((rc = name_key(name, &k)))
+	if ((rc = store__name_key(name, &k)))
 		return rc;
 	return store__rc(t, mdb_del(t->txn, t->s->dbi[STORE_DB_PEERS], &k, NULL));
 }

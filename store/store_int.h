@@ -98,6 +98,11 @@ int store__obj_get(struct store_txn *t, enum store__db db, uint64_t id,
 int store__obj_decode(const struct proto_schema *sch, const MDB_val *v, void *obj);
 int store__obj_put(struct store_txn *t, enum store__db db, uint64_t id,
 		   const struct proto_schema *sch, const void *obj, unsigned flags);
+/* k names the peer called name (an ISO alpha-3 code; TN_ERR_INVALID if not). */
+int store__name_key(const char *name, MDB_val *k);
+/* obj encoded with sch (in the writer's scratch), put under key k. */
+int store__val_put(struct store_txn *t, enum store__db db, MDB_val *k,
+		   const struct proto_schema *sch, const void *obj, unsigned flags);
 void store__cursors_close(struct store_txn *t);
 
 /* index.c */

@@ -276,20 +276,12 @@ int store_checkpoint_sent_get(struct store_txn *t, const char *peer, uint64_t *s
 
 int store_cosig_put(struct store_txn *t, const char *peer, const struct tn_cosignature *c)
 {
-	struct proto_buf *b = &t->s->enc;
 	char key[64];
-	MDB_val k, v;
-	int rc;
+	MDB_val k;
 
-	if (t->rdonly)
-		return TN_ERR_INVALID;
 	peer_key(key, sizeof(key), COSIG_PREFIX, peer);
-	b->len = 0;
-	if ((rc = proto_encode(&proto_cosignature_schema, c, b)))
-		return rc;
 	k = (MDB_val){ strlen(key), key };
-	v = (MDB_val){ b->len, b->data };
-	return store__put(t, STORE_DB_META, &k, &v, 0);
+	return store__val_put(t, STORE_DB_META, &k, &proto_cosignature_schema, c, 0);
 }
 
 int store_cosig_get(struct store_txn *t, const char *peer, struct tn_cosignature *c)

@@ -6,42 +6,23 @@
 
 #include "store_int.h"
 
-static int name_key(const char *peer, MDB_val *k)
-{
-	if (proto_country_check(peer))
-		return TN_ERR_INVALID;
-	k->mv_size = strlen(peer);
-	k->mv_data = (void *)peer;
-	return 0;
-}
-
 int store_witness_get(struct store_txn *t, const char *peer, struct tn_witnessed *w)
 {
 	MDB_val k, v;
 	int rc;
 
 	memset(w, 0, sizeof(*w));
-	if ((rc = name_key(peer, &k)) || (rc = store__get(t, STORE_DB_WITNESS, &k, &v)))
+	if ((rc = store__name_key(peer, &k)) || (rc = store__get(t, STORE_DB_WITNESS, &k, &v)))
 		return rc;
 	return store__obj_decode(&proto_witnessed_schema, &v, w);
 }
 
 int store_witness_put(struct store_txn *t, const char *peer, const struct tn_witnessed *w)
 {
-	struct proto_buf *b = &t->s->enc;
-	MDB_val k, v;
-	int rc;
+	MDB_val k;
+	int rc = store__name_key(peer, &k);
 
-	if (t->rdonly)
-		return TN_ERR_INVALID;
-	if ((rc = name_key(peer, &k)))
-		return rc;
-	b->len = 0;
-	if ((rc = proto_encode(&proto_witnessed_schema, w, b)))
-		return rc;
-	v.mv_size = b->len;
-	v.mv_data = b->data;
-	return store__put(t, STORE_DB_WITNESS, &k, &v, 0);
+	return rc ? rc : store__val_put(t, STORE_DB_WITNESS, &k, &proto_witnessed_schema, w, 0);
 }
 
 int store_evidence_add(struct store_txn *t, struct tn_evidence *e)
