@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../proto/match.h"
 #include "../proto/merkle.h"
 #include "../proto/rows.h"
 
@@ -71,9 +72,20 @@ int store_record_add_event(struct store_txn *t, uint64_t id, const struct tn_eve
 int store_record_find(struct store_txn *t, const char *make, const char *serial,
 		      store_record_fn fn, void *arg) TN_WUR;
 
+/* Candidates for q among the records, best first (exact ones first):
+ * at most k into out. Without q->fuzzy only exact ones. Returns how many,
+ * or TN_ERR_LIMIT when q would take too many lookups (three or more
+ * unreadable characters with fewer than STORE_MATCH_PREFIX read before
+ * them, or more than STORE_MATCH_VISITS index entries to look at). */
+int store_record_match(struct store_txn *t, const struct match_query *q,
+		       struct match_cand *out, uint32_t k) TN_WUR;
+
+#define STORE_MATCH_PREFIX 3
+#define STORE_MATCH_VISITS 200000
+
 /* ---- bulk adds of records checked and encoded before the transaction ---- */
 
-#define STORE_KEY_MAX (TN_SERIAL_LEN + 1 + TN_MAKE_LEN)
+#define STORE_KEY_MAX (2 * TN_SERIAL_LEN + 2 + TN_MAKE_LEN)
 
 /* A record that passed proto_record_check, as proto_encode writes it
  * (proto_import_next gives both), made ready outside any transaction: the
@@ -112,6 +124,9 @@ int store_stolen_recover(struct store_txn *t, uint64_t id, const char *date, str
  * Returns the number of matches or a negative error. */
 int store_stolen_find(struct store_txn *t, const char *make, const char *serial,
 		      store_stolen_fn fn, void *arg) TN_WUR;
+/* store_record_match over the open reports. */
+int store_stolen_match(struct store_txn *t, const struct match_query *q,
+		       struct match_cand *out, uint32_t k) TN_WUR;
 /* Call fn for every report (only open ones if open_only), in id order. */
 int store_stolen_each(struct store_txn *t, int open_only, store_stolen_fn fn, void *arg) TN_WUR;
 
