@@ -185,16 +185,17 @@ static void __attribute__((format(printf, 2, 3))) say(struct match_cand *c, cons
 	va_end(ap);
 }
 
-/* Name the misread characters of an equal-length candidate r; their count. */
-static int say_confusables(struct match_cand *c, const struct match_query *q, const char *r)
+/* Name the characters of a (the query) misread for those of b, both of
+ * one length; their count. */
+static int say_confusables(struct match_cand *c, const char *a, const char *b)
 {
 	int n = 0;
 
-	for (uint32_t i = 0; i < q->len; i++) {
-		if (q->serial[i] == MATCH_UNREAD_CHAR || q->serial[i] == r[i])
+	for (uint32_t i = 0; a[i]; i++) {
+		if (a[i] == MATCH_UNREAD_CHAR || a[i] == b[i])
 			continue;
 		if (n++ < 3)
-			say(c, "confusable %c→%c at %u", q->serial[i], r[i], i + 1);
+			say(c, "confusable %c→%c at %u", a[i], b[i], i + 1);
 	}
 	if (n > 3)
 		say(c, "%d more", n - 3);
@@ -211,48 +212,64 @@ static size_t first_diff(const char *a, const char *b)
 	return i;
 }
 
-/* The reason and serial score of a candidate r of kind k. */
+/* Drop the character at i from s (of length n). */
+static void drop_at(char *s, size_t n, size_t i)
+{
+	memmove(s + i, s + i + 1, n - i);
+}
+
+/* Say the one edit of kind k at i, then undo it in qa (the query) or ra
+ * (the record), so that what is left to tell them apart are misreads. */
+static void say_edit(struct match_cand *c, enum match_kind k, size_t i, char *qa, char *ra)
+{
+	size_t n = strlen(qa);
+	char t;
+
+	switch (k) {
+	case MATCH_TRANSPOSITION:
+		say(c, "transposition %zu-%zu", i + 1, i + 2);
+		t = qa[i], qa[i] = qa[i + 1], qa[i + 1] = t;
+		break;
+	case MATCH_SUBSTITUTION:
+		say(c, "substitution %c→%c at %zu", qa[i], ra[i], i + 1);
+		qa[i] = ra[i];
+		break;
+	case MATCH_EXTRA:
+		say(c, "extra character %c at %zu", qa[i], i + 1);
+		drop_at(qa, n, i);
+		break;
+	default: /* MATCH_MISSING */
+		say(c, "missing character %c at %zu", ra[i], i + 1);
+		drop_at(ra, strlen(ra), i);
+		break;
+	}
+}
+
+/* The reason and serial score of a candidate r (folded rf) of kind k. */
 static int32_t judge_serial(struct match_cand *c, const struct match_query *q,
 			    const char *r, const char *rf, enum match_kind k)
 {
+	char qa[TN_SERIAL_LEN], ra[TN_SERIAL_LEN];
 	int32_t score = base_score[k];
-	size_t i;
 	int n;
 
-	switch (k) {
-	case MATCH_EXACT:
-		if ((n = say_confusables(c, q, r))) {
-			c->kind = MATCH_CONFUSABLE;
-			score = base_score[MATCH_CONFUSABLE] - CONFUSABLE_COST * (n - 1);
-		} else {
+	memcpy(qa, q->serial, sizeof(qa));
+	memcpy(ra, r, sizeof(ra));
+	if (k == MATCH_EXACT) {
+		if (!(n = say_confusables(c, qa, ra))) {
 			say(c, "exact");
+			return score;
 		}
-		break;
-	case MATCH_UNREADABLE:
+		c->kind = MATCH_CONFUSABLE;
+		return base_score[MATCH_CONFUSABLE] - CONFUSABLE_COST * (n - 1);
+	}
+	if (k == MATCH_UNREADABLE) {
 		say(c, "%u unreadable", q->unreadable);
 		score -= UNREADABLE_COST * (int32_t)(q->unreadable - 1);
-		score -= CONFUSABLE_COST * say_confusables(c, q, r);
-		break;
-	case MATCH_TRANSPOSITION:
-		i = first_diff(q->fold, rf);
-		say(c, "transposition %zu-%zu", i + 1, i + 2);
-		break;
-	case MATCH_SUBSTITUTION:
-		i = first_diff(q->fold, rf);
-		say(c, "substitution %c→%c at %zu", q->serial[i], r[i], i + 1);
-		break;
-	case MATCH_EXTRA:
-		i = first_diff(q->fold, rf);
-		say(c, "extra character %c at %zu", q->serial[i], i + 1);
-		break;
-	case MATCH_MISSING:
-		i = first_diff(q->fold, rf);
-		say(c, "missing character %c at %zu", r[i], i + 1);
-		break;
-	default:
-		break;
+	} else {
+		say_edit(c, k, first_diff(q->fold, rf), qa, ra);
 	}
-	return score;
+	return score - CONFUSABLE_COST * say_confusables(c, qa, ra);
 }
 
 /* +w when both are given and equal, -w when both are given and differ. */
