@@ -19,6 +19,8 @@
 	  &proto_record_schema, 0, ROLE_READ)                                               \
 	X(RECORD_FIND, "record.find", &proto_find_arg_schema,                               \
 	  &proto_record_list_schema, 0, ROLE_READ)                                          \
+	X(RECORD_MATCH, "record.match", &proto_match_arg_schema,                            \
+	  &proto_cand_list_schema, 0, ROLE_READ)                                            \
 	X(RECORD_EVENT, "record.event", &proto_event_arg_schema,                            \
 	  &proto_record_schema, CMD_WRITES, ROLE_RECORD)                                    \
 	X(RECORD_IMPORT, "record.import", &proto_record_list_schema,                        \

@@ -29,6 +29,37 @@ static const struct proto_field record_list_fields[] = {
 const struct proto_schema proto_record_list_schema =
 	PROTO_SCHEMA(struct tn_record_list, record_list_fields);
 
+static const struct proto_field match_arg_fields[] = {
+	PF_STR_OF(struct tn_match_arg, make, 0),
+	PF_STR_OF(struct tn_match_arg, serial, PF_REQ),
+	PF_STR_OF(struct tn_match_arg, model, 0),
+	PF_STR_OF(struct tn_match_arg, caliber, 0),
+	PF_STR_OF(struct tn_match_arg, type, 0),
+	PF_U32_OF(struct tn_match_arg, limit, 0),
+	PF_BOOL_OF(struct tn_match_arg, fuzzy, 0),
+};
+const struct proto_schema proto_match_arg_schema = PROTO_SCHEMA(struct tn_match_arg, match_arg_fields);
+
+/* The console's candidates: the wire's, with the record id and whether
+ * it is the exact serial. */
+static const struct proto_field cand_fields[] = {
+	PF_U64_OF(struct tn_candidate, id, PF_REQ | PF_ID),
+	PF_BOOL_OF(struct tn_candidate, exact, PF_REQ),
+	PF_U32_OF(struct tn_candidate, score, PF_REQ),
+	PF_STR_OF(struct tn_candidate, reason, PF_REQ),
+	PF_STR_OF(struct tn_candidate, make, PF_REQ),
+	PF_STR_OF(struct tn_candidate, model, PF_REQ),
+	PF_STR_OF(struct tn_candidate, caliber, PF_REQ),
+	PF_STR_OF(struct tn_candidate, type, PF_REQ),
+	PF_STR_OF(struct tn_candidate, serial, PF_REQ),
+};
+static const struct proto_schema cand_schema = PROTO_SCHEMA(struct tn_candidate, cand_fields);
+
+static const struct proto_field cand_list_fields[] = {
+	PF_ARR_OF(struct tn_cand_list, candidates, n, TN_CANDIDATES_MAX, PF_REQ, cand_schema),
+};
+const struct proto_schema proto_cand_list_schema = PROTO_SCHEMA(struct tn_cand_list, cand_list_fields);
+
 static const struct proto_field stolen_list_fields[] = {
 	PF_ARR_OF(struct tn_stolen_list, reports, n, TN_BATCH_MAX, 0, proto_stolen_schema),
 };
@@ -76,6 +107,7 @@ static const struct proto_field peer_status_fields[] = {
 	PF_STR_OF(struct tn_peer_status, stolen, 0),
 	PF_U32_OF(struct tn_peer_status, daily_limit, 0),
 	PF_STR_OF(struct tn_peer_status, disclose, 0),
+	PF_STR_OF(struct tn_peer_status, candidates, 0),
 	PF_STR_OF(struct tn_peer_status, fingerprint, 0),
 	PF_STR_OF(struct tn_peer_status, key, 0),
 	PF_STR_OF(struct tn_peer_status, addr, 0),

@@ -18,6 +18,7 @@ struct tn_policy_arg {
 	char stolen[8];
 	uint32_t daily_limit;
 	char disclose[64];
+	char candidates[8];
 };
 
 struct tn_id_arg {
@@ -31,6 +32,22 @@ struct tn_find_arg {
 	char make[TN_MAKE_LEN];
 	char serial[TN_SERIAL_LEN];
 	bool all;
+};
+
+/* record.match: the candidates for a serial read off a gun. */
+struct tn_match_arg {
+	char make[TN_MAKE_LEN];
+	char serial[TN_SERIAL_LEN];   /* '?' marks an unreadable character */
+	char model[TN_MODEL_LEN];
+	char caliber[TN_CALIBER_LEN];
+	char type[TN_TYPE_LEN];
+	uint32_t limit;               /* candidates; 0 means 10 */
+	bool fuzzy;                   /* tracectl's flag; the command always is */
+};
+
+struct tn_cand_list {
+	uint32_t n;
+	struct tn_candidate *candidates;
 };
 
 struct tn_event_arg {
@@ -84,6 +101,7 @@ struct tn_peer_status {
 	char stolen[8];
 	uint32_t daily_limit;
 	char disclose[64];
+	char candidates[8];
 	char fingerprint[32];
 	char key[48];              /* the pinned public key, as in its card */
 	char addr[64];
@@ -140,6 +158,7 @@ struct tn_peer_answer {
 	char status[TN_KIND_LEN];   /* answered, declined, over_limit, unreachable, timeout */
 	uint32_t n;
 	struct tn_stolen_answer *results;
+	bool exact_only;            /* it matched fuzzy items exactly only */
 };
 
 struct tn_query_reply {
@@ -243,6 +262,8 @@ extern const struct proto_schema proto_id_arg_schema;
 extern const struct proto_schema proto_find_arg_schema;
 extern const struct proto_schema proto_event_arg_schema;
 extern const struct proto_schema proto_record_list_schema;
+extern const struct proto_schema proto_match_arg_schema;
+extern const struct proto_schema proto_cand_list_schema;
 extern const struct proto_schema proto_stolen_list_schema;
 extern const struct proto_schema proto_import_result_schema;
 extern const struct proto_schema proto_status_schema;

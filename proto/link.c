@@ -12,6 +12,7 @@ static const struct proto_field peer_fields[] = {
 	PF_STR_OF(struct tn_peer, stolen, 0),
 	PF_U32_OF(struct tn_peer, daily_limit, 0),
 	PF_STR_OF(struct tn_peer, disclose, 0),
+	PF_STR_OF(struct tn_peer, candidates, 0),
 };
 const struct proto_schema proto_peer_schema = PROTO_SCHEMA(struct tn_peer, peer_fields);
 
@@ -21,6 +22,7 @@ static const struct proto_field policy_fields[] = {
 	PF_STR_OF(struct tn_policy_arg, stolen, 0),
 	PF_U32_OF(struct tn_policy_arg, daily_limit, 0),
 	PF_STR_OF(struct tn_policy_arg, disclose, 0),
+	PF_STR_OF(struct tn_policy_arg, candidates, 0),
 };
 const struct proto_schema proto_policy_arg_schema = PROTO_SCHEMA(struct tn_policy_arg, policy_fields);
 

@@ -7,6 +7,7 @@ static const struct proto_field item_fields[] = {
 	PF_STR_OF(struct tn_query_item, serial, PF_REQ),
 	PF_STR_OF(struct tn_query_item, model, 0),
 	PF_STR_OF(struct tn_query_item, caliber, 0),
+	PF_BOOL_OF(struct tn_query_item, fuzzy, 0),
 };
 const struct proto_schema proto_query_item_schema = PROTO_SCHEMA(struct tn_query_item, item_fields);
 
@@ -23,6 +24,7 @@ const struct proto_schema proto_stolen_query_schema =
 static const struct proto_field answer_fields[] = {
 	PF_BOOL_OF(struct tn_stolen_answer, hit, PF_REQ),
 	PF_PTR_OF(struct tn_stolen_answer, report, 0, proto_stolen_schema),
+	PF_STR_OF(struct tn_stolen_answer, match, 0),
 };
 static const struct proto_schema answer_schema = PROTO_SCHEMA(struct tn_stolen_answer, answer_fields);
 
@@ -30,6 +32,7 @@ static const struct proto_field stolen_result_fields[] = {
 	PF_U64_OF(struct tn_stolen_result, qid, PF_REQ | PF_HEX64),
 	PF_STR_OF(struct tn_stolen_result, status, PF_REQ),
 	PF_ARR_OF(struct tn_stolen_result, results, n, TN_QUERY_ITEMS_MAX, 0, answer_schema),
+	PF_BOOL_OF(struct tn_stolen_result, exact_only, 0),
 };
 const struct proto_schema proto_stolen_result_schema =
 	PROTO_SCHEMA(struct tn_stolen_result, stolen_result_fields);
@@ -51,6 +54,7 @@ static const struct proto_field peer_answer_fields[] = {
 	PF_STR_OF(struct tn_peer_answer, peer, PF_REQ),
 	PF_STR_OF(struct tn_peer_answer, status, PF_REQ),
 	PF_ARR_OF(struct tn_peer_answer, results, n, TN_QUERY_ITEMS_MAX, 0, answer_schema),
+	PF_BOOL_OF(struct tn_peer_answer, exact_only, PF_REQ),
 };
 static const struct proto_schema peer_answer_schema =
 	PROTO_SCHEMA(struct tn_peer_answer, peer_answer_fields);

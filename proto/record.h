@@ -14,6 +14,7 @@
 #define TN_TYPE_LEN 24
 #define TN_SERIAL_LEN 48
 #define TN_PARTY_LEN 96
+#define TN_REASON_LEN 80   /* how a candidate serial matched */
 #define TN_PLACE_LEN 96
 #define TN_REF_LEN 64
 #define TN_KIND_LEN 16

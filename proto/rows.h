@@ -16,6 +16,7 @@ struct tn_peer {
 	char stolen[8];           /* allow | deny; empty means allow */
 	uint32_t daily_limit;     /* trace requests a day; 0 means 1000 */
 	char disclose[64];        /* party,place,ref (empty means all) or none */
+	char candidates[8];       /* allow | deny: offer fuzzy matches; empty means deny */
 };
 
 /* A message waiting in the outbox for its peer. */

@@ -15,6 +15,17 @@ static const struct proto_field firearm_fields[] = {
 };
 const struct proto_schema proto_firearm_schema = PROTO_SCHEMA(struct tn_firearm, firearm_fields);
 
+static const struct proto_field candidate_fields[] = {
+	PF_U32_OF(struct tn_candidate, score, PF_REQ),
+	PF_STR_OF(struct tn_candidate, reason, PF_REQ),
+	PF_STR_OF(struct tn_candidate, make, PF_REQ),
+	PF_STR_OF(struct tn_candidate, model, 0),
+	PF_STR_OF(struct tn_candidate, caliber, 0),
+	PF_STR_OF(struct tn_candidate, type, 0),
+	PF_STR_OF(struct tn_candidate, serial, PF_REQ),
+};
+const struct proto_schema proto_candidate_schema = PROTO_SCHEMA(struct tn_candidate, candidate_fields);
+
 static const struct proto_field request_fields[] = {
 	PF_BIN_OF(struct tn_trace_request, mid, PF_REQ),
 	PF_U64_OF(struct tn_trace_request, ref, PF_REQ | PF_ID),
@@ -54,6 +65,8 @@ static const struct proto_field result_fields[] = {
 	PF_I64_OF(struct tn_trace_result, time_to_crime_days, 0),
 	PF_STR_OF(struct tn_trace_result, handling, 0),
 	PF_U32_OF(struct tn_trace_result, keep_days, 0),
+	PF_ARR_OF(struct tn_trace_result, candidates, n_cand, TN_CANDIDATES_MAX, 0,
+		  proto_candidate_schema),
 };
 const struct proto_schema proto_trace_result_schema =
 	PROTO_SCHEMA(struct tn_trace_result, result_fields);

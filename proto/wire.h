@@ -78,9 +78,10 @@ int proto_frame_type(const struct proto_msg *m, char *out, size_t cap) TN_WUR;
 
 struct tn_query_item {
 	char make[TN_MAKE_LEN];
-	char serial[TN_SERIAL_LEN];
+	char serial[TN_SERIAL_LEN];   /* '?' marks an unreadable character */
 	char model[TN_MODEL_LEN];
 	char caliber[TN_CALIBER_LEN];
+	bool fuzzy;                   /* also misread, partial and one-edit serials */
 };
 
 /* STOLEN_QUERY: envelope type "stolen_query". */
@@ -95,6 +96,7 @@ struct tn_stolen_query {
 struct tn_stolen_answer {
 	bool hit;
 	struct tn_stolen *report;   /* only with a hit */
+	char match[TN_REASON_LEN];  /* how a fuzzy item hit: "confusable O→0 at 3" */
 };
 
 /* STOLEN_RESULT: envelope type "stolen_result", signed when it has a hit. */
@@ -103,6 +105,7 @@ struct tn_stolen_result {
 	char status[TN_KIND_LEN];   /* "ok", "declined", "error" */
 	uint32_t n;
 	struct tn_stolen_answer *results;
+	bool exact_only;            /* fuzzy items were matched exactly only (policy) */
 };
 
 extern const struct proto_schema proto_query_item_schema;
@@ -121,6 +124,26 @@ struct tn_firearm {
 	char importer[TN_PARTY_LEN];
 	char country_of_origin[TN_NAME_LEN];
 };
+
+/* A record that may be the gun asked about: what identifies it, never its
+ * chain or parties. */
+struct tn_candidate {
+	uint64_t id;                  /* the record's id: console only, never on the wire */
+	bool exact;                   /* console only */
+	uint32_t score;               /* 0..100 */
+	char reason[TN_REASON_LEN];
+	char make[TN_MAKE_LEN];
+	char model[TN_MODEL_LEN];
+	char caliber[TN_CALIBER_LEN];
+	char type[TN_TYPE_LEN];
+	char serial[TN_SERIAL_LEN];
+};
+
+#define TN_CANDIDATES_MAX 50
+#define TN_CANDIDATES_SENT 10  /* candidates a trace result offers, at most */
+/* Against a peer's daily limit a fuzzy lookup (a fuzzy stolen item, a
+ * trace answered with candidates) counts as this many requests. */
+#define TN_FUZZY_UNITS 10
 
 /* TRACE_REQUEST: envelope type "trace_request", signed. */
 struct tn_trace_request {
@@ -151,7 +174,7 @@ struct tn_trace_result {
 	uint8_t mid[TN_MID_LEN];
 	uint64_t ref;
 	uint8_t request_digest[TN_HASH_LEN];  /* of the signed request (CX_REQUEST) */
-	char status[24];              /* completed, partial, no_record,
+	char status[24];              /* completed, partial, no_record, possible_matches,
 				       * unmarked_or_obliterated, destroyed_on_record, declined */
 	char reason[TN_TEXT_LEN];
 	uint32_t n_chain;
@@ -163,6 +186,8 @@ struct tn_trace_result {
 	int64_t time_to_crime_days;   /* -1 when unknown */
 	char handling[TN_TEXT_LEN];   /* what the requester may do with the answer */
 	uint32_t keep_days;           /* the requester purges the result after this */
+	uint32_t n_cand;
+	struct tn_candidate *candidates; /* with possible_matches, best first */
 };
 
 /* Delivery acknowledgement of an outbox message: type "ack". */
@@ -170,6 +195,7 @@ struct tn_ack {
 	uint8_t mid[TN_MID_LEN];
 };
 
+extern const struct proto_schema proto_candidate_schema;
 extern const struct proto_schema proto_firearm_schema;
 extern const struct proto_schema proto_trace_request_schema;
 extern const struct proto_schema proto_trace_ack_schema;

@@ -36,6 +36,8 @@ static void peer_status(const struct peer *p, struct tn_peer_status *st)
 	st->daily_limit = policy_daily_limit(p);
 	snprintf(st->disclose, sizeof(st->disclose), "%s", p->rec.disclose[0] ? p->rec.disclose :
 		 "party,place,ref");
+	snprintf(st->candidates, sizeof(st->candidates), "%s",
+		 policy_candidates(p) ? "allow" : "deny");
 	memcpy(st->fingerprint, p->fp, sizeof(st->fingerprint));
 	cx_key_format(p->rec.pk, st->key);
 	snprintf(st->addr, sizeof(st->addr), "%s", p->rec.addr);
@@ -213,8 +215,9 @@ static int policy_op(struct store_txn *t, void *arg)
 	int rc = store_peer_put(t, &j->rec);
 
 	return rc ? rc : node_audit_local(t, "peer.policy", 0,
-		"%s traces=%s stolen=%s limit=%u disclose=%s", j->rec.name, j->rec.traces,
-		j->rec.stolen, j->rec.daily_limit, j->rec.disclose);
+		"%s traces=%s stolen=%s limit=%u disclose=%s candidates=%s", j->rec.name,
+		j->rec.traces, j->rec.stolen, j->rec.daily_limit, j->rec.disclose,
+		j->rec.candidates[0] ? j->rec.candidates : "deny");
 }
 
 static int policy_applied(struct cmd_write *w, int rc)

@@ -67,6 +67,40 @@ static int record_find(struct console_req *r, void *args)
 	return cmd_list(r, args, find_walk);
 }
 
+/* The limit is refused rather than cut: a caller asking for 500 should
+ * know it gets 50. */
+static int record_match(struct console_req *r, void *args)
+{
+	const struct tn_match_arg *a = args;
+	struct tn_cand_list l = { 0 };
+	struct match_query q;
+	struct store_txn *t;
+	char why[TN_TEXT_LEN];
+	int rc;
+
+	if (a->limit > MATCH_K_MAX) {
+		snprintf(why, sizeof(why), "--limit %u is more than %d candidates", a->limit,
+			 MATCH_K_MAX);
+		return cmd_fail(r, TN_ERR_INVALID, why);
+	}
+	if (match_query_init(&q, a->make, a->serial, a->model, a->caliber, a->type, true))
+		return cmd_fail(r, TN_ERR_INVALID, "serial has nothing readable (or the make has "
+				"no letters or digits): write what can be read, '?' for each "
+				"unreadable character");
+	if ((rc = store_read_begin(console_node(r)->store, &t)))
+		return rc;
+	rc = candidates_find(t, &q, a->limit ? a->limit : MATCH_K_DEFAULT, &l.candidates, &l.n);
+	store_read_end(t);
+	if (rc == TN_ERR_LIMIT)
+		return cmd_fail(r, rc, "serial has too many unreadable characters to search: "
+				"at most 2, or more after at least 3 readable ones");
+	if (rc)
+		return rc;
+	console_ok(r, &proto_cand_list_schema, &l);
+	proto_release(&proto_cand_list_schema, &l);
+	return 0;
+}
+
 static int event_op(struct store_txn *t, void *arg)
 {
 	struct cmd_write *w = arg;
@@ -96,6 +130,7 @@ const struct cmd_handler cmd_record_table[] = {
 	{ CMD_RECORD_ADD, record_add },
 	{ CMD_RECORD_SHOW, record_show },
 	{ CMD_RECORD_FIND, record_find },
+	{ CMD_RECORD_MATCH, record_match },
 	{ CMD_RECORD_EVENT, record_event },
 	{ CMD_COUNT, NULL },
 };

@@ -140,6 +140,17 @@ const char *ctl_opt_key(const char *arg)
 	return strcmp(arg, "--case") ? arg + 2 : "case-ref";
 }
 
+int ctl_flag(int *argc, char **argv, const char *flag)
+{
+	for (int i = 0; i < *argc; i++)
+		if (!strcmp(argv[i], flag)) {
+			memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof(*argv));
+			(*argc)--;
+			return 1;
+		}
+	return 0;
+}
+
 int ctl_opts(const struct proto_schema *s, void *obj, int argc, char **argv)
 {
 	int rc;

@@ -95,6 +95,12 @@ void ctl_fields(const char *lead, const char *tail, ...) __attribute__((sentinel
 void ctl_print_record(const void *rec);
 void ctl_print_event(const struct tn_event *e);
 void ctl_print_records(const void *list);
+/* One line per candidate (tn_candidate), indented by indent. */
+void ctl_print_cands(const struct tn_candidate *c, uint32_t n, const char *indent);
+/* A tn_cand_list. */
+void ctl_print_cand_list(const void *list);
+/* Remove flag from argv (shifting the rest); 1 when it was there. */
+int ctl_flag(int *argc, char **argv, const char *flag);
 void ctl_print_stolen(const void *rep);
 void ctl_print_stolen_list(const void *list);
 /* stats as CSV: one table per section, each row naming its section. */

@@ -74,6 +74,28 @@ void ctl_print_records(const void *obj)
 		ctl_print_record(&l->records[i]);
 }
 
+void ctl_print_cands(const struct tn_candidate *c, uint32_t n, const char *indent)
+{
+	for (uint32_t i = 0; i < n; i++, c++) {
+		printf("%s", indent);
+		if (c->id)
+			printf("record %-8llu ", (unsigned long long)c->id);
+		printf("score %3u  %-36s %s", c->score, ctl_str(c->reason), ctl_str(c->make));
+		printf("%s%s", c->model[0] ? " " : "", ctl_str(c->model));
+		printf("%s%s", c->caliber[0] ? ", " : "", ctl_str(c->caliber));
+		printf(", serial %s\n", ctl_str(c->serial));
+	}
+}
+
+void ctl_print_cand_list(const void *obj)
+{
+	const struct tn_cand_list *l = obj;
+
+	if (!l->n)
+		printf("no candidate\n");
+	ctl_print_cands(l->candidates, l->n, "");
+}
+
 void ctl_print_stolen(const void *obj)
 {
 	const struct tn_stolen *s = obj;

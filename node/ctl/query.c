@@ -11,6 +11,7 @@ struct items {
 	struct tn_query_arg *a;
 	uint32_t cap;
 	int bad;
+	bool fuzzy;     /* --fuzzy: every item, from the line or the file */
 };
 
 static struct tn_query_item *new_item(struct items *it)
@@ -96,6 +97,10 @@ static int parse(struct items *it, struct tn_query_item *one, int argc, char **a
 			a->all = true;
 			continue;
 		}
+		if (!strcmp(argv[i], "--fuzzy")) {
+			it->fuzzy = true;
+			continue;
+		}
 		if (strncmp(argv[i], "--", 2) || i + 1 >= argc)
 			return ctl_fail("expected --option VALUE, got '%s'", argv[i]);
 		if (!strcmp(argv[i], "--file")) {
@@ -118,6 +123,9 @@ static int parse(struct items *it, struct tn_query_item *one, int argc, char **a
 static void print_answer(const struct tn_query_arg *q, const struct tn_peer_answer *a)
 {
 	printf("%-4s %-11s", a->peer, a->status);
+	if (a->exact_only)
+		printf(" (matched exactly only: its policy offers us no fuzzy matching, or our "
+		       "daily limit is spent)\n%-16s", "");
 	if (!a->n) {
 		putchar('\n');
 		return;
@@ -135,6 +143,8 @@ static void print_answer(const struct tn_query_arg *q, const struct tn_peer_answ
 		printf(" HIT        %s %s: %s %s", ctl_str(r->make), ctl_str(r->serial),
 		       ctl_str(r->kind), ctl_str(r->date));
 		ctl_fields(", ", "", "", r->place, "agency", r->agency, "case", r->case_ref, NULL);
+		if (a->results[i].match[0])
+			printf(" [matched: %s]", ctl_str(a->results[i].match));
 		putchar('\n');
 	}
 }
@@ -200,10 +210,12 @@ static int query_stolen(struct ctl *c, int argc, char **argv)
 	if (one.make[0] || one.serial[0])
 		a.items[a.n - 1] = one;
 	if (!a.n) {
-		ctl_fail("usage: query stolen --serial S --make M [--model X] [--peer NAME | --all] "
-			 "| --file items.csv");
+		ctl_fail("usage: query stolen --serial S --make M [--model X] [--fuzzy] "
+			 "[--peer NAME | --all] | --file items.csv");
 		goto out;
 	}
+	for (uint32_t i = 0; i < a.n; i++)
+		a.items[i].fuzzy = a.items[i].fuzzy || it.fuzzy;
 	ctl_default_officer(a.officer);
 	shown_query = &a;
 	rc = ctl_run(c, CMD_QUERY_STOLEN, &a, print_reply);
@@ -242,7 +254,7 @@ static void print_alerts(const void *obj)
 
 const struct ctl_cmd ctl_query_cmds[] = {
 	{ "query stolen", query_stolen,
-	  "--make M --serial S [--model X] [--peer NAME | --all] [--file items.csv] "
+	  "--make M --serial S [--model X] [--fuzzy] [--peer NAME | --all] [--file items.csv] "
 	  "--case REF [--officer ID] [--ordered-by ID] [--purpose P] [--timeout-ms N]" },
 	{ "alerts", NULL, "[--limit N] (peers' queries that hit our reports, peers' audit "
 	  "checkpoints we refused)", CMD_ALERTS,

@@ -30,14 +30,29 @@ static int record_event(struct ctl *c, int argc, char **argv)
 	return ctl_run(c, CMD_RECORD_EVENT, &a, ctl_print_record);
 }
 
+/* record find --fuzzy: ranked candidates for a serial as it was read. */
+static int record_match(struct ctl *c, int argc, char **argv)
+{
+	struct tn_match_arg a = { 0 };
+
+	if (ctl_opts(&proto_match_arg_schema, &a, argc, argv))
+		return 1;
+	if (!a.serial[0])
+		return ctl_fail("usage: record find --fuzzy --serial S [--make M] [--model M] "
+				"[--caliber C] [--type T] [--limit K]");
+	return ctl_run(c, CMD_RECORD_MATCH, &a, ctl_print_cand_list);
+}
+
 static int record_find(struct ctl *c, int argc, char **argv)
 {
 	struct tn_find_arg a = { 0 };
 
+	if (ctl_flag(&argc, argv, "--fuzzy"))
+		return record_match(c, argc, argv);
 	if (ctl_opts(&proto_find_arg_schema, &a, argc, argv))
 		return 1;
 	if (!a.serial[0])
-		return ctl_fail("usage: record find --serial S [--make M]");
+		return ctl_fail("usage: record find --serial S [--make M] [--fuzzy]");
 	return ctl_run(c, CMD_RECORD_FIND, &a, ctl_print_records);
 }
 
@@ -58,7 +73,8 @@ const struct ctl_cmd ctl_record_cmds[] = {
 	  "--make M --serial S [--model --caliber --type --country --importer]",
 	  CMD_RECORD_ADD, ctl_print_record },
 	{ "record show", record_show, "ID" },
-	{ "record find", record_find, "--serial S [--make M]" },
+	{ "record find", record_find,
+	  "--serial S [--make M] [--fuzzy [--model --caliber --type --limit K]]" },
 	{ "record event", record_event,
 	  "ID --kind KIND --date YYYY-MM-DD [--party --place --country --ref]" },
 	{ "record import", record_import, "FILE.csv" },

@@ -74,6 +74,10 @@ static void print_result(const struct tn_trace *t)
 	printf("%s%s\n", r->reason[0] ? " - " : "", ctl_str(r->reason));
 	for (uint32_t i = 0; i < r->n_chain; i++)
 		ctl_print_event(&r->chain[i]);
+	ctl_print_cands(r->candidates, r->n_cand, "  candidate: ");
+	if (r->n_cand)
+		printf("next step: confirm one on the gun, then tracectl trace request --to %s "
+		       "--serial SERIAL ...\n", ctl_str(t->peer));
 	if (r->first_retail.kind[0]) {
 		printf("first retail sale: %s", ctl_str(r->first_retail.date));
 		printf("%s%s\n", r->first_retail.party[0] ? " by " : "", ctl_str(r->first_retail.party));

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Answering a peer's lost/stolen query: look every item up in our open
- * reports, raise an alert for each hit, audit, commit, then answer (signed
- * when anything hit, so the hit is a receipt). */
+ * reports (fuzzy items, if the peer's policy offers candidates, through
+ * serial matching: the best open report, and how it matched), raise an
+ * alert for each hit, audit, commit, then answer (signed when anything
+ * hit, so the hit is a receipt). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +15,7 @@ struct answer_job {
 	struct tn_stolen_query q;
 	struct tn_stolen_result res;
 	uint32_t hits;
+	uint32_t fuzzy;   /* items looked up by serial matching */
 };
 
 static void job_free(struct answer_job *j)
@@ -33,7 +36,49 @@ static int take_first(void *arg, const struct tn_stolen *s)
 	return 1;      /* one report is enough */
 }
 
-static int look_up(struct node *n, struct answer_job *j)
+static int wants_fuzzy(const struct tn_query_item *it)
+{
+	return it->fuzzy || strchr(it->serial, MATCH_UNREAD_CHAR);
+}
+
+/* The best open report for a fuzzy item, and how it matched. */
+static int look_up_fuzzy(struct store_txn *t, const struct tn_query_item *it,
+			 struct tn_stolen_answer *a)
+{
+	struct match_query q;
+	struct match_cand c;
+	struct tn_stolen s;
+	int rc;
+
+	if (match_query_init(&q, it->make, it->serial, it->model, it->caliber, NULL, true))
+		return 0;   /* nothing readable matches nothing */
+	if ((rc = store_stolen_match(t, &q, &c, 1)) <= 0)
+		return rc == TN_ERR_LIMIT ? 0 : rc;
+	if ((rc = store_stolen_get(t, c.id, &s)))
+		return rc;
+	memcpy(a->match, c.reason, sizeof(a->match));
+	rc = take_first(a, &s);
+	proto_release(&proto_stolen_schema, &s);
+	return rc < 0 ? rc : 0;
+}
+
+static int look_up_item(struct store_txn *t, struct answer_job *j, const struct peer *p,
+			uint32_t i)
+{
+	const struct tn_query_item *it = &j->q.items[i];
+	int rc;
+
+	if (wants_fuzzy(it) && policy_candidates(p)) {
+		j->fuzzy++;
+		return look_up_fuzzy(t, it, &j->res.results[i]);
+	}
+	if (wants_fuzzy(it))
+		j->res.exact_only = true;
+	rc = store_stolen_find(t, it->make, it->serial, take_first, &j->res.results[i]);
+	return rc == TN_ERR_INVALID ? 0 : rc;   /* an item that does not normalize matches nothing */
+}
+
+static int look_up(struct node *n, struct answer_job *j, const struct peer *p)
 {
 	struct store_txn *t;
 	int rc;
@@ -44,14 +89,28 @@ static int look_up(struct node *n, struct answer_job *j)
 	if ((rc = store_read_begin(n->store, &t)))
 		return rc;
 	for (uint32_t i = 0; i < j->q.n && rc >= 0; i++) {
-		rc = store_stolen_find(t, j->q.items[i].make, j->q.items[i].serial, take_first,
-				       &j->res.results[i]);
-		if (rc == TN_ERR_INVALID)
-			rc = 0;   /* an item that does not normalize matches nothing */
+		rc = look_up_item(t, j, p, i);
 		j->hits += j->res.results[i].hit;
 	}
 	store_read_end(t);
 	return rc < 0 ? rc : 0;
+}
+
+/* Past the peer's daily limit, fuzzy items keep only exact hits. */
+static void exact_only(struct answer_job *j)
+{
+	for (uint32_t i = 0; i < j->res.n; i++) {
+		struct tn_stolen_answer *a = &j->res.results[i];
+
+		if (!a->match[0] || !strcmp(a->match, "exact"))
+			continue;
+		free(a->report);
+		a->report = NULL;
+		a->hit = false;
+		a->match[0] = '\0';
+		j->hits--;
+	}
+	j->res.exact_only = true;
 }
 
 /* The owner of report s learns that j's peer asked about its gun. */
@@ -72,11 +131,21 @@ static int add_alert(struct store_txn *t, const struct answer_job *j, const stru
 static int record_op(struct store_txn *t, void *arg)
 {
 	struct answer_job *j = arg;
-	char ref[24], outcome[32];
+	const struct peer *p = peer_by_name(j->node, j->peer);
+	char ref[24], outcome[40];
 	int rc = 0;
 
+	if (j->fuzzy && p && (rc = policy_take(t, p, TN_FUZZY_UNITS * j->fuzzy))) {
+		if (rc != TN_ERR_LIMIT)
+			return rc;
+		exact_only(j);
+		rc = 0;
+	}
 	snprintf(ref, sizeof(ref), "%016llx", (unsigned long long)j->q.qid);
 	snprintf(outcome, sizeof(outcome), j->hits ? "%u hit(s)" : "no_hit", j->hits);
+	if (j->fuzzy && !j->res.exact_only)
+		snprintf(outcome + strlen(outcome), sizeof(outcome) - strlen(outcome),
+			 ", %u fuzzy", j->fuzzy);
 	for (uint32_t i = 0; i < j->res.n && !rc; i++)
 		if (j->res.results[i].report)
 			rc = add_alert(t, j, j->res.results[i].report);
@@ -118,7 +187,7 @@ static void on_query(struct peer *p, struct env_msg *m)
 	snprintf(j->res.status, sizeof(j->res.status), "ok");
 	if (!policy_stolen_allowed(p)) {
 		snprintf(j->res.status, sizeof(j->res.status), "declined");
-	} else if (look_up(n, j)) {
+	} else if (look_up(n, j, p)) {
 		snprintf(j->res.status, sizeof(j->res.status), "error");
 		j->res.n = 0;
 		j->hits = 0;

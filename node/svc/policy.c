@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Per-peer policy: whether its trace requests are answered automatically,
- * reviewed or refused, whether it may ask about lost/stolen guns, how many
- * requests a day it may make, and which event fields it may see. */
+ * reviewed or refused, whether it may ask about lost/stolen guns, whether
+ * it is offered candidates for misread serials, how many requests a day
+ * it may make (a fuzzy lookup counting as TN_FUZZY_UNITS), and which
+ * event fields it may see. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +23,7 @@ int policy_stolen_allowed(const struct peer *p)
 
 /* The count lives in the store, so a restart does not reset it; a key
  * per peer holds {day, count}. */
-int policy_take(struct store_txn *t, const struct peer *p)
+int policy_take(struct store_txn *t, const struct peer *p, uint32_t units)
 {
 	uint64_t day = node_now_ms() / 86400000, v[2] = { 0, 0 };
 	uint32_t limit = policy_daily_limit(p);
@@ -37,10 +39,15 @@ int policy_take(struct store_txn *t, const struct peer *p)
 		v[0] = day;
 		v[1] = 0;
 	}
-	if (v[1] >= limit)
+	if (v[1] + units > limit)
 		return TN_ERR_LIMIT;
-	v[1]++;
+	v[1] += units;
 	return store_meta_put(t, key, v, sizeof(v));
+}
+
+int policy_candidates(const struct peer *p)
+{
+	return !strcmp(p->rec.candidates, "allow");
 }
 
 int policy_discloses(const struct peer *p, const char *field)
@@ -72,11 +79,12 @@ static int known(const char *v, const char *const *words, size_t n)
 int policy_check(const struct tn_policy_arg *a, char *why, size_t len)
 {
 	static const char *const traces[] = { "auto", "review", "deny" };
-	static const char *const stolen[] = { "allow", "deny" };
+	static const char *const allow[] = { "allow", "deny" };
 	static const char *const fields[] = { "party", "place", "ref", "none" };
 	char copy[sizeof(a->disclose)], *tok, *save;
 	int ok = (!a->traces[0] || known(a->traces, traces, 3)) &&
-		 (!a->stolen[0] || known(a->stolen, stolen, 2));
+		 (!a->stolen[0] || known(a->stolen, allow, 2)) &&
+		 (!a->candidates[0] || known(a->candidates, allow, 2));
 
 	memcpy(copy, a->disclose, sizeof(copy));
 	for (tok = strtok_r(copy, ",", &save); ok && tok; tok = strtok_r(NULL, ",", &save))
@@ -84,7 +92,7 @@ int policy_check(const struct tn_policy_arg *a, char *why, size_t len)
 	if (ok)
 		return 0;
 	snprintf(why, len, "--traces auto|review|deny, --stolen allow|deny, "
-		 "--disclose party,place,ref|none");
+		 "--candidates allow|deny, --disclose party,place,ref|none");
 	return TN_ERR_INVALID;
 }
 
@@ -98,4 +106,6 @@ void policy_apply(struct tn_peer *rec, const struct tn_policy_arg *a)
 		rec->daily_limit = a->daily_limit;
 	if (a->disclose[0])
 		memcpy(rec->disclose, a->disclose, sizeof(a->disclose));
+	if (a->candidates[0])
+		memcpy(rec->candidates, a->candidates, sizeof(a->candidates));
 }

@@ -123,6 +123,7 @@ static int take_answer(struct query *qu, const struct peer *p, struct env_msg *m
 		snprintf(a->status, sizeof(a->status), "%s",
 			 strcmp(res->status, "ok") ? res->status : "answered");
 		a->n = res->n < qu->q.n ? res->n : qu->q.n;
+		a->exact_only = res->exact_only;
 		a->results = res->results;
 		res->results = NULL;
 		res->n = 0;

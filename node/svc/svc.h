@@ -125,15 +125,25 @@ void pending_free(struct pending *w);
 /* End every request still waiting with TN_ERR_CLOSED, and free the table. */
 void pending_stop(struct node *n);
 
+/* ---- candidates for a misread serial ---- */
+
+/* The best k candidates for q among our records, best first, into *out
+ * (calloc'd, *n of them; none is 0 with *out NULL). 0, or an error such as
+ * TN_ERR_LIMIT for a serial with too little of it readable. */
+int candidates_find(struct store_txn *t, const struct match_query *q, uint32_t k,
+		    struct tn_candidate **out, uint32_t *n) TN_WUR;
+
 /* ---- policy ---- */
 
 /* "auto", "review" or "deny" for p's trace requests. */
 const char *policy_traces(const struct peer *p);
 /* Whether p may ask about lost/stolen guns. */
 int policy_stolen_allowed(const struct peer *p);
-/* Inside a batch op: count one request of p today; TN_ERR_LIMIT past its
- * daily limit. */
-int policy_take(struct store_txn *t, const struct peer *p) TN_WUR;
+/* Inside a batch op: count units requests of p today (a fuzzy lookup is
+ * TN_FUZZY_UNITS); TN_ERR_LIMIT, counting nothing, past its daily limit. */
+int policy_take(struct store_txn *t, const struct peer *p, uint32_t units) TN_WUR;
+/* Whether we offer p candidates for serials we hold no exact record of. */
+int policy_candidates(const struct peer *p);
 /* Whether p may see event field ("party", "place", "ref"). */
 int policy_discloses(const struct peer *p, const char *field);
 /* The daily limit of trace requests of p. */

@@ -92,30 +92,76 @@ static void result_head(struct tn_trace_result *r, const struct tn_trace_in *in)
 	r->time_to_crime_days = -1;
 }
 
+/* The status and reason when no record answers the request. */
+static void none(struct tn_trace_result *r, const struct tn_firearm *f, const char *why)
+{
+	if (f->serial_obliterated || !f->serial[0]) {
+		snprintf(r->status, sizeof(r->status), "unmarked_or_obliterated");
+		snprintf(r->reason, sizeof(r->reason), "a trace needs a legible serial number%s%s",
+			 why ? ": " : "", why ? why : "");
+	} else {
+		snprintf(r->status, sizeof(r->status), "no_record");
+		if (why)
+			snprintf(r->reason, sizeof(r->reason), "%s", why);
+	}
+}
+
+/* A serial we hold no exact record of, read partly or marked obliterated:
+ * the candidates, if p's policy offers them and its daily limit has room
+ * for a fuzzy lookup (the request took one unit already). */
+static int possible_matches(struct store_txn *t, const struct peer *p,
+			    const struct tn_firearm *f, struct tn_trace_result *r)
+{
+	struct match_query q;
+	int rc;
+
+	if (!f->serial[0] || !policy_candidates(p))
+		return 0;
+	if (match_query_init(&q, f->make, f->serial, f->model, f->caliber, f->type, true))
+		return 0;
+	if ((rc = policy_take(t, p, TN_FUZZY_UNITS - 1)) == TN_ERR_LIMIT) {
+		none(r, f, "no exact record; the daily limit leaves no room for a search of "
+		     "candidates");
+		return 0;
+	}
+	if (!rc)
+		rc = candidates_find(t, &q, TN_CANDIDATES_SENT, &r->candidates, &r->n_cand);
+	if (rc == TN_ERR_LIMIT) {
+		none(r, f, "too many unreadable characters to search for candidates");
+		return 0;
+	}
+	if (rc || !r->n_cand)
+		return rc;
+	for (uint32_t i = 0; i < r->n_cand; i++) {
+		r->candidates[i].id = 0;        /* our ids stay here */
+		r->candidates[i].exact = false;
+	}
+	snprintf(r->status, sizeof(r->status), "possible_matches");
+	snprintf(r->reason, sizeof(r->reason), "no exact record: confirm one candidate and trace "
+		 "its serial");
+	return 0;
+}
+
 /* Our answer to request req from peer p, from the records in t. */
 int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trace_in *in,
 		 struct tn_trace_result *r)
 {
 	const struct tn_firearm *f = &in->req.firearm;
 	struct pick pk = { .model = f->model };
-	int rc;
+	int rc = 0;
 
 	result_head(r, in);
 	snprintf(r->handling, sizeof(r->handling), "%s", HANDLING);
 	r->keep_days = KEEP_DAYS;
-	if (f->serial_obliterated || !f->serial[0]) {
-		snprintf(r->status, sizeof(r->status), "unmarked_or_obliterated");
-		snprintf(r->reason, sizeof(r->reason), "a trace needs a legible serial number");
-		return 0;
-	}
-	rc = store_record_find(t, f->make, f->serial, pick_record, &pk);
-	if (rc == TN_ERR_INVALID || (rc >= 0 && !pk.found)) {
-		snprintf(r->status, sizeof(r->status), "no_record");
-		proto_release(&proto_record_schema, &pk.rec);
-		return 0;
-	}
-	if (rc < 0)
+	if (!f->serial_obliterated && !strchr(f->serial, MATCH_UNREAD_CHAR))
+		rc = store_record_find(t, f->make, f->serial, pick_record, &pk);
+	if (rc < 0 && rc != TN_ERR_INVALID)
 		return rc;
+	if (!pk.found) {
+		none(r, f, NULL);
+		proto_release(&proto_record_schema, &pk.rec);
+		return possible_matches(t, p, f, r);
+	}
 	snprintf(r->status, sizeof(r->status), "completed");
 	if (pk.rec.n_events && !(r->chain = calloc(pk.rec.n_events, sizeof(*r->chain)))) {
 		proto_release(&proto_record_schema, &pk.rec);
@@ -178,7 +224,7 @@ static int decide(struct store_txn *t, struct in_job *j, const struct peer *p)
 		snprintf(j->decision, sizeof(j->decision), "deny");
 		snprintf(j->reason, sizeof(j->reason), "this node does not answer trace requests "
 			 "from %s", p->rec.name);
-	} else if ((rc = policy_take(t, p)) == TN_ERR_LIMIT) {
+	} else if ((rc = policy_take(t, p, 1)) == TN_ERR_LIMIT) {
 		snprintf(j->decision, sizeof(j->decision), "over_limit");
 		snprintf(j->reason, sizeof(j->reason), "daily limit of trace requests reached");
 	} else if (rc) {

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Candidates for a serial read off a gun, as the operator and a peer see
+ * them: the store's ranked matches, each with what identifies its record
+ * (make, model, caliber, type, serial) and nothing of its chain. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc.h"
+
+static int fill(struct store_txn *t, const struct match_cand *m, struct tn_candidate *c)
+{
+	struct tn_record r;
+	int rc = store_record_get(t, m->id, &r);
+
+	if (rc)
+		return rc;
+	c->id = m->id;
+	c->exact = m->exact;
+	c->score = (uint32_t)m->score;
+	memcpy(c->reason, m->reason, sizeof(c->reason));
+	memcpy(c->make, r.make, sizeof(c->make));
+	memcpy(c->model, r.model, sizeof(c->model));
+	memcpy(c->caliber, r.caliber, sizeof(c->caliber));
+	memcpy(c->type, r.type, sizeof(c->type));
+	memcpy(c->serial, r.serial, sizeof(c->serial));
+	proto_release(&proto_record_schema, &r);
+	return 0;
+}
+
+int candidates_find(struct store_txn *t, const struct match_query *q, uint32_t k,
+		    struct tn_candidate **out, uint32_t *n)
+{
+	struct match_cand m[MATCH_K_MAX];
+	int rc, found;
+
+	*out = NULL;
+	*n = 0;
+	if ((found = store_record_match(t, q, m, k < MATCH_K_MAX ? k : MATCH_K_MAX)) <= 0)
+		return found;
+	if (!(*out = calloc((size_t)found, sizeof(**out))))
+		return TN_ERR_NOMEM;
+	for (int i = 0; i < found; i++)
+		if ((rc = fill(t, &m[i], &(*out)[i]))) {
+			free(*out);
+			*out = NULL;
+			return rc;
+		}
+	*n = (uint32_t)found;
+	return 0;
+}
