@@ -541,14 +541,16 @@ static uint32_t lcg(uint32_t *x)
 	return *x >> 16;
 }
 
+/* A serial of 5 to 7 characters of alpha with unread of them '?': up to
+ * two anywhere, three only after STORE_MATCH_PREFIX read ones. */
 static void random_serial(uint32_t *x, char *out, const char *alpha, int unread)
 {
-	int len = 5 + (int)(lcg(x) % 3);
+	int len = 5 + (int)(lcg(x) % 3), from = unread > 2 ? STORE_MATCH_PREFIX : 0;
 
 	for (int i = 0; i < len; i++)
 		out[i] = alpha[lcg(x) % strlen(alpha)];
 	for (int i = 0; i < unread; i++)
-		out[3 + lcg(x) % (uint32_t)(len - 3)] = '?';
+		out[from + (int)(lcg(x) % (uint32_t)(len - from))] = '?';
 	out[len] = '\0';
 }
 
@@ -557,82 +559,122 @@ struct brute {
 	struct match_top top;
 };
 
-static int brute_one(void *arg, const struct tn_record *r)
+static void brute_add(struct brute *b, const struct match_fields *fl, uint64_t id)
 {
-	struct brute *b = arg;
-	struct match_fields fl = { r->make, r->model, r->caliber, r->type, r->serial,
-				   r->importer };
 	struct match_cand c;
-	int rc = match_score(b->q, &fl, r->id, &c);
+	int rc = match_score(b->q, fl, id, &c);
 
 	if (rc == TN_ERR_NOT_FOUND)
-		return 0;
+		return;
 	assert_int_equal(rc, 0);
 	if (b->q->fuzzy || c.exact)
 		match_top_add(&b->top, &c);
+}
+
+static int brute_stolen(void *arg, const struct tn_stolen *st)
+{
+	struct match_fields fl = { st->make, st->model, st->caliber, NULL, st->serial, NULL };
+
+	brute_add(arg, &fl, st->id);
 	return 0;
 }
 
-static void brute(struct store *s, uint64_t last, const struct match_query *q,
-		  struct match_cand *out, uint32_t k, uint32_t *n)
+/* The best k for q found by scoring every record (or open report). */
+static uint32_t brute(struct store *s, bool stolen, uint64_t last, const struct match_query *q,
+		      struct match_cand *out, uint32_t k)
 {
 	struct brute b = { q, { out, 0, k } };
 	struct store_txn *t;
 	struct tn_record r;
 
 	assert_int_equal(store_read_begin(s, &t), 0);
-	for (uint64_t id = 1; id <= last; id++) {
+	if (stolen)
+		assert_true(store_stolen_each(t, 1, brute_stolen, &b) >= 0);
+	for (uint64_t id = 1; !stolen && id <= last; id++) {
+		struct match_fields fl = { r.make, r.model, r.caliber, r.type, r.serial, r.importer };
+
 		assert_int_equal(store_record_get(t, id, &r), 0);
-		brute_one(&b, &r);
+		brute_add(&b, &fl, r.id);
 		proto_release(&proto_record_schema, &r);
 	}
 	store_read_end(t);
-	*n = b.top.n;
+	return b.top.n;
 }
 
-static void test_match_agrees_with_a_brute_force_search(void **state)
+/* Read one character of serial as another of its class. */
+static void misread(uint32_t *x, char *serial)
 {
-	static const char *makes[] = { "Glock", "Smith & Wesson", "Ruger" };
-	static const char *models[] = { "19", "G17", "686", "LCP" };
-	const char *alpha = "AB8O0DC1I7S5";
-	struct fix *f = *state;
-	uint32_t x = 20261130, n, kinds[8] = { 0 };
-	uint64_t last = 0;
-	char serial[TN_SERIAL_LEN], filed[300][8];
+	const char *from = "B8O0DI17S5", *to = "8BD0O71I5S";
+	size_t i = lcg(x) % strlen(serial);
+	const char *p = strchr(from, serial[i]);
+
+	if (p)
+		serial[i] = to[p - from];
+}
+
+/* Swap two neighbouring characters of serial. */
+static void swap_neighbours(uint32_t *x, char *serial)
+{
+	size_t i = lcg(x) % (strlen(serial) - 1);
+	char ch = serial[i];
+
+	serial[i] = serial[i + 1];
+	serial[i + 1] = ch;
+}
+
+/* Misread serial in one of five ways: not at all, a confusable
+ * character, two neighbours swapped, one character dropped or added. */
+static void deform(uint32_t *x, char *serial, int how)
+{
+	size_t n = strlen(serial), i = lcg(x) % n;
+
+	if (how == 1)
+		misread(x, serial);
+	else if (how == 2)
+		swap_neighbours(x, serial);
+	else if (how == 3)
+		memmove(serial + i, serial + i + 1, n - i);
+	else if (how == 4) {
+		memmove(serial + i + 1, serial + i, n - i + 1);
+		serial[i] = 'X';
+	}
+}
+
+static const char *oracle_makes[] = { "Glock", "Smith & Wesson", "Ruger", "Century Arms" };
+static const char *oracle_alpha = "AB8O0DC1I7S5";
+
+/* Run 200 random queries (some of a serial on file) against the store
+ * and the brute force; every kind must turn up. */
+static void oracle_queries(struct store *s, bool stolen, uint64_t last, char (*filed)[8],
+			   int nfiled, uint32_t x)
+{
+	uint32_t kinds[8] = { 0 };
+	char serial[TN_SERIAL_LEN];
 	struct match_cand want[CAND_MAX];
 	struct found z;
 
-	for (int i = 0; i < 300; i++) {
-		struct tn_record r;
-
-		random_serial(&x, serial, alpha, 0);
-		strcpy(filed[i], serial);
-		r = rec(makes[lcg(&x) % 3], models[lcg(&x) % 4], serial);
-		if (lcg(&x) % 10 == 0)
-			strcpy(r.importer, "Glock Inc.");
-		if (store_write(f->s, op_record, &r) == 0)
-			last = r.id;
-	}
-	assert_true(last > 250);
 	for (int i = 0; i < 200; i++) {
 		struct match_query q;
-		const char *make = i % 3 == 0 ? NULL : makes[i % 3];
-		uint32_t k = 1 + lcg(&x) % 12;
+		const char *make = i % 4 == 0 || i % 5 == 1 ? NULL : oracle_makes[i % 4];
+		uint32_t k = 1 + lcg(&x) % 12, n;
 		int rc;
 
-		random_serial(&x, serial, alpha, i % 5 == 4 ? 1 + (int)(lcg(&x) % 2) : 0);
-		if (i % 5 == 1)   /* one on file, read right or misread */
-			snprintf(serial, sizeof serial, "%s", filed[lcg(&x) % 300]);
-		assert_int_equal(match_query_init(&q, make, serial, i % 4 ? NULL : "19", NULL,
+		random_serial(&x, serial, oracle_alpha, i % 5 == 4 ? 1 + (int)(lcg(&x) % 3) : 0);
+		if (i % 5 == 1) {  /* one on file, read right or misread */
+			snprintf(serial, sizeof serial, "%s", filed[lcg(&x) % (uint32_t)nfiled]);
+			deform(&x, serial, i / 5 % 5);
+		}
+		assert_int_equal(match_query_init(&q, make, serial, i % 3 ? NULL : "19", NULL,
 						  NULL, i % 2), 0);
-		brute(f->s, last, &q, want, k, &n);
-		rc = match_q(f->s, false, &q, k, &z);
+		n = brute(s, stolen, last, &q, want, k);
+		rc = match_q(s, stolen, &q, k, &z);
 		if (rc != (int)n)
 			fail_msg("%s '%s' k %u: %d candidates, brute force %u", make ? make : "-",
 				 serial, k, rc, n);
 		for (uint32_t j = 0; j < n; j++) {
 			if (z.c[j].id != want[j].id || z.c[j].score != want[j].score ||
-			    z.c[j].kind != want[j].kind || strcmp(z.c[j].reason, want[j].reason))
+			    z.c[j].kind != want[j].kind || z.c[j].exact != want[j].exact ||
+			    strcmp(z.c[j].reason, want[j].reason))
 				fail_msg("%s '%s' #%u: %llu %d '%s', brute force %llu %d '%s'",
 					 make ? make : "-", serial, j,
 					 (unsigned long long)z.c[j].id, z.c[j].score, z.c[j].reason,
@@ -641,10 +683,48 @@ static void test_match_agrees_with_a_brute_force_search(void **state)
 			kinds[z.c[j].kind]++;
 		}
 	}
-	/* The random serials did reach every kind. */
 	for (int kd = MATCH_EXACT; kd <= MATCH_MISSING; kd++)
 		if (!kinds[kd])
 			fail_msg("no candidate of kind %d was seen", kd);
+}
+
+static void test_match_agrees_with_a_brute_force_search(void **state)
+{
+	static const char *models[] = { "19", "G17", "686", "LCP" };
+	struct fix *f = *state;
+	uint32_t x = 20261130;
+	uint64_t last = 0;
+	char filed[300][8];
+
+	for (int i = 0; i < 300; i++) {
+		struct tn_record r;
+
+		random_serial(&x, filed[i], oracle_alpha, 0);
+		r = rec(oracle_makes[lcg(&x) % 3], models[lcg(&x) % 4], filed[i]);
+		if (lcg(&x) % 8 == 0)
+			strcpy(r.importer, lcg(&x) % 2 ? "Glock Inc." : "Century Arms");
+		if (store_write(f->s, op_record, &r) == 0)
+			last = r.id;
+	}
+	assert_true(last > 250);
+	oracle_queries(f->s, false, last, filed, 300, 7);
+}
+
+static void test_stolen_match_agrees_with_a_brute_force_search(void **state)
+{
+	struct fix *f = *state;
+	uint32_t x = 4242;
+	char filed[200][8];
+
+	for (int i = 0; i < 200; i++) {
+		struct recover_arg ra = { 0, "2024-01-10", { 0 } };
+
+		random_serial(&x, filed[i], oracle_alpha, 0);
+		ra.id = add_stolen(f->s, oracle_makes[lcg(&x) % 3], filed[i]);
+		if (i % 4 == 0)
+			assert_int_equal(store_write(f->s, op_recover, &ra), 0);
+	}
+	oracle_queries(f->s, true, 0, filed, 200, 11);
 }
 
 /* ---- a version-1 store ---- */
@@ -774,6 +854,7 @@ int main(void)
 		T(test_long_and_non_ascii_serials),
 		T(test_search_covers_characters_outside_the_alphabet),
 		T(test_match_agrees_with_a_brute_force_search),
+		T(test_stolen_match_agrees_with_a_brute_force_search),
 		T(test_version_1_store_is_reindexed_at_open),
 		T(test_unknown_newer_version_is_refused),
 #undef T
