@@ -235,6 +235,41 @@ static void test_norm_model_strips_make_and_spelling(void **state)
 	}
 }
 
+/* Leave digits on the stack below the caller's frame, where the callee's
+ * locals will be. */
+static __attribute__((noinline)) void stack_of_digits(void)
+{
+	volatile char junk[4096];
+
+	for (size_t i = 0; i < sizeof junk; i++)
+		junk[i] = '7';
+}
+
+static void test_norm_model_of_nothing_is_empty(void **state)
+{
+	const char *models[] = { "", "-", " . ", "\xc3\xa9" };
+	char out[TN_MODEL_LEN];
+	struct match_query q;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+		for (int m = 0; m < 2; m++) {
+			const char *make = m ? "GLOCK" : "";
+			int n;
+
+			stack_of_digits();
+			n = match_norm_model(make, models[i], out, sizeof out);
+			if (n != 0 || out[0])
+				fail_msg("norm_model('%s', '%s') = %d '%s', want 0 ''", make,
+					 models[i], n, n >= 0 ? out : "");
+		}
+		stack_of_digits();
+		assert_int_equal(match_query_init(&q, NULL, "ABC123", models[i], NULL, NULL, true),
+				 0);
+		assert_string_equal(q.model, "");
+	}
+}
+
 static void test_norm_model_spellings_agree(void **state)
 {
 	const char *glock[] = { "G19", "Glock 19", "glock-19", "19", "GLOCK19", "model 19" };
@@ -933,6 +968,7 @@ int main(void)
 		cmocka_unit_test(test_fold_serial_refuses_what_does_not_fit),
 		cmocka_unit_test(test_fold_serial_of_47_characters),
 		cmocka_unit_test(test_norm_model_strips_make_and_spelling),
+		cmocka_unit_test(test_norm_model_of_nothing_is_empty),
 		cmocka_unit_test(test_norm_model_spellings_agree),
 		cmocka_unit_test(test_norm_model_refuses_what_does_not_fit),
 		cmocka_unit_test(test_query_normalizes_serial_make_and_fields),
