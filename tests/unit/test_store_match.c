@@ -473,6 +473,7 @@ static void test_long_and_non_ascii_serials(void **state)
 {
 	char s47[TN_SERIAL_LEN], t47[TN_SERIAL_LEN];
 	const char *long_make = "Compania Nacional de Armas y Municiones del Pacifico Sur";
+	struct store *st = ((struct fix *)*state)->s;
 	struct tn_record r;
 	struct found z;
 
@@ -482,23 +483,23 @@ static void test_long_and_non_ascii_serials(void **state)
 	memcpy(t47, s47, sizeof t47);
 	t47[20] = s47[21];
 	t47[21] = s47[20];
-	add(((struct fix *)*state)->s, long_make, "X1", s47);
-	add(((struct fix *)*state)->s, "Glock", "19", "\xd0\xbb\xd1\x83" "1234");
-	assert_int_equal(match(((struct fix *)*state)->s, long_make, s47, false, &z), 1);
+	add(st, long_make, "X1", s47);
+	add(st, "Glock", "19", "\xd0\xbb\xd1\x83" "1234");
+	assert_int_equal(match(st, long_make, s47, false, &z), 1);
 	assert_true(z.c[0].exact);
-	assert_int_equal(match(((struct fix *)*state)->s, long_make, t47, true, &z), 1);
+	assert_int_equal(match(st, long_make, t47, true, &z), 1);
 	assert_int_equal(z.c[0].kind, MATCH_TRANSPOSITION);
 	assert_string_equal(z.c[0].reason, "transposition 21-22");
-	assert_int_equal(match(((struct fix *)*state)->s, "Glock", "\xd0\xbb\xd1\x83" "1234",
+	assert_int_equal(match(st, "Glock", "\xd0\xbb\xd1\x83" "1234",
 			       false, &z), 1);
-	assert_int_equal(match(((struct fix *)*state)->s, "Glock", "\xd0\xbb\xd1\x83" "1235",
+	assert_int_equal(match(st, "Glock", "\xd0\xbb\xd1\x83" "1235",
 			       true, &z), 1);
 	assert_int_equal(z.c[0].kind, MATCH_SUBSTITUTION);
-	assert_int_equal(match(((struct fix *)*state)->s, NULL, "\xd0\xbb\xd1\x83" "12?4", true,
+	assert_int_equal(match(st, NULL, "\xd0\xbb\xd1\x83" "12?4", true,
 			       &z), 1);
 	/* A serial with '?' is not filed: '?' means unreadable in searches. */
 	r = rec("Glock", "19", "AB?123");
-	assert_int_equal(store_write(((struct fix *)*state)->s, op_record, &r), TN_ERR_INVALID);
+	assert_int_equal(store_write(st, op_record, &r), TN_ERR_INVALID);
 }
 
 /* match_serial_kind takes any byte in the place of '?' or of one
@@ -781,20 +782,23 @@ static int op_version(struct store_txn *t, void *arg)
 static void test_version_1_store_is_reindexed_at_open(void **state)
 {
 	struct fix *f = *state;
-	struct v1_arg a = { .version = 1, .n = 4 };
+	struct v1_arg a = {
+		.version = 1,
+		.serial = { "ABC123", "ABC128", "A8C123", "ABC123" },
+		.make = { "Glock", "Glock", "Glock", "Smith & Wesson" },
+		.rec_id = { G_ABC123, G_ABC128, G_A8C123, SW_ABC123 },
+		.n = 4,
+		.st_serial = "XYZ789",
+		.st_make = "Glock",
+	};
 	struct tn_record dup = rec("Glock", "G19", "ABC-123");
 	uint64_t version = 0;
 	struct found z;
 	struct seen s;
 
 	seed(f->s);
-	a.serial[0] = "ABC123", a.make[0] = "Glock", a.rec_id[0] = G_ABC123;
-	a.serial[1] = "ABC128", a.make[1] = "Glock", a.rec_id[1] = G_ABC128;
-	a.serial[2] = "A8C123", a.make[2] = "Glock", a.rec_id[2] = G_A8C123;
-	a.serial[3] = "ABC123", a.make[3] = "Smith & Wesson", a.rec_id[3] = SW_ABC123;
-	/* NORINCO_NC has no key at all: the rebuild files it from its record. */
-	a.st_serial = "XYZ789", a.st_make = "Glock";
-	a.st_id = add_stolen(f->s, "Glock", "XYZ789");
+	/* NORINCO_NC gets no key at all: the rebuild files it from its record. */
+	a.st_id = add_stolen(f->s, a.st_make, a.st_serial);
 	assert_int_equal(store_write(f->s, op_make_v1, &a), 0);
 
 	reopen(f, 0, 0);
