@@ -57,6 +57,7 @@ static const struct proto_schema cand_schema = PROTO_SCHEMA(struct tn_candidate,
 
 static const struct proto_field cand_list_fields[] = {
 	PF_ARR_OF(struct tn_cand_list, candidates, n, TN_CANDIDATES_MAX, PF_REQ, cand_schema),
+	PF_U32_OF(struct tn_cand_list, more, PF_REQ),
 };
 const struct proto_schema proto_cand_list_schema = PROTO_SCHEMA(struct tn_cand_list, cand_list_fields);
 

@@ -48,6 +48,7 @@ struct tn_match_arg {
 struct tn_cand_list {
 	uint32_t n;
 	struct tn_candidate *candidates;
+	uint32_t more;   /* further candidates as likely as the last one */
 };
 
 struct tn_event_arg {

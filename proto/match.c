@@ -35,7 +35,10 @@ char match_fold(char ch)
 	case 'Z': return '2';
 	case 'G': return '6';
 	case 'U': return 'V';
-	default: return ch;
+	default:
+		if ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || ch == MATCH_UNREAD_CHAR)
+			return ch;
+		return MATCH_OTHER_CHAR;
 	}
 }
 
@@ -45,8 +48,9 @@ int match_fold_serial(const char *in, char *out, size_t cap)
 
 	if (!n || n >= cap)
 		return TN_ERR_INVALID;
-	for (size_t i = 0; i <= n; i++)
+	for (size_t i = 0; i < n; i++)
 		out[i] = match_fold(in[i]);
+	out[n] = '\0';
 	return (int)n;
 }
 
@@ -90,7 +94,7 @@ int match_norm_model(const char *make_norm, const char *model, char *out, size_t
 	squash(model, buf, sizeof(buf));
 	s = strip(buf, make_norm ? make_norm : "");
 	s = strip(s, "MODEL");
-	if (make_norm && s[0] == make_norm[0] && is_digit(s[1]))
+	if (make_norm && s[0] && s[0] == make_norm[0] && is_digit(s[1]))
 		s++;
 	if ((n = strlen(s)) >= cap)
 		return TN_ERR_INVALID;
@@ -170,6 +174,13 @@ enum match_kind match_serial_kind(const struct match_query *q, const char *fold,
 	return MATCH_NONE;
 }
 
+/* A serial byte as a reason shows it: '*' for one that is not printable
+ * ASCII (a byte of a non-ASCII letter). */
+static char shown(char ch)
+{
+	return ch > ' ' && ch < 0x7f ? ch : '*';
+}
+
 /* Append to c's reason, separated by ", ". */
 static void __attribute__((format(printf, 2, 3))) say(struct match_cand *c, const char *fmt, ...)
 {
@@ -195,7 +206,7 @@ static int say_confusables(struct match_cand *c, const char *a, const char *b)
 		if (a[i] == MATCH_UNREAD_CHAR || a[i] == b[i])
 			continue;
 		if (n++ < 3)
-			say(c, "confusable %c→%c at %u", a[i], b[i], i + 1);
+			say(c, "confusable %c→%c at %u", shown(a[i]), shown(b[i]), i + 1);
 	}
 	if (n > 3)
 		say(c, "%d more", n - 3);
@@ -218,6 +229,52 @@ static void drop_at(char *s, size_t n, size_t i)
 	memmove(s + i, s + i + 1, n - i);
 }
 
+/* Characters where a and b, of one length, differ. */
+static int differences(const char *a, const char *b)
+{
+	int n = 0;
+
+	for (; *a; a++, b++)
+		n += *a != *b;
+	return n;
+}
+
+/* For an extra (or missing) character: of the places where dropping one
+ * character of the query's (or the record's) folded serial leaves the
+ * other's, the one that leaves the fewest misreads. A dropped 7 beside a
+ * 1 is one drop, not a drop and a misread. */
+static size_t drop_place(const char *lng_fold, const char *lng, const char *shrt_fold,
+			 const char *shrt)
+{
+	size_t n = strlen(lng), best = 0;
+	int fewest = -1, d;
+	char tmp[TN_SERIAL_LEN];
+
+	for (size_t i = 0; i < n; i++) {
+		if (memcmp(lng_fold, shrt_fold, i) || strcmp(lng_fold + i + 1, shrt_fold + i))
+			continue;
+		memcpy(tmp, lng, n + 1);
+		drop_at(tmp, n, i);
+		d = differences(tmp, shrt);
+		if (fewest < 0 || d < fewest) {
+			fewest = d;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* Where the one edit of kind k between q and record r (folded rf) is. */
+static size_t edit_place(const struct match_query *q, const char *r, const char *rf,
+			 enum match_kind k)
+{
+	if (k == MATCH_EXTRA)
+		return drop_place(q->fold, q->serial, rf, r);
+	if (k == MATCH_MISSING)
+		return drop_place(rf, r, q->fold, q->serial);
+	return first_diff(q->fold, rf);
+}
+
 /* Say the one edit of kind k at i, then undo it in qa (the query) or ra
  * (the record), so that what is left to tell them apart are misreads. */
 static void say_edit(struct match_cand *c, enum match_kind k, size_t i, char *qa, char *ra)
@@ -231,15 +288,15 @@ static void say_edit(struct match_cand *c, enum match_kind k, size_t i, char *qa
 		t = qa[i], qa[i] = qa[i + 1], qa[i + 1] = t;
 		break;
 	case MATCH_SUBSTITUTION:
-		say(c, "substitution %c→%c at %zu", qa[i], ra[i], i + 1);
+		say(c, "substitution %c→%c at %zu", shown(qa[i]), shown(ra[i]), i + 1);
 		qa[i] = ra[i];
 		break;
 	case MATCH_EXTRA:
-		say(c, "extra character %c at %zu", qa[i], i + 1);
+		say(c, "extra character %c at %zu", shown(qa[i]), i + 1);
 		drop_at(qa, n, i);
 		break;
 	default: /* MATCH_MISSING */
-		say(c, "missing character %c at %zu", ra[i], i + 1);
+		say(c, "missing character %c at %zu", shown(ra[i]), i + 1);
 		drop_at(ra, strlen(ra), i);
 		break;
 	}
@@ -267,7 +324,7 @@ static int32_t judge_serial(struct match_cand *c, const struct match_query *q,
 		say(c, "%u unreadable", q->unreadable);
 		score -= UNREADABLE_COST * (int32_t)(q->unreadable - 1);
 	} else {
-		say_edit(c, k, first_diff(q->fold, rf), qa, ra);
+		say_edit(c, k, edit_place(q, r, rf, k), qa, ra);
 	}
 	return score - CONFUSABLE_COST * say_confusables(c, qa, ra);
 }

@@ -19,8 +19,11 @@
 #define MATCH_UNREAD_CHAR '?'
 /* Serials shorter than this get no one-edit search: too many neighbours. */
 #define MATCH_EDIT_MIN_LEN 5
+/* Every other byte of a normalized serial (punctuation it keeps, each
+ * byte of a non-ASCII letter) folds to this one. */
+#define MATCH_OTHER_CHAR '~'
 /* The folded alphabet: the characters a folded serial is made of. */
-#define MATCH_ALPHABET "012345689ACEFHJKMNPRTVWXY"
+#define MATCH_ALPHABET "012345689ACEFHJKMNPRTVWXY~"
 
 enum match_kind {
 	MATCH_NONE = 0,
@@ -68,7 +71,8 @@ struct match_top {
 
 /* The representative of ch's class of characters misread for each other
  * (O D Q -> 0, I L 7 -> 1, S -> 5, B -> 8, Z -> 2, G -> 6, U -> V); ch
- * itself when it has none. ch is upper-case. */
+ * itself for the other digits, capitals and '?'; MATCH_OTHER_CHAR for
+ * any other byte. ch is upper-case. */
 char match_fold(char ch);
 /* Fold the normalized serial in (keeping '?'); the length, or an error. */
 int match_fold_serial(const char *in, char *out, size_t cap) TN_WUR;

@@ -67,6 +67,7 @@ static const struct proto_field result_fields[] = {
 	PF_U32_OF(struct tn_trace_result, keep_days, 0),
 	PF_ARR_OF(struct tn_trace_result, candidates, n_cand, TN_CANDIDATES_MAX, 0,
 		  proto_candidate_schema),
+	PF_U32_OF(struct tn_trace_result, more_candidates, 0),
 };
 const struct proto_schema proto_trace_result_schema =
 	PROTO_SCHEMA(struct tn_trace_result, result_fields);

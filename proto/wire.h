@@ -188,6 +188,7 @@ struct tn_trace_result {
 	uint32_t keep_days;           /* the requester purges the result after this */
 	uint32_t n_cand;
 	struct tn_candidate *candidates; /* with possible_matches, best first */
+	uint32_t more_candidates;     /* further records as likely as the last one */
 };
 
 /* Delivery acknowledgement of an outbox message: type "ack". */

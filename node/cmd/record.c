@@ -89,7 +89,7 @@ static int record_match(struct console_req *r, void *args)
 				"unreadable character");
 	if ((rc = store_read_begin(console_node(r)->store, &t)))
 		return rc;
-	rc = candidates_find(t, &q, a->limit ? a->limit : MATCH_K_DEFAULT, &l.candidates, &l.n);
+	rc = candidates_find(t, &q, a->limit ? a->limit : MATCH_K_DEFAULT, &l);
 	store_read_end(t);
 	if (rc == TN_ERR_LIMIT)
 		return cmd_fail(r, rc, "serial has too many unreadable characters to search: "

@@ -97,6 +97,8 @@ void ctl_print_event(const struct tn_event *e);
 void ctl_print_records(const void *list);
 /* One line per candidate (tn_candidate), indented by indent. */
 void ctl_print_cands(const struct tn_candidate *c, uint32_t n, const char *indent);
+/* The line saying more candidates rank as high as the last one shown. */
+void ctl_print_more(uint32_t more);
 /* A tn_cand_list. */
 void ctl_print_cand_list(const void *list);
 /* Remove flag from argv (shifting the rest); 1 when it was there. */

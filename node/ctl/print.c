@@ -87,6 +87,13 @@ void ctl_print_cands(const struct tn_candidate *c, uint32_t n, const char *inden
 	}
 }
 
+void ctl_print_more(uint32_t more)
+{
+	if (more)
+		printf("%u more as likely as the last: read more of the serial, or give the model, "
+		       "caliber and type\n", more);
+}
+
 void ctl_print_cand_list(const void *obj)
 {
 	const struct tn_cand_list *l = obj;
@@ -94,6 +101,7 @@ void ctl_print_cand_list(const void *obj)
 	if (!l->n)
 		printf("no candidate\n");
 	ctl_print_cands(l->candidates, l->n, "");
+	ctl_print_more(l->more);
 }
 
 void ctl_print_stolen(const void *obj)

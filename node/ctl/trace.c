@@ -75,6 +75,7 @@ static void print_result(const struct tn_trace *t)
 	for (uint32_t i = 0; i < r->n_chain; i++)
 		ctl_print_event(&r->chain[i]);
 	ctl_print_cands(r->candidates, r->n_cand, "  candidate: ");
+	ctl_print_more(r->more_candidates);
 	if (r->n_cand)
 		printf("next step: confirm one on the gun, then tracectl trace request --to %s "
 		       "--serial SERIAL ...\n", ctl_str(t->peer));

@@ -27,24 +27,37 @@ static int fill(struct store_txn *t, const struct match_cand *m, struct tn_candi
 	return 0;
 }
 
+/* Candidates past the first k that rank as high as the k-th. */
+static uint32_t tied(const struct match_cand *m, int found, uint32_t k)
+{
+	uint32_t n = 0;
+
+	for (int i = (int)k; i < found; i++)
+		n += m[i].exact == m[k - 1].exact && m[i].score == m[k - 1].score;
+	return n;
+}
+
 int candidates_find(struct store_txn *t, const struct match_query *q, uint32_t k,
-		    struct tn_candidate **out, uint32_t *n)
+		    struct tn_cand_list *out)
 {
 	struct match_cand m[MATCH_K_MAX];
 	int rc, found;
 
-	*out = NULL;
-	*n = 0;
-	if ((found = store_record_match(t, q, m, k < MATCH_K_MAX ? k : MATCH_K_MAX)) <= 0)
-		return found;
-	if (!(*out = calloc((size_t)found, sizeof(**out))))
+	memset(out, 0, sizeof(*out));
+	if (!k || (found = store_record_match(t, q, m, MATCH_K_MAX)) <= 0)
+		return k ? found : 0;
+	if ((uint32_t)found > k) {
+		out->more = tied(m, found, k);
+		found = (int)k;
+	}
+	if (!(out->candidates = calloc((size_t)found, sizeof(*out->candidates))))
 		return TN_ERR_NOMEM;
 	for (int i = 0; i < found; i++)
-		if ((rc = fill(t, &m[i], &(*out)[i]))) {
-			free(*out);
-			*out = NULL;
+		if ((rc = fill(t, &m[i], &out->candidates[i]))) {
+			free(out->candidates);
+			memset(out, 0, sizeof(*out));
 			return rc;
 		}
-	*n = (uint32_t)found;
+	out->n = (uint32_t)found;
 	return 0;
 }

@@ -127,11 +127,12 @@ void pending_stop(struct node *n);
 
 /* ---- candidates for a misread serial ---- */
 
-/* The best k candidates for q among our records, best first, into *out
- * (calloc'd, *n of them; none is 0 with *out NULL). 0, or an error such as
- * TN_ERR_LIMIT for a serial with too little of it readable. */
+/* The best k candidates for q among our records, best first, into out
+ * (release with proto_cand_list_schema), with how many more rank as high
+ * as the last one (counted among the best MATCH_K_MAX). 0, or an error
+ * such as TN_ERR_LIMIT for a serial with too little of it readable. */
 int candidates_find(struct store_txn *t, const struct match_query *q, uint32_t k,
-		    struct tn_candidate **out, uint32_t *n) TN_WUR;
+		    struct tn_cand_list *out) TN_WUR;
 
 /* ---- policy ---- */
 

@@ -112,6 +112,7 @@ static void none(struct tn_trace_result *r, const struct tn_firearm *f, const ch
 static int possible_matches(struct store_txn *t, const struct peer *p,
 			    const struct tn_firearm *f, struct tn_trace_result *r)
 {
+	struct tn_cand_list l;
 	struct match_query q;
 	int rc;
 
@@ -124,8 +125,11 @@ static int possible_matches(struct store_txn *t, const struct peer *p,
 		     "candidates");
 		return 0;
 	}
-	if (!rc)
-		rc = candidates_find(t, &q, TN_CANDIDATES_SENT, &r->candidates, &r->n_cand);
+	if (!rc && !(rc = candidates_find(t, &q, TN_CANDIDATES_SENT, &l))) {
+		r->candidates = l.candidates;
+		r->n_cand = l.n;
+		r->more_candidates = l.more;
+	}
 	if (rc == TN_ERR_LIMIT) {
 		none(r, f, "too many unreadable characters to search for candidates");
 		return 0;

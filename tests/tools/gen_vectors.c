@@ -123,6 +123,7 @@ static struct vec vecs[] = {
 	{ "trace_request", WIRE_TRACE_REQUEST, GTM, &vm_request },
 	{ "trace_ack", WIRE_TRACE_ACK, MEX, &vm_trace_ack },
 	{ "trace_result", WIRE_TRACE_RESULT, MEX, &vm_trace_result },
+	{ "trace_result_candidates", WIRE_TRACE_RESULT, MEX, &vm_trace_candidates },
 	{ "ack", WIRE_ACK, GTM, &vm_ack },
 	{ "checkpoint", WIRE_CHECKPOINT, GTM, &vm_checkpoint },
 	{ "cosignature", WIRE_COSIGNATURE, MEX, &vm_cosignature },

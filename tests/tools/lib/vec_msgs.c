@@ -14,14 +14,15 @@
 	"without our consent; keep at most 365 days"
 
 static struct tn_query_item items[] = {
-	{ .make = "Glock", .serial = "ABC123", .model = "G19", .caliber = "9mm" },
+	{ .make = "Glock", .serial = "A8C123", .model = "G19", .caliber = "9mm", .fuzzy = true },
 	{ .make = "Smith & Wesson", .serial = "XYZ-789" },
 };
 static struct tn_stolen_answer hit_answers[] = {
 	{ .hit = true, .report = &(struct tn_stolen){ .id = 7, .kind = "stolen", .make = "Glock", .model = "G19",
 				   .caliber = "9mm", .serial = "ABC123", .date = "2025-11-03",
 				   .place = "Monterrey, Nuevo León", .agency = "FGE Nuevo León",
-				   .case_ref = "FGE-NL-2025-118", .status = "open" } },
+				   .case_ref = "FGE-NL-2025-118", .status = "open" },
+	  .match = "confusable 8→B at 2" },
 	{ .hit = false },
 };
 static struct tn_stolen_answer no_hit_answers[] = { { .hit = false } };
@@ -62,6 +63,18 @@ struct tn_trace_result vm_trace_result = {
 	.ref = TRACE_REF, .status = "completed", .n_chain = 4, .chain = chain,
 	.export_to = "GTM", .export_date = "2021-06-30", .export_ref = "SEDENA-EXP-2021-0097",
 	.handling = HANDLING, .keep_days = 365,
+};
+static struct tn_candidate candidates[] = {
+	{ .score = 86, .reason = "1 unreadable", .make = "Glock", .model = "G19", .caliber = "9mm",
+	  .type = "pistol", .serial = "ABC123" },
+	{ .score = 78, .reason = "1 unreadable", .make = "Glock", .model = "G17", .caliber = "9mm",
+	  .type = "pistol", .serial = "ABC153" },
+};
+struct tn_trace_result vm_trace_candidates = {
+	.ref = TRACE_REF, .status = "possible_matches",
+	.reason = "no exact record: confirm one candidate and trace its serial",
+	.time_to_crime_days = -1, .handling = HANDLING, .keep_days = 365,
+	.n_cand = 2, .candidates = candidates, .more_candidates = 0,
 };
 struct tn_ack vm_ack;
 
@@ -144,6 +157,8 @@ int vec_msgs_init(void)
 	memcpy(vm_request.mid + 9, req_tail, sizeof req_tail);
 	memcpy(vm_trace_ack.mid, ack_mid, TN_MID_LEN);
 	memcpy(vm_trace_result.mid, result_mid, TN_MID_LEN);
+	memcpy(vm_trace_candidates.mid, result_mid, TN_MID_LEN);
+	vm_trace_candidates.mid[TN_MID_LEN - 1] ^= 0x80;
 	memcpy(vm_ack.mid, result_mid, TN_MID_LEN);
 	checkpoint_init();
 	vm_trace_result.first_retail = chain[2];
@@ -151,6 +166,7 @@ int vec_msgs_init(void)
 							     vm_request.recovered_on);
 	if ((rc = proto_encode(&proto_trace_request_schema, &vm_request, &b)) == 0)
 		cx_hash_for(CX_REQUEST, b.data, b.len, vm_trace_result.request_digest);
+	memcpy(vm_trace_candidates.request_digest, vm_trace_result.request_digest, TN_HASH_LEN);
 	proto_buf_free(&b);
 	return rc;
 }

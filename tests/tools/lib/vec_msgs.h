@@ -13,7 +13,7 @@ extern struct tn_stolen_query vm_query;
 extern struct tn_stolen_result vm_result_hit, vm_result_no_hit;
 extern struct tn_trace_request vm_request;
 extern struct tn_trace_ack vm_trace_ack;
-extern struct tn_trace_result vm_trace_result;
+extern struct tn_trace_result vm_trace_result, vm_trace_candidates;
 extern struct tn_ack vm_ack;
 extern struct tn_checkpoint_msg vm_checkpoint;
 extern struct tn_cosignature vm_cosignature;
