@@ -16,7 +16,7 @@
 #define MATCH_K_DEFAULT 10   /* candidates returned unless asked otherwise */
 #define MATCH_K_MAX 50
 #define MATCH_REASON_LEN 80
-#define MATCH_UNREADABLE '?'
+#define MATCH_UNREAD_CHAR '?'
 /* Serials shorter than this get no one-edit search: too many neighbours. */
 #define MATCH_EDIT_MIN_LEN 5
 /* The folded alphabet: the characters a folded serial is made of. */

@@ -225,6 +225,9 @@ static int make_serial_check(const char *make, const char *serial, char *why,
 		return proto__why(why, len, TN_ERR_INVALID, "serial is empty");
 	if (proto_norm_serial(serial, nserial, sizeof nserial) < 0)
 		return proto__why(why, len, TN_ERR_INVALID, "serial is only spaces and punctuation");
+	if (strchr(serial, '?'))
+		return proto__why(why, len, TN_ERR_INVALID, "serial holds '?', which marks an "
+				  "unreadable character in searches: write the serial as stamped");
 	return 0;
 }
 

@@ -106,6 +106,8 @@ static int dbs_try(struct store *s)
 	}
 	if (!rc && (rc = store__u64_get(&t, STORE_META_VERSION, &version)) == TN_ERR_NOT_FOUND)
 		rc = store__u64_put(&t, STORE_META_VERSION, version);
+	if (!rc && version < STORE_VERSION)
+		rc = store__migrate(&t, &version);
 	if (!rc && version != STORE_VERSION)
 		rc = TN_ERR_UNSUPPORTED;
 	if (rc) {

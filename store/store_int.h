@@ -13,9 +13,9 @@
 /* Named databases, in the order store__db_names lists them. */
 enum store__db {
 	STORE_DB_FIREARMS,   /* BE id -> msgpack tn_record */
-	STORE_DB_SERIAL_IDX, /* serial 0x00 make -> BE record id (dupsort) */
+	STORE_DB_SERIAL_IDX, /* folded 0x00 make 0x00 serial -> BE record id (dupsort) */
 	STORE_DB_STOLEN,     /* BE id -> msgpack tn_stolen */
-	STORE_DB_STOLEN_IDX, /* serial 0x00 make -> BE stolen id (dupsort) */
+	STORE_DB_STOLEN_IDX, /* as serial_idx -> BE stolen id (dupsort) */
 	STORE_DB_META,       /* string -> bytes */
 	STORE_DB_PEERS,
 	STORE_DB_REQ_OUT,
@@ -42,7 +42,7 @@ enum store__db {
 #define STORE_SEQ_OUTBOX "store:seq:outbox"
 #define STORE_SEQ_EVIDENCE "store:seq:evidence"
 #define STORE_COUNT_OPEN "store:count:stolen_open"
-#define STORE_VERSION 1
+#define STORE_VERSION 2   /* 2: index keys carry the folded serial */
 
 struct store_txn {
 	struct store *s;
@@ -69,11 +69,21 @@ struct store {
 	pthread_mutex_t remap_lock;
 };
 
-/* Index key: normalized serial, 0x00, normalized make (no trailing NUL). */
+/* Index key: folded serial (match_fold_serial), 0x00, normalized make,
+ * 0x00, normalized serial (no trailing NUL). */
 struct store__key {
 	size_t len;
-	int exact;   /* a make was given; otherwise the key is a prefix */
-	uint8_t b[TN_SERIAL_LEN + 1 + TN_MAKE_LEN];
+	size_t plen;  /* of the folded serial and its 0x00 */
+	int exact;    /* a make was given; otherwise the key is a prefix */
+	uint8_t b[STORE_KEY_MAX];
+	char serial[TN_SERIAL_LEN];  /* normalized */
+	size_t slen;
+};
+
+/* The three parts of an index key, pointing into it. */
+struct store__key_parts {
+	const char *fold, *make, *serial;
+	size_t flen, mlen, slen;
 };
 
 typedef int (*store__id_fn)(struct store_txn *t, uint64_t id, void *arg);
@@ -107,9 +117,16 @@ void store__cursors_close(struct store_txn *t);
 
 /* index.c */
 int store__key_make(struct store__key *k, const char *make, const char *serial);
+/* Split an index key; TN_ERR_STORE when it is not one. */
+int store__key_split(const MDB_val *key, struct store__key_parts *out);
 int store__key_put(struct store_txn *t, enum store__db db, const struct store__key *k, uint64_t id);
 int store__key_walk(struct store_txn *t, enum store__db db, const struct store__key *k,
 		    store__id_fn fn, void *arg);
+
+/* migrate.c */
+/* Bring a store of layout *version up to STORE_VERSION (updating it);
+ * a version this code does not know is left for the caller to refuse. */
+int store__migrate(struct store_txn *t, uint64_t *version);
 
 /* record.c */
 /* Models compare case-insensitively on letters and digits only. */

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Serial matching: the classes of characters misread for each other, how
+ * a serial on file relates to the one read off a gun, and the score and
+ * reason of a candidate. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "match.h"
+#include "proto.h"
+
+/* What the serial part of a score starts from, by kind. */
+static const int32_t base_score[] = {
+	[MATCH_EXACT] = 100, [MATCH_CONFUSABLE] = 94, [MATCH_UNREADABLE] = 90,
+	[MATCH_TRANSPOSITION] = 80, [MATCH_SUBSTITUTION] = 72, [MATCH_EXTRA] = 72,
+	[MATCH_MISSING] = 72,
+};
+
+#define CONFUSABLE_COST 3   /* each misread character after the first */
+#define UNREADABLE_COST 2   /* each unreadable character after the first */
+#define IMPORTER_COST 12
+#define MODEL_AGREES 5
+#define MODEL_CLOSE 1
+#define MODEL_DIFFERS 8
+#define CALIBER_WEIGHT 3
+#define TYPE_WEIGHT 2
+
+char match_fold(char ch)
+{
+	switch (ch) {
+	case 'O': case 'D': case 'Q': return '0';
+	case 'I': case 'L': case '7': return '1';
+	case 'S': return '5';
+	case 'B': return '8';
+	case 'Z': return '2';
+	case 'G': return '6';
+	case 'U': return 'V';
+	default: return ch;
+	}
+}
+
+int match_fold_serial(const char *in, char *out, size_t cap)
+{
+	size_t n = strlen(in);
+
+	if (!n || n >= cap)
+		return TN_ERR_INVALID;
+	for (size_t i = 0; i <= n; i++)
+		out[i] = match_fold(in[i]);
+	return (int)n;
+}
+
+static int is_alnum(unsigned char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+}
+
+/* Upper-case alphanumerics of in into out (truncated to cap). */
+static size_t squash(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)in; *p && n + 1 < cap; p++)
+		if (is_alnum(*p))
+			out[n++] = (char)(*p >= 'a' ? *p - 'a' + 'A' : *p);
+	out[n] = '\0';
+	return n;
+}
+
+static int is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* Drop prefix p from s when something is left after it. */
+static char *strip(char *s, const char *p)
+{
+	size_t n = strlen(p);
+
+	return n && !strncmp(s, p, n) && s[n] ? s + n : s;
+}
+
+int match_norm_model(const char *make_norm, const char *model, char *out, size_t cap)
+{
+	char buf[TN_MODEL_LEN], *s;
+	size_t n;
+
+	if (!model || !cap)
+		return TN_ERR_INVALID;
+	squash(model, buf, sizeof(buf));
+	s = strip(buf, make_norm ? make_norm : "");
+	s = strip(s, "MODEL");
+	if (make_norm && s[0] == make_norm[0] && is_digit(s[1]))
+		s++;
+	if ((n = strlen(s)) >= cap)
+		return TN_ERR_INVALID;
+	memcpy(out, s, n + 1);
+	return (int)n;
+}
+
+int match_query_init(struct match_query *q, const char *make, const char *serial,
+		     const char *model, const char *caliber, const char *type, bool fuzzy)
+{
+	int n;
+
+	memset(q, 0, sizeof(*q));
+	if (!serial || (n = proto_norm_serial(serial, q->serial, sizeof(q->serial))) <= 0 ||
+	    match_fold_serial(q->serial, q->fold, sizeof(q->fold)) != n)
+		return TN_ERR_INVALID;
+	q->len = (uint32_t)n;
+	for (int i = 0; i < n; i++)
+		q->unreadable += q->serial[i] == MATCH_UNREAD_CHAR;
+	if (q->unreadable == q->len)
+		return TN_ERR_INVALID;
+	if (make && *make && proto_norm_make(make, q->make, sizeof(q->make)) <= 0)
+		return TN_ERR_INVALID;
+	if (model && match_norm_model(q->make, model, q->model, sizeof(q->model)) < 0)
+		q->model[0] = '\0';
+	squash(caliber ? caliber : "", q->caliber, sizeof(q->caliber));
+	squash(type ? type : "", q->type, sizeof(q->type));
+	q->fuzzy = fuzzy || q->unreadable;
+	return 0;
+}
+
+/* Same length: where the readable characters of a (the query) differ from
+ * b; the count, the first two positions in at[]. */
+static int mismatches(const char *a, const char *b, size_t n, size_t at[2])
+{
+	int d = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != MATCH_UNREAD_CHAR && a[i] != b[i] && d++ < 2)
+			at[d - 1] = i;
+	return d;
+}
+
+/* 1 when deleting one character of the longer string gives the shorter. */
+static int one_deletion(const char *lng, size_t n, const char *shrt)
+{
+	size_t i = 0;
+
+	while (i < n - 1 && lng[i] == shrt[i])
+		i++;
+	return !memcmp(lng + i + 1, shrt + i, n - 1 - i);
+}
+
+enum match_kind match_serial_kind(const struct match_query *q, const char *fold, size_t len)
+{
+	int edits = q->fuzzy && !q->unreadable && q->len >= MATCH_EDIT_MIN_LEN;
+	size_t at[2];
+	int d;
+
+	if (len == q->len) {
+		d = mismatches(q->fold, fold, len, at);
+		if (!d)
+			return q->unreadable ? MATCH_UNREADABLE : MATCH_EXACT;
+		if (!edits || d > 2)
+			return MATCH_NONE;
+		if (d == 1)
+			return MATCH_SUBSTITUTION;
+		return at[1] == at[0] + 1 && q->fold[at[0]] == fold[at[1]] &&
+		       q->fold[at[1]] == fold[at[0]] ? MATCH_TRANSPOSITION : MATCH_NONE;
+	}
+	if (!edits)
+		return MATCH_NONE;
+	if (len + 1 == q->len && one_deletion(q->fold, q->len, fold))
+		return MATCH_EXTRA;
+	if (len == q->len + 1 && one_deletion(fold, len, q->fold))
+		return MATCH_MISSING;
+	return MATCH_NONE;
+}
+
+/* Append to c's reason, separated by ", ". */
+static void __attribute__((format(printf, 2, 3))) say(struct match_cand *c, const char *fmt, ...)
+{
+	size_t n = strlen(c->reason);
+	va_list ap;
+
+	if (n && n + 2 < sizeof(c->reason))
+		memcpy(c->reason + n, ", ", 3), n += 2;
+	if (n >= sizeof(c->reason) - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->reason + n, sizeof(c->reason) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Name the characters of a (the query) misread for those of b, both of
+ * one length; their count. */
+static int say_confusables(struct match_cand *c, const char *a, const char *b)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; a[i]; i++) {
+		if (a[i] == MATCH_UNREAD_CHAR || a[i] == b[i])
+			continue;
+		if (n++ < 3)
+			say(c, "confusable %c→%c at %u", a[i], b[i], i + 1);
+	}
+	if (n > 3)
+		say(c, "%d more", n - 3);
+	return n;
+}
+
+/* First position where a and b differ. */
+static size_t first_diff(const char *a, const char *b)
+{
+	size_t i = 0;
+
+	while (a[i] && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* Drop the character at i from s (of length n). */
+static void drop_at(char *s, size_t n, size_t i)
+{
+	memmove(s + i, s + i + 1, n - i);
+}
+
+/* Say the one edit of kind k at i, then undo it in qa (the query) or ra
+ * (the record), so that what is left to tell them apart are misreads. */
+static void say_edit(struct match_cand *c, enum match_kind k, size_t i, char *qa, char *ra)
+{
+	size_t n = strlen(qa);
+	char t;
+
+	switch (k) {
+	case MATCH_TRANSPOSITION:
+		say(c, "transposition %zu-%zu", i + 1, i + 2);
+		t = qa[i], qa[i] = qa[i + 1], qa[i + 1] = t;
+		break;
+	case MATCH_SUBSTITUTION:
+		say(c, "substitution %c→%c at %zu", qa[i], ra[i], i + 1);
+		qa[i] = ra[i];
+		break;
+	case MATCH_EXTRA:
+		say(c, "extra character %c at %zu", qa[i], i + 1);
+		drop_at(qa, n, i);
+		break;
+	default: /* MATCH_MISSING */
+		say(c, "missing character %c at %zu", ra[i], i + 1);
+		drop_at(ra, strlen(ra), i);
+		break;
+	}
+}
+
+/* The reason and serial score of a candidate r (folded rf) of kind k. */
+static int32_t judge_serial(struct match_cand *c, const struct match_query *q,
+			    const char *r, const char *rf, enum match_kind k)
+{
+	char qa[TN_SERIAL_LEN], ra[TN_SERIAL_LEN];
+	int32_t score = base_score[k];
+	int n;
+
+	memcpy(qa, q->serial, sizeof(qa));
+	memcpy(ra, r, sizeof(ra));
+	if (k == MATCH_EXACT) {
+		if (!(n = say_confusables(c, qa, ra))) {
+			say(c, "exact");
+			return score;
+		}
+		c->kind = MATCH_CONFUSABLE;
+		return base_score[MATCH_CONFUSABLE] - CONFUSABLE_COST * (n - 1);
+	}
+	if (k == MATCH_UNREADABLE) {
+		say(c, "%u unreadable", q->unreadable);
+		score -= UNREADABLE_COST * (int32_t)(q->unreadable - 1);
+	} else {
+		say_edit(c, k, first_diff(q->fold, rf), qa, ra);
+	}
+	return score - CONFUSABLE_COST * say_confusables(c, qa, ra);
+}
+
+/* +w when both are given and equal, -w when both are given and differ. */
+static int32_t agree(const char *a, const char *b, int32_t w)
+{
+	return !a[0] || !b[0] ? 0 : strcmp(a, b) ? -w : w;
+}
+
+/* What model, caliber and type add to the score. */
+static int32_t judge_rest(const struct match_query *q, const struct match_fields *f,
+			  const char *make)
+{
+	char m[TN_MODEL_LEN] = "", cal[TN_CALIBER_LEN], ty[TN_TYPE_LEN];
+	int32_t s = 0;
+
+	if (q->model[0] && f->model && match_norm_model(make, f->model, m, sizeof(m)) > 0) {
+		if (!strcmp(q->model, m))
+			s += MODEL_AGREES;
+		else if (!strncmp(q->model, m, strlen(q->model) < strlen(m) ?
+				  strlen(q->model) : strlen(m)))
+			s += MODEL_CLOSE;
+		else
+			s -= MODEL_DIFFERS;
+	}
+	squash(f->caliber ? f->caliber : "", cal, sizeof(cal));
+	squash(f->type ? f->type : "", ty, sizeof(ty));
+	return s + agree(q->caliber, cal, CALIBER_WEIGHT) + agree(q->type, ty, TYPE_WEIGHT);
+}
+
+/* 0 when f's make is q's (or q has none), 1 when f's importer is, else -1. */
+static int make_relation(const struct match_query *q, const struct match_fields *f,
+			 char make[TN_MAKE_LEN])
+{
+	char imp[TN_MAKE_LEN];
+
+	if (proto_norm_make(f->make ? f->make : "", make, TN_MAKE_LEN) <= 0)
+		make[0] = '\0';
+	if (!q->make[0] || !strcmp(q->make, make))
+		return 0;
+	return f->importer && proto_norm_make(f->importer, imp, sizeof(imp)) > 0 &&
+	       !strcmp(imp, q->make) ? 1 : -1;
+}
+
+int match_score(const struct match_query *q, const struct match_fields *f, uint64_t id,
+		struct match_cand *c)
+{
+	char r[TN_SERIAL_LEN], rf[TN_SERIAL_LEN], make[TN_MAKE_LEN];
+	int n, via;
+	int32_t score;
+
+	if (!f->serial || (n = proto_norm_serial(f->serial, r, sizeof(r))) <= 0 ||
+	    match_fold_serial(r, rf, sizeof(rf)) != n)
+		return TN_ERR_NOT_FOUND;
+	memset(c, 0, sizeof(*c));
+	if ((c->kind = match_serial_kind(q, rf, (size_t)n)) == MATCH_NONE ||
+	    (via = make_relation(q, f, make)) < 0)
+		return TN_ERR_NOT_FOUND;
+	if (!q->fuzzy && (via || strcmp(q->serial, r)))
+		return TN_ERR_NOT_FOUND;
+	c->id = id;
+	score = judge_serial(c, q, r, rf, c->kind);
+	c->exact = c->kind == MATCH_EXACT && !via;
+	if (via) {
+		say(c, "importer as make");
+		score -= IMPORTER_COST;
+	}
+	score += judge_rest(q, f, make);
+	c->score = score < 0 ? 0 : score > 100 ? 100 : score;
+	return 0;
+}
+
+/* 1 when a ranks before b. */
+static int before(const struct match_cand *a, const struct match_cand *b)
+{
+	if (a->exact != b->exact)
+		return a->exact;
+	if (a->score != b->score)
+		return a->score > b->score;
+	return a->id < b->id;
+}
+
+void match_top_add(struct match_top *top, const struct match_cand *c)
+{
+	uint32_t i = top->n;
+
+	for (uint32_t j = 0; j < top->n; j++)
+		if (top->c[j].id == c->id)
+			return;   /* one record is met once per key; keep the first */
+	if (!top->k || (top->n == top->k && !before(c, &top->c[top->n - 1])))
+		return;
+	if (top->n < top->k)
+		top->n++;
+	else
+		i = top->n - 1;
+	for (; i > 0 && before(c, &top->c[i - 1]); i--)
+		top->c[i] = top->c[i - 1];
+	top->c[i] = *c;
+}
