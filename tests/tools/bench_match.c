@@ -46,7 +46,8 @@ struct bench {
 	uint32_t n, cap, k;
 	struct kind_stats ks[N_KINDS];
 	double *cands, *exact_us;     /* per query; exact lookups */
-	uint32_t n_exact;
+	double *hit_us;               /* exact lookups that found a record */
+	uint32_t n_exact, n_hit;
 	struct match_cand *c;
 	bool misses;                  /* print queries whose record is not found */
 };
@@ -197,6 +198,8 @@ static int run_query(struct bench *b, uint32_t i)
 		if ((rc = lookup(b, t, q, false, &us)) < 0)
 			hard = rc;
 		b->exact_us[b->n_exact++] = us;
+		if (rc > 0)
+			b->hit_us[b->n_hit++] = us;
 	}
 	store_read_end(t);
 	/* A query refused as too wide or invalid is counted, not fatal. */
@@ -238,14 +241,17 @@ static void report(struct bench *b)
 	tm_sort(b->cands, b->n);
 	tm_sort(us, all);
 	tm_sort(b->exact_us, b->n_exact);
+	tm_sort(b->hit_us, b->n_hit);
 	printf("  },\n  \"candidates_per_query\": {\"median\": %.0f, \"p99\": %.0f},\n",
 	       tm_pct(b->cands, b->n, 0.5), tm_pct(b->cands, b->n, 0.99));
 	printf("  \"never_issued\": {\"false_candidate_rate\": %.4f, \"candidates_mean\": %.2f},\n",
 	       share(nonempty, ne->n), share(ne->cands, ne->n));
 	printf("  \"fuzzy_us\": {\"p50\": %.1f, \"p99\": %.1f, \"max\": %.1f},\n",
 	       tm_pct(us, all, 0.5), tm_pct(us, all, 0.99), all ? us[all - 1] : 0);
-	printf("  \"exact_us\": {\"n\": %u, \"p50\": %.1f, \"p99\": %.1f},\n", b->n_exact,
-	       tm_pct(b->exact_us, b->n_exact, 0.5), tm_pct(b->exact_us, b->n_exact, 0.99));
+	printf("  \"exact_us\": {\"n\": %u, \"p50\": %.1f, \"p99\": %.1f, \"found_n\": %u, "
+	       "\"found_p50\": %.1f, \"found_p99\": %.1f},\n", b->n_exact,
+	       tm_pct(b->exact_us, b->n_exact, 0.5), tm_pct(b->exact_us, b->n_exact, 0.99),
+	       b->n_hit, tm_pct(b->hit_us, b->n_hit, 0.5), tm_pct(b->hit_us, b->n_hit, 0.99));
 	printf("  \"exact_first\": %.4f\n}\n", share(ex->hit1, ex->n));
 	free(us);
 }
@@ -260,11 +266,12 @@ static int run(struct bench *b, const char *queries)
 	}
 	b->cands = calloc(b->n + 1, sizeof(double));
 	b->exact_us = calloc(b->n + 1, sizeof(double));
+	b->hit_us = calloc(b->n + 1, sizeof(double));
 	b->c = calloc(b->k, sizeof(*b->c));
 	for (size_t k = 0; k < N_KINDS; k++)
 		if (!(b->ks[k].us = calloc(b->n + 1, sizeof(double))))
 			return 1;
-	if (!b->cands || !b->exact_us || !b->c)
+	if (!b->cands || !b->exact_us || !b->hit_us || !b->c)
 		return 1;
 	for (uint32_t i = 0; i < b->n; i++)
 		if ((rc = run_query(b, i))) {
@@ -322,6 +329,7 @@ int main(int argc, char **argv)
 	free(b.q);
 	free(b.cands);
 	free(b.exact_us);
+	free(b.hit_us);
 	free(b.c);
 	return rc;
 }
