@@ -7,7 +7,8 @@ build_tools()
 	local t=$BUILD/tests/tools
 	log "building the tools ($BUILD)"
 	make -s -C "$ROOT" BUILD="$BUILD" all "$t/bench_query" "$t/bench_store" \
-		"$t/bench_replay" "$t/bench_commit" "$t/bench_tree" "$t/traffic_add" "$t/slow_sync.so" >&2
+		"$t/bench_replay" "$t/bench_commit" "$t/bench_tree" "$t/bench_match" \
+		"$t/traffic_add" "$t/slow_sync.so" >&2
 }
 
 records_csv()

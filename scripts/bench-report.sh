@@ -94,6 +94,7 @@ out["commit_options"] = load("commit_options")
 out["commits_in_series"] = load("commits_in_series")
 out["checkpoint"] = load("checkpoint")
 out["stats"] = load("stats")
+out["matching"] = load("matching")
 # bench_store at BENCH_SCALE_BASE and at BENCH_RECORDS, side by side (null
 # unless BENCH_RECORDS is the larger).
 base = load("store_base")

@@ -40,6 +40,9 @@
 #   BENCH_TREE_STEP=1000    entries between two checkpoints there
 #   BENCH_STATS_TRACES=8000 our traces a month in the year of traffic that
 #                           `stats` is timed over (about 1 M rows in all)
+#   BENCH_MATCH_QUERIES=1000     misread serials of each kind looked up by
+#                           bench_match (scripts/gen-misreads.py)
+#   BENCH_MATCH_K=10        candidates asked for each of them
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,6 +72,8 @@ SERIES_N=${BENCH_SERIES_N:-15}
 TREE_ENTRIES=${BENCH_TREE_ENTRIES:-1000000}
 TREE_STEP=${BENCH_TREE_STEP:-1000}
 STATS_TRACES=${BENCH_STATS_TRACES:-8000}
+MATCH_N=${BENCH_MATCH_QUERIES:-1000}
+MATCH_K=${BENCH_MATCH_K:-10}
 # node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
 # LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
 REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h") * 600 + 65536))
@@ -80,12 +85,14 @@ BENCH_STORE=$BIN/tests/tools/bench_store
 BENCH_REPLAY=$BIN/tests/tools/bench_replay
 BENCH_COMMIT=$BIN/tests/tools/bench_commit
 BENCH_TREE=$BIN/tests/tools/bench_tree
+BENCH_MATCH=$BIN/tests/tools/bench_match
 PYTHON=$(command -v python3)
 
 . "$ROOT/scripts/bench-lib.sh"      # log, die, cleanup, json_get, nodes
 . "$ROOT/scripts/bench-phases.sh"   # the measurements
 . "$ROOT/scripts/bench-costs.sh"    # replay window, commit options, scale, checkpoints
 . "$ROOT/scripts/bench-redis.sh"    # the redis reference
+. "$ROOT/scripts/bench-match.sh"    # serial matching
 . "$ROOT/scripts/bench-report.sh"   # assemble
 
 declare -A PID=()
@@ -106,6 +113,7 @@ main()
 	machine
 	gen_data
 	store_bench
+	match_bench
 	scale_bench
 	commit_bench
 	replay_bench

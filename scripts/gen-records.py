@@ -7,6 +7,13 @@
 Columns: make,model,caliber,type,serial,country,importer, then event groups
 eventN_kind,eventN_date,eventN_party,eventN_place,eventN_country,eventN_ref.
 Serials are unique per make within a run (and so per make+model+serial).
+About --dense-frac (default 30 %) of each maker's guns come in shipments:
+20 to 500 consecutive serials in the maker's pattern (log-uniform; the last
+group of digits counts up), one model, made within 60 days, imported
+together by one importer. They sit next to each other in the CSV. Their
+serials come from a part of each maker's number space kept for shipments
+(every third block of 1000), so they never meet the scattered serials of
+single guns; that is where one misread digit lands on another gun on file.
 With --stolen FILE, lost/stolen reports for a fraction of the guns go to FILE
 with columns kind,make,model,caliber,serial,date,place,agency,case_ref; some
 spell the make or the serial differently, as real reports do.
@@ -23,6 +30,9 @@ END = datetime.date(2024, 12, 31).toordinal()
 FIRST = datetime.date(1950, 1, 1).toordinal()
 IZHMASH_RENAMED = datetime.date(2013, 1, 1).toordinal()  # became Kalashnikov Concern
 MAX_TRANSFERS = 3
+# Shipments: runs of RUN_MIN to RUN_MAX consecutive serials (log-uniform),
+# made over SHIP_DAYS days.
+RUN_MIN, RUN_MAX, SHIP_DAYS = 20, 500, 60
 # manufactured, imported, sold, transfers, then exported or destroyed
 MAX_EVENTS = 3 + MAX_TRANSFERS + 1
 REC_COLS = ["make", "model", "caliber", "type", "serial", "country", "importer"]
@@ -212,9 +222,16 @@ BORDER_POSTS = {
 
 
 class SerialSpace:
-    """Unique serials for one maker: a counter sent through an affine
-    permutation of the pattern's number space, then written in the pattern
-    run by run (a run of letters, of digits, or of kept characters)."""
+    """Unique serials for one maker, written in its pattern: a number v is
+    spelt with the pattern's last run of digits least significant, so v and
+    v + 1 are consecutive serials of a production line. The space is cut in
+    blocks of BLOCK numbers; every RUN_EVERY-th block is kept for shipments
+    (run(): consecutive serials, blocks taken in a scrambled order), the
+    others hold single guns (next(): a counter sent through an affine
+    permutation of their numbers), so the two never meet."""
+
+    BLOCK = 1000
+    RUN_EVERY = 3
 
     def __init__(self, pattern, rnd):
         self.runs, self.size = [], 1
@@ -226,32 +243,72 @@ class SerialSpace:
                 self.runs.append([kind, 1, ch])
         self.fmt = "".join("%s" if k != "=" else lit.replace("%", "%%")
                            for k, _, lit in self.runs)
-        self.parts = []  # (radix, names or None for digits, width), last run first
-        for kind, n, _ in reversed(self.runs):
+        # (radix, names or None for digits, width, slot in fmt), least
+        # significant first: the last run of digits, then the others from
+        # the end of the pattern.
+        parts = []
+        for kind, n, _ in self.runs:
             if kind == "D":
-                self.parts.append((10 ** n, None, n))
+                parts.append((10 ** n, None, n, len(parts)))
             elif kind == "L":
                 names = ["".join(t) for t in itertools.product(LETTERS, repeat=n)]
-                self.parts.append((len(names), names, n))
-        for radix, _, _ in self.parts:
+                parts.append((len(names), names, n, len(parts)))
+        self.slots = len(parts)
+        last_d = max((i for i, p in enumerate(parts) if p[1] is None), default=len(parts) - 1)
+        self.parts = [parts[last_d]] + [p for i, p in reversed(list(enumerate(parts)))
+                                        if i != last_d]
+        for radix, _, _, _ in self.parts:
             self.size *= radix
-        self.mul = int(self.size * (0.3 + 0.6 * rnd()))
-        while math.gcd(self.mul, self.size) != 1:
-            self.mul += 1
-        self.add = int(self.size * rnd())
+        self.block = math.gcd(self.BLOCK, self.size)
+        blocks = self.size // self.block
+        self.n_run_blocks = (blocks + self.RUN_EVERY - 1) // self.RUN_EVERY
+        self.single = self.size - self.n_run_blocks * self.block
+        self.mul, self.add = self.affine(self.single, rnd)
+        self.run_mul, self.run_add = self.affine(self.n_run_blocks, rnd)
         self.count = 0
+        self.run_blocks = 0      # run blocks opened so far
+        self.run_at = self.run_end = 0
+
+    @staticmethod
+    def affine(n, rnd):
+        """Multiplier and offset of a permutation of range(n)."""
+        mul = max(1, int(n * (0.3 + 0.6 * rnd())))
+        while math.gcd(mul, n) != 1:
+            mul += 1
+        return mul, int(n * rnd())
+
+    def spell(self, v):
+        out = [None] * self.slots
+        for radix, names, width, slot in self.parts:
+            v, r = divmod(v, radix)
+            out[slot] = names[r] if names else "%0*d" % (width, r)
+        return self.fmt % tuple(out)
 
     def next(self):
-        if self.count >= self.size:
+        """A serial of a single gun."""
+        if self.count >= self.single:
             sys.exit("gen-records: serial space of a maker exhausted; lower N")
-        v = (self.count * self.mul + self.add) % self.size
+        i = (self.count * self.mul + self.add) % self.single
         self.count += 1
-        out = []
-        for radix, names, width in self.parts:
-            v, r = divmod(v, radix)
-            out.append(names[r] if names else "%0*d" % (width, r))
-        out.reverse()
-        return self.fmt % tuple(out)
+        # i numbers the blocks not kept for runs: skip one every RUN_EVERY.
+        b, off = divmod(i, self.block)
+        b += b // (self.RUN_EVERY - 1) + 1
+        return self.spell(b * self.block + off)
+
+    def run(self, n):
+        """n consecutive serials of one shipment (fewer when n is larger
+        than a block)."""
+        n = min(n, self.block)
+        if self.run_end - self.run_at < n:
+            if self.run_blocks >= self.n_run_blocks:
+                sys.exit("gen-records: shipment serials of a maker exhausted; lower N")
+            b = (self.run_blocks * self.run_mul + self.run_add) % self.n_run_blocks
+            self.run_blocks += 1
+            self.run_at = b * self.RUN_EVERY * self.block
+            self.run_end = self.run_at + self.block
+        first = self.run_at
+        self.run_at += n
+        return [self.spell(v) for v in range(first, first + n)]
 
 
 def q(s):
@@ -275,6 +332,9 @@ def parse_args():
     p.add_argument("--country", default="GTM", help="country of the node (ISO alpha-3)")
     p.add_argument("--stolen", metavar="FILE", help="also write lost/stolen reports here")
     p.add_argument("--stolen-frac", type=float, default=0.01)
+    p.add_argument("--dense-frac", type=float, default=0.3,
+                   help="share of the guns that come in shipments of consecutive "
+                        "serials (default 0.3)")
     p.add_argument("--export-to", metavar="LIST",
                    help="comma-separated destinations of exports "
                         "(default: the country's neighbours)")
@@ -292,6 +352,8 @@ def parse_args():
             p.error("bad country in --export-to: %r" % c)
     if not 0 <= a.stolen_frac <= 1:
         p.error("--stolen-frac must be between 0 and 1")
+    if not 0 <= a.dense_frac <= 1:
+        p.error("--dense-frac must be between 0 and 1")
     return a
 
 
@@ -324,6 +386,11 @@ class Generator:
         self.pick = [i for i, m in enumerate(MAKERS) for _ in range(m[5])]
         self.izhmash = q("Izhmash")
         self.owner_seq = self.case_seq = self.permit_seq = 0
+        # A shipment starts with the chance that puts dense_frac of the
+        # guns in shipments: f = q E / (q E + 1 - q), E the mean run.
+        f, mean = args.dense_frac, (RUN_MAX - RUN_MIN) / math.log(RUN_MAX / RUN_MIN)
+        self.ship_start = f / (mean * (1 - f) + f) if f < 1 else 1.0
+        self.ship = None
 
     def choice(self, seq):
         return seq[int(self.rnd() * len(seq))]
@@ -368,14 +435,18 @@ class Generator:
             ev.append(("destroyed", d, c["authority"], choice(c["cities"]), "",
                        self.permit("DES", d)))
 
-    def events(self, make, factory, origin, made):
-        """Events of one gun in date order, none after END; and its importer."""
+    def events(self, make, factory, origin, made, ship=None):
+        """Events of one gun in date order, none after END; and its importer.
+        A gun of a shipment is imported with it: ship is (importer, day)."""
         rnd, c = self.rnd, self.c
         ev = [("manufactured", made, make, factory, "", "")]
         d, importer = made, ""
         if origin != self.country:
-            d += 20 + int(rnd() * 380)
-            importer = self.choice(c["importers"])
+            if ship:
+                importer, d = ship
+            else:
+                d += 20 + int(rnd() * 380)
+                importer = self.choice(c["importers"])
             ev.append(("imported", d, importer, self.choice(c["ports"]), origin,
                        self.permit("IMP", d)))
         self.domestic(ev, d, importer)
@@ -385,17 +456,37 @@ class Generator:
             importer = ""
         return ev, importer
 
+    def shipment(self):
+        """Start a shipment: one maker's model, consecutive serials, made
+        within SHIP_DAYS and imported together by one importer."""
+        maker = self.makers[self.choice(self.pick)]
+        model = self.choice(maker[4])
+        n = int(RUN_MIN * (RUN_MAX / RUN_MIN) ** self.rnd())
+        made = self.made_on(model[3])
+        ship = (self.choice(self.c["importers"]), made + SHIP_DAYS + 20 + int(self.rnd() * 380))
+        self.ship = [maker, model, made, ship, maker[5].run(n), 0]
+
     def gun(self):
         """One record: (CSV line, maker, events, its first five fields)."""
-        maker = self.makers[self.choice(self.pick)]
-        model, caliber, gtype, first_year, where = self.choice(maker[4])
+        if not self.ship and self.rnd() < self.ship_start:
+            self.shipment()
+        if self.ship:
+            maker, (model, caliber, gtype, _, where), made, ship, serials, i = self.ship
+            made += i * SHIP_DAYS // len(serials)
+            serial = serials[i]
+            self.ship[5] += 1
+            if self.ship[5] == len(serials):
+                self.ship = None
+        else:
+            maker = self.makers[self.choice(self.pick)]
+            model, caliber, gtype, first_year, where = self.choice(maker[4])
+            made, ship, serial = self.made_on(first_year), None, maker[5].next()
         origin, factory = where or (maker[2], maker[3])
-        made = self.made_on(first_year)
         make = maker[0]
         if make == "Kalashnikov Concern" and made < IZHMASH_RENAMED:
             make = self.izhmash
-        ev, importer = self.events(make, factory, origin, made)
-        head = (make, model, caliber, gtype, maker[5].next())
+        ev, importer = self.events(make, factory, origin, made, ship)
+        head = (make, model, caliber, gtype, serial)
         dates = self.dates
         parts = [",".join(head), origin, importer]
         for kind, d, party, place, country, ref in ev:
