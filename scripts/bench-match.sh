@@ -20,7 +20,7 @@ match_bench()
 {
 	local dir=$T/match q
 	[ -n "${CSV:-}" ] || gen_data
-	q=$DATA/misreads-$RECORDS-$SEED-$MATCH_N.tsv
+	q=${CSV%.csv}-misreads-$MATCH_N-$(sha256sum "$ROOT/scripts/gen-misreads.py" | cut -c1-8).tsv
 	if [ ! -s "$q" ]; then
 		log "gen-misreads: $MATCH_N queries of each kind (cached in $DATA)"
 		"$PYTHON" "$ROOT/scripts/gen-misreads.py" "$CSV" --seed "$SEED" -n "$MATCH_N" \

@@ -11,14 +11,21 @@ build_tools()
 		"$t/traffic_add" "$t/slow_sync.so" >&2
 }
 
+# Cached data is named by the generator's own digest too, so that a
+# changed generator never serves the records of the old one.
+gen_tag()
+{
+	sha256sum "$ROOT/scripts/gen-records.py" | cut -c1-8
+}
+
 records_csv()
 {
-	echo "$DATA/records-$1-$SEED.csv"
+	echo "$DATA/records-$1-$SEED-$(gen_tag).csv"
 }
 
 stolen_csv()
 {
-	echo "$DATA/stolen-$1-$SEED.csv"
+	echo "$DATA/stolen-$1-$SEED-$(gen_tag).csv"
 }
 
 # gen_csv N: N records and their lost/stolen reports, generated once into $DATA.
