@@ -104,6 +104,18 @@ run ctl MEX query stolen --make "$make" --serial "$serial" --all --case FGR-2026
 	--officer "FGR agent 4471" --purpose "recovered at a crime scene"
 run ctl GTM alerts
 
+say "Another recovery: the officer misreads one character of the serial; Guatemala offers Mexico fuzzy matching"
+misread=$(python3 -c 'import sys
+s = sys.argv[1]
+t = {"0": "O", "1": "I", "5": "S", "8": "B", "O": "0", "I": "1", "S": "5", "B": "8"}
+i = next((i for i, c in enumerate(s) if c in t), None)
+print(s[:-1] + "?" if i is None else s[:i] + t[s[i]] + s[i + 1:])' "$serial")
+run ctl MEX query stolen --make "$make" --serial "$misread" --peer GTM --case FGR-2026-119 \
+	--officer "FGR agent 4471"
+run ctl GTM peer policy MEX --candidates allow
+run ctl MEX query stolen --make "$make" --serial "$misread" --peer GTM --fuzzy --case FGR-2026-119 \
+	--officer "FGR agent 4471"
+
 say "USA recovers a Glock sold in Mexico and exported to Guatemala: a trace"
 ctl MEX record add --make Glock --model G19 --serial "TRC-4451" --caliber 9mm --country AUT >/dev/null
 id=$(ctl MEX --json record find --serial TRC4451 --make Glock | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"][0]["id"])')
@@ -114,21 +126,25 @@ ctl GTM record add --make Glock --model G19 --serial "TRC 4451" --caliber 9mm --
 gid=$(ctl GTM --json record find --serial TRC4451 | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"][0]["id"])')
 ctl GTM record event "$gid" --kind imported --date 2019-04-20 --party "Armas de Guatemala" --country MEX >/dev/null
 ctl GTM record event "$gid" --kind sold --date 2020-01-15 --party "Casa del Cazador" --place "Chiquimula" >/dev/null
-run ctl MEX peer policy USA --traces auto
-run ctl USA trace request --to MEX --make Glock --model G19 --serial TRC-4451 --caliber 9mm \
-	--recovered-on 2024-03-09 --recovered-at "El Paso, TX" --crime 0900 --case ATF-2024-5531 --urgent \
-	--officer "SA J. Ortiz" --ordered-by "ASAC El Paso"
+run ctl MEX peer policy USA --traces auto --candidates allow
+trace=(--make Glock --model G19 --caliber 9mm --recovered-on 2024-03-09 --recovered-at "El Paso, TX"
+	--crime 0900 --case ATF-2024-5531 --urgent --officer "SA J. Ortiz" --ordered-by "ASAC El Paso")
+run ctl USA trace request --to MEX --serial TRC-44S1 "${trace[@]}"
 run ctl USA trace wait 1 --timeout 20
 
+say "The agent looks at the frame again: S was a 5. The exact trace"
+run ctl USA trace request --to MEX --serial TRC-4451 "${trace[@]}"
+run ctl USA trace wait 2 --timeout 20
+
 say "The chain ends in an export to Guatemala: follow it there (Guatemala reviews by hand)"
-run ctl USA trace follow 1 --officer "SA J. Ortiz"
+run ctl USA trace follow 2 --officer "SA J. Ortiz"
 for _ in $(seq 100); do ctl GTM --json inbox | grep -q '"id"' && break; sleep 0.1; done
 run ctl GTM inbox
 run ctl GTM approve 1
-run ctl USA trace wait 2 --timeout 20
+run ctl USA trace wait 3 --timeout 20
 
 say "A signed receipt a court can check without either node"
-run ctl USA trace show 2 --receipt "$T/receipt.bin"
+run ctl USA trace show 3 --receipt "$T/receipt.bin"
 run ctl USA verify "$T/receipt.bin"
 
 say "Every exchange is in a hash-chained audit log, which the peers witness"

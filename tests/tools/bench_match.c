@@ -38,7 +38,7 @@ struct query {
 };
 
 struct kind_stats {
-	uint32_t n, hit1, hit10, hitk, errors, limit, shadowed, misexplained;
+	uint32_t n, hit1, hit10, hitk, errors, limit, shadowed, misexplained, tied10;
 	uint64_t cands;
 	double *us;                   /* fuzzy lookup of each query */
 };
@@ -169,6 +169,12 @@ static int lookup(struct bench *b, struct store_txn *t, const struct query *q, b
 	return rc;
 }
 
+/* Candidates an operator sees of n found: the default k at most. */
+static int shown(int n)
+{
+	return n < MATCH_K_DEFAULT ? n : MATCH_K_DEFAULT;
+}
+
 /* Query i, fuzzy then (when it can be read whole) exact only, in one read
  * snapshot of its own, as the node's console would. */
 static int run_query(struct bench *b, uint32_t i)
@@ -183,15 +189,18 @@ static int run_query(struct bench *b, uint32_t i)
 		return rc;
 	hard = rc = lookup(b, t, q, true, &us);
 	ks->us[ks->n++] = us;
-	b->cands[i] = rc > 0 ? rc : 0;
+	b->cands[i] = rc > 0 ? shown(rc) : 0;
 	if (rc < 0) {
 		ks->errors++;
 		ks->limit += rc == TN_ERR_LIMIT;
 	} else {
-		ks->cands += (uint64_t)rc;
+		ks->cands += (uint64_t)shown(rc);
 		rank = truth_rank(t, q, b->c, rc);
 		ks->hit1 += rank == 0;
-		ks->hit10 += rank >= 0 && rank < 10;
+		ks->hit10 += rank >= 0 && rank < MATCH_K_DEFAULT;
+		ks->tied10 += rank >= MATCH_K_DEFAULT &&
+			      b->c[rank].exact == b->c[MATCH_K_DEFAULT - 1].exact &&
+			      b->c[rank].score == b->c[MATCH_K_DEFAULT - 1].score;
 		ks->hitk += rank >= 0;
 		ks->misexplained += rank >= 0 && PURE_EDIT(q->kind) &&
 				    strstr(b->c[rank].reason, "confusable");
@@ -216,7 +225,10 @@ static double share(uint64_t a, uint64_t n)
 	return n ? (double)a / (double)n : 0;
 }
 
-/* shadowed: the first candidate is another record with exactly the serial
+/* tied_at_10: past the 10th candidate only because as many others rank
+ * exactly as high (a shipment of consecutive serials: no ranking can
+ * tell them apart; the node says "N more as likely"). shadowed: the first
+ * candidate is another record with exactly the serial
  * read (the misread gave the serial of another gun on file); misexplained:
  * the record was found, but its reason names a confusable character the
  * query did not have (an edit placed beside its twin). */
@@ -225,11 +237,11 @@ static void print_kind(const struct kind_stats *ks, const char *name, int last)
 	tm_sort(ks->us, ks->n);
 	printf("    \"%s\": {\"queries\": %u, \"recall_at_1\": %.4f, \"recall_at_10\": %.4f, "
 	       "\"recall_at_k\": %.4f, \"candidates_mean\": %.2f, \"shadowed\": %u, "
-	       "\"misexplained\": %u, \"errors\": %u, \"limit\": %u, \"p50_us\": %.1f, "
-	       "\"p99_us\": %.1f}%s\n",
+	       "\"misexplained\": %u, \"tied_at_10\": %u, \"errors\": %u, \"limit\": %u, "
+	       "\"p50_us\": %.1f, \"p99_us\": %.1f}%s\n",
 	       name, ks->n, share(ks->hit1, ks->n), share(ks->hit10, ks->n),
 	       share(ks->hitk, ks->n), share(ks->cands, ks->n), ks->shadowed, ks->misexplained,
-	       ks->errors,
+	       ks->tied10, ks->errors,
 	       ks->limit, tm_pct(ks->us, ks->n, 0.5), tm_pct(ks->us, ks->n, 0.99), last ? "" : ",");
 }
 

@@ -239,3 +239,32 @@ out:
 	free(r);
 	return rc;
 }
+
+void fix_push(struct fix_batch *b, const char *make, const char *model, const char *serial)
+{
+	struct tn_record r = rec(make, model, serial);
+	struct store_rec_enc *e = &b->rows[b->n];
+
+	assert_true(b->n < FIX_ROWS_MAX);
+	assert_int_equal(proto_encode(&proto_record_schema, &r, &b->enc[b->n]), 0);
+	e->enc = b->enc[b->n].data;
+	e->len = (uint32_t)b->enc[b->n].len;
+	e->id_off = 4; /* a fixmap and the key "id" */
+	e->id_len = 1;
+	assert_int_equal(store_rec_enc_key(e, &r), 0);
+	b->n++;
+}
+
+int fix_op_bulk(struct store_txn *t, void *arg)
+{
+	struct fix_batch *b = arg;
+
+	b->added = store_record_add_encoded(t, b->rows, b->n);
+	return b->added < 0 ? b->added : 0;
+}
+
+void fix_batch_done(struct fix_batch *b)
+{
+	for (uint32_t i = 0; i < b->n; i++)
+		proto_buf_free(&b->enc[i]);
+}

@@ -77,6 +77,23 @@ int note_stolen(void *arg, const struct tn_stolen *st);
 int find(struct store *s, const char *make, const char *serial, struct seen *z);
 int find_stolen(struct store *s, const char *make, const char *serial, struct seen *z);
 
+/* A bulk add (store_record_add_encoded) of a few rows. */
+#define FIX_ROWS_MAX 8
+
+struct fix_batch {
+	struct store_rec_enc rows[FIX_ROWS_MAX];
+	struct proto_buf enc[FIX_ROWS_MAX];
+	uint32_t n;
+	int added;                /* what store_record_add_encoded returned */
+};
+
+/* Append a row as the import path makes it (encoded, its key set). */
+void fix_push(struct fix_batch *b, const char *make, const char *model, const char *serial);
+/* store_write op: add the rows of a struct fix_batch. */
+int fix_op_bulk(struct store_txn *t, void *arg);
+/* Free the rows' encodings. */
+void fix_batch_done(struct fix_batch *b);
+
 /* The store's counters, read in a snapshot of their own. */
 struct store_stats stats(struct store *s);
 

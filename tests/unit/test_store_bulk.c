@@ -13,44 +13,6 @@
 
 #include "store_fixture.h"
 
-#define ROWS_MAX 8
-
-struct batch {
-	struct store_rec_enc rows[ROWS_MAX];
-	struct proto_buf enc[ROWS_MAX];
-	uint32_t n;
-	int added;
-};
-
-static void push(struct batch *b, const char *make, const char *model, const char *serial)
-{
-	struct tn_record r = rec(make, model, serial);
-	struct store_rec_enc *e = &b->rows[b->n];
-
-	assert_true(b->n < ROWS_MAX);
-	assert_int_equal(proto_encode(&proto_record_schema, &r, &b->enc[b->n]), 0);
-	e->enc = b->enc[b->n].data;
-	e->len = (uint32_t)b->enc[b->n].len;
-	e->id_off = 4; /* a fixmap and the key "id" */
-	e->id_len = 1;
-	assert_int_equal(store_rec_enc_key(e, &r), 0);
-	b->n++;
-}
-
-static int op_bulk(struct store_txn *t, void *arg)
-{
-	struct batch *b = arg;
-
-	b->added = store_record_add_encoded(t, b->rows, b->n);
-	return b->added < 0 ? b->added : 0;
-}
-
-static void done(struct batch *b)
-{
-	for (uint32_t i = 0; i < b->n; i++)
-		proto_buf_free(&b->enc[i]);
-}
-
 static void assert_stored(struct store *s, uint64_t id, const char *make, const char *serial)
 {
 	struct store_txn *t;
@@ -68,15 +30,15 @@ static void assert_stored(struct store *s, uint64_t id, const char *make, const 
 static void test_bulk_ids_follow_rows_not_keys(void **state)
 {
 	struct fix *f = *state;
-	struct batch b = { 0 };
+	struct fix_batch b = { 0 };
 	struct seen z;
 
 	assert_int_equal(add(f->s, "Glock", "17", "FIRST-1"), 1);
-	push(&b, "Glock", "17", "Z-900");
-	push(&b, "Beretta", "92", "A-100");
-	push(&b, "Ruger", "LCP", "M-500");
-	push(&b, "Colt", "Python", "A-099");
-	assert_int_equal(store_write(f->s, op_bulk, &b), 0);
+	fix_push(&b, "Glock", "17", "Z-900");
+	fix_push(&b, "Beretta", "92", "A-100");
+	fix_push(&b, "Ruger", "LCP", "M-500");
+	fix_push(&b, "Colt", "Python", "A-099");
+	assert_int_equal(store_write(f->s, fix_op_bulk, &b), 0);
 	assert_int_equal(b.added, 4);
 	for (uint32_t i = 0; i < 4; i++)
 		assert_true(b.rows[i].id == 2 + i);
@@ -89,24 +51,24 @@ static void test_bulk_ids_follow_rows_not_keys(void **state)
 	assert_int_equal(z.ids[0], 4);
 	assert_int_equal(stats(f->s).records, 5);
 	assert_int_equal(add(f->s, "Walther", "PDP", "NEXT-1"), 6);
-	done(&b);
+	fix_batch_done(&b);
 }
 
 static void test_bulk_refuses_duplicates_on_file_and_in_the_batch(void **state)
 {
 	struct fix *f = *state;
-	struct batch b = { 0 };
+	struct fix_batch b = { 0 };
 	struct seen z;
 
 	assert_int_equal(add(f->s, "Glock", "17", "DUP-1"), 1);
-	push(&b, "Glock", "17", "DUP-1");      /* on file */
-	push(&b, "GLOCK", "17", "dup 1");      /* on file, written another way */
-	push(&b, "Glock", "19", "DUP-1");      /* same key, another model */
-	push(&b, "glock", "19.", "DUP/1");     /* the row before it */
-	push(&b, "Ruger", "17", "DUP-1");      /* another make */
-	push(&b, "S&W", "M&P 9", "SW-7");
-	push(&b, "Smith & Wesson", "mp9", "SW7"); /* alias and model folded */
-	assert_int_equal(store_write(f->s, op_bulk, &b), 0);
+	fix_push(&b, "Glock", "17", "DUP-1");      /* on file */
+	fix_push(&b, "GLOCK", "17", "dup 1");      /* on file, written another way */
+	fix_push(&b, "Glock", "19", "DUP-1");      /* same key, another model */
+	fix_push(&b, "glock", "19.", "DUP/1");     /* the row before it */
+	fix_push(&b, "Ruger", "17", "DUP-1");      /* another make */
+	fix_push(&b, "S&W", "M&P 9", "SW-7");
+	fix_push(&b, "Smith & Wesson", "mp9", "SW7"); /* alias and model folded */
+	assert_int_equal(store_write(f->s, fix_op_bulk, &b), 0);
 	assert_int_equal(b.added, 3);
 	assert_true(b.rows[0].id == 0);
 	assert_true(b.rows[1].id == 0);
@@ -119,23 +81,23 @@ static void test_bulk_refuses_duplicates_on_file_and_in_the_batch(void **state)
 	assert_int_equal(z.ids[0], 1);
 	assert_int_equal(z.ids[1], 2);
 	assert_int_equal(stats(f->s).records, 4);
-	done(&b);
+	fix_batch_done(&b);
 }
 
 /* Ids past one byte: the value grows by the id's width, and decodes. */
 static void test_bulk_puts_wide_ids_into_the_bytes(void **state)
 {
 	struct fix *f = *state;
-	struct batch b = { 0 };
+	struct fix_batch b = { 0 };
 
 	assert_int_equal(apply_records(f->s, "PRE", 0, 300, 300), 0);
-	push(&b, "Taurus", "G2C", "WIDE-1");
-	push(&b, "Taurus", "G3", "WIDE-2");
-	assert_int_equal(store_write(f->s, op_bulk, &b), 0);
+	fix_push(&b, "Taurus", "G2C", "WIDE-1");
+	fix_push(&b, "Taurus", "G3", "WIDE-2");
+	assert_int_equal(store_write(f->s, fix_op_bulk, &b), 0);
 	assert_int_equal(b.added, 2);
 	assert_stored(f->s, 301, "Taurus", "WIDE-1");
 	assert_stored(f->s, 302, "Taurus", "WIDE-2");
-	done(&b);
+	fix_batch_done(&b);
 }
 
 int main(void)

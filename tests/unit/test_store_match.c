@@ -403,53 +403,21 @@ static void test_twins_by_a_misread_character_are_both_filed(void **state)
 
 /* ---- bulk adds ---- */
 
-#define ROWS_MAX 8
-
-struct batch {
-	struct store_rec_enc rows[ROWS_MAX];
-	struct proto_buf enc[ROWS_MAX];
-	uint32_t n;
-	int added;
-};
-
-static void push(struct batch *b, const char *make, const char *model, const char *serial)
-{
-	struct tn_record r = rec(make, model, serial);
-	struct store_rec_enc *e = &b->rows[b->n];
-
-	assert_true(b->n < ROWS_MAX);
-	assert_int_equal(proto_encode(&proto_record_schema, &r, &b->enc[b->n]), 0);
-	e->enc = b->enc[b->n].data;
-	e->len = (uint32_t)b->enc[b->n].len;
-	e->id_off = 4; /* a fixmap and the key "id" */
-	e->id_len = 1;
-	assert_int_equal(store_rec_enc_key(e, &r), 0);
-	b->n++;
-}
-
-static int op_bulk(struct store_txn *t, void *arg)
-{
-	struct batch *b = arg;
-
-	b->added = store_record_add_encoded(t, b->rows, b->n);
-	return b->added < 0 ? b->added : 0;
-}
-
 static void test_bulk_files_twins_by_a_misread_character(void **state)
 {
 	struct fix *f = *state;
-	struct batch b = { 0 };
+	struct fix_batch b = { 0 };
 	struct found z;
 	struct seen s;
 
 	assert_int_equal(add(f->s, "Glock", "19", "OBC555"), 1);
-	push(&b, "Glock", "19", "ABC123");
-	push(&b, "Glock", "19", "A8C123");    /* twin of the row before */
-	push(&b, "glock", "19", "abc 123");   /* the first row again */
-	push(&b, "Glock", "19", "0BC555");    /* twin of the one on file */
-	push(&b, "Glock", "19", "OBC555");    /* the one on file */
-	push(&b, "Glock", "G19", "A8C123");   /* "G19" and "19" are other models to add */
-	assert_int_equal(store_write(f->s, op_bulk, &b), 0);
+	fix_push(&b, "Glock", "19", "ABC123");
+	fix_push(&b, "Glock", "19", "A8C123");    /* twin of the row before */
+	fix_push(&b, "glock", "19", "abc 123");   /* the first row again */
+	fix_push(&b, "Glock", "19", "0BC555");    /* twin of the one on file */
+	fix_push(&b, "Glock", "19", "OBC555");    /* the one on file */
+	fix_push(&b, "Glock", "G19", "A8C123");   /* "G19" and "19" are other models to add */
+	assert_int_equal(store_write(f->s, fix_op_bulk, &b), 0);
 	assert_int_equal(b.added, 4);
 	assert_true(b.rows[0].id == 2);
 	assert_true(b.rows[1].id == 3);
@@ -463,8 +431,7 @@ static void test_bulk_files_twins_by_a_misread_character(void **state)
 	assert_true(z.c[0].id == 2);
 	assert_int_equal(match(f->s, "Glock", "0BC555", false, &z), 1);
 	assert_true(z.c[0].id == 4);
-	for (uint32_t i = 0; i < b.n; i++)
-		proto_buf_free(&b.enc[i]);
+	fix_batch_done(&b);
 }
 
 /* ---- odd serials ---- */
