@@ -394,7 +394,8 @@ int match_score(const struct match_query *q, const struct match_fields *f, uint6
 		score -= IMPORTER_COST;
 	}
 	score += judge_rest(q, f, make);
-	c->score = score < 0 ? 0 : score > 100 ? 100 : score;
+	/* 100 is for the exact serial under the make asked about alone */
+	c->score = score < 0 ? 0 : score > 99 + c->exact ? 99 + c->exact : score;
 	return 0;
 }
 

@@ -57,7 +57,7 @@ struct match_fields {
 
 struct match_cand {
 	uint64_t id;
-	int32_t score;                 /* 0..100; higher is more likely */
+	int32_t score;                 /* 0..100 (100: exact only); higher is likelier */
 	enum match_kind kind;
 	bool exact;                    /* same serial and (if given) make */
 	char reason[MATCH_REASON_LEN]; /* "exact", "confusable O→0 at 3", ... */
