@@ -246,6 +246,25 @@ static void norm_seeds(void)
 	}
 }
 
+static void match_seeds(void)
+{
+	static const char *const seeds[] = {
+		"\x01glock\nBKR4O52\nGlock 19\nBKR4052\nG19",
+		"\x01S&W\nAB?12?\n\nABC123\nM&P9",
+		"\x02Glock\nabc-123\n19\nABC123\nG19",
+		"\x01" "Century Arms\n561234567\nType 54\n56-1234567\nType 54",
+		"\x01\nBKR45\n\nBKR4052\n",
+		"\x01\n\xd0\xbb\xd1\x84" "1234\n\n\xd0\xbb\xd1\x83" "1234\n",
+	};
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "seed%zu", i);
+		put("fuzz_match", name, seeds[i], strlen(seeds[i]));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct proto_buf all = { 0 };
@@ -261,6 +280,7 @@ int main(int argc, char **argv)
 	frame_seeds(&all);
 	csv_seeds();
 	norm_seeds();
+	match_seeds();
 	proto_buf_free(&all);
 	return 0;
 }
