@@ -32,6 +32,10 @@ const struct wire_def wire_types[WIRE_COUNT] = {
 	[WIRE_CHECKPOINT_GET] = { "checkpoint_get", &proto_checkpoint_get_schema, WIRE_SIGN_NEVER },
 	[WIRE_CHECKPOINT_HELD] = { "checkpoint_held", &proto_checkpoint_held_schema,
 				   WIRE_SIGN_NEVER },
+	[WIRE_BLIND_SET] = { "blind_set", &proto_blind_set_schema, WIRE_SIGN_ALWAYS },
+	[WIRE_BLIND_QUERY] = { "blind_query", &proto_blind_query_schema, WIRE_SIGN_NEVER },
+	[WIRE_BLIND_RESULT] = { "blind_result", &proto_blind_result_schema, WIRE_SIGN_NEVER },
+	[WIRE_BLIND_SET_GET] = { "blind_set_get", &proto_blind_set_get_schema, WIRE_SIGN_NEVER },
 };
 
 int wire_type_of(const char *name)

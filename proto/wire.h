@@ -5,6 +5,7 @@
 #define TN_WIRE_H
 
 #include "record.h"
+#include "blind.h"
 
 /* ---- peer link frames: {t: "hello" | "ping" | "pong" | "env", m: {...}} ---- */
 
@@ -298,6 +299,10 @@ enum wire_type {
 	WIRE_COSIGNATURE,
 	WIRE_CHECKPOINT_GET,
 	WIRE_CHECKPOINT_HELD,
+	WIRE_BLIND_SET,
+	WIRE_BLIND_QUERY,
+	WIRE_BLIND_RESULT,
+	WIRE_BLIND_SET_GET,
 	WIRE_COUNT
 };
 

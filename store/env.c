@@ -11,7 +11,7 @@
 
 #include "store_int.h"
 
-#define STORE_MAXDBS 16
+#define STORE_MAXDBS 24
 
 static const char *const db_names[STORE_DB_COUNT] = {
 	[STORE_DB_FIREARMS] = "firearms",
@@ -30,6 +30,7 @@ static const char *const db_names[STORE_DB_COUNT] = {
 	[STORE_DB_CHECKPOINTS] = "checkpoints",
 	[STORE_DB_WITNESS] = "witness",
 	[STORE_DB_EVIDENCE] = "evidence",
+	[STORE_DB_BLIND] = "blind",
 };
 
 /* Remap at size bytes (0: the size recorded in the file, which another

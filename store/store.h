@@ -293,6 +293,29 @@ typedef int (*store_evidence_fn)(void *arg, const struct tn_evidence *e);
 int store_evidence_each(struct store_txn *t, const char *peer, store_evidence_fn fn,
 			void *arg) TN_WUR;
 
+/* ---- blind checks: our set of tags, and peers' sets as we hold them ---- */
+
+typedef int (*store_tag_fn)(void *arg, const uint8_t tag[TN_BLIND_TAG]);
+
+/* Our set: count tag once more (once less); 1 when it entered (left) it. */
+int store_blind_own_add(struct store_txn *t, const uint8_t tag[TN_BLIND_TAG]) TN_WUR;
+int store_blind_own_del(struct store_txn *t, const uint8_t tag[TN_BLIND_TAG]) TN_WUR;
+/* A peer's set as we hold it: put, remove a tag. */
+int store_blind_peer_put(struct store_txn *t, const char *peer,
+			 const uint8_t tag[TN_BLIND_TAG]) TN_WUR;
+int store_blind_peer_del(struct store_txn *t, const char *peer,
+			 const uint8_t tag[TN_BLIND_TAG]) TN_WUR;
+/* In our set (peer NULL) or peer's: empty it; 1 when it holds tag, else
+ * 0; fn for each tag in order. */
+int store_blind_clear(struct store_txn *t, const char *peer) TN_WUR;
+int store_blind_has(struct store_txn *t, const char *peer, const uint8_t tag[TN_BLIND_TAG]) TN_WUR;
+int store_blind_each(struct store_txn *t, const char *peer, store_tag_fn fn, void *arg) TN_WUR;
+/* The state of our set (peer NULL) or of peer's as we hold it. */
+int store_blind_state_get(struct store_txn *t, const char *peer, struct tn_blind_state *st) TN_WUR;
+int store_blind_state_put(struct store_txn *t, const char *peer,
+			  const struct tn_blind_state *st) TN_WUR;
+int store_blind_state_del(struct store_txn *t, const char *peer) TN_WUR;
+
 /* ---- metadata and statistics ---- */
 
 /* Read meta key into val (cap bytes); *len gets the stored length. */

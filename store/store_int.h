@@ -28,6 +28,7 @@ enum store__db {
 	STORE_DB_CHECKPOINTS, /* BE size -> msgpack tn_checkpoint (ours) */
 	STORE_DB_WITNESS,    /* peer name -> msgpack tn_witnessed */
 	STORE_DB_EVIDENCE,   /* BE id -> msgpack tn_evidence */
+	STORE_DB_BLIND,      /* 0x00 tag -> refs (ours); peer tag -> 1 (a peer's set) */
 	STORE_DB_COUNT
 };
 
