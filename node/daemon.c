@@ -142,9 +142,8 @@ static int start_handles(struct node *n)
 	n->sigint.data = n->sigterm.data = n;
 	uv_signal_start(&n->sigint, on_signal, SIGINT);
 	uv_signal_start(&n->sigterm, on_signal, SIGTERM);
-	svc_start(n);
 	n->hooks.console = cmd_dispatch;
-	if ((rc = console_start(n)) || (rc = link_listen(n)) || (rc = peers_start(n)))
+	if ((rc = svc_start(n)) || (rc = console_start(n)) || (rc = link_listen(n)) || (rc = peers_start(n)))
 		return rc;
 	return 0;
 }

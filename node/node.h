@@ -217,6 +217,7 @@ struct node {
 	uint64_t started_ms;
 	uint64_t commits;
 	const struct node_actor *actor;  /* the console request being handled */
+	struct blind_key *blind;         /* our OPRF key for blind checks (svc/blind.c) */
 	gid_t role_gid[ROLE_COUNT];      /* the group granting each role ... */
 	unsigned roles_granted;          /* ... for the roles that have one */
 	unsigned stopping : 1;

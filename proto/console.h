@@ -19,6 +19,7 @@ struct tn_policy_arg {
 	uint32_t daily_limit;
 	char disclose[64];
 	char candidates[8];
+	uint32_t blind_limit;
 };
 
 struct tn_id_arg {
@@ -103,6 +104,9 @@ struct tn_peer_status {
 	uint32_t daily_limit;
 	char disclose[64];
 	char candidates[8];
+	uint32_t blind_limit;
+	char blind[16];            /* its set as we hold it: "none", "complete", "partial" */
+	uint32_t blind_tags;
 	char fingerprint[32];
 	char key[48];              /* the pinned public key, as in its card */
 	char addr[64];
@@ -156,6 +160,7 @@ struct tn_query_arg {
 
 struct tn_peer_answer {
 	char peer[TN_NAME_LEN];
+	char mode[8];               /* clear, or blind: the peer saw blinded items only */
 	char status[TN_KIND_LEN];   /* answered, declined, over_limit, unreachable, timeout */
 	uint32_t n;
 	struct tn_stolen_answer *results;

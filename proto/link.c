@@ -13,6 +13,7 @@ static const struct proto_field peer_fields[] = {
 	PF_U32_OF(struct tn_peer, daily_limit, 0),
 	PF_STR_OF(struct tn_peer, disclose, 0),
 	PF_STR_OF(struct tn_peer, candidates, 0),
+	PF_U32_OF(struct tn_peer, blind_limit, 0),
 };
 const struct proto_schema proto_peer_schema = PROTO_SCHEMA(struct tn_peer, peer_fields);
 
@@ -23,6 +24,7 @@ static const struct proto_field policy_fields[] = {
 	PF_U32_OF(struct tn_policy_arg, daily_limit, 0),
 	PF_STR_OF(struct tn_policy_arg, disclose, 0),
 	PF_STR_OF(struct tn_policy_arg, candidates, 0),
+	PF_U32_OF(struct tn_policy_arg, blind_limit, 0),
 };
 const struct proto_schema proto_policy_arg_schema = PROTO_SCHEMA(struct tn_policy_arg, policy_fields);
 

@@ -52,6 +52,7 @@ const struct proto_schema proto_query_arg_schema = PROTO_SCHEMA(struct tn_query_
 
 static const struct proto_field peer_answer_fields[] = {
 	PF_STR_OF(struct tn_peer_answer, peer, PF_REQ),
+	PF_STR_OF(struct tn_peer_answer, mode, PF_REQ),
 	PF_STR_OF(struct tn_peer_answer, status, PF_REQ),
 	PF_ARR_OF(struct tn_peer_answer, results, n, TN_QUERY_ITEMS_MAX, 0, answer_schema),
 	PF_BOOL_OF(struct tn_peer_answer, exact_only, PF_REQ),

@@ -13,10 +13,11 @@ struct tn_peer {
 	char addr[64];
 	uint64_t added_ms;
 	char traces[8];           /* auto | review | deny; empty means review */
-	char stolen[8];           /* allow | deny; empty means allow */
+	char stolen[8];           /* clear (or allow) | blind | deny; empty means clear */
 	uint32_t daily_limit;     /* trace requests a day; 0 means 1000 */
 	char disclose[64];        /* party,place,ref (empty means all) or none */
 	char candidates[8];       /* allow | deny: offer fuzzy matches; empty means deny */
+	uint32_t blind_limit;     /* blind evaluations a day; 0 means TN_BLIND_LIMIT */
 };
 
 /* A message waiting in the outbox for its peer. */

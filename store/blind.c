@@ -109,7 +109,10 @@ int store_blind_peer_put(struct store_txn *t, const char *peer, const uint8_t ta
 	MDB_val k, v = { 1, &one };
 	int rc = tag_key(peer, tag, b, &k);
 
-	return rc ? rc : store__put(t, STORE_DB_BLIND, &k, &v, 0);
+	if (rc)
+		return rc;
+	rc = store__put(t, STORE_DB_BLIND, &k, &v, MDB_NOOVERWRITE);
+	return rc == TN_ERR_EXISTS ? 0 : rc ? rc : 1;
 }
 
 int store_blind_peer_del(struct store_txn *t, const char *peer, const uint8_t tag[TN_BLIND_TAG])
@@ -121,7 +124,7 @@ int store_blind_peer_del(struct store_txn *t, const char *peer, const uint8_t ta
 	if (rc)
 		return rc;
 	rc = mdb_del(t->txn, t->s->dbi[STORE_DB_BLIND], &k, NULL);
-	return rc == MDB_NOTFOUND ? 0 : store__rc(t, rc);
+	return rc == MDB_NOTFOUND ? 0 : rc ? store__rc(t, rc) : 1;
 }
 
 int store_blind_has(struct store_txn *t, const char *peer, const uint8_t tag[TN_BLIND_TAG])

@@ -300,7 +300,7 @@ typedef int (*store_tag_fn)(void *arg, const uint8_t tag[TN_BLIND_TAG]);
 /* Our set: count tag once more (once less); 1 when it entered (left) it. */
 int store_blind_own_add(struct store_txn *t, const uint8_t tag[TN_BLIND_TAG]) TN_WUR;
 int store_blind_own_del(struct store_txn *t, const uint8_t tag[TN_BLIND_TAG]) TN_WUR;
-/* A peer's set as we hold it: put, remove a tag. */
+/* A peer's set as we hold it: put, remove a tag; 1 when that changed it. */
 int store_blind_peer_put(struct store_txn *t, const char *peer,
 			 const uint8_t tag[TN_BLIND_TAG]) TN_WUR;
 int store_blind_peer_del(struct store_txn *t, const char *peer,

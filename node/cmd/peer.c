@@ -27,12 +27,31 @@ static int card(struct console_req *r, void *args)
 	return 0;
 }
 
+/* What we hold of p's blind set: none, complete or partial (and its size). */
+static void blind_copy(const struct peer *p, struct tn_peer_status *st)
+{
+	struct tn_blind_state b;
+	struct store_txn *t;
+
+	snprintf(st->blind, sizeof(st->blind), "none");
+	if (store_read_begin(p->node->store, &t))
+		return;
+	if (!store_blind_state_get(t, p->rec.name, &b)) {
+		snprintf(st->blind, sizeof(st->blind), "%s", b.complete ? "complete" : "partial");
+		st->blind_tags = b.count;
+	}
+	store_read_end(t);
+}
+
 static void peer_status(const struct peer *p, struct tn_peer_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	memcpy(st->name, p->rec.name, sizeof(st->name));
 	snprintf(st->traces, sizeof(st->traces), "%s", policy_traces(p));
-	snprintf(st->stolen, sizeof(st->stolen), "%s", policy_stolen_allowed(p) ? "allow" : "deny");
+	snprintf(st->stolen, sizeof(st->stolen), "%s", !policy_stolen_allowed(p) ? "deny" :
+		 policy_stolen_blind(p) ? "blind" : "clear");
+	st->blind_limit = p->rec.blind_limit ? p->rec.blind_limit : TN_BLIND_LIMIT;
+	blind_copy(p, st);
 	st->daily_limit = policy_daily_limit(p);
 	snprintf(st->disclose, sizeof(st->disclose), "%s", p->rec.disclose[0] ? p->rec.disclose :
 		 "party,place,ref");
@@ -209,11 +228,27 @@ static int peer_ping(struct console_req *r, void *args)
 	return 0;
 }
 
+/* A peer that starts asking blind gets our whole set; one that stops is
+ * told to drop its copy. */
+static int blind_switch(struct store_txn *t, struct peer_job *j)
+{
+	struct peer *p = peer_by_name(j->w.node, j->rec.name);
+	int was = p && policy_stolen_blind(p), is = !strcmp(j->rec.stolen, "blind");
+
+	if (is && !was)
+		return blind_publish(t, j->w.node, j->rec.name);
+	if (was && !is)
+		return blind_withdraw(t, j->rec.name);
+	return 0;
+}
+
 static int policy_op(struct store_txn *t, void *arg)
 {
 	struct peer_job *j = arg;
 	int rc = store_peer_put(t, &j->rec);
 
+	if (!rc)
+		rc = blind_switch(t, j);
 	return rc ? rc : node_audit_local(t, "peer.policy", 0,
 		"%s traces=%s stolen=%s limit=%u disclose=%s candidates=%s", j->rec.name,
 		j->rec.traces, j->rec.stolen, j->rec.daily_limit, j->rec.disclose,
@@ -232,6 +267,7 @@ static int policy_applied(struct cmd_write *w, int rc)
 	if (!rc) {
 		p->rec = j->rec;
 		peer_status(p, w->reply);
+		outbox_flush(p);
 	}
 	return rc;
 }

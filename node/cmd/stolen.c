@@ -6,11 +6,23 @@
 
 static int report_op(struct store_txn *t, void *arg)
 {
-	struct tn_stolen *s = ((struct cmd_write *)arg)->args;
+	struct cmd_write *w = arg;
+	struct tn_stolen *s = w->args;
 	int rc = store_stolen_add(t, s);
 
+	if (!rc)
+		rc = blind_report(t, w->node, s, 1);
 	return rc ? rc : node_audit_local(t, "stolen.report", s->id, "%s %s %s", s->kind,
 					  s->make, s->serial);
+}
+
+/* The changes of our blind set go out to the peers that hold it. */
+static int sent_on(struct cmd_write *w, int rc)
+{
+	for (struct peer *p = w->node->peers; !rc && p; p = p->next)
+		if (policy_stolen_blind(p))
+			outbox_flush(p);
+	return rc;
 }
 
 static int stolen_report(struct console_req *r, void *args)
@@ -21,7 +33,7 @@ static int stolen_report(struct console_req *r, void *args)
 	s->status[0] = s->recovered_on[0] = '\0';
 	if (proto_stolen_check(s, why, sizeof(why)))
 		return cmd_fail(r, TN_ERR_INVALID, why);
-	return cmd_write_args(r, args, report_op, NULL);
+	return cmd_write_args(r, args, report_op, sent_on);
 }
 
 static int recover_op(struct store_txn *t, void *arg)
@@ -34,6 +46,8 @@ static int recover_op(struct store_txn *t, void *arg)
 		snprintf(w->why, sizeof(w->why), "report %llu is already recovered",
 			 (unsigned long long)a->id);
 	cmd_missing(w->why, rc, "report", a->id);
+	if (!rc)
+		rc = blind_report(t, w->node, w->reply, -1);
 	return rc ? rc : node_audit_local(t, "stolen.recover", a->id, "recovered %s", a->date);
 }
 
@@ -45,7 +59,7 @@ static int stolen_recover(struct console_req *r, void *args)
 		node_date_in(a->date, 0);
 	if (proto_date_check(a->date))
 		return cmd_fail(r, TN_ERR_INVALID, "--date must be YYYY-MM-DD");
-	return cmd_write_args(r, args, recover_op, NULL);
+	return cmd_write_args(r, args, recover_op, sent_on);
 }
 
 static int add_stolen(void *l, const struct tn_stolen *s)

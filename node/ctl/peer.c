@@ -66,8 +66,9 @@ static void print_policy(const void *obj)
 	const struct tn_peer_status *s = obj;
 
 	printf("%s: traces %s, stolen queries %s, candidates %s, %u requests a day "
-	       "(a fuzzy lookup counts %u), discloses %s\n", s->name, s->traces, s->stolen,
-	       s->candidates, s->daily_limit, TN_FUZZY_UNITS, s->disclose);
+	       "(a fuzzy lookup counts %u), %u blind evaluations a day, discloses %s\n", s->name,
+	       s->traces, s->stolen, s->candidates, s->daily_limit, TN_FUZZY_UNITS,
+	       s->blind_limit, s->disclose);
 }
 
 static void print_list(const void *obj)
@@ -128,7 +129,7 @@ static const struct {
 	const char *const words[4];
 } choices[] = {
 	{ "--traces", { "auto", "review", "deny" } },
-	{ "--stolen", { "allow", "deny" } },
+	{ "--stolen", { "clear", "blind", "deny" } },
 	{ "--candidates", { "allow", "deny" } },
 };
 
@@ -157,8 +158,8 @@ static int peer_policy(struct ctl *c, int argc, char **argv)
 
 	if (argc < 1 || strlen(argv[0]) != 3)
 		return ctl_fail("usage: peer policy NAME [--traces auto|review|deny] "
-				"[--stolen allow|deny] [--candidates allow|deny] [--daily-limit N] "
-				"[--disclose party,place,ref|none]");
+				"[--stolen clear|blind|deny] [--candidates allow|deny] [--daily-limit N] "
+				"[--blind-limit N] [--disclose party,place,ref|none]");
 	memcpy(a.name, argv[0], 4);
 	for (int i = 1; i + 1 < argc; i += 2)
 		if (check_choice(argv[i], argv[i + 1]))
@@ -175,7 +176,8 @@ const struct ctl_cmd ctl_peer_cmds[] = {
 	{ "peer remove", peer_remove, "NAME" },
 	{ "peer ping", peer_ping, "NAME (end-to-end round trip)" },
 	{ "peer policy", peer_policy,
-	  "NAME [--traces auto|review|deny] [--stolen allow|deny] [--candidates allow|deny] "
-	  "[--daily-limit N] [--disclose party,place,ref|none]" },
+	  "NAME [--traces auto|review|deny] [--stolen clear|blind|deny] "
+	  "[--candidates allow|deny] [--daily-limit N] [--blind-limit N] "
+	  "[--disclose party,place,ref|none]" },
 	{ NULL },
 };

@@ -123,6 +123,8 @@ static int parse(struct items *it, struct tn_query_item *one, int argc, char **a
 static void print_answer(const struct tn_query_arg *q, const struct tn_peer_answer *a)
 {
 	printf("%-4s %-11s", a->peer, a->status);
+	if (!strcmp(a->mode, "blind"))
+		printf(" (blind: %s saw no serial but those that hit)\n%-16s", a->peer, "");
 	if (a->exact_only)
 		printf(" (matched exactly only: its policy offers us no fuzzy matching, or our "
 		       "daily limit is spent)\n%-16s", "");

@@ -141,6 +141,7 @@ struct peer {
 	struct node_ratelog drop_log[DROP_COUNT];
 	struct cx_replay replay;  /* envelope ids of the last 2 x ENV_SKEW_MS */
 	struct budget budget;     /* frames it may send, whichever link it uses */
+	uint64_t blind_sent_ms;   /* when it last asked for our blind set whole */
 	uint8_t (*carried)[TN_MID_LEN]; /* set of outbox ids sent on the current link */
 	uint32_t n_carried, cap_carried;
 	unsigned removed : 1;

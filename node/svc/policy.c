@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Per-peer policy: whether its trace requests are answered automatically,
- * reviewed or refused, whether it may ask about lost/stolen guns, whether
+ * reviewed or refused, whether it may ask about lost/stolen guns (in
+ * clear, or blind), whether
  * it is offered candidates for misread serials, how many requests a day
  * it may make (a fuzzy lookup counting as TN_FUZZY_UNITS), and which
  * event fields it may see. */
@@ -21,17 +22,19 @@ int policy_stolen_allowed(const struct peer *p)
 	return strcmp(p->rec.stolen, "deny") != 0;
 }
 
-/* The count lives in the store, so a restart does not reset it; a key
- * per peer holds {day, count}. */
-int policy_take(struct store_txn *t, const struct peer *p, uint32_t units)
+int policy_stolen_blind(const struct peer *p)
+{
+	return !strcmp(p->rec.stolen, "blind");
+}
+
+/* The counts live in the store, so a restart does not reset them; a key
+ * per peer and kind holds {day, count}. */
+static int take(struct store_txn *t, const char *key, uint32_t limit, uint32_t units)
 {
 	uint64_t day = node_now_ms() / 86400000, v[2] = { 0, 0 };
-	uint32_t limit = policy_daily_limit(p);
-	char key[32];
 	size_t len = 0;
 	int rc;
 
-	snprintf(key, sizeof(key), "policy:today:%s", p->rec.name);
 	rc = store_meta_get(t, key, v, sizeof(v), &len);
 	if (rc && rc != TN_ERR_NOT_FOUND)
 		return rc;
@@ -43,6 +46,22 @@ int policy_take(struct store_txn *t, const struct peer *p, uint32_t units)
 		return TN_ERR_LIMIT;
 	v[1] += units;
 	return store_meta_put(t, key, v, sizeof(v));
+}
+
+int policy_take(struct store_txn *t, const struct peer *p, uint32_t units)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "policy:today:%s", p->rec.name);
+	return take(t, key, policy_daily_limit(p), units);
+}
+
+int policy_take_blind(struct store_txn *t, const struct peer *p, uint32_t units)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "policy:blind:%s", p->rec.name);
+	return take(t, key, p->rec.blind_limit ? p->rec.blind_limit : TN_BLIND_LIMIT, units);
 }
 
 int policy_candidates(const struct peer *p)
@@ -80,10 +99,11 @@ int policy_check(const struct tn_policy_arg *a, char *why, size_t len)
 {
 	static const char *const traces[] = { "auto", "review", "deny" };
 	static const char *const allow[] = { "allow", "deny" };
+	static const char *const stolen[] = { "clear", "blind", "deny", "allow" };
 	static const char *const fields[] = { "party", "place", "ref", "none" };
 	char copy[sizeof(a->disclose)], *tok, *save;
 	int ok = (!a->traces[0] || known(a->traces, traces, 3)) &&
-		 (!a->stolen[0] || known(a->stolen, allow, 2)) &&
+		 (!a->stolen[0] || known(a->stolen, stolen, 4)) &&
 		 (!a->candidates[0] || known(a->candidates, allow, 2));
 
 	memcpy(copy, a->disclose, sizeof(copy));
@@ -91,7 +111,7 @@ int policy_check(const struct tn_policy_arg *a, char *why, size_t len)
 		ok = known(tok, fields, 4);
 	if (ok)
 		return 0;
-	snprintf(why, len, "--traces auto|review|deny, --stolen allow|deny, "
+	snprintf(why, len, "--traces auto|review|deny, --stolen clear|blind|deny, "
 		 "--candidates allow|deny, --disclose party,place,ref|none");
 	return TN_ERR_INVALID;
 }
@@ -108,4 +128,6 @@ void policy_apply(struct tn_peer *rec, const struct tn_policy_arg *a)
 		memcpy(rec->disclose, a->disclose, sizeof(a->disclose));
 	if (a->candidates[0])
 		memcpy(rec->candidates, a->candidates, sizeof(a->candidates));
+	if (a->blind_limit)
+		rec->blind_limit = a->blind_limit;
 }

@@ -14,10 +14,15 @@
 #define QUERY_TIMEOUT_MS 5000
 #define QUERY_TIMEOUT_MAX_MS 120000
 
-/* The receipt of one peer's signed answer (it reported a hit). */
-struct kept {
-	uint8_t *data;
-	uint32_t n;
+/* What we keep of one asked peer: the receipt of its signed answer (it
+ * reported a hit); asked blind, the items' blinds, then which items we
+ * asked it again in clear because they hit. */
+struct target {
+	uint8_t *receipt;
+	uint32_t n_receipt;
+	struct blind_ask *blind;
+	uint32_t *follow;
+	uint32_t n_follow;
 };
 
 struct query {
@@ -25,7 +30,7 @@ struct query {
 	struct node *node;
 	struct tn_stolen_query q;
 	struct tn_query_reply reply;
-	struct kept *receipts;      /* by answer, as reply.peers */
+	struct target *tg;          /* by answer, as reply.peers */
 	uint32_t waiting;           /* peers still to answer */
 	int sent;                   /* 0 until the "sent" entries commit, then 1 or an error */
 	uint64_t timeout_ms;
@@ -37,9 +42,12 @@ struct query {
 
 static void query_free(struct query *qu)
 {
-	for (uint32_t i = 0; qu->receipts && i < qu->reply.n; i++)
-		free(qu->receipts[i].data);
-	free(qu->receipts);
+	for (uint32_t i = 0; qu->tg && i < qu->reply.n; i++) {
+		free(qu->tg[i].receipt);
+		free(qu->tg[i].follow);
+		blind_ask_free(qu->tg[i].blind);
+	}
+	free(qu->tg);
 	proto_release(&proto_stolen_query_schema, &qu->q);
 	proto_release(&proto_query_reply_schema, &qu->reply);
 	free(qu);
@@ -53,6 +61,22 @@ static void query_release(struct pending *w)
 static void ref_of(const struct query *qu, char ref[24])
 {
 	snprintf(ref, 24, "%016llx", (unsigned long long)qu->q.qid);
+}
+
+/* The items asked again in clear after they hit blind: the peer saw them. */
+static int audit_follow(struct store_txn *t, const struct query *qu, uint32_t i, const char *ref)
+{
+	const struct target *tg = &qu->tg[i];
+	char what[TN_TEXT_LEN];
+	int rc = 0;
+
+	for (uint32_t k = 0; k < tg->n_follow && !rc; k++) {
+		const struct tn_query_item *it = &qu->q.items[tg->follow[k]];
+
+		snprintf(what, sizeof(what), "blind hit asked in clear: %s %s", it->make, it->serial);
+		rc = node_audit(t, qu->reply.peers[i].peer, "out", "stolen_query", ref, "sent", what);
+	}
+	return rc;
 }
 
 static int audit_results_op(struct store_txn *t, void *arg)
@@ -74,9 +98,11 @@ static int audit_results_op(struct store_txn *t, void *arg)
 			snprintf(outcome, sizeof(outcome), "%s", strcmp(a->status, "answered") ?
 				 a->status : "no_hit");
 		rc = node_audit(t, a->peer, "in", "stolen_result", ref, outcome, qu->q.case_ref);
-		if (!rc && qu->receipts[i].n)
-			rc = store_receipt_put(t, qu->q.qid, a->peer, qu->receipts[i].data,
-					       qu->receipts[i].n);
+		if (!rc && qu->tg[i].n_follow)
+			rc = audit_follow(t, qu, i, ref);
+		if (!rc && qu->tg[i].n_receipt)
+			rc = store_receipt_put(t, qu->q.qid, a->peer, qu->tg[i].receipt,
+					       qu->tg[i].n_receipt);
 	}
 	return rc;
 }
@@ -107,6 +133,16 @@ static void finish(struct pending *w, int rc)
 	batch_add_as(qu->node, qu->acted ? &qu->who : NULL, audit_results_op, replied, qu);
 }
 
+/* The answers to a clear follow-up, in the places of the items asked
+ * (a->results holds one answer per item of the query, no hit elsewhere). */
+static void spread(const struct target *tg, struct tn_peer_answer *a, struct tn_stolen_result *res)
+{
+	for (uint32_t k = 0; k < tg->n_follow && k < res->n; k++) {
+		a->results[tg->follow[k]] = res->results[k];
+		res->results[k].report = NULL;
+	}
+}
+
 /* Take p's answer m into the reply, with its receipt when it is signed:
  * 1 if it was one we waited for. */
 static int take_answer(struct query *qu, const struct peer *p, struct env_msg *m)
@@ -118,15 +154,20 @@ static int take_answer(struct query *qu, const struct peer *p, struct env_msg *m
 
 		if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting"))
 			continue;
-		if (m->s->n_s && env_receipt(p, m, &qu->receipts[i].data, &qu->receipts[i].n))
+		if ((qu->tg[i].blind && !qu->tg[i].n_follow) ||
+		    (m->s->n_s && env_receipt(p, m, &qu->tg[i].receipt, &qu->tg[i].n_receipt)))
 			return 0;
 		snprintf(a->status, sizeof(a->status), "%s",
 			 strcmp(res->status, "ok") ? res->status : "answered");
-		a->n = res->n < qu->q.n ? res->n : qu->q.n;
 		a->exact_only = res->exact_only;
-		a->results = res->results;
-		res->results = NULL;
-		res->n = 0;
+		if (qu->tg[i].n_follow) {
+			spread(&qu->tg[i], a, res);
+		} else {
+			a->n = res->n < qu->q.n ? res->n : qu->q.n;
+			a->results = res->results;
+			res->results = NULL;
+			res->n = 0;
+		}
 		for (uint32_t k = 0; k < a->n; k++)
 			qu->reply.hits += a->results[k].hit;
 		return 1;
@@ -162,6 +203,32 @@ static void audited(void *arg, int rc)
 		pending_end(&qu->wait, 0);
 }
 
+static int any_fuzzy(const struct tn_stolen_query *q)
+{
+	for (uint32_t i = 0; i < q->n; i++)
+		if (q->items[i].fuzzy || strchr(q->items[i].serial, MATCH_UNREAD_CHAR))
+			return 1;
+	return 0;
+}
+
+/* Ask p blind when we hold its whole set (and no item asks for fuzzy
+ * matching, which needs the serial in clear), else in clear. */
+static int send_one(struct query *qu, struct peer *p, uint32_t i)
+{
+	struct tn_peer_answer *a = &qu->reply.peers[i];
+	int rc;
+
+	snprintf(a->mode, sizeof(a->mode), "clear");
+	if (!any_fuzzy(&qu->q) &&
+	    (rc = blind_ask_new(qu->node, p->rec.name, qu->q.qid, qu->q.items, qu->q.n,
+				&qu->tg[i].blind)))
+		return rc;
+	if (!qu->tg[i].blind)
+		return env_send(p, WIRE_STOLEN_QUERY, &qu->q);
+	snprintf(a->mode, sizeof(a->mode), "blind");
+	return env_send(p, WIRE_BLIND_QUERY, blind_ask_query(qu->tg[i].blind));
+}
+
 /* Send the query to every target that has a link up. */
 static void send_all(struct query *qu)
 {
@@ -171,13 +238,28 @@ static void send_all(struct query *qu)
 		struct tn_peer_answer *a = &qu->reply.peers[i];
 
 		p = peer_by_name(qu->node, a->peer);
-		if (p && p->link && !env_send(p, WIRE_STOLEN_QUERY, &qu->q)) {
+		if (p && p->link && !send_one(qu, p, i)) {
 			snprintf(a->status, sizeof(a->status), "waiting");
 			qu->waiting++;
 		} else {
 			snprintf(a->status, sizeof(a->status), "unreachable");
 		}
 	}
+}
+
+/* Asked blind, the peer's audit cannot say what we asked: ours does,
+ * item by item. */
+static int audit_blind(struct store_txn *t, const struct query *qu, uint32_t i, const char *ref)
+{
+	char what[TN_TEXT_LEN];
+	int rc = 0;
+
+	for (uint32_t k = 0; k < qu->q.n && !rc; k++) {
+		snprintf(what, sizeof(what), "%s %s, purpose: %s", qu->q.items[k].make,
+			 qu->q.items[k].serial, qu->q.purpose);
+		rc = node_audit(t, qu->reply.peers[i].peer, "out", "blind_query", ref, "sent", what);
+	}
+	return rc;
 }
 
 static int audit_query_op(struct store_txn *t, void *arg)
@@ -189,8 +271,76 @@ static int audit_query_op(struct store_txn *t, void *arg)
 	ref_of(qu, ref);
 	snprintf(what, sizeof(what), "%u item(s), purpose: %s", qu->q.n, qu->q.purpose);
 	for (uint32_t i = 0; i < qu->reply.n && !rc; i++)
-		rc = node_audit(t, qu->reply.peers[i].peer, "out", "stolen_query", ref, "sent", what);
+		rc = qu->tg[i].blind ? audit_blind(t, qu, i, ref) :
+		     node_audit(t, qu->reply.peers[i].peer, "out", "stolen_query", ref, "sent", what);
 	return rc;
+}
+
+/* p's evaluations r of our blinded items: the items that hit go to p again
+ * in clear (it may then answer with the report, signed, and raise its
+ * owner's alert); with none, p's answer is complete. 1 while we wait. */
+static int read_blind(struct query *qu, struct peer *p, uint32_t i,
+		      const struct tn_blind_result *r)
+{
+	struct tn_peer_answer *a = &qu->reply.peers[i];
+	struct target *tg = &qu->tg[i];
+	struct tn_stolen_query fq = qu->q;
+	uint8_t *hit = calloc(qu->q.n, 1);
+	int rc = TN_ERR_NOMEM;
+
+	a->n = qu->q.n;
+	if (!hit || !(a->results = calloc(qu->q.n, sizeof(*a->results))) ||
+	    !(tg->follow = calloc(qu->q.n, sizeof(*tg->follow))) ||
+	    !(fq.items = calloc(qu->q.n, sizeof(*fq.items))))
+		goto out;
+	if ((rc = blind_ask_read(qu->node, tg->blind, p->rec.name, qu->q.items, r, hit)))
+		goto out;
+	for (uint32_t k = 0; k < qu->q.n; k++)
+		if (hit[k]) {
+			fq.items[tg->n_follow] = qu->q.items[k];
+			tg->follow[tg->n_follow++] = k;
+		}
+	fq.n = tg->n_follow;
+	rc = fq.n && !env_send(p, WIRE_STOLEN_QUERY, &fq);
+out:
+	free(fq.items);
+	free(hit);
+	return rc;
+}
+
+static void on_blind_result(struct peer *p, struct env_msg *m)
+{
+	struct tn_blind_result *r = m->msg;
+	struct query *qu = (struct query *)pending_find(p->node, PENDING_QUERY, r->qid);
+	struct tn_blind_set_get g = { 0 };
+	uint32_t i = 0;
+	int rc;
+
+	while (qu && i < qu->reply.n && (strcmp(qu->reply.peers[i].peer, p->rec.name) ||
+					 !qu->tg[i].blind || qu->tg[i].follow))
+		i++;
+	if (!qu || i == qu->reply.n || strcmp(qu->reply.peers[i].status, "waiting")) {
+		peer_drop(p->node, p, DROP_unsolicited, "blind_result to no blind query of ours "
+			  "waiting for it");
+		return;
+	}
+	if (strcmp(r->status, "ok")) {
+		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "%s", r->status);
+		if (!strcmp(r->status, "stale") && env_send(p, WIRE_BLIND_SET_GET, &g))
+			node_log("warn", "%s: cannot ask %s for its blind set", p->node->cfg.name,
+				 p->rec.name);
+		rc = 0;
+	} else if ((rc = read_blind(qu, p, i, r)) < 0) {
+		peer_drop(p->node, p, rc == TN_ERR_BAD_SIG ? DROP_bad_sig : DROP_malformed,
+			  rc == TN_ERR_BAD_SIG ? "blind_result whose proof does not hold" :
+			  "blind_result we cannot read");
+		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "error");
+		qu->reply.peers[i].n = 0;
+	} else if (!rc) {
+		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "answered");
+	}
+	if (rc <= 0 && --qu->waiting == 0 && qu->sent)
+		pending_end(&qu->wait, 0);
 }
 
 static void add_target(struct query *qu, const struct peer *p)
@@ -210,7 +360,7 @@ static int pick_targets(struct query *qu, const struct tn_query_arg *a, char *wh
 	for (p = n->peers; p; p = p->next)
 		count++;
 	if (!(qu->reply.peers = calloc(count ? count : 1, sizeof(*qu->reply.peers))) ||
-	    !(qu->receipts = calloc(count ? count : 1, sizeof(*qu->receipts))))
+	    !(qu->tg = calloc(count ? count : 1, sizeof(*qu->tg))))
 		return TN_ERR_NOMEM;
 	if (a->all) {
 		for (p = n->peers; p; p = p->next)
@@ -284,5 +434,6 @@ int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void
 
 const struct svc_handler query_handlers[] = {
 	{ WIRE_STOLEN_RESULT, on_result },
+	{ WIRE_BLIND_RESULT, on_blind_result },
 	{ WIRE_COUNT, NULL },
 };

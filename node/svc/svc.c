@@ -13,9 +13,11 @@ static const struct svc_handler *const tables[] = {
 	trace_out_handlers,
 	witness_handlers,
 	witnessed_handlers,
+	blind_eval_handlers,
+	blind_copy_handlers,
 };
 
-void svc_start(struct node *n)
+int svc_start(struct node *n)
 {
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct svc_handler *h = tables[t]; h->fn; h++)
@@ -27,9 +29,11 @@ void svc_start(struct node *n)
 	retention_start(n);
 	outbox_start(n);
 	checkpoint_start(n);
+	return blind_start(n);
 }
 
 void svc_stop(struct node *n)
 {
 	pending_stop(n);
+	blind_stop(n);
 }

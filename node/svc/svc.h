@@ -9,8 +9,9 @@
 
 #include "../net/net.h"
 
-/* Register the services' handlers and hooks with the transport. */
-void svc_start(struct node *n);
+/* Register the services' handlers and hooks with the transport, and load
+ * (or make) the key of blind checks. */
+int svc_start(struct node *n) TN_WUR;
 /* Answer every request still waiting for a peer (shutdown). */
 void svc_stop(struct node *n);
 
@@ -134,12 +135,52 @@ void pending_stop(struct node *n);
 int candidates_find(struct store_txn *t, const struct match_query *q, uint32_t k,
 		    struct tn_cand_list *out) TN_WUR;
 
+/* ---- blind lost/stolen checks (blind.c, blind_eval.c, blind_copy.c) ---- */
+
+/* Load our OPRF key, or make one (and our set from the open reports). */
+int blind_start(struct node *n) TN_WUR;
+void blind_stop(struct node *n);
+/* The key's epoch, mode and public element (NULL without a key). */
+const struct tn_blind_state *blind_state(const struct node *n);
+/* Our tag of make and serial. */
+int blind_tag(const struct node *n, const char *make, const char *serial,
+	      uint8_t tag[TN_BLIND_TAG]) TN_WUR;
+/* Evaluate count blinded elements into eval, with the VOPRF proof. */
+int blind_evaluate(const struct node *n, const uint8_t *elem, uint32_t count, uint8_t *eval,
+		   uint8_t proof[TN_BLIND_PROOF]) TN_WUR;
+/* Inside a batch op: report s was filed (delta 1) or recovered (-1); our
+ * set and every blind peer learn of it. */
+int blind_report(struct store_txn *t, struct node *n, const struct tn_stolen *s, int delta) TN_WUR;
+/* Inside a batch op: queue our whole set to peer; tell peer it has no
+ * blind set of ours any more. */
+int blind_publish(struct store_txn *t, struct node *n, const char *peer) TN_WUR;
+int blind_withdraw(struct store_txn *t, const char *peer) TN_WUR;
+
+/* Asking peer blind: 0 with *out NULL when we hold no complete set of
+ * peer's (ask in clear), else the blinded items to send. */
+struct blind_ask;
+int blind_ask_new(struct node *n, const char *peer, uint64_t qid,
+		  const struct tn_query_item *items, uint32_t count, struct blind_ask **out) TN_WUR;
+const struct tn_blind_query *blind_ask_query(const struct blind_ask *a);
+/* Read peer's evaluations r of a's items: hit[i] set for the items whose
+ * tag is in our copy of peer's set. TN_ERR_BAD_SIG for a proof that does
+ * not hold. */
+int blind_ask_read(struct node *n, const struct blind_ask *a, const char *peer,
+		   const struct tn_query_item *items, const struct tn_blind_result *r,
+		   uint8_t *hit) TN_WUR;
+void blind_ask_free(struct blind_ask *a);
+
 /* ---- policy ---- */
 
 /* "auto", "review" or "deny" for p's trace requests. */
 const char *policy_traces(const struct peer *p);
-/* Whether p may ask about lost/stolen guns. */
+/* Whether p may ask about lost/stolen guns; whether it asks blind (we
+ * publish our set of tags to it and evaluate its blinded items). */
 int policy_stolen_allowed(const struct peer *p);
+int policy_stolen_blind(const struct peer *p);
+/* Inside a batch op: count units blind evaluations of p today;
+ * TN_ERR_LIMIT, counting nothing, past its quota. */
+int policy_take_blind(struct store_txn *t, const struct peer *p, uint32_t units) TN_WUR;
 /* Inside a batch op: count units requests of p today (a fuzzy lookup is
  * TN_FUZZY_UNITS); TN_ERR_LIMIT, counting nothing, past its daily limit. */
 int policy_take(struct store_txn *t, const struct peer *p, uint32_t units) TN_WUR;
@@ -248,6 +289,8 @@ extern const struct svc_handler ping_handlers[];
 extern const struct svc_handler answer_handlers[];
 extern const struct svc_handler query_handlers[];
 extern const struct svc_handler outbox_handlers[];
+extern const struct svc_handler blind_eval_handlers[];
+extern const struct svc_handler blind_copy_handlers[];
 extern const struct svc_handler trace_in_handlers[];
 extern const struct svc_handler trace_out_handlers[];
 extern const struct svc_handler witness_handlers[];    /* peers' checkpoints */
