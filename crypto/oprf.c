@@ -174,10 +174,19 @@ static int scalar_ok(const uint8_t s[SCALAR])
 	return ok;
 }
 
+/* libsodium 1.0.18 decodes an element ignoring the top bit of its last
+ * byte, so two encodings name each element; RFC 9496 4.3.1 refuses the
+ * one with the bit set. Every element from outside passes here. */
+static int top_bit_clear(const uint8_t e[ELEM])
+{
+	return (e[ELEM - 1] & 0x80) == 0;
+}
+
 /* A canonical encoding of an element other than the identity. */
 static int elem_ok(const uint8_t e[ELEM])
 {
-	return crypto_core_ristretto255_is_valid_point(e) && !sodium_is_zero(e, ELEM);
+	return top_bit_clear(e) && crypto_core_ristretto255_is_valid_point(e) &&
+	       !sodium_is_zero(e, ELEM);
 }
 
 int cx_oprf_derive_key(enum cx_oprf_mode mode, const uint8_t seed[static 32],
@@ -377,7 +386,7 @@ static int accumulate(uint8_t acc[ELEM], const uint8_t t[ELEM], size_t i)
 
 /* M = sum d_i C_i; with z (the verifier's ComputeComposites), also
  * Z = sum d_i D_i. TN_ERR_INVALID when an element does not decode or is
- * the identity. */
+ * the identity (the multiplications refuse both). */
 static int composites(const uint8_t pk[ELEM], const uint8_t (*c)[ELEM],
 		      const uint8_t (*d)[ELEM], size_t n, uint8_t m[ELEM], uint8_t *z)
 {
@@ -385,6 +394,8 @@ static int composites(const uint8_t pk[ELEM], const uint8_t (*c)[ELEM],
 
 	composite_seed(pk, seed);
 	for (size_t i = 0; i < n; i++) {
+		if (!top_bit_clear(c[i]) || !top_bit_clear(d[i]))
+			return TN_ERR_INVALID;
 		composite_d(seed, i, c[i], d[i], di);
 		if (crypto_scalarmult_ristretto255(t, di, c[i]) != 0 || accumulate(m, t, i) != 0)
 			return TN_ERR_INVALID;
