@@ -71,7 +71,7 @@ static void print_result(const struct tn_trace *t)
 	const struct tn_trace_result *r = &t->result;
 
 	printf("result from %s: %s", ctl_str(t->peer), ctl_str(r->status));
-	printf("%s%s\n", r->reason[0] ? " - " : "", ctl_str(r->reason));
+	printf("%s%s%s\n", r->reason[0] ? " (" : "", ctl_str(r->reason), r->reason[0] ? ")" : "");
 	for (uint32_t i = 0; i < r->n_chain; i++)
 		ctl_print_event(&r->chain[i]);
 	ctl_print_cands(r->candidates, r->n_cand, "  candidate: ");

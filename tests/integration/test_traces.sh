@@ -254,7 +254,7 @@ assert_ok ctl GTM deny "$in_urg" --reason "outside the mandate of this office"
 wait_answered USA "$id_urg"
 assert_json "$TR" result.status=declined result.reason="outside the mandate of this office"
 assert_eq "$(jlen "$TR" result.chain)" 0 "events in a declined result"
-assert_contains "$(ctl USA trace show "$id_urg")" "declined - outside the mandate of this office"
+assert_contains "$(ctl USA trace show "$id_urg")" "declined (outside the mandate of this office)"
 assert_fails ctl GTM approve "$in_urg"
 assert_fails ctl GTM deny "$in_urg"
 assert_fails ctl GTM approve 999
