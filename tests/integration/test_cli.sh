@@ -212,7 +212,7 @@ pass "peer, trace, record, report, trace request that do not exist: named in one
 assert_fails ctl MEX peer policy GTM --traces sometimes
 assert_eq "$LAST_ERR" "tracectl: --traces must be auto, review or deny, not 'sometimes'"
 assert_fails ctl MEX peer policy GTM --stolen maybe
-assert_eq "$LAST_ERR" "tracectl: --stolen must be allow or deny, not 'maybe'"
+assert_eq "$LAST_ERR" "tracectl: --stolen must be clear, blind or deny, not 'maybe'"
 assert_fails ctl GTM record event "$rid" --kind sold
 assert_eq "$LAST_ERR" "tracectl: --date YYYY-MM-DD is required"
 assert_fails ctl GTM record event "$rid" --date 2020-01-02

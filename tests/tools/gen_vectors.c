@@ -129,6 +129,10 @@ static struct vec vecs[] = {
 	{ "cosignature", WIRE_COSIGNATURE, MEX, &vm_cosignature },
 	{ "checkpoint_get", WIRE_CHECKPOINT_GET, GTM, &vm_checkpoint_get },
 	{ "checkpoint_held", WIRE_CHECKPOINT_HELD, MEX, &vm_checkpoint_held },
+	{ "blind_set", WIRE_BLIND_SET, MEX, &vm_blind_set },
+	{ "blind_query", WIRE_BLIND_QUERY, GTM, &vm_blind_query },
+	{ "blind_result", WIRE_BLIND_RESULT, MEX, &vm_blind_result },
+	{ "blind_set_get", WIRE_BLIND_SET_GET, GTM, &vm_blind_set_get },
 };
 #define N_VECS (sizeof vecs / sizeof vecs[0])
 
@@ -424,7 +428,7 @@ static void setup(void)
 		unhex(nodes[i].seed, 32, nodes[i].seed_hex);
 		nodes[i].id = load_seed(nodes[i].seed);
 	}
-	if (vec_msgs_init() || vec_msgs_sign(nodes[GTM].id, nodes[MEX].id))
+	if (vec_msgs_init() || vec_blind_init() || vec_msgs_sign(nodes[GTM].id, nodes[MEX].id))
 		die("cannot build the messages");
 	for (size_t i = 0; i < N_VECS; i++)
 		seal(&vecs[i], T0 + 1000 * (i + 1));

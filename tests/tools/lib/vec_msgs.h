@@ -33,6 +33,21 @@ extern uint8_t vm_from_root[TN_HASH_LEN];
  * TN_ERR_* code. */
 int vec_msgs_init(void) TN_WUR;
 
+/* Blind checks: MEX's OPRF key is DeriveKeyPair(VOPRF, 32 bytes 0x5b,
+ * VM_BLIND_INFO); its set holds the tags of three reports; GTM blinds
+ * vm_blind_items with the blinds 1 + i*k (bytes i = 0..30) and 0x0a on
+ * top, k = 3 and 5; MEX's proof uses k = 7. */
+#define VM_BLIND_INFO "tracenet blind test"
+#define VM_BLIND_REPORTS 3
+#define VM_BLIND_ITEMS 2
+extern const char *const vm_blind_items[VM_BLIND_ITEMS];
+extern struct tn_blind_set vm_blind_set;
+extern struct tn_blind_query vm_blind_query;
+extern struct tn_blind_result vm_blind_result;
+extern struct tn_blind_set_get vm_blind_set_get;
+/* Compute the blind-check messages; 0 or a TN_ERR_* code. */
+int vec_blind_init(void) TN_WUR;
+
 struct cx_id;
 /* Sign the checkpoint as node (GTM) and cosign it as witness (MEX), into
  * every message that carries it. */
