@@ -166,6 +166,8 @@ static int del_op(struct store_txn *t, void *arg)
 	struct tn_name_arg *a = ((struct cmd_write *)arg)->args;
 	int rc = store_peer_del(t, a->name);
 
+	if (!rc && !(rc = store_blind_clear(t, a->name)))
+		rc = store_blind_state_del(t, a->name);    /* our copy of its blind set */
 	return rc ? rc : node_audit(t, a->name, "local", "peer.remove", NULL, "ok", "unpinned");
 }
 
