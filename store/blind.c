@@ -111,8 +111,8 @@ int store_blind_peer_put(struct store_txn *t, const char *peer, const uint8_t ta
 
 	if (rc)
 		return rc;
-	rc = store__put(t, STORE_DB_BLIND, &k, &v, MDB_NOOVERWRITE);
-	return rc == TN_ERR_EXISTS ? 0 : rc ? rc : 1;
+	rc = mdb_put(t->txn, t->s->dbi[STORE_DB_BLIND], &k, &v, MDB_NOOVERWRITE);
+	return rc == MDB_KEYEXIST ? 0 : rc ? store__rc(t, rc) : 1;
 }
 
 int store_blind_peer_del(struct store_txn *t, const char *peer, const uint8_t tag[TN_BLIND_TAG])
