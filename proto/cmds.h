@@ -31,6 +31,8 @@
 	  &proto_stolen_schema, CMD_WRITES, ROLE_RECORD)                                    \
 	X(STOLEN_LIST, "stolen.list", &proto_find_arg_schema,                               \
 	  &proto_stolen_list_schema, 0, ROLE_READ)                                          \
+	X(STOLEN_REKEY, "stolen.rekey", NULL, &proto_blind_state_schema, CMD_WRITES,        \
+	  ROLE_ADMIN)                                                                       \
 	X(CARD, "card", NULL, &proto_card_info_schema, 0, ROLE_READ)                        \
 	X(PEER_ADD, "peer.add", &proto_name_arg_schema,                                     \
 	  &proto_peer_status_schema, CMD_WRITES, ROLE_ADMIN)                                \

@@ -85,9 +85,43 @@ static int stolen_list(struct console_req *r, void *args)
 	return cmd_list(r, args, list_walk);
 }
 
+struct rekey_job {
+	struct cmd_write w;
+	struct blind_rekey *r;
+};
+
+static int rekey_op(struct store_txn *t, void *arg)
+{
+	return blind_rekey_op(t, ((struct rekey_job *)arg)->r);
+}
+
+static int rekeyed(struct cmd_write *w, int rc)
+{
+	struct rekey_job *j = (struct rekey_job *)w;
+	const struct tn_blind_state *st = blind_rekey_done(j->r, rc);
+
+	if (st)
+		*(struct tn_blind_state *)w->reply = *st;
+	blind_rekey_free(j->r);
+	return rc;
+}
+
+/* A new key for blind checks: every blind peer gets our set whole again. */
+static int stolen_rekey(struct console_req *r, void *args)
+{
+	struct rekey_job *j = cmd_job(r, args, sizeof(*j));
+
+	if (!j)
+		return TN_ERR_NOMEM;
+	if (!(j->r = blind_rekey_new(console_node(r))))
+		return TN_ERR_NOMEM;
+	return cmd_write(&j->w, rekey_op, rekeyed);
+}
+
 const struct cmd_handler cmd_stolen_table[] = {
 	{ CMD_STOLEN_REPORT, stolen_report },
 	{ CMD_STOLEN_RECOVER, stolen_recover },
 	{ CMD_STOLEN_LIST, stolen_list },
+	{ CMD_STOLEN_REKEY, stolen_rekey },
 	{ CMD_COUNT, NULL },
 };

@@ -40,11 +40,22 @@ static int stolen_list(struct ctl *c, int argc, char **argv)
 	return ctl_run(c, CMD_STOLEN_LIST, &a, ctl_print_stolen_list);
 }
 
+static void print_rekey(const void *obj)
+{
+	const struct tn_blind_state *st = obj;
+
+	printf("new key for blind checks: epoch %016llx, set version %llu, %u tags, sent whole to "
+	       "every blind peer\n", (unsigned long long)st->epoch,
+	       (unsigned long long)st->version, st->count);
+}
+
 const struct ctl_cmd ctl_stolen_cmds[] = {
 	{ "stolen report", stolen_report,
 	  "--make M --serial S --date YYYY-MM-DD [--kind stolen|lost --model --caliber "
 	  "--place --agency --case]" },
 	{ "stolen recover", stolen_recover, "ID [--date YYYY-MM-DD]" },
 	{ "stolen list", stolen_list, "[--all | --serial S [--make M]]" },
+	{ "stolen rekey", NULL, "(a new key for blind checks; blind peers get the set again)",
+	  CMD_STOLEN_REKEY, print_rekey },
 	{ NULL },
 };

@@ -22,21 +22,28 @@ const struct tn_blind_state *blind_state(const struct node *n)
 	return n->blind ? &n->blind->st : NULL;
 }
 
-int blind_tag(const struct node *n, const char *make, const char *serial,
-	      uint8_t tag[TN_BLIND_TAG])
+/* The tag of make and serial under key k. */
+static int tag_under(const struct blind_key *k, const char *make, const char *serial,
+		     uint8_t tag[TN_BLIND_TAG])
 {
 	char in[TN_MAKE_LEN + TN_SERIAL_LEN];
 	uint8_t out[CX_OPRF_OUT];
 	int len, rc;
 
-	if (!n->blind)
+	if (!k)
 		return TN_ERR_INVALID;
 	if ((len = proto_blind_input(make, serial, in, sizeof(in))) < 0)
 		return len;
-	if ((rc = cx_oprf_output(n->blind->st.mode, n->blind->sk, in, (size_t)len, out)))
+	if ((rc = cx_oprf_output(k->st.mode, k->sk, in, (size_t)len, out)))
 		return rc;
 	memcpy(tag, out, TN_BLIND_TAG);
 	return 0;
+}
+
+int blind_tag(const struct node *n, const char *make, const char *serial,
+	      uint8_t tag[TN_BLIND_TAG])
+{
+	return tag_under(n->blind, make, serial, tag);
 }
 
 int blind_evaluate(const struct node *n, const uint8_t *elem, uint32_t count, uint8_t *eval,
@@ -179,7 +186,7 @@ int blind_report(struct store_txn *t, struct node *n, const struct tn_stolen *s,
 /* ---- the key, made at the first start ---- */
 
 struct rebuild {
-	struct node *n;
+	struct blind_key *k;
 	struct store_txn *t;
 	uint32_t count;
 };
@@ -188,7 +195,7 @@ static int add_report(void *arg, const struct tn_stolen *s)
 {
 	struct rebuild *r = arg;
 	uint8_t tag[TN_BLIND_TAG];
-	int rc = blind_tag(r->n, s->make, s->serial, tag);
+	int rc = tag_under(r->k, s->make, s->serial, tag);
 
 	if (rc)
 		return rc == TN_ERR_INVALID ? 0 : rc;
@@ -198,16 +205,18 @@ static int add_report(void *arg, const struct tn_stolen *s)
 	return 0;
 }
 
-/* A new key (sk) in n->blind: our set made again from the open reports. */
+/* A new key k (sk, pk, epoch, mode): our set made again from the open
+ * reports under it, its version past the last one. */
 static int make_key_op(struct store_txn *t, void *arg)
 {
-	struct rebuild r = { .n = arg, .t = t };
-	struct blind_key *k = r.n->blind;
+	struct rebuild r = { .k = arg, .t = t };
+	struct blind_key *k = r.k;
+	struct tn_blind_state old;
 	uint64_t version = 0;
 	int rc;
 
-	if (!store_blind_state_get(t, NULL, &k->st))
-		version = k->st.version;
+	if (!store_blind_state_get(t, NULL, &old))
+		version = old.version;
 	if ((rc = store_blind_clear(t, NULL)) ||
 	    (rc = store_stolen_each(t, 1, add_report, &r)) < 0)
 		return rc;
@@ -219,16 +228,79 @@ static int make_key_op(struct store_txn *t, void *arg)
 	return store_blind_state_put(t, NULL, &k->st);
 }
 
-static int key_new(struct node *n)
+static void key_free(struct blind_key *k)
 {
-	struct blind_key *k = n->blind;
+	if (k)
+		cx_secret_free(k->sk);
+	free(k);
+}
 
+/* A fresh key pair and epoch, not yet stored. */
+static struct blind_key *key_fresh(void)
+{
+	struct blind_key *k = calloc(1, sizeof(*k));
+
+	if (!k || !(k->sk = cx_secret_new(CX_OPRF_SCALAR))) {
+		key_free(k);
+		return NULL;
+	}
 	cx_oprf_keygen(k->sk, k->st.pk);
 	do
 		cx_random(&k->st.epoch, sizeof(k->st.epoch));
 	while (!k->st.epoch);
 	k->st.mode = CX_VOPRF;
-	return store_write(n->store, make_key_op, n);
+	return k;
+}
+
+/* ---- a new key, at the operator's word ---- */
+
+struct blind_rekey {
+	struct node *node;
+	struct blind_key *k;
+};
+
+struct blind_rekey *blind_rekey_new(struct node *n)
+{
+	struct blind_rekey *r = calloc(1, sizeof(*r));
+
+	if (r && !(r->k = key_fresh())) {
+		free(r);
+		return NULL;
+	}
+	if (r)
+		r->node = n;
+	return r;
+}
+
+int blind_rekey_op(struct store_txn *t, struct blind_rekey *r)
+{
+	int rc = make_key_op(t, r->k);
+
+	for (struct peer *p = r->node->peers; !rc && p; p = p->next)
+		if (policy_stolen_blind(p))
+			rc = blind_publish(t, r->node, p->rec.name);
+	return rc ? rc : node_audit_local(t, "stolen.rekey", 0, "epoch %016llx, %u tags",
+					  (unsigned long long)r->k->st.epoch, r->k->st.count);
+}
+
+const struct tn_blind_state *blind_rekey_done(struct blind_rekey *r, int rc)
+{
+	if (!rc) {
+		key_free(r->node->blind);
+		r->node->blind = r->k;
+		r->k = NULL;
+		for (struct peer *p = r->node->peers; p; p = p->next)
+			if (policy_stolen_blind(p))
+				outbox_flush(p);
+	}
+	return rc ? NULL : &r->node->blind->st;
+}
+
+void blind_rekey_free(struct blind_rekey *r)
+{
+	if (r)
+		key_free(r->k);
+	free(r);
 }
 
 static int key_load(struct node *n)
@@ -252,13 +324,10 @@ int blind_start(struct node *n)
 {
 	int rc;
 
-	if (!(n->blind = calloc(1, sizeof(*n->blind))) ||
-	    !(n->blind->sk = cx_secret_new(CX_OPRF_SCALAR))) {
-		blind_stop(n);
+	if (!(n->blind = key_fresh()))
 		return TN_ERR_NOMEM;
-	}
 	if ((rc = key_load(n)) == TN_ERR_NOT_FOUND)
-		rc = key_new(n);
+		rc = store_write(n->store, make_key_op, n->blind);
 	if (rc) {
 		node_log("error", "%s: no key for blind checks: %s", n->cfg.name, tn_strerror(rc));
 		blind_stop(n);
@@ -268,9 +337,6 @@ int blind_start(struct node *n)
 
 void blind_stop(struct node *n)
 {
-	if (!n->blind)
-		return;
-	cx_secret_free(n->blind->sk);
-	free(n->blind);
+	key_free(n->blind);
 	n->blind = NULL;
 }

@@ -156,6 +156,15 @@ int blind_report(struct store_txn *t, struct node *n, const struct tn_stolen *s,
 int blind_publish(struct store_txn *t, struct node *n, const char *peer) TN_WUR;
 int blind_withdraw(struct store_txn *t, const char *peer) TN_WUR;
 
+/* A new OPRF key at the operator's word: made (new), put in place with
+ * our set made again and published whole to every blind peer (op, in a
+ * batch), then used from the commit on (done: our state, NULL if rc). */
+struct blind_rekey;
+struct blind_rekey *blind_rekey_new(struct node *n);
+int blind_rekey_op(struct store_txn *t, struct blind_rekey *r) TN_WUR;
+const struct tn_blind_state *blind_rekey_done(struct blind_rekey *r, int rc);
+void blind_rekey_free(struct blind_rekey *r);
+
 /* Asking peer blind: 0 with *out NULL when we hold no complete set of
  * peer's (ask in clear), else the blinded items to send. */
 struct blind_ask;

@@ -86,6 +86,19 @@ out=$(ctl_json GTM query stolen --make Glock --serial ABC123 --peer MEX --case G
 assert_json "$out" hits=0 peers.0.mode=blind
 pass "the set follows reports filed and recovered"
 
+# A new key: GTM gets the set whole again, and checks under it.
+assert_ok ctl MEX stolen rekey
+assert_contains "$LAST_OUT" "2 tags" "rekey names the set"
+blind_hit()
+{
+	[ "$(json_get "$(ctl_json GTM query stolen --make Beretta --serial XYZ789 --peer MEX \
+		--case GT-R)" hits)" = 1 ]
+}
+wait_until 20 blind_hit || fail "no blind hit under MEX's new key"
+assert_eq "$(blind_state GTM MEX)" "complete 2" "GTM's copy under the new key"
+assert_contains "$(ctl_json MEX audit)" "stolen.rekey" "MEX audits the new key"
+pass "a new key: the set is sent whole again and checks go on"
+
 node_stop GTM
 node_start GTM
 wait_until 20 node_linked GTM 2 || fail "GTM did not link again"
