@@ -163,51 +163,45 @@ out:
 	return ret;
 }
 
-static void state_key(const char *peer, char key[32])
+/* The meta key of the state of our set (peer NULL) or of peer's. */
+static int state_key(const char *peer, char buf[32], MDB_val *k)
 {
-	snprintf(key, 32, "blind:state:%s", peer ? peer : "");
+	if (peer && proto_country_check(peer))
+		return TN_ERR_INVALID;
+	snprintf(buf, 32, "blind:state:%s", peer ? peer : "");
+	k->mv_size = strlen(buf);
+	k->mv_data = buf;
+	return 0;
 }
 
 int store_blind_state_get(struct store_txn *t, const char *peer, struct tn_blind_state *st)
 {
-	char key[32];
+	char buf[32];
 	MDB_val k, v;
 	int rc;
 
-	if (peer && proto_country_check(peer))
-		return TN_ERR_INVALID;
-	state_key(peer, key);
-	k.mv_size = strlen(key);
-	k.mv_data = key;
-	if ((rc = store__get(t, STORE_DB_META, &k, &v)))
+	if ((rc = state_key(peer, buf, &k)) || (rc = store__get(t, STORE_DB_META, &k, &v)))
 		return rc;
 	return store__obj_decode(&proto_blind_state_schema, &v, st);
 }
 
 int store_blind_state_put(struct store_txn *t, const char *peer, const struct tn_blind_state *st)
 {
-	char key[32];
+	char buf[32];
 	MDB_val k;
+	int rc = state_key(peer, buf, &k);
 
-	if (peer && proto_country_check(peer))
-		return TN_ERR_INVALID;
-	state_key(peer, key);
-	k.mv_size = strlen(key);
-	k.mv_data = key;
-	return store__val_put(t, STORE_DB_META, &k, &proto_blind_state_schema, st, 0);
+	return rc ? rc : store__val_put(t, STORE_DB_META, &k, &proto_blind_state_schema, st, 0);
 }
 
 int store_blind_state_del(struct store_txn *t, const char *peer)
 {
-	char key[32];
+	char buf[32];
 	MDB_val k;
-	int rc;
+	int rc = state_key(peer, buf, &k);
 
-	if (peer && proto_country_check(peer))
-		return TN_ERR_INVALID;
-	state_key(peer, key);
-	k.mv_size = strlen(key);
-	k.mv_data = key;
+	if (rc)
+		return rc;
 	rc = mdb_del(t->txn, t->s->dbi[STORE_DB_META], &k, NULL);
 	return rc == MDB_NOTFOUND ? 0 : store__rc(t, rc);
 }
