@@ -59,4 +59,8 @@ int proto__utf8_ok(const unsigned char *s, size_t n);
 /* msgpack write callback appending to a struct proto_buf. */
 int proto__buf_write(void *data, const char *buf, size_t len);
 
+/* match.c: upper-case ASCII alphanumerics of in into out (truncated to
+ * cap); their number. */
+size_t proto__squash(const char *in, char *out, size_t cap);
+
 #endif
