@@ -9,36 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svc.h"
+#include "query_int.h"
 
 #define QUERY_TIMEOUT_MS 5000
 #define QUERY_TIMEOUT_MAX_MS 120000
-
-/* What we keep of one asked peer: the receipt of its signed answer (it
- * reported a hit); asked blind, the items' blinds, then which items we
- * asked it again in clear because they hit. */
-struct target {
-	uint8_t *receipt;
-	uint32_t n_receipt;
-	struct blind_ask *blind;
-	uint32_t *follow;
-	uint32_t n_follow;
-};
-
-struct query {
-	struct pending wait;        /* first: the pending is the query */
-	struct node *node;
-	struct tn_stolen_query q;
-	struct tn_query_reply reply;
-	struct target *tg;          /* by answer, as reply.peers */
-	uint32_t waiting;           /* peers still to answer */
-	int sent;                   /* 0 until the "sent" entries commit, then 1 or an error */
-	uint64_t timeout_ms;
-	query_done_fn done;
-	void *arg;
-	bool acted;                 /* for who, else for the node itself */
-	struct node_actor who;      /* whose results the second commit audits */
-};
 
 static void query_free(struct query *qu)
 {
@@ -58,34 +32,13 @@ static void query_release(struct pending *w)
 	query_free((struct query *)w);
 }
 
-static void ref_of(const struct query *qu, char ref[24])
-{
-	snprintf(ref, 24, "%016llx", (unsigned long long)qu->q.qid);
-}
-
-/* The items asked again in clear after they hit blind: the peer saw them. */
-static int audit_follow(struct store_txn *t, const struct query *qu, uint32_t i, const char *ref)
-{
-	const struct target *tg = &qu->tg[i];
-	char what[TN_TEXT_LEN];
-	int rc = 0;
-
-	for (uint32_t k = 0; k < tg->n_follow && !rc; k++) {
-		const struct tn_query_item *it = &qu->q.items[tg->follow[k]];
-
-		snprintf(what, sizeof(what), "blind hit asked in clear: %s %s", it->make, it->serial);
-		rc = node_audit(t, qu->reply.peers[i].peer, "out", "stolen_query", ref, "sent", what);
-	}
-	return rc;
-}
-
 static int audit_results_op(struct store_txn *t, void *arg)
 {
 	struct query *qu = arg;
 	char ref[24], outcome[TN_REF_LEN];
 	int rc = 0;
 
-	ref_of(qu, ref);
+	query_ref(qu, ref);
 	for (uint32_t i = 0; i < qu->reply.n && !rc; i++) {
 		struct tn_peer_answer *a = &qu->reply.peers[i];
 		uint32_t hits = 0;
@@ -99,7 +52,7 @@ static int audit_results_op(struct store_txn *t, void *arg)
 				 a->status : "no_hit");
 		rc = node_audit(t, a->peer, "in", "stolen_result", ref, outcome, qu->q.case_ref);
 		if (!rc && qu->tg[i].n_follow)
-			rc = audit_follow(t, qu, i, ref);
+			rc = query_follow_audit(t, qu, i, ref);
 		if (!rc && qu->tg[i].n_receipt)
 			rc = store_receipt_put(t, qu->q.qid, a->peer, qu->tg[i].receipt,
 					       qu->tg[i].n_receipt);
@@ -133,16 +86,6 @@ static void finish(struct pending *w, int rc)
 	batch_add_as(qu->node, qu->acted ? &qu->who : NULL, audit_results_op, replied, qu);
 }
 
-/* The answers to a clear follow-up, in the places of the items asked
- * (a->results holds one answer per item of the query, no hit elsewhere). */
-static void spread(const struct target *tg, struct tn_peer_answer *a, struct tn_stolen_result *res)
-{
-	for (uint32_t k = 0; k < tg->n_follow && k < res->n; k++) {
-		a->results[tg->follow[k]] = res->results[k];
-		res->results[k].report = NULL;
-	}
-}
-
 /* Take p's answer m into the reply, with its receipt when it is signed:
  * 1 if it was one we waited for. */
 static int take_answer(struct query *qu, const struct peer *p, struct env_msg *m)
@@ -161,7 +104,7 @@ static int take_answer(struct query *qu, const struct peer *p, struct env_msg *m
 			 strcmp(res->status, "ok") ? res->status : "answered");
 		a->exact_only = res->exact_only;
 		if (qu->tg[i].n_follow) {
-			spread(&qu->tg[i], a, res);
+			query_follow_spread(&qu->tg[i], a, res);
 		} else {
 			a->n = res->n < qu->q.n ? res->n : qu->q.n;
 			a->results = res->results;
@@ -203,32 +146,6 @@ static void audited(void *arg, int rc)
 		pending_end(&qu->wait, 0);
 }
 
-static int any_fuzzy(const struct tn_stolen_query *q)
-{
-	for (uint32_t i = 0; i < q->n; i++)
-		if (q->items[i].fuzzy || strchr(q->items[i].serial, MATCH_UNREAD_CHAR))
-			return 1;
-	return 0;
-}
-
-/* Ask p blind when we hold its whole set (and no item asks for fuzzy
- * matching, which needs the serial in clear), else in clear. */
-static int send_one(struct query *qu, struct peer *p, uint32_t i)
-{
-	struct tn_peer_answer *a = &qu->reply.peers[i];
-	int rc;
-
-	snprintf(a->mode, sizeof(a->mode), "clear");
-	if (!any_fuzzy(&qu->q) &&
-	    (rc = blind_ask_new(qu->node, p->rec.name, qu->q.qid, qu->q.items, qu->q.n,
-				&qu->tg[i].blind)))
-		return rc;
-	if (!qu->tg[i].blind)
-		return env_send(p, WIRE_STOLEN_QUERY, &qu->q);
-	snprintf(a->mode, sizeof(a->mode), "blind");
-	return env_send(p, WIRE_BLIND_QUERY, blind_ask_query(qu->tg[i].blind));
-}
-
 /* Send the query to every target that has a link up. */
 static void send_all(struct query *qu)
 {
@@ -238,7 +155,7 @@ static void send_all(struct query *qu)
 		struct tn_peer_answer *a = &qu->reply.peers[i];
 
 		p = peer_by_name(qu->node, a->peer);
-		if (p && p->link && !send_one(qu, p, i)) {
+		if (p && p->link && !query_send_one(qu, p, i)) {
 			snprintf(a->status, sizeof(a->status), "waiting");
 			qu->waiting++;
 		} else {
@@ -247,100 +164,18 @@ static void send_all(struct query *qu)
 	}
 }
 
-/* Asked blind, the peer's audit cannot say what we asked: ours does,
- * item by item. */
-static int audit_blind(struct store_txn *t, const struct query *qu, uint32_t i, const char *ref)
-{
-	char what[TN_TEXT_LEN];
-	int rc = 0;
-
-	for (uint32_t k = 0; k < qu->q.n && !rc; k++) {
-		snprintf(what, sizeof(what), "%s %s, purpose: %s", qu->q.items[k].make,
-			 qu->q.items[k].serial, qu->q.purpose);
-		rc = node_audit(t, qu->reply.peers[i].peer, "out", "blind_query", ref, "sent", what);
-	}
-	return rc;
-}
-
 static int audit_query_op(struct store_txn *t, void *arg)
 {
 	struct query *qu = arg;
 	char ref[24], what[TN_TEXT_LEN];
 	int rc = 0;
 
-	ref_of(qu, ref);
+	query_ref(qu, ref);
 	snprintf(what, sizeof(what), "%u item(s), purpose: %s", qu->q.n, qu->q.purpose);
 	for (uint32_t i = 0; i < qu->reply.n && !rc; i++)
-		rc = qu->tg[i].blind ? audit_blind(t, qu, i, ref) :
+		rc = qu->tg[i].blind ? query_blind_audit(t, qu, i, ref) :
 		     node_audit(t, qu->reply.peers[i].peer, "out", "stolen_query", ref, "sent", what);
 	return rc;
-}
-
-/* p's evaluations r of our blinded items: the items that hit go to p again
- * in clear (it may then answer with the report, signed, and raise its
- * owner's alert); with none, p's answer is complete. 1 while we wait. */
-static int read_blind(struct query *qu, struct peer *p, uint32_t i,
-		      const struct tn_blind_result *r)
-{
-	struct tn_peer_answer *a = &qu->reply.peers[i];
-	struct target *tg = &qu->tg[i];
-	struct tn_stolen_query fq = qu->q;
-	uint8_t *hit = calloc(qu->q.n, 1);
-	int rc = TN_ERR_NOMEM;
-
-	a->n = qu->q.n;
-	if (!hit || !(a->results = calloc(qu->q.n, sizeof(*a->results))) ||
-	    !(tg->follow = calloc(qu->q.n, sizeof(*tg->follow))) ||
-	    !(fq.items = calloc(qu->q.n, sizeof(*fq.items))))
-		goto out;
-	if ((rc = blind_ask_read(qu->node, tg->blind, p->rec.name, qu->q.items, r, hit)))
-		goto out;
-	for (uint32_t k = 0; k < qu->q.n; k++)
-		if (hit[k]) {
-			fq.items[tg->n_follow] = qu->q.items[k];
-			tg->follow[tg->n_follow++] = k;
-		}
-	fq.n = tg->n_follow;
-	rc = fq.n && !env_send(p, WIRE_STOLEN_QUERY, &fq);
-out:
-	free(fq.items);
-	free(hit);
-	return rc;
-}
-
-static void on_blind_result(struct peer *p, struct env_msg *m)
-{
-	struct tn_blind_result *r = m->msg;
-	struct query *qu = (struct query *)pending_find(p->node, PENDING_QUERY, r->qid);
-	struct tn_blind_set_get g = { 0 };
-	uint32_t i = 0;
-	int rc;
-
-	while (qu && i < qu->reply.n && (strcmp(qu->reply.peers[i].peer, p->rec.name) ||
-					 !qu->tg[i].blind || qu->tg[i].follow))
-		i++;
-	if (!qu || i == qu->reply.n || strcmp(qu->reply.peers[i].status, "waiting")) {
-		peer_drop(p->node, p, DROP_unsolicited, "blind_result to no blind query of ours "
-			  "waiting for it");
-		return;
-	}
-	if (strcmp(r->status, "ok")) {
-		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "%s", r->status);
-		if (!strcmp(r->status, "stale") && env_send(p, WIRE_BLIND_SET_GET, &g))
-			node_log("warn", "%s: cannot ask %s for its blind set", p->node->cfg.name,
-				 p->rec.name);
-		rc = 0;
-	} else if ((rc = read_blind(qu, p, i, r)) < 0) {
-		peer_drop(p->node, p, rc == TN_ERR_BAD_SIG ? DROP_bad_sig : DROP_malformed,
-			  rc == TN_ERR_BAD_SIG ? "blind_result whose proof does not hold" :
-			  "blind_result we cannot read");
-		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "error");
-		qu->reply.peers[i].n = 0;
-	} else if (!rc) {
-		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "answered");
-	}
-	if (rc <= 0 && --qu->waiting == 0 && qu->sent)
-		pending_end(&qu->wait, 0);
 }
 
 static void add_target(struct query *qu, const struct peer *p)
@@ -434,6 +269,5 @@ int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void
 
 const struct svc_handler query_handlers[] = {
 	{ WIRE_STOLEN_RESULT, on_result },
-	{ WIRE_BLIND_RESULT, on_blind_result },
 	{ WIRE_COUNT, NULL },
 };

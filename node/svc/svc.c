@@ -15,6 +15,7 @@ static const struct svc_handler *const tables[] = {
 	witnessed_handlers,
 	blind_eval_handlers,
 	blind_copy_handlers,
+	query_blind_handlers,
 };
 
 int svc_start(struct node *n)

@@ -300,6 +300,7 @@ extern const struct svc_handler query_handlers[];
 extern const struct svc_handler outbox_handlers[];
 extern const struct svc_handler blind_eval_handlers[];
 extern const struct svc_handler blind_copy_handlers[];
+extern const struct svc_handler query_blind_handlers[];
 extern const struct svc_handler trace_in_handlers[];
 extern const struct svc_handler trace_out_handlers[];
 extern const struct svc_handler witness_handlers[];    /* peers' checkpoints */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internals shared by query.c (asking peers about lost/stolen guns) and
+ * query_blind.c (asking them blind, and the clear follow-up of hits). */
+#ifndef TN_QUERY_INT_H
+#define TN_QUERY_INT_H
+
+#include <stdio.h>
+
+#include "svc.h"
+
+/* What we keep of one asked peer: the receipt of its signed answer (it
+ * reported a hit); asked blind, the items' blinds, then which items we
+ * asked it again in clear because they hit. */
+struct target {
+	uint8_t *receipt;
+	uint32_t n_receipt;
+	struct blind_ask *blind;
+	uint32_t *follow;
+	uint32_t n_follow;
+};
+
+struct query {
+	struct pending wait;        /* first: the pending is the query */
+	struct node *node;
+	struct tn_stolen_query q;
+	struct tn_query_reply reply;
+	struct target *tg;          /* by answer, as reply.peers */
+	uint32_t waiting;           /* peers still to answer */
+	int sent;                   /* 0 until the "sent" entries commit, then 1 or an error */
+	uint64_t timeout_ms;
+	query_done_fn done;
+	void *arg;
+	bool acted;                 /* for who, else for the node itself */
+	struct node_actor who;      /* whose results the second commit audits */
+};
+
+static inline void query_ref(const struct query *qu, char ref[24])
+{
+	snprintf(ref, 24, "%016llx", (unsigned long long)qu->q.qid);
+}
+
+/* Send qu to target i, peer p: blind when we hold p's whole set (and no
+ * item asks for fuzzy matching), else in clear. */
+int query_send_one(struct query *qu, struct peer *p, uint32_t i) TN_WUR;
+/* Inside the "sent" commit: target i asked blind, item by item. */
+int query_blind_audit(struct store_txn *t, const struct query *qu, uint32_t i,
+		      const char *ref) TN_WUR;
+/* Inside the results' commit: the items target i was asked again in clear. */
+int query_follow_audit(struct store_txn *t, const struct query *qu, uint32_t i,
+		       const char *ref) TN_WUR;
+/* The answers res to a clear follow-up put in the places of their items. */
+void query_follow_spread(const struct target *tg, struct tn_peer_answer *a,
+			 struct tn_stolen_result *res);
+
+#endif
