@@ -11,6 +11,7 @@
 
 #include "../proto/wire.h"
 
+#define CX_KEY_FILE "node.key"   /* in the node directory */
 #define CX_PK_LEN 32
 #define CX_SIG_LEN 64
 #define CX_KEY_LEN 32     /* precomputed crypto_box shared key */

@@ -13,7 +13,7 @@
 
 #include "cx_int.h"
 
-#define KEY_FILE "node.key"
+#define KEY_FILE CX_KEY_FILE
 #define PUB_FILE "node.pub"
 #define FP_BYTES 12
 

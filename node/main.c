@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* tracenetd: `init DIR --name GTM [--listen ADDR] [--advertise HOST[:PORT]]`
- * and `run DIR`. Exit status 0 on success, 1 on failure, 2 on misuse. */
+/* tracenetd: `init DIR --name GTM [--listen ADDR] [--advertise HOST[:PORT]]`,
+ * `run DIR` and `restore BACKUP DIR [--key FILE]`. Exit status 0 on success, 1 on failure, 2 on misuse. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +11,7 @@ static int usage(FILE *f)
 	fprintf(f,
 		"usage: tracenetd init DIR --name CODE [--listen IP:PORT] [--advertise HOST[:PORT]]\n"
 		"       tracenetd run DIR\n"
+		"       tracenetd restore BACKUP DIR [--key FILE]\n"
 		"       tracenetd --help | --version\n");
 	return f == stdout ? 0 : 2;
 }
@@ -48,6 +49,21 @@ static int cmd_init(int argc, char **argv)
 	return 0;
 }
 
+/* restore BACKUP DIR [--key FILE]: a new node directory from a backup. */
+static int cmd_restore(int argc, char **argv)
+{
+	const char *key = NULL;
+
+	if (argc == 6 && !strcmp(argv[4], "--key"))
+		key = argv[5];
+	else if (argc != 4)
+		return misuse("usage: tracenetd restore BACKUP DIR [--key FILE]", NULL);
+	if (node_restore(argv[2], argv[3], key))
+		return 1;
+	printf("restored %s into %s; start it with tracenetd run %s\n", argv[2], argv[3], argv[3]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc >= 2 ? argv[1] : NULL;
@@ -63,6 +79,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "init"))
 		return cmd_init(argc, argv);
+	if (!strcmp(cmd, "restore"))
+		return cmd_restore(argc, argv);
 	if (!strcmp(cmd, "run")) {
 		if (argc != 3 || argv[2][0] == '-')
 			return misuse("run takes one directory: tracenetd run DIR", NULL);

@@ -230,6 +230,19 @@ struct node_init_opts {
 	const char *advertise;   /* HOST[:PORT] for the card */
 };
 
+/* ---- backups (backup.c) ---- */
+
+#define NODE_BACKUP_MANIFEST "MANIFEST"  /* in a backup: what it holds */
+#define NODE_RESTORED "RESTORED"         /* in a restored node: the manifest, until audited */
+
+/* Copy src to dst (created, never overwritten, with mode; synced). */
+int node_copy_file(const char *src, const char *dst, mode_t mode) TN_WUR;
+/* Write dir/MANIFEST for a backup of node name taken at ms. */
+int node_backup_manifest(const char *dir, const char *name, uint64_t ms, int with_key) TN_WUR;
+/* `tracenetd restore BACKUP DIR [--key FILE]`: a new node directory from
+ * a backup; the errors go to stderr, one line each. */
+int node_restore(const char *backup, const char *dir, const char *key) TN_WUR;
+
 /* Create a node directory: config, key pair, empty store. The options are
  * checked as `run` will read them before anything is created. */
 int node_init(const char *dir, const struct node_init_opts *o) TN_WUR;

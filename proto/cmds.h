@@ -13,6 +13,8 @@
  * names never change: other tools speak them. */
 #define TN_CMDS(X)                                                                          \
 	X(STATUS, "status", NULL, &proto_status_schema, 0, ROLE_READ)                       \
+	X(BACKUP, "backup", &proto_backup_arg_schema, &proto_backup_schema, CMD_WRITES,     \
+	  ROLE_ADMIN)                                                                       \
 	X(RECORD_ADD, "record.add", &proto_record_schema,                                   \
 	  &proto_record_schema, CMD_WRITES, ROLE_RECORD)                                    \
 	X(RECORD_SHOW, "record.show", &proto_id_arg_schema,                                 \

@@ -29,6 +29,21 @@ static const struct proto_field record_list_fields[] = {
 const struct proto_schema proto_record_list_schema =
 	PROTO_SCHEMA(struct tn_record_list, record_list_fields);
 
+static const struct proto_field backup_arg_fields[] = {
+	PF_STR_OF(struct tn_backup_arg, dir, PF_REQ),
+	PF_BOOL_OF(struct tn_backup_arg, with_key, 0),
+};
+const struct proto_schema proto_backup_arg_schema =
+	PROTO_SCHEMA(struct tn_backup_arg, backup_arg_fields);
+
+static const struct proto_field backup_fields[] = {
+	PF_STR_OF(struct tn_backup, dir, PF_REQ),
+	PF_U64_OF(struct tn_backup, bytes, PF_REQ),
+	PF_U64_OF(struct tn_backup, taken_ms, PF_REQ),
+	PF_BOOL_OF(struct tn_backup, with_key, PF_REQ),
+};
+const struct proto_schema proto_backup_schema = PROTO_SCHEMA(struct tn_backup, backup_fields);
+
 static const struct proto_field match_arg_fields[] = {
 	PF_STR_OF(struct tn_match_arg, make, 0),
 	PF_STR_OF(struct tn_match_arg, serial, PF_REQ),

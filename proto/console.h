@@ -35,6 +35,20 @@ struct tn_find_arg {
 	bool all;
 };
 
+/* backup: a hot copy of the store (and config, and the key if asked). */
+#define TN_PATH_LEN 512
+struct tn_backup_arg {
+	char dir[TN_PATH_LEN];      /* absolute; must not exist */
+	bool with_key;
+};
+
+struct tn_backup {
+	char dir[TN_PATH_LEN];
+	uint64_t bytes;             /* of the copied store */
+	uint64_t taken_ms;
+	bool with_key;
+};
+
 /* record.match: the candidates for a serial read off a gun. */
 struct tn_match_arg {
 	char make[TN_MAKE_LEN];
@@ -269,6 +283,8 @@ extern const struct proto_schema proto_find_arg_schema;
 extern const struct proto_schema proto_event_arg_schema;
 extern const struct proto_schema proto_record_list_schema;
 extern const struct proto_schema proto_match_arg_schema;
+extern const struct proto_schema proto_backup_arg_schema;
+extern const struct proto_schema proto_backup_schema;
 extern const struct proto_schema proto_cand_list_schema;
 extern const struct proto_schema proto_stolen_list_schema;
 extern const struct proto_schema proto_import_result_schema;

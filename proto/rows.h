@@ -56,6 +56,12 @@ struct tn_trace {
 	uint64_t answered_ms;         /* when the result arrived; 0 in older stores */
 };
 
+/* Our trace requests' wire ref: our trace id in the low 32 bits, random
+ * upper bits (none before this rule), so that a store restored from a
+ * backup, whose ids start again where the backup stood, never sends a
+ * reference a peer has seen. */
+#define TN_REF_ID(ref) ((ref) & 0xffffffffull)
+
 /* A trace as the answering node keeps it (req_in). */
 struct tn_trace_in {
 	uint64_t id;

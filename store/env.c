@@ -161,7 +161,7 @@ static int make_dir(const char *dir, char *path, size_t cap)
 
 	if (!dir || !*dir)
 		return TN_ERR_INVALID;
-	n = snprintf(path, cap, "%s/store", dir);
+	n = snprintf(path, cap, "%s/%s", dir, STORE_SUBDIR);
 	if (n < 0 || (size_t)n >= cap)
 		return TN_ERR_INVALID;
 	if (mkdir(path, 0700) && errno != EEXIST)

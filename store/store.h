@@ -316,6 +316,15 @@ int store_blind_state_put(struct store_txn *t, const char *peer,
 			  const struct tn_blind_state *st) TN_WUR;
 int store_blind_state_del(struct store_txn *t, const char *peer) TN_WUR;
 
+/* ---- backup ---- */
+
+#define STORE_LAYOUT 2   /* the layout version this code writes (store:version) */
+#define STORE_SUBDIR "store"   /* store_open(dir) keeps dir/store/data.mdb */
+
+/* Copy the store, compacted, into dir/data.mdb (dir exists and holds no
+ * data.mdb); safe from any thread while the node writes. */
+int store_backup(struct store *s, const char *dir) TN_WUR;
+
 /* ---- metadata and statistics ---- */
 
 /* Read meta key into val (cap bytes); *len gets the stored length. */

@@ -43,7 +43,7 @@ enum store__db {
 #define STORE_SEQ_OUTBOX "store:seq:outbox"
 #define STORE_SEQ_EVIDENCE "store:seq:evidence"
 #define STORE_COUNT_OPEN "store:count:stolen_open"
-#define STORE_VERSION 2   /* 2: index keys carry the folded serial */
+#define STORE_VERSION STORE_LAYOUT   /* 2: index keys carry the folded serial */
 
 struct store_txn {
 	struct store *s;

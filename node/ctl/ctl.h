@@ -27,6 +27,7 @@ struct ctl_cmd {
 
 /* Command tables of each family, NULL-terminated. */
 extern const struct ctl_cmd ctl_status_cmds[];
+extern const struct ctl_cmd ctl_backup_cmds[];
 extern const struct ctl_cmd ctl_record_cmds[];
 extern const struct ctl_cmd ctl_stolen_cmds[];
 extern const struct ctl_cmd ctl_peer_cmds[];

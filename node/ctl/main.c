@@ -9,6 +9,7 @@
 
 static const struct ctl_cmd *const families[] = {
 	ctl_status_cmds,
+	ctl_backup_cmds,
 	ctl_record_cmds,
 	ctl_stolen_cmds,
 	ctl_peer_cmds,

@@ -109,7 +109,7 @@ static void print_trace(const void *obj)
 	printf("  firearm %s%s%s", ctl_str(f->make), f->model[0] ? " " : "", ctl_str(f->model));
 	printf("%s%s, serial %s\n", f->caliber[0] ? ", " : "", ctl_str(f->caliber), serial_of(f));
 	if (t->req.follows)
-		printf("  follows trace %llu\n", (unsigned long long)t->req.follows);
+		printf("  follows trace %llu\n", (unsigned long long)TN_REF_ID(t->req.follows));
 	if (t->result.status[0])
 		print_result(t);
 }

@@ -18,7 +18,7 @@ static int on_trace(void *arg, const struct tn_trace *tr)
 	char from[TN_NAME_LEN] = "";
 	int rc;
 
-	if (tr->req.follows && store_trace_get(w->t, tr->req.follows, &old) == 0) {
+	if (tr->req.follows && store_trace_get(w->t, TN_REF_ID(tr->req.follows), &old) == 0) {
 		memcpy(from, old.peer, sizeof(from));
 		proto_release(&proto_trace_schema, &old);
 	}

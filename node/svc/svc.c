@@ -20,6 +20,8 @@ static const struct svc_handler *const tables[] = {
 
 int svc_start(struct node *n)
 {
+	int rc;
+
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct svc_handler *h = tables[t]; h->fn; h++)
 			n->hooks.on_msg[h->type] = h->fn;
@@ -30,7 +32,9 @@ int svc_start(struct node *n)
 	retention_start(n);
 	outbox_start(n);
 	checkpoint_start(n);
-	return blind_start(n);
+	if ((rc = blind_start(n)))
+		return rc;
+	return restored_note(n);
 }
 
 void svc_stop(struct node *n)

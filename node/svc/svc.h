@@ -12,6 +12,8 @@
 /* Register the services' handlers and hooks with the transport, and load
  * (or make) the key of blind checks. */
 int svc_start(struct node *n) TN_WUR;
+/* After `tracenetd restore`: audit and log it once (restored.c). */
+int restored_note(struct node *n) TN_WUR;
 /* Answer every request still waiting for a peer (shutdown). */
 void svc_stop(struct node *n);
 

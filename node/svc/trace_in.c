@@ -239,6 +239,34 @@ static int decide(struct store_txn *t, struct in_job *j, const struct peer *p)
 	return 0;
 }
 
+/* A request under a reference the peer used before: the same request sent
+ * again (acknowledged again, nothing else), or another one (its store was
+ * restored from an older copy, or it is confused): answered "conflict",
+ * the first one kept. */
+static int same_or_conflict(struct store_txn *t, struct in_job *j)
+{
+	struct tn_trace_in old;
+	struct tn_trace_result r;
+	int rc;
+
+	if ((rc = store_trace_in_get(t, j->tr.id, &old)))
+		return rc;
+	j->duplicate = !memcmp(old.digest, j->tr.digest, TN_HASH_LEN);
+	proto_release(&proto_trace_in_schema, &old);
+	if (j->duplicate)
+		return 0;
+	result_head(&r, &j->tr);
+	snprintf(r.status, sizeof(r.status), "conflict");
+	snprintf(r.reason, sizeof(r.reason), "reference %llu came with another request before: "
+		 "was your node restored from a backup? Send the request again",
+		 (unsigned long long)j->tr.req.ref);
+	rc = queue(t, j->peer, WIRE_TRACE_RESULT, &r, r.mid);
+	if (!rc)
+		rc = node_audit(t, j->peer, "in", "trace_request", j->tr.req.case_ref, "conflict",
+				"a reference used before by another request");
+	return rc;
+}
+
 static int in_op(struct store_txn *t, void *arg)
 {
 	struct in_job *j = arg;
@@ -249,10 +277,8 @@ static int in_op(struct store_txn *t, void *arg)
 	j->tr.id = 0;
 	j->duplicate = 0;
 	snprintf(j->tr.status, sizeof(j->tr.status), "in_review");
-	if ((rc = store_trace_in_put(t, &j->tr)) == TN_ERR_EXISTS) {
-		j->duplicate = 1;
-		return 0;
-	}
+	if ((rc = store_trace_in_put(t, &j->tr)) == TN_ERR_EXISTS)
+		return same_or_conflict(t, j);
 	if (rc || !p)
 		return rc ? rc : TN_ERR_UNKNOWN_PEER;
 	if ((rc = decide(t, j, p)))

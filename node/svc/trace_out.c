@@ -38,6 +38,17 @@ static uint64_t mid_trace(const uint8_t mid[TN_MID_LEN])
 	return id;
 }
 
+/* Trace id under random upper bits (TN_REF_ID). */
+static uint64_t new_ref(uint64_t id)
+{
+	uint32_t hi;
+
+	do
+		cx_random(&hi, sizeof(hi));
+	while (!hi);
+	return (uint64_t)hi << 32 | id;
+}
+
 static void set_mid(uint8_t mid[TN_MID_LEN], uint64_t id)
 {
 	cx_random(mid, TN_MID_LEN);
@@ -62,7 +73,7 @@ static int follow_up(struct store_txn *t, struct out_job *j)
 	}
 	memcpy(j->tr.peer, old.result.export_to, sizeof(j->tr.peer));
 	j->tr.req = old.req;
-	j->tr.req.follows = old.id;
+	j->tr.req.follows = old.req.ref;
 	proto_release(&proto_trace_schema, &old);
 	if (!peer_by_name(j->node, j->tr.peer)) {
 		snprintf(j->why, sizeof(j->why), "%s (the export country) is not a pinned peer",
@@ -86,7 +97,9 @@ static int request_op(struct store_txn *t, void *arg)
 	j->tr.created_ms = j->tr.updated_ms = node_now_ms();
 	if ((rc = store_trace_put(t, &j->tr)))
 		return rc;
-	j->tr.req.ref = j->tr.id;
+	if (TN_REF_ID(j->tr.id) != j->tr.id)
+		return TN_ERR_LIMIT;       /* 2^32 traces: the ref has no room for more */
+	j->tr.req.ref = new_ref(j->tr.id);
 	set_mid(j->tr.req.mid, j->tr.id);
 	rc = store_trace_put(t, &j->tr);
 	if (!rc)
@@ -235,15 +248,15 @@ static int apply_result(struct reply_job *j, struct tn_trace *tr)
 
 /* Our trace id, sent to j's peer, changed by update and stored again;
  * update returns 1 when there is nothing to change. */
-static int update_trace(struct store_txn *t, struct reply_job *j, uint64_t id,
+static int update_trace(struct store_txn *t, struct reply_job *j, uint64_t ref,
 			int (*update)(struct store_txn *t, struct reply_job *j, struct tn_trace *tr))
 {
 	struct tn_trace tr;
-	int rc = store_trace_get(t, id, &tr);
+	int rc = store_trace_get(t, TN_REF_ID(ref), &tr);
 
 	if (rc)
 		return TN_ERR_NOT_FOUND;
-	if (strcmp(tr.peer, j->peer)) {
+	if (strcmp(tr.peer, j->peer) || tr.req.ref != ref) {
 		rc = TN_ERR_NOT_FOUND;
 	} else if ((rc = update(t, j, &tr)) == 0) {
 		tr.updated_ms = node_now_ms();

@@ -171,7 +171,7 @@ wait_until 20 wait_in_review || fail "MEX never had GTM's trace request for revi
 assert_ok ctl_json MEX inbox
 assert_eq "$(json_types "$LAST_OUT" traces.0.id traces.0.req.ref)" \
 	"traces.0.id:str traces.0.req.ref:str" "inbox"
-assert_json "$LAST_OUT" "traces.0.req.ref=$tid"
+assert_json "$LAST_OUT" "traces.0.req.ref=$(json_get "$(ctl_json GTM trace show "$tid")" req.ref)"
 iid=$(json_get "$LAST_OUT" traces.0.id)
 assert_ok ctl_json MEX approve "$iid"
 assert_eq "$(json_types "$LAST_OUT" id)" "id:str" "approve"

@@ -141,6 +141,7 @@ out=$(ctl_json GTM trace request --to TLP --make Glock --serial GH-100 --recover
 	--recovered-at Mixco --crime homicide --case PNC-9) || fail "trace request to TLP failed"
 tid=$(json_get "$out" id)
 hostile TLP bad-digest -
+hostile TLP reused-ref -
 out=$(ctl_json GTM trace show "$tid")
 assert_json "$out" status=rejected result.status=completed
 assert_ok ctl GTM trace show "$tid" --receipt "$T/rejected.receipt"

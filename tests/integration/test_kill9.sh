@@ -248,7 +248,8 @@ elif what == "traces":
     # acknowledged present delivered duplicates.
     acked = rows(args[0])
     mine = {t["id"]: t for t in load(args[1])["traces"]}
-    got = collections.Counter(t["req"]["ref"] for t in load(args[2])["traces"]
+    got = collections.Counter(str(int(t["req"]["ref"]) & 0xffffffff)
+                              for t in load(args[2])["traces"]
                               if t["peer"] == "GTM")
     audited = audit_refs(args[3], "GTM", "in", "trace_request")
     present = delivered = dups = 0

@@ -54,6 +54,13 @@ wait_review()
 		fail "$1 trace $2 never in_review (now $(tstatus "$1" "$2"))"
 }
 
+# ref_of NODE ID: the wire ref of NODE's trace ID (its id under random
+# upper bits).
+ref_of()
+{
+	json_get "$(ctl_json "$1" trace show "$2")" req.ref
+}
+
 # in_id NODE PEER REF: the id under which NODE keeps PEER's request REF.
 in_id()
 {
@@ -134,8 +141,11 @@ assert_ok ctl GTM record event 2 --kind sold --date 2010-11-30 --party "Armeria 
 assert_ok ctl MEX peer policy USA --traces auto
 id_auto=$(trace_req USA --to MEX --make Glock --serial "ab 123" --model G17 "${REQ[@]}" --case ATF-1)
 wait_answered USA "$id_auto"
+ref_auto=$(ref_of USA "$id_auto")
+[ "$((ref_auto & 0xffffffff))" = "$id_auto" ] && [ "$ref_auto" != "$id_auto" ] ||
+	fail "ref $ref_auto is not trace $id_auto under random upper bits"
 want_ttc=$(days 2020-03-15 2023-06-20)
-assert_json "$TR" peer=MEX result.status=completed result.ref="$id_auto" \
+assert_json "$TR" peer=MEX result.status=completed result.ref="$ref_auto" \
 	'result.chain.*.kind=["exported", "imported", "sold"]' result.chain#=3 \
 	result.chain.1.party="Armeria Central" result.chain.1.place=Monterrey \
 	result.first_retail.kind=sold result.first_retail.date=2020-03-15 \
@@ -180,7 +190,7 @@ assert_contains "$LAST_OUT" "status: completed"
 assert_ok offline --json verify "$T/r1.receipt" --card "$mex_card"
 assert_json "$LAST_OUT" verdict.signer_fingerprint="$mex_fp" verdict.signer_peer=MEX \
 	verdict.from=MEX verdict.to=USA verdict.type=trace_result message.status=completed \
-	message.ref="$id_auto" message.export_to=GTM \
+	message.ref="$ref_auto" message.export_to=GTM \
 	message.request_digest="$(json_get "$(ctl_json MEX inbox --all)" traces.0.digest)"
 mex_key=$(ctl_json USA peer list | "$PYTHON" -S -c 'import json, sys
 print([p["key"] for p in json.load(sys.stdin)["peers"] if p["name"] == "MEX"][0])')
@@ -232,7 +242,7 @@ wait_review USA "$id_rev"
 assert_json "$(ctl_json USA trace show "$id_rev")" deadline="$(today_plus 14)"
 out=$(ctl_json GTM inbox)
 assert_json "$out" traces#=1 traces.0.peer=USA traces.0.status=in_review \
-	traces.0.req.case_ref=ATF-2 traces.0.req.firearm.serial=C1911 traces.0.req.ref="$id_rev"
+	traces.0.req.case_ref=ATF-2 traces.0.req.firearm.serial=C1911 traces.0.req.ref="$(ref_of USA "$id_rev")"
 assert_contains "$(ctl GTM inbox)" "ATF-2"
 in_rev=$(json_get "$out" traces.0.id)
 assert_ok ctl GTM --json approve "$in_rev"
@@ -248,7 +258,7 @@ pass "a reviewed trace waits in the inbox with a deadline, is approved once"
 id_urg=$(trace_req USA --to GTM --make Colt --serial C1911 "${REQ[@]}" --case ATF-3 --urgent)
 wait_review USA "$id_urg"
 assert_json "$(ctl_json USA trace show "$id_urg")" deadline="$(today_plus 2)"
-in_urg=$(in_id GTM USA "$id_urg")
+in_urg=$(in_id GTM USA "$(ref_of USA "$id_urg")")
 assert_contains "$(ctl GTM inbox)" "URGENT"
 assert_ok ctl GTM deny "$in_urg" --reason "outside the mandate of this office"
 wait_answered USA "$id_urg"
@@ -268,11 +278,11 @@ pass "an urgent request gets a 2-day deadline; deny sends the reason back"
 
 out=$(ctl_json USA trace follow "$id_auto") || fail "trace follow failed"
 id_fol=$(json_get "$out" id)
-assert_json "$(ctl_json USA trace show "$id_fol")" peer=GTM req.follows="$id_auto" \
+assert_json "$(ctl_json USA trace show "$id_fol")" peer=GTM req.follows="$ref_auto" \
 	req.case_ref=ATF-1 req.firearm.serial="ab 123"
 wait_review USA "$id_fol"
-in_fol=$(in_id GTM USA "$id_fol")
-assert_json "$(ctl_json GTM inbox)" traces#=1 traces.0.req.follows="$id_auto"
+in_fol=$(in_id GTM USA "$(ref_of USA "$id_fol")")
+assert_json "$(ctl_json GTM inbox)" traces#=1 traces.0.req.follows="$ref_auto"
 assert_ok ctl GTM approve "$in_fol"
 wait_answered USA "$id_fol"
 assert_json "$TR" peer=GTM result.status=completed 'result.chain.*.kind=["imported", "sold"]' \

@@ -19,6 +19,8 @@ static const struct scenario scenarios[] = {
 	{ "env-save", sc_env_save, "FILE: a ping envelope, answered, kept in FILE", ENV(.want = 1) },
 	{ "bad-digest", sc_bad_digest, "answer the node's trace request with a wrong digest: acked",
 	  ST_UP, 20 },
+	{ "reused-ref", sc_reused_ref, "two trace requests under one ref: the second answered "
+	  "conflict", ST_UP, 20 },
 	{ "env-resend", sc_env_resend, "FILE: that envelope again: no pong", ENV(.want = 0) },
 	{ "stale", sc_env, "ts 10 min ago: no pong", ENV(.skew_ms = -600000) },
 	{ "future", sc_env, "ts in 10 min: no pong", ENV(.skew_ms = 600000) },

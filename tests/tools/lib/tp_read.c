@@ -10,6 +10,8 @@
 static int read_msg(struct frame *f, const struct tn_sealed *s)
 {
 	struct tn_trace_request r;
+	struct tn_trace_result res;
+	struct tn_trace_ack ta;
 	struct tn_ping p;
 	struct tn_ack a;
 
@@ -17,6 +19,20 @@ static int read_msg(struct frame *f, const struct tn_sealed *s)
 	    !proto_decode(&proto_trace_request_schema, s->m, s->n_m, &r, NULL, 0)) {
 		f->ref = r.ref;
 		memcpy(f->mid, r.mid, TN_MID_LEN);
+		return 1;
+	}
+	if (!strcmp(f->etype, "trace_result") &&
+	    !proto_decode(&proto_trace_result_schema, s->m, s->n_m, &res, NULL, 0)) {
+		f->ref = res.ref;
+		memcpy(f->mid, res.mid, TN_MID_LEN);
+		memcpy(f->status, res.status, sizeof(f->status));
+		proto_release(&proto_trace_result_schema, &res);
+		return 1;
+	}
+	if (!strcmp(f->etype, "trace_ack") &&
+	    !proto_decode(&proto_trace_ack_schema, s->m, s->n_m, &ta, NULL, 0)) {
+		f->ref = ta.ref;
+		memcpy(f->mid, ta.mid, TN_MID_LEN);
 		return 1;
 	}
 	if (!strcmp(f->etype, "ack") && !proto_decode(&proto_ack_schema, s->m, s->n_m, &a, NULL, 0)) {

@@ -155,6 +155,68 @@ int tp_send_msg(struct tp *t, const char *type, const struct proto_schema *s, co
  * with a signed trace_result whose request_digest is not the request's,
  * and expect the node to acknowledge that result all the same (kept as
  * rejected), so that an answering node never sends it for ever. */
+/* Acknowledge an outbox message of the node's (so that it is not sent to
+ * the scenarios after this one). */
+static void ack_it(struct tp *t, const struct frame *f)
+{
+	struct tn_ack a;
+
+	memcpy(a.mid, f->mid, TN_MID_LEN);
+	if (tp_send_msg(t, "ack", &proto_ack_schema, &a, 0))
+		tp_say(t, 1, "cannot acknowledge the node's %s", f->etype);
+}
+
+/* Send request rq (signed) and wait for the node's ack of it, acknowledging
+ * the node's own messages meanwhile. */
+static int request_acked(struct tp *t, const struct tn_trace_request *rq)
+{
+	struct frame f;
+	int rc = tp_send_msg(t, "trace_request", &proto_trace_request_schema, rq, 1);
+
+	if (rc)
+		return tp_say(t, 1, "cannot send a trace request: %s", tn_strerror(rc));
+	while ((rc = tp_read_frame(t, t->deadline, &f)) > 0) {
+		if (!strcmp(f.etype, "trace_ack"))
+			ack_it(t, &f);
+		if (!strcmp(f.etype, "ack") && !memcmp(f.mid, rq->mid, TN_MID_LEN))
+			return 0;
+	}
+	return tp_say(t, 1, "no ack of our trace request (%s)", tp_ended(rc));
+}
+
+/* Two different trace requests under one ref (as from a requester restored
+ * from a backup): both acknowledged, the second answered "conflict". */
+int sc_reused_ref(struct tp *t)
+{
+	struct tn_trace_request rq = {
+		.ref = 0x5eed000000000001ull, .case_ref = "TP-1", .crime = "0900",
+		.recovered_on = "2024-01-02", .firearm = { .make = "Glock", .serial = "TP1" },
+	};
+	struct seen seen = { 0 };
+	struct frame f;
+	int rc;
+
+	cx_random(rq.mid, TN_MID_LEN);
+	if (request_acked(t, &rq))
+		return 1;
+	cx_random(rq.mid, TN_MID_LEN);
+	snprintf(rq.crime, sizeof(rq.crime), "1201");     /* another request */
+	if (request_acked(t, &rq))
+		return 1;
+	while ((rc = tp_read_frame(t, t->deadline, &f)) > 0) {
+		if (!strcmp(f.etype, "trace_ack"))
+			ack_it(t, &f);
+		if (strcmp(f.etype, "trace_result") || f.ref != rq.ref)
+			continue;
+		ack_it(t, &f);
+		(void)tp_barrier(t, &seen);   /* the node has read our acks */
+		return tp_say(t, strcmp(f.status, "conflict") != 0,
+			      "the second request under ref %llx answered %s",
+			      (unsigned long long)rq.ref, f.status);
+	}
+	return tp_say(t, 1, "no trace_result for the reused ref (%s)", tp_ended(rc));
+}
+
 int sc_bad_digest(struct tp *t)
 {
 	struct tn_trace_result res = { .status = "completed", .time_to_crime_days = -1 };
