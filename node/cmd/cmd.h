@@ -24,6 +24,7 @@ extern const struct cmd_handler cmd_record_table[];
 extern const struct cmd_handler cmd_import_table[];
 extern const struct cmd_handler cmd_stolen_table[];
 extern const struct cmd_handler cmd_peer_table[];
+extern const struct cmd_handler cmd_key_table[];
 extern const struct cmd_handler cmd_audit_table[];
 extern const struct cmd_handler cmd_audit_verify_table[];
 extern const struct cmd_handler cmd_retain_table[];

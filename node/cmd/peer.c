@@ -59,6 +59,8 @@ static void peer_status(const struct peer *p, struct tn_peer_status *st)
 		 policy_candidates(p) ? "allow" : "deny");
 	memcpy(st->fingerprint, p->fp, sizeof(st->fingerprint));
 	cx_key_format(p->rec.pk, st->key);
+	if (peer_has_next(p))
+		cx_fingerprint(p->rec.next_pk, st->next_fingerprint);
 	snprintf(st->addr, sizeof(st->addr), "%s", p->rec.addr);
 	snprintf(st->state, sizeof(st->state), "%s", link_state(p));
 	st->last_seen_ms = p->last_seen_ms;
