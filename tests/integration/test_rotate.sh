@@ -126,12 +126,21 @@ wait_until 20 fp_is MEX GTM "$new" || fail "MEX does not use GTM's new key"
 node_start USA
 sleep 2
 assert_eq "$(json_get "$(ctl_json USA status)" linked)" 1 "USA links only to MEX"
+# A trace request to GTM waits in USA's outbox: removing GTM says so.
+assert_ok ctl USA trace request --to GTM --make Glock --serial TR9 --recovered-on 2024-03-09 \
+	--recovered-at "El Paso" --crime 0900 --case US-1
+assert_fails ctl USA peer remove GTM
+assert_contains "$LAST_ERR" "1 messages in our outbox not yet acknowledged, 1 of our traces"
+assert_contains "$LAST_ERR" "--force"
 # USA re-pins GTM out of band.
 assert_ok ctl USA peer remove GTM --force
+audited USA "unpinned; GTM has 1 messages" || fail "the forced removal is not audited"
 ctl GTM card >"$T/GTM.card"
 assert_ok ctl USA peer add "$T/GTM.card"
 wait_until 20 node_linked USA 2 || fail "USA did not link to GTM after the re-pin"
-pass "--finish names the peer that had not acked; it links again after a re-pin"
+wait_until 20 eval '[ -n "$(ctl_json GTM inbox | grep TR9)" ]' ||
+	fail "the queued trace request did not reach GTM after the re-pin"
+pass "--finish names the peer that had not acked; peer remove names what is in flight; a re-pin links again"
 
 for n in "${names[@]}"; do assert_ok ctl "$n" --json audit --verify; done
 pass "audit chains intact"
