@@ -53,14 +53,14 @@ static int key_rotate(struct console_req *r, void *args)
 	struct node *n = console_node(r);
 	struct tn_rotate_arg *a = args;
 	struct key_job *j;
-	char why[TN_TEXT_LEN];
+	char why[TN_TEXT_LEN] = "";
 	int rc;
 
 	if (!(j = cmd_job(r, args, sizeof(*j))))
 		return TN_ERR_NOMEM;
 	if (!a->finish) {
 		if ((rc = rotate_begin(n, &j->r, why, sizeof(why))))
-			return rc == TN_ERR_NOMEM || rc == TN_ERR_IO ? rc : cmd_fail(r, rc, why);
+			return why[0] ? cmd_fail(r, rc, why) : rc;
 		return cmd_write(&j->w, announce_op, announced);
 	}
 	if ((rc = rotate_finish(n, &j->r)) == TN_ERR_NOT_FOUND)
