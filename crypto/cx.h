@@ -42,6 +42,26 @@ const uint8_t *cx_id_pk(const struct cx_id *id);
 /* Printable fingerprint of a public key ("3F2A-91C0-...": 12 bytes of BLAKE2b in hex). */
 void cx_fingerprint(const uint8_t pk[static CX_PK_LEN], char out[static CX_FP_LEN]);
 
+/* ---- key rotation (rotate.c) ---- */
+
+/* Make the next key pair in dir/node.key.next (0600, O_EXCL). */
+int cx_id_next_create(const char *dir) TN_WUR;
+/* Load dir/node.key.next (TN_ERR_NOT_FOUND when there is none). */
+int cx_id_next_load(struct cx_id **out, const char *dir) TN_WUR;
+/* Remove dir/node.key.next (a key never announced). */
+int cx_id_next_discard(const char *dir) TN_WUR;
+/* Make next (loaded from node.key.next) the node's key: node.key is kept
+ * as node.key.old, node.key.next renamed over node.key, node.pub rewritten. */
+int cx_id_promote(const char *dir, const struct cx_id *next) TN_WUR;
+/* Fill r's old_pk and new_pk and both signatures of its body (node and ts
+ * set by the caller), by old and by next ("tracenet/1 rotation"). */
+int cx_rotation_sign(const struct cx_id *old, const struct cx_id *next,
+		     struct tn_key_rotation *r) TN_WUR;
+/* 0 when sig_old is old_pk's and sig_new is new_pk's signature of r's
+ * body, TN_ERR_BAD_SIG when one is not, TN_ERR_INVALID when new_pk is
+ * old_pk or not usable for both Ed25519 and X25519. */
+int cx_rotation_verify(const struct tn_key_rotation *r) TN_WUR;
+
 /* ---- file descriptors ---- */
 
 /* Write all n bytes to fd, retrying on EINTR; 0 or a TN_ERR_* code. */
@@ -57,7 +77,7 @@ enum cx_purpose {
 	CX_REQUEST,     /* request_digest: a signed trace request message */
 	CX_ENVELOPE,    /* a message with legal weight: to_pk || h || m */
 	CX_CHECKPOINT,  /* a node's signed audit checkpoint */
-	CX_ROTATION,    /* reserved: key rotation notices */
+	CX_ROTATION,    /* a node's key rotation notice, by the old and the new key */
 	CX_EXPORT,      /* a signed extract of the audit log */
 	CX_ANCHOR,      /* where the front of the audit log was cut (retention) */
 	CX_COSIGN,      /* a witness's signature of another node's checkpoint */

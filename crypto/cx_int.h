@@ -5,6 +5,7 @@
 #define TN_CX_INT_H
 
 #include <sodium.h>
+#include <sys/types.h>
 
 #include "cx.h"
 
@@ -21,6 +22,24 @@ struct cx_id {
 	uint8_t sk[64];            /* libsodium's expanded secret: seed || pk */
 	uint8_t xsk[32];           /* X25519 secret derived from sk */
 };
+
+#define KEY_FILE CX_KEY_FILE
+#define PUB_FILE "node.pub"
+
+/* dir/name into out (PATH_MAX); TN_ERR_INVALID when too long. */
+int cx__path(char *out, const char *dir, const char *name);
+/* Create path (O_NOFOLLOW, extra flags such as O_EXCL), write p, fsync;
+ * removed again if anything fails. */
+int cx__write_file(const char *path, const void *p, size_t n, int flags, mode_t mode);
+/* fsync a directory. */
+int cx__sync_dir(const char *dir);
+/* Write pk's text form and a newline to path (0644, truncated). */
+int cx__write_pub(const char *path, const uint8_t pk[static CX_PK_LEN]);
+/* A new key pair into dir/key_name (0600, O_EXCL) and, unless pub_name
+ * is NULL, its public key into dir/pub_name. */
+int cx__key_create(const char *dir, const char *key_name, const char *pub_name);
+/* Load the seed in dir/name with the checks of node.key. */
+int cx__key_load(struct cx_id **out, const char *dir, const char *name);
 
 /* errno as a TN_ERR_* code (EEXIST, ENOENT, ELOOP, ENOSPC, ENOMEM; else IO). */
 int cx__errno_err(int e);

@@ -13,13 +13,11 @@
 
 #include "cx_int.h"
 
-#define KEY_FILE CX_KEY_FILE
-#define PUB_FILE "node.pub"
 #define FP_BYTES 12
 
 _Static_assert(FP_BYTES * 2 + FP_BYTES / 2 - 1 < CX_FP_LEN, "fingerprint fits");
 
-static int file_path(char out[static PATH_MAX], const char *dir, const char *name)
+int cx__path(char *out, const char *dir, const char *name)
 {
 	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
 
@@ -28,7 +26,7 @@ static int file_path(char out[static PATH_MAX], const char *dir, const char *nam
 
 /* Create path (extra open flags in flags), write p, fsync. A file this
  * call created is removed again if anything fails. */
-static int write_file(const char *path, const void *p, size_t n, int flags, mode_t mode)
+int cx__write_file(const char *path, const void *p, size_t n, int flags, mode_t mode)
 {
 	int fd, ret;
 
@@ -45,7 +43,7 @@ static int write_file(const char *path, const void *p, size_t n, int flags, mode
 	return ret;
 }
 
-static int sync_dir(const char *dir)
+int cx__sync_dir(const char *dir)
 {
 	int fd, ret = 0;
 
@@ -76,24 +74,24 @@ static int id_derive(struct cx_id *id)
 	return 0;
 }
 
-static int write_pub(const char *path, const uint8_t pk[static CX_PK_LEN])
+int cx__write_pub(const char *path, const uint8_t pk[static CX_PK_LEN])
 {
 	char line[CX_KEY_TEXT_LEN + 1];
 
 	cx_key_format(pk, line);
 	line[CX__PK_B64_LEN] = '\n';
-	return write_file(path, line, CX__PK_B64_LEN + 1, O_TRUNC, 0644);
+	return cx__write_file(path, line, CX__PK_B64_LEN + 1, O_TRUNC, 0644);
 }
 
-int cx_id_create(const char *dir)
+int cx__key_create(const char *dir, const char *key_name, const char *pub_name)
 {
 	char kpath[PATH_MAX], ppath[PATH_MAX];
 	struct cx_id *id = NULL;
 	int ret;
 
-	ret = file_path(kpath, dir, KEY_FILE);
-	if (!ret)
-		ret = file_path(ppath, dir, PUB_FILE);
+	ret = cx__path(kpath, dir, key_name);
+	if (!ret && pub_name)
+		ret = cx__path(ppath, dir, pub_name);
 	if (ret)
 		goto out;
 	ret = TN_ERR_NOMEM;
@@ -104,12 +102,12 @@ int cx_id_create(const char *dir)
 	ret = id_derive(id);
 	if (ret)
 		goto out;
-	ret = write_file(kpath, id->seed, sizeof id->seed, O_EXCL, 0600);
+	ret = cx__write_file(kpath, id->seed, sizeof id->seed, O_EXCL, 0600);
 	if (ret)
 		goto out;
 	/* On failure, remove what this call wrote, and only that. */
-	ret = write_pub(ppath, id->pk);
-	if (!ret && (ret = sync_dir(dir)) != 0)
+	ret = pub_name ? cx__write_pub(ppath, id->pk) : 0;
+	if (!ret && (ret = cx__sync_dir(dir)) != 0 && pub_name)
 		unlink(ppath);
 	if (ret)
 		unlink(kpath);
@@ -133,14 +131,14 @@ static int check_key_file(int fd)
 	return 0;
 }
 
-int cx_id_load(struct cx_id **out, const char *dir)
+int cx__key_load(struct cx_id **out, const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	struct cx_id *id = NULL;
 	int fd = -1, ret;
 
 	*out = NULL;
-	ret = file_path(path, dir, KEY_FILE);
+	ret = cx__path(path, dir, name);
 	if (ret)
 		goto out;
 	/* O_NONBLOCK: a FIFO planted as node.key must not hang the daemon. */
@@ -169,6 +167,16 @@ out:
 		close(fd);
 	cx_id_free(id);
 	return ret;
+}
+
+int cx_id_create(const char *dir)
+{
+	return cx__key_create(dir, KEY_FILE, PUB_FILE);
+}
+
+int cx_id_load(struct cx_id **out, const char *dir)
+{
+	return cx__key_load(out, dir, KEY_FILE);
 }
 
 void cx_id_free(struct cx_id *id)

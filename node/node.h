@@ -178,6 +178,8 @@ struct node_hooks {
 	void (*link_env)(struct peer *p, struct proto_msg *m); /* an "env" frame */
 	/* Inside a batch op: our outbox message mid to peer was delivered. */
 	int (*delivered)(struct store_txn *t, const char *peer, const uint8_t mid[TN_MID_LEN]);
+	/* A peer linked with the next key it announced, now its key. */
+	void (*peer_rekeyed)(struct peer *p, const uint8_t old_pk[CX_PK_LEN]);
 	env_handler_fn on_msg[WIRE_COUNT];      /* by message type */
 	/* A console request: its frame's body, valid during the call. */
 	void (*console)(struct console_req *r, const uint8_t *body, size_t len);
@@ -185,6 +187,7 @@ struct node_hooks {
 
 struct batch_entry;
 struct pending;
+struct rotation;
 
 struct node {
 	uv_loop_t loop;
@@ -218,6 +221,7 @@ struct node {
 	uint64_t commits;
 	const struct node_actor *actor;  /* the console request being handled */
 	struct blind_key *blind;         /* our OPRF key for blind checks (svc/blind.c) */
+	struct rotation *rotation;       /* our key rotation in progress (svc/rotate.c) */
 	gid_t role_gid[ROLE_COUNT];      /* the group granting each role ... */
 	unsigned roles_granted;          /* ... for the roles that have one */
 	unsigned stopping : 1;

@@ -36,6 +36,8 @@
 	X(STOLEN_REKEY, "stolen.rekey", NULL, &proto_blind_state_schema, CMD_WRITES,        \
 	  ROLE_ADMIN)                                                                       \
 	X(CARD, "card", NULL, &proto_card_info_schema, 0, ROLE_READ)                        \
+	X(KEY_ROTATE, "key.rotate", &proto_rotate_arg_schema, &proto_rotate_info_schema,    \
+	  CMD_WRITES, ROLE_ADMIN)                                                           \
 	X(PEER_ADD, "peer.add", &proto_name_arg_schema,                                     \
 	  &proto_peer_status_schema, CMD_WRITES, ROLE_ADMIN)                                \
 	X(PEER_LIST, "peer.list", NULL, &proto_peer_list_schema, 0, ROLE_READ)              \

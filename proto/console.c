@@ -114,6 +114,7 @@ const struct proto_schema proto_card_info_schema = PROTO_SCHEMA(struct tn_card_i
 static const struct proto_field name_arg_fields[] = {
 	PF_STR_OF(struct tn_name_arg, name, 0),
 	PF_STR_OF(struct tn_name_arg, card, 0),
+	PF_BOOL_OF(struct tn_name_arg, force, 0),
 };
 const struct proto_schema proto_name_arg_schema = PROTO_SCHEMA(struct tn_name_arg, name_arg_fields);
 
@@ -129,6 +130,7 @@ static const struct proto_field peer_status_fields[] = {
 	PF_U32_OF(struct tn_peer_status, blind_tags, 0),
 	PF_STR_OF(struct tn_peer_status, fingerprint, 0),
 	PF_STR_OF(struct tn_peer_status, key, 0),
+	PF_STR_OF(struct tn_peer_status, next_fingerprint, 0),
 	PF_STR_OF(struct tn_peer_status, addr, 0),
 	PF_STR_OF(struct tn_peer_status, state, 0),
 	PF_U64_OF(struct tn_peer_status, last_seen_ms, 0),

@@ -109,6 +109,21 @@ struct tn_card_info {
 struct tn_name_arg {
 	char name[TN_NAME_LEN];
 	char card[256];
+	bool force;                /* peer.remove: even with messages in flight */
+};
+
+/* key.rotate: announce a new node key, or finish the rotation now. */
+struct tn_rotate_arg {
+	bool finish;
+};
+
+struct tn_rotate_info {
+	char state[16];            /* "announced" or "finished" */
+	char fingerprint[32];      /* of the new key */
+	char key[48];
+	uint32_t peers;            /* notices queued (announced) */
+	char pending[256];         /* peers that have not acknowledged, comma-separated */
+	char card[256];            /* finished: the node's new card */
 };
 
 struct tn_peer_status {
@@ -123,6 +138,7 @@ struct tn_peer_status {
 	uint32_t blind_tags;
 	char fingerprint[32];
 	char key[48];              /* the pinned public key, as in its card */
+	char next_fingerprint[32]; /* of the key it announced, not yet used */
 	char addr[64];
 	char state[16];
 	uint64_t last_seen_ms;     /* ms since the epoch, 0 if never */
@@ -291,6 +307,8 @@ extern const struct proto_schema proto_import_result_schema;
 extern const struct proto_schema proto_status_schema;
 extern const struct proto_schema proto_drops_schema;
 extern const struct proto_schema proto_card_info_schema;
+extern const struct proto_schema proto_rotate_arg_schema;
+extern const struct proto_schema proto_rotate_info_schema;
 extern const struct proto_schema proto_name_arg_schema;
 extern const struct proto_schema proto_peer_status_schema;
 extern const struct proto_schema proto_peer_list_schema;

@@ -14,6 +14,7 @@ static const struct proto_field peer_fields[] = {
 	PF_STR_OF(struct tn_peer, disclose, 0),
 	PF_STR_OF(struct tn_peer, candidates, 0),
 	PF_U32_OF(struct tn_peer, blind_limit, 0),
+	PF_BIN_OF(struct tn_peer, next_pk, 0),
 };
 const struct proto_schema proto_peer_schema = PROTO_SCHEMA(struct tn_peer, peer_fields);
 

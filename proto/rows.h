@@ -18,6 +18,7 @@ struct tn_peer {
 	char disclose[64];        /* party,place,ref (empty means all) or none */
 	char candidates[8];       /* allow | deny: offer fuzzy matches; empty means deny */
 	uint32_t blind_limit;     /* blind evaluations a day; 0 means TN_BLIND_LIMIT */
+	uint8_t next_pk[TN_KEY_LEN]; /* the key it announced (key_rotation); zero: none */
 };
 
 /* A message waiting in the outbox for its peer. */

@@ -286,6 +286,24 @@ extern const struct proto_schema proto_cosignature_schema;
 extern const struct proto_schema proto_checkpoint_get_schema;
 extern const struct proto_schema proto_checkpoint_held_schema;
 
+/* ---- key rotation ---- */
+
+/* key_rotation (node -> each pinned peer, outbox): the node's next key,
+ * signed by the old key and by the new one ("tracenet/1 rotation") over
+ * the body {node, old_pk, new_pk, ts}. */
+struct tn_key_rotation {
+	uint8_t mid[TN_MID_LEN];
+	char node[TN_NAME_LEN];
+	uint8_t old_pk[TN_KEY_LEN];
+	uint8_t new_pk[TN_KEY_LEN];
+	uint64_t ts;                  /* when the node made the new key */
+	uint8_t sig_old[TN_SIG_LEN];
+	uint8_t sig_new[TN_SIG_LEN];
+};
+
+extern const struct proto_schema proto_key_rotation_schema;
+extern const struct proto_schema proto_key_rotation_body_schema; /* what both sign */
+
 enum wire_type {
 	WIRE_PING,
 	WIRE_PONG,
@@ -303,6 +321,7 @@ enum wire_type {
 	WIRE_BLIND_QUERY,
 	WIRE_BLIND_RESULT,
 	WIRE_BLIND_SET_GET,
+	WIRE_KEY_ROTATION,
 	WIRE_COUNT
 };
 

@@ -24,6 +24,7 @@ extern const struct cmd_handler cmd_record_table[];
 extern const struct cmd_handler cmd_import_table[];
 extern const struct cmd_handler cmd_stolen_table[];
 extern const struct cmd_handler cmd_peer_table[];
+extern const struct cmd_handler cmd_key_table[];
 extern const struct cmd_handler cmd_audit_table[];
 extern const struct cmd_handler cmd_audit_verify_table[];
 extern const struct cmd_handler cmd_retain_table[];
@@ -58,6 +59,9 @@ int cmd_refuse(struct console_req *r, int code, const char *why) TN_WUR;
  * may go on, 1 when r is refused (the refusal audited), or an error. */
 int cmd_search_who(struct console_req *r, const char *officer, const char *ordered_by,
 		   const char *case_ref, const char *purpose) TN_WUR;
+/* 1 when messages or traces are still in flight with peer (why says
+ * which, how many), 0 when none, or an error. */
+int cmd_peer_in_flight(struct node *n, const char *peer, char *why, size_t len) TN_WUR;
 /* Fail r with "peer NAME is not pinned". */
 int cmd_not_pinned(struct console_req *r, const char *name);
 

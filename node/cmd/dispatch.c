@@ -13,6 +13,7 @@ static const struct cmd_handler *const tables[] = {
 	cmd_import_table,
 	cmd_stolen_table,
 	cmd_peer_table,
+	cmd_key_table,
 	cmd_audit_table,
 	cmd_audit_verify_table,
 	cmd_retain_table,

@@ -59,6 +59,8 @@ static void peer_status(const struct peer *p, struct tn_peer_status *st)
 		 policy_candidates(p) ? "allow" : "deny");
 	memcpy(st->fingerprint, p->fp, sizeof(st->fingerprint));
 	cx_key_format(p->rec.pk, st->key);
+	if (peer_has_next(p))
+		cx_fingerprint(p->rec.next_pk, st->next_fingerprint);
 	snprintf(st->addr, sizeof(st->addr), "%s", p->rec.addr);
 	snprintf(st->state, sizeof(st->state), "%s", link_state(p));
 	st->last_seen_ms = p->last_seen_ms;
@@ -161,14 +163,23 @@ static int peer_list(struct console_req *r, void *args)
 	return 0;
 }
 
+/* A removal with --force names what was in flight in its audit entry. */
+struct del_job {
+	struct cmd_write w;
+	char flight[TN_TEXT_LEN];
+};
+
 static int del_op(struct store_txn *t, void *arg)
 {
-	struct tn_name_arg *a = ((struct cmd_write *)arg)->args;
+	struct del_job *j = arg;
+	struct tn_name_arg *a = j->w.args;
+	char detail[TN_TEXT_LEN + 16];
 	int rc = store_peer_del(t, a->name);
 
 	if (!rc && !(rc = store_blind_clear(t, a->name)))
 		rc = store_blind_state_del(t, a->name);    /* our copy of its blind set */
-	return rc ? rc : node_audit(t, a->name, "local", "peer.remove", NULL, "ok", "unpinned");
+	snprintf(detail, sizeof(detail), "unpinned%s%s", j->flight[0] ? "; " : "", j->flight);
+	return rc ? rc : node_audit(t, a->name, "local", "peer.remove", NULL, "ok", detail);
 }
 
 static int removed(struct cmd_write *w, int rc)
@@ -183,13 +194,29 @@ static int removed(struct cmd_write *w, int rc)
 	return rc;
 }
 
+/* Unpinning a peer with messages or traces in flight needs --force: they
+ * stay stored under its name (the outbox sends them to whatever key is
+ * pinned as that name next) and no answer comes while it is unpinned. */
 static int peer_remove_cmd(struct console_req *r, void *args)
 {
 	struct tn_name_arg *a = args;
+	char why[TN_TEXT_LEN], msg[TN_TEXT_LEN + 64];
+	struct del_job *j;
+	int rc;
 
 	if (!peer_by_name(console_node(r), a->name))
 		return cmd_not_pinned(r, a->name);
-	return cmd_write_args(r, args, del_op, removed);
+	if ((rc = cmd_peer_in_flight(console_node(r), a->name, why, sizeof(why))) < 0)
+		return rc;
+	if (rc && !a->force) {
+		snprintf(msg, sizeof(msg), "%s; remove it anyway with --force", why);
+		return cmd_fail(r, TN_ERR_EXISTS, msg);
+	}
+	if (!(j = cmd_job(r, args, sizeof(*j))))
+		return TN_ERR_NOMEM;
+	if (rc)
+		snprintf(j->flight, sizeof(j->flight), "%s", why);
+	return cmd_write(&j->w, del_op, removed);
 }
 
 static void ponged(void *arg, int rc, uint64_t rtt_us)

@@ -31,6 +31,7 @@ extern const struct ctl_cmd ctl_backup_cmds[];
 extern const struct ctl_cmd ctl_record_cmds[];
 extern const struct ctl_cmd ctl_stolen_cmds[];
 extern const struct ctl_cmd ctl_peer_cmds[];
+extern const struct ctl_cmd ctl_key_cmds[];
 extern const struct ctl_cmd ctl_audit_cmds[];
 extern const struct ctl_cmd ctl_query_cmds[];
 extern const struct ctl_cmd ctl_trace_cmds[];

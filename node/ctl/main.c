@@ -13,6 +13,7 @@ static const struct ctl_cmd *const families[] = {
 	ctl_record_cmds,
 	ctl_stolen_cmds,
 	ctl_peer_cmds,
+	ctl_key_cmds,
 	ctl_audit_cmds,
 	ctl_query_cmds,
 	ctl_trace_cmds,

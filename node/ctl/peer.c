@@ -108,7 +108,12 @@ static int named(struct ctl *c, enum tn_cmd cmd, int argc, char **argv,
 
 static int peer_remove(struct ctl *c, int argc, char **argv)
 {
-	return named(c, CMD_PEER_REMOVE, argc, argv, NULL);
+	struct tn_name_arg a = { .force = ctl_flag(&argc, argv, "--force") };
+
+	if (argc != 1 || strlen(argv[0]) != 3)
+		return ctl_fail("usage: peer remove NAME [--force] (an ISO alpha-3 code)");
+	memcpy(a.name, argv[0], 4);
+	return ctl_run(c, CMD_PEER_REMOVE, &a, NULL);
 }
 
 static void print_ping(const void *obj)
@@ -173,7 +178,8 @@ const struct ctl_cmd ctl_peer_cmds[] = {
 	{ "card", NULL, "(this node's card, to give to a neighbour)", CMD_CARD, print_card },
 	{ "peer add", peer_add, "CARD|FILE" },
 	{ "peer list", NULL, "", CMD_PEER_LIST, print_list },
-	{ "peer remove", peer_remove, "NAME" },
+	{ "peer remove", peer_remove,
+	  "NAME [--force] (refused while messages or traces are in flight with it)" },
 	{ "peer ping", peer_ping, "NAME (end-to-end round trip)" },
 	{ "peer policy", peer_policy,
 	  "NAME [--traces auto|review|deny] [--stolen clear|blind|deny] "

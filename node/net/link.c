@@ -250,6 +250,8 @@ static int on_ready(struct conn *c)
 		peer_drop(l->node, l->peer, DROP_handshake, "the address answered with another key");
 		return TN_ERR_UNKNOWN_PEER;
 	}
+	if (memcmp(pk, p->rec.pk, CX_PK_LEN) && peer_promote(p))
+		return TN_ERR_CRYPTO;
 	l->peer = p;
 	snprintf(c->peer, sizeof(c->peer), "link %s", p->rec.name);
 	memcpy(h.name, l->node->cfg.name, sizeof(h.name));

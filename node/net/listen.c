@@ -6,7 +6,7 @@
 #include "net.h"
 
 /* TLS verify: accept only keys of pinned peers; log the others once. */
-static int pin(void *arg, const uint8_t pk[CX_PK_LEN])
+int link_pin(void *arg, const uint8_t pk[CX_PK_LEN])
 {
 	struct node *n = arg;
 	char fp[CX_FP_LEN];
@@ -23,7 +23,7 @@ int link_listen(struct node *n)
 	struct sockaddr_storage sa;
 	int len = sizeof(sa), rc;
 
-	if ((rc = cx_tls_ctx_new(&n->tls, n->id, pin, n)))
+	if ((rc = cx_tls_ctx_new(&n->tls, n->id, link_pin, n)))
 		return rc;
 	if (!(n->slots = calloc(1, sizeof(*n->slots))))
 		return TN_ERR_NOMEM;

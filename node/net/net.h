@@ -147,9 +147,21 @@ struct peer {
 	unsigned removed : 1;
 };
 
-/* Peer by name or by key, or NULL. */
+/* Peer by name or by key (its pinned key or the next key it announced),
+ * or NULL. */
 struct peer *peer_by_name(struct node *n, const char *name);
 struct peer *peer_by_pk(struct node *n, const uint8_t pk[static CX_PK_LEN]);
+/* Whether p announced a next key not yet in use. */
+int peer_has_next(const struct peer *p);
+/* p linked with its next key: make it p's key (shared key, fingerprint),
+ * then tell the services (hooks.peer_rekeyed) to store and audit it. */
+int peer_promote(struct peer *p) TN_WUR;
+/* Our key becomes id (the node owns it from now on): a new TLS context,
+ * every peer's shared key again, and every link closed so that it comes
+ * back authenticated by id. The old identity is freed. */
+int link_rekey(struct node *n, struct cx_id *id) TN_WUR;
+/* TLS verify: accept only keys of pinned peers (listen.c). */
+int link_pin(void *arg, const uint8_t pk[CX_PK_LEN]);
 /* Count and log a refusal (p NULL: an unauthenticated source). */
 void peer_drop(struct node *n, struct peer *p, enum drop why, const char *detail);
 /* Log the summaries of rate-limited drop lines every minute. */

@@ -21,10 +21,20 @@ struct peer *peer_by_name(struct node *n, const char *name)
 	return NULL;
 }
 
+int peer_has_next(const struct peer *p)
+{
+	static const uint8_t zero[CX_PK_LEN];
+
+	return memcmp(p->rec.next_pk, zero, CX_PK_LEN) != 0;
+}
+
+/* A peer that announced its next key is known by either key until it
+ * first links with the new one. */
 struct peer *peer_by_pk(struct node *n, const uint8_t pk[static CX_PK_LEN])
 {
 	for (struct peer *p = n->peers; p; p = p->next)
-		if (!memcmp(p->rec.pk, pk, CX_PK_LEN))
+		if (!memcmp(p->rec.pk, pk, CX_PK_LEN) ||
+		    (peer_has_next(p) && !memcmp(p->rec.next_pk, pk, CX_PK_LEN)))
 			return p;
 	return NULL;
 }

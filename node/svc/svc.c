@@ -16,7 +16,16 @@ static const struct svc_handler *const tables[] = {
 	blind_eval_handlers,
 	blind_copy_handlers,
 	query_blind_handlers,
+	rotate_peer_handlers,
 };
+
+/* An acknowledged outbox message may end a trace's wait or a rotation. */
+static int delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_MID_LEN])
+{
+	int rc = trace_delivered(t, peer, mid);
+
+	return rc ? rc : rotate_delivered(t, peer, mid);
+}
 
 int svc_start(struct node *n)
 {
@@ -28,11 +37,14 @@ int svc_start(struct node *n)
 	n->hooks.link_up = outbox_link_up;
 	n->hooks.link_down = peer_retry;
 	n->hooks.link_env = env_receive;
-	n->hooks.delivered = trace_delivered;
+	n->hooks.delivered = delivered;
+	n->hooks.peer_rekeyed = rotate_peer_rekeyed;
 	retention_start(n);
 	outbox_start(n);
 	checkpoint_start(n);
 	if ((rc = blind_start(n)))
+		return rc;
+	if ((rc = rotate_start(n)))
 		return rc;
 	return restored_note(n);
 }
@@ -41,4 +53,5 @@ void svc_stop(struct node *n)
 {
 	pending_stop(n);
 	blind_stop(n);
+	rotate_stop(n);
 }

@@ -133,6 +133,7 @@ static struct vec vecs[] = {
 	{ "blind_query", WIRE_BLIND_QUERY, GTM, &vm_blind_query },
 	{ "blind_result", WIRE_BLIND_RESULT, MEX, &vm_blind_result },
 	{ "blind_set_get", WIRE_BLIND_SET_GET, GTM, &vm_blind_set_get },
+	{ "key_rotation", WIRE_KEY_ROTATION, GTM, &vm_key_rotation },
 };
 #define N_VECS (sizeof vecs / sizeof vecs[0])
 
@@ -319,6 +320,18 @@ static void checkpoint_json(json_t *o)
 			    encoded(&proto_checkpoint_body_schema, &vm_checkpoint.cp, 0));
 }
 
+/* What the rotation vector adds: the new key's seed and the body both
+ * keys sign. */
+static void rotation_json(json_t *o)
+{
+	uint8_t seed[32];
+
+	memset(seed, VM_ROTATION_SEED, sizeof seed);
+	json_object_set_new(o, "new_seed", hex(seed, 32));
+	json_object_set_new(o, "rotation_body",
+			    encoded(&proto_key_rotation_body_schema, &vm_key_rotation, 0));
+}
+
 static json_t *vector_json(const struct vec *v)
 {
 	struct proto_buf hdr = { 0 };
@@ -346,8 +359,11 @@ static json_t *vector_json(const struct vec *v)
 		cx_hash_for(CX_REQUEST, v->m.data, v->m.len, d);
 		json_object_set_new(o, "request_digest", hex(d, 32));
 	}
-	if (v->type >= WIRE_CHECKPOINT && v->type != WIRE_CHECKPOINT_GET)
+	if (v->type >= WIRE_CHECKPOINT && v->type != WIRE_CHECKPOINT_GET &&
+	    v->type != WIRE_KEY_ROTATION)
 		checkpoint_json(o);
+	if (v->type == WIRE_KEY_ROTATION)
+		rotation_json(o);
 	json_object_set_new(o, "header_bytes", hex(hdr.data, hdr.len));
 	json_object_set_new(o, "h", hex(h, 32));
 	if (v->sign) {
@@ -422,14 +438,21 @@ static void teardown(void)
 
 static void setup(void)
 {
+	uint8_t next_seed[32];
+	struct cx_id *next;
+
 	if (cx_init())
 		die("cannot initialise the crypto module");
 	for (int i = 0; i < NODES; i++) {
 		unhex(nodes[i].seed, 32, nodes[i].seed_hex);
 		nodes[i].id = load_seed(nodes[i].seed);
 	}
-	if (vec_msgs_init() || vec_blind_init() || vec_msgs_sign(nodes[GTM].id, nodes[MEX].id))
+	memset(next_seed, VM_ROTATION_SEED, sizeof next_seed);
+	next = load_seed(next_seed);
+	if (vec_msgs_init() || vec_blind_init() || vec_msgs_sign(nodes[GTM].id, nodes[MEX].id) ||
+	    vec_rotation_sign(nodes[GTM].id, next))
 		die("cannot build the messages");
+	cx_id_free(next);
 	for (size_t i = 0; i < N_VECS; i++)
 		seal(&vecs[i], T0 + 1000 * (i + 1));
 }

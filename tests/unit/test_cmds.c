@@ -11,7 +11,8 @@
 
 /* The console protocol as tracectl, the tests and other tools speak it. */
 static const char *const wire_names[] = {
-	"status", "backup", "card", "record.add", "record.show", "record.find", "record.match", "record.event",
+	"status", "backup", "card", "key.rotate", "record.add", "record.show", "record.find",
+	"record.match", "record.event",
 	"record.import", "stolen.report", "stolen.recover", "stolen.list", "stolen.rekey", "peer.add",
 	"peer.list", "peer.remove", "peer.ping", "peer.policy", "audit", "audit.verify",
 	"audit.export", "audit.retain", "audit.checkpoint", "stats",

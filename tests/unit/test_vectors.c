@@ -507,6 +507,39 @@ static void test_checkpoint_formulas_hold_with_libsodium_alone(void **state)
 	free(proof);
 }
 
+/* ---- key rotation ---- */
+
+/* The new key from its seed, and both signatures of the notice's body
+ * (label NUL || body) by the old key of keys.json and the new one, with
+ * libsodium alone; neither checks under the other key. */
+static void test_rotation_formulas_hold_with_libsodium_alone(void **state)
+{
+	struct vec_state *st = *state;
+	json_t *v = vec_named(st, "key_rotation"), *m = json_object_get(v, "message");
+	uint8_t seed[32], pk[32], sk[64], old[32], sig_old[64], sig_new[64], *body, *buf;
+	size_t nb, n;
+
+	vec_hex_n(v, "new_seed", seed, 32);
+	OK(crypto_sign_seed_keypair(pk, sk, seed));
+	vec_expect(m, "new_pk", pk, 32);
+	vec_hex_n(vec_node_json(st, vec_node(st, "GTM")), "public_key", old, 32);
+	vec_expect(m, "old_pk", old, 32);
+	vec_hex_n(m, "sig_old", sig_old, 64);
+	vec_hex_n(m, "sig_new", sig_new, 64);
+	nb = vec_hex(json_object_get(v, "rotation_body"), &body);
+	buf = vec_labelled("tracenet/1 rotation", &n, body, nb, NULL, 0, NULL, 0);
+	OK(crypto_sign_verify_detached(sig_old, buf, n, old));
+	OK(crypto_sign_verify_detached(sig_new, buf, n, pk));
+	assert_int_not_equal(crypto_sign_verify_detached(sig_old, buf, n, pk), 0);
+	assert_int_not_equal(crypto_sign_verify_detached(sig_new, buf, n, old), 0);
+	free(buf);
+	buf = vec_labelled("tracenet/1 envelope", &n, body, nb, NULL, 0, NULL, 0);
+	assert_int_not_equal(crypto_sign_verify_detached(sig_old, buf, n, old), 0);
+	free(buf);
+	free(body);
+	sodium_memzero(sk, sizeof sk);
+}
+
 /* ---- the receipt ---- */
 
 static void test_receipt_is_recomputed_and_verifies(void **state)
@@ -577,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_envelope_vectors_open_and_decode),
 		cmocka_unit_test(test_formulas_hold_with_libsodium_alone),
 		cmocka_unit_test(test_checkpoint_formulas_hold_with_libsodium_alone),
+		cmocka_unit_test(test_rotation_formulas_hold_with_libsodium_alone),
 		cmocka_unit_test(test_receipt_is_recomputed_and_verifies),
 	};
 

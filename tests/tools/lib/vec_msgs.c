@@ -122,6 +122,18 @@ static void checkpoint_init(void)
 	memcpy(vm_cosignature.held_root, cp->root, TN_HASH_LEN);
 }
 
+struct tn_key_rotation vm_key_rotation = {
+	.mid = { 0x02, 0x5d, 0x0e, 0x8a, 0x31, 0xc4, 0x77, 0x19,
+		 0xa2, 0x6b, 0xf0, 0x43, 0x98, 0x1d, 0xe5, 0x2c },
+	.node = "GTM",
+	.ts = VM_ROTATION_TS,
+};
+
+int vec_rotation_sign(const struct cx_id *old, const struct cx_id *next)
+{
+	return cx_rotation_sign(old, next, &vm_key_rotation);
+}
+
 int vec_msgs_sign(const struct cx_id *node, const struct cx_id *witness)
 {
 	struct tn_checkpoint *cp = &vm_checkpoint.cp;

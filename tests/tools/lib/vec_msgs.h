@@ -48,7 +48,15 @@ extern struct tn_blind_set_get vm_blind_set_get;
 /* Compute the blind-check messages; 0 or a TN_ERR_* code. */
 int vec_blind_init(void) TN_WUR;
 
+/* GTM's key rotation: from its key of keys.json to the key of the seed
+ * VM_ROTATION_SEED (32 bytes of that value), made at VM_ROTATION_TS. */
+#define VM_ROTATION_SEED 0x7a
+#define VM_ROTATION_TS 1767225600000ull
+extern struct tn_key_rotation vm_key_rotation;
+
 struct cx_id;
+/* Sign the rotation notice by the old key and the new one. */
+int vec_rotation_sign(const struct cx_id *old, const struct cx_id *next) TN_WUR;
 /* Sign the checkpoint as node (GTM) and cosign it as witness (MEX), into
  * every message that carries it. */
 int vec_msgs_sign(const struct cx_id *node, const struct cx_id *witness) TN_WUR;
