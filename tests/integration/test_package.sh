@@ -66,6 +66,10 @@ for f in ./usr/bin/tracenetd ./usr/bin/tracectl ./lib/systemd/system/tracenetd.s
 	./usr/share/man/man5/tracenet.conf.5.gz; do
 	assert_contains "$contents" "$f" "package contents"
 done
+if command -v lintian >/dev/null; then
+	out=$(timeout 120 lintian "$deb" 2>&1 | grep -v 'root privileges' || true)
+	assert_not_contains "$out" "E: " "lintian"
+fi
 pass "make deb: $(basename "$deb"), Depends: $depends"
 
 timeout 120 dpkg -i "$deb" >"$T/dpkg.out" 2>&1 || fail "dpkg -i: $(tail -n 5 "$T/dpkg.out")"
@@ -78,6 +82,10 @@ for f in /usr/bin/tracenetd /usr/bin/tracectl; do
 	[ -x "$f" ] || fail "$f not installed"
 done
 [ -f "$UNIT" ] || fail "$UNIT not installed"
+if command -v deb-systemd-helper >/dev/null; then
+	[ -L /etc/systemd/system/multi-user.target.wants/tracenetd.service ] ||
+		fail "the unit is not enabled"
+fi
 for f in man8/tracenetd.8.gz man8/tracectl.8.gz man5/tracenet.conf.5.gz; do
 	dpkg -L tracenet | grep -qx "/usr/share/man/$f" || fail "dpkg -L lacks $f"
 done
@@ -86,7 +94,7 @@ if command -v systemd-analyze >/dev/null; then
 	out=$(systemd-analyze verify "$UNIT" 2>&1 || true)
 	assert_not_contains "$out" "tracenetd.service" "systemd-analyze verify"
 fi
-pass "dpkg -i: user tracenet ($uid, $shell), $HOME_DIR 0700, binaries, unit, man pages"
+pass "dpkg -i: user tracenet ($uid, $shell), $HOME_DIR 0700, binaries, unit (enabled), man pages"
 
 # ---- started as the unit starts it, with a notification socket ----
 exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
