@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The node's configuration file, DIR/tracenet.conf, read with inih. */
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
