@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # tracenet: one plain Makefile. `make`, `make test`, `make asan`, `make fuzz`,
-# `make bench`, `make demo`, `make clean`, `make install`.
+# `make bench`, `make demo`, `make clean`, `make install`, `make deb`.
 
 BUILD ?= build
 CC ?= cc
@@ -14,6 +14,8 @@ CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla \
 LDFLAGS += $(SAN)
 LDLIBS += $(PKG_LIBS) -lm
 PREFIX ?= /usr/local
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MANDIR ?= $(PREFIX)/share/man
 
 LIB_SRC := $(wildcard proto/*.c store/*.c crypto/*.c)
 NODE_SRC := $(wildcard node/*.c node/net/*.c node/svc/*.c node/cmd/*.c)
@@ -91,11 +93,21 @@ demo:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/tracenetd $(BUILD)/tracectl $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	sed 's|/usr/bin/tracenetd|$(PREFIX)/bin/tracenetd|' dist/tracenetd.service \
+		>$(DESTDIR)$(UNITDIR)/tracenetd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/tracenetd.service
+	install -m 0644 man/tracenet.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/tracenetd.8 man/tracectl.8 $(DESTDIR)$(MANDIR)/man8/
+
+# build/tracenet_VERSION_ARCH.deb (dpkg-deb; scripts/mkdeb.sh).
+deb: all
+	@BUILD=$(BUILD) scripts/mkdeb.sh
 
 clean:
 	rm -rf build
 
-.PHONY: all units test asan valgrind fuzz fuzz-smoke bench demo install clean
+.PHONY: all units test asan valgrind fuzz fuzz-smoke bench demo install deb clean
 # Keep object files of tests and tools: no "rm" after the test summary.
 .SECONDARY:
 

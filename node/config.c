@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,7 @@ void node_config_defaults(struct node_config *c, const char *name)
 	c->require = REQUIRE_OFFICER | REQUIRE_CASE;
 	c->audit_keep_ms = NODE_AUDIT_KEEP_DEFAULT_MS;
 	c->checkpoint_ms = NODE_CHECKPOINT_DEFAULT_MS;
+	c->log_level = NODE_LOG_INFO;
 }
 
 /* "64M", "1G", "4096" → bytes; 0 on a bad value. */
@@ -111,6 +113,30 @@ static int set_role(struct node_config *c, const char *role, const char *v)
 	return 0;
 }
 
+/* [log] level, format and syslog: non-zero for a known key and word. */
+static int set_log(struct node_config *c, const char *key, const char *v)
+{
+	static const struct { const char *key, *word; int value; size_t at; } words[] = {
+#define LOG_WORD(k, w, val, field) { k, w, val, offsetof(struct node_config, field) }
+		LOG_WORD("level", "error", NODE_LOG_ERROR, log_level),
+		LOG_WORD("level", "warn", NODE_LOG_WARN, log_level),
+		LOG_WORD("level", "info", NODE_LOG_INFO, log_level),
+		LOG_WORD("format", "auto", NODE_LOG_AUTO, log_format),
+		LOG_WORD("format", "plain", NODE_LOG_PLAIN, log_format),
+		LOG_WORD("format", "journal", NODE_LOG_JOURNAL, log_format),
+		LOG_WORD("syslog", "yes", 1, log_syslog),
+		LOG_WORD("syslog", "no", 0, log_syslog),
+#undef LOG_WORD
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(words[i].key, key) && !strcmp(words[i].word, v)) {
+			memcpy((char *)c + words[i].at, &words[i].value, sizeof(int));
+			return 1;
+		}
+	return 0;
+}
+
 /* inih handler: non-zero for a known, valid key. */
 static int on_key(void *user, const char *section, const char *key, const char *v)
 {
@@ -143,6 +169,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		return (c->audit_keep_ms = parse_period(v)) != 0;
 	if (!strcmp(section, "audit") && !strcmp(key, "checkpoint_every"))
 		return (c->checkpoint_ms = parse_period(v)) != 0 && c->checkpoint_ms != UINT64_MAX;
+	if (!strcmp(section, "log"))
+		return set_log(c, key, v);
 	return 0;
 }
 
@@ -227,7 +255,10 @@ int node_config_save(const struct node_config *c, const char *dir)
 		   "# Audit entries older than this are deleted, leaving a signed anchor.\n"
 		   "[audit]\nretention = 730d\n"
 		   "# How often the log's head is signed and sent to the peers to witness.\n"
-		   "checkpoint_every = 10m\n");
+		   "checkpoint_every = 10m\n\n"
+		   "# Log lines kept (error, warn, info); their form on stderr (auto: with a\n"
+		   "# journal priority when stderr is the journal; plain; journal); syslog.\n"
+		   "[log]\n# level = info\n# format = auto\n# syslog = no\n");
 	if (fflush(f) || fsync(fd)) {
 		fclose(f);
 		return TN_ERR_IO;

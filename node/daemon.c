@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tracenetd's life: open the node directory, run the loop, and on SIGINT
- * or SIGTERM commit what is queued, close every handle and exit cleanly. */
+ * or SIGTERM commit what is queued, close every handle and exit cleanly;
+ * SIGHUP reloads tracenet.conf (reload.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -41,6 +42,7 @@ static void close_own(uv_handle_t *h)
 static void node_stop(struct node *n)
 {
 	n->stopping = 1;
+	node_notify("STOPPING=1\nSTATUS=stopping");
 	svc_stop(n);
 	batch_flush(n);
 	close_own((uv_handle_t *)&n->console);
@@ -52,6 +54,7 @@ static void node_stop(struct node *n)
 	close_own((uv_handle_t *)&n->checkpoint);
 	close_own((uv_handle_t *)&n->sigint);
 	close_own((uv_handle_t *)&n->sigterm);
+	close_own((uv_handle_t *)&n->sighup);
 	for (struct peer *p = n->peers; p; p = p->next) {
 		peer_dial_cancel(p);
 		close_own((uv_handle_t *)&p->retry);
@@ -67,6 +70,15 @@ static void on_signal(uv_signal_t *h, int signum)
 		return;
 	node_log("info", "%s: signal %d, stopping", n->cfg.name, signum);
 	node_stop(n);
+}
+
+static void on_sighup(uv_signal_t *h, int signum)
+{
+	struct node *n = h->data;
+
+	(void)signum;
+	if (!n->stopping)
+		(void)node_reload(n);
 }
 
 /* The node directory holds the key, the store and the console socket:
@@ -142,6 +154,9 @@ static int start_handles(struct node *n)
 	n->sigint.data = n->sigterm.data = n;
 	uv_signal_start(&n->sigint, on_signal, SIGINT);
 	uv_signal_start(&n->sigterm, on_signal, SIGTERM);
+	uv_signal_init(&n->loop, &n->sighup);
+	n->sighup.data = n;
+	uv_signal_start(&n->sighup, on_sighup, SIGHUP);
 	n->hooks.console = cmd_dispatch;
 	if ((rc = svc_start(n)) || (rc = console_start(n)) || (rc = link_listen(n)) || (rc = peers_start(n)))
 		return rc;
@@ -158,6 +173,7 @@ static int open_node(struct node *n, const char *dir)
 		node_log("error", "%s", why);
 		return rc;
 	}
+	node_log_setup(&n->cfg);
 	if ((rc = cx_init()) || (rc = cx_id_load(&n->id, dir))) {
 		node_log("error", "%s: cannot load the node key %s/node.key: %s%s", n->cfg.name,
 			 dir, tn_strerror(rc),
@@ -197,6 +213,8 @@ int node_run(const char *dir)
 		n->started_ms = uv_hrtime() / 1000000;
 		node_log("info", "%s: ready, peers on %s, console %s/%s", n->cfg.name,
 			 n->listen_addr, dir, NODE_SOCK);
+		node_notify("READY=1\nSTATUS=%s: running, peers on %s", n->cfg.name,
+			    n->listen_addr);
 		uv_run(&n->loop, UV_RUN_DEFAULT);
 		if ((rc = uv_loop_close(&n->loop)))
 			node_log("error", "%s: handles left open at exit", n->cfg.name);

@@ -1,26 +1,88 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers of the daemon: log lines on stderr (UTC time, level,
- * message), the clock and UTC dates, node file paths, growing arrays of
- * copied objects. */
+ * message; a priority prefix for the journal) or to syslog, the clock
+ * and UTC dates, node file paths, growing arrays of copied objects. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "node.h"
 
+/* Where log lines go, from [log] (node_log_setup): the lowest priority
+ * kept, whether lines carry a journal priority prefix instead of the
+ * time (-1: not decided yet), and whether they go to syslog instead. */
+static struct {
+	int max;
+	int journal;
+	int syslog;
+	char ident[TN_NAME_LEN];
+} log_out = { NODE_LOG_INFO, -1, 0, "" };
+
+/* Whether stderr is the journal's stream: JOURNAL_STREAM names its
+ * device and inode. */
+static int stderr_is_journal(void)
+{
+	const char *v = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!v || sscanf(v, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st))
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+void node_log_setup(const struct node_config *c)
+{
+	log_out.max = c->log_level;
+	log_out.journal = c->log_format == NODE_LOG_JOURNAL ? 1 :
+			  c->log_format == NODE_LOG_PLAIN ? 0 : stderr_is_journal();
+	if (log_out.syslog && (!c->log_syslog || strcmp(log_out.ident, c->name)))
+		closelog();
+	if (c->log_syslog && (!log_out.syslog || strcmp(log_out.ident, c->name))) {
+		snprintf(log_out.ident, sizeof(log_out.ident), "%s", c->name);
+		openlog(log_out.ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	}
+	log_out.syslog = c->log_syslog;
+}
+
+/* "error" 3, "warn" 4, anything else (info) 6: syslog's numbers. */
+static int priority(const char *level)
+{
+	return !strcmp(level, "error") ? NODE_LOG_ERROR : !strcmp(level, "warn") ? NODE_LOG_WARN :
+	       NODE_LOG_INFO;
+}
+
 void node_log(const char *level, const char *fmt, ...)
 {
+	int prio = priority(level);
 	struct timespec ts;
 	struct tm tm;
 	char when[32];
 	va_list ap;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	flockfile(stderr);
-	fprintf(stderr, "%s.%03ldZ %s ", when, ts.tv_nsec / 1000000, level);
+	if (prio > log_out.max)
+		return;
 	va_start(ap, fmt);
+	if (log_out.syslog) {
+		vsyslog(prio, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	if (log_out.journal < 0)
+		log_out.journal = stderr_is_journal();
+	flockfile(stderr);
+	if (log_out.journal) {
+		fprintf(stderr, "<%d>%s ", prio, level);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ldZ %s ", when, ts.tv_nsec / 1000000, level);
+	}
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);

@@ -36,6 +36,11 @@ enum node_require {
 
 #define NODE_GROUP_LEN 33
 
+/* [log] level, as syslog numbers its priorities. */
+enum node_log_level { NODE_LOG_ERROR = 3, NODE_LOG_WARN = 4, NODE_LOG_INFO = 6 };
+/* [log] format: plain unless stderr is the journal, or forced either way. */
+enum node_log_format { NODE_LOG_AUTO, NODE_LOG_PLAIN, NODE_LOG_JOURNAL };
+
 struct node_config {
 	char name[TN_NAME_LEN];
 	char listen[CX_ADDR_LEN];
@@ -48,6 +53,9 @@ struct node_config {
 	unsigned require;                          /* NODE_REQUIRE_* */
 	uint64_t audit_keep_ms;                    /* audit retention; UINT64_MAX = forever */
 	uint64_t checkpoint_ms;                    /* a checkpoint this often, if the log grew */
+	int log_level;                             /* enum node_log_level: lines kept */
+	int log_format;                            /* enum node_log_format */
+	int log_syslog;                            /* to syslog(3) instead of stderr */
 };
 
 /* Defaults for a node called name. */
@@ -81,6 +89,13 @@ void node_addr_format(const struct sockaddr_storage *sa, char *out, size_t cap);
 
 /* Log a line at level "info", "warn" or "error". */
 void node_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Send log lines where c's [log] section says, from now on. */
+void node_log_setup(const struct node_config *c);
+/* Tell the service manager (NOTIFY_SOCKET) "KEY=value" lines; 0 when
+ * there is none to tell. */
+int node_notify(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The monotonic clock in microseconds (as the service manager reads it). */
+uint64_t node_monotonic_us(void);
 
 #define NODE_LOG_BURST 10          /* lines of one kind in a window ... */
 #define NODE_LOG_WINDOW_MS 60000   /* ... then one summary of the rest */
@@ -214,6 +229,7 @@ struct node {
 	uv_timer_t resend;               /* unacknowledged outbox messages */
 	uv_timer_t checkpoint;           /* the next audit checkpoint */
 	uv_signal_t sigint, sigterm;
+	uv_signal_t sighup;              /* re-read tracenet.conf (reload.c) */
 	struct batch_entry *batch;
 	struct store_op *ops;
 	size_t batch_len, batch_cap;
@@ -252,5 +268,8 @@ int node_restore(const char *backup, const char *dir, const char *key) TN_WUR;
 int node_init(const char *dir, const struct node_init_opts *o) TN_WUR;
 /* Run the node in dir until SIGINT or SIGTERM. */
 int node_run(const char *dir);
+/* Re-read tracenet.conf and apply what can change while running (SIGHUP);
+ * a bad file leaves the running configuration as it was. */
+int node_reload(struct node *n);
 
 #endif

@@ -241,3 +241,20 @@ int console_start(struct node *n)
 	}
 	return share(n, path) ? TN_ERR_CONFIG : caller_roles_load(n);
 }
+
+int console_regroup(struct node *n)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (node_path(path, n->dir, NODE_SOCK))
+		return TN_ERR_CONFIG;
+	if (n->cfg.console_group[0])
+		return share(n, path);
+	if (chmod(path, 0600) || stat(n->dir, &st) || chmod(n->dir, st.st_mode & 07707)) {
+		node_log("error", "cannot take the console back from its group: %s",
+			 strerror(errno));
+		return TN_ERR_IO;
+	}
+	return 0;
+}

@@ -219,6 +219,9 @@ int env_receipt(const struct peer *p, const struct env_msg *m, uint8_t **out, ui
 /* Listen on dir/console.sock (mode 0600); each request goes to
  * hooks.console, which replies or defers. */
 int console_start(struct node *n) TN_WUR;
+/* Give the socket to the [console] group now in cfg, or back to the node's
+ * user alone (0600) when it names none (a reload). */
+int console_regroup(struct node *n) TN_WUR;
 /* The node serving r. */
 struct node *console_node(struct console_req *r);
 /* Reply {ok: true, data: obj} (s NULL: no data) and finish r. */
