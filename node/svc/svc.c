@@ -27,6 +27,7 @@ int svc_start(struct node *n)
 	n->hooks.link_down = peer_retry;
 	n->hooks.link_env = env_receive;
 	n->hooks.delivered = trace_delivered;
+	n->hooks.metrics = metrics_text;
 	retention_start(n);
 	outbox_start(n);
 	checkpoint_start(n);
