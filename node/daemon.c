@@ -45,6 +45,7 @@ static void node_stop(struct node *n)
 	batch_flush(n);
 	close_own((uv_handle_t *)&n->console);
 	close_own((uv_handle_t *)&n->listener);
+	metrics_http_stop(n);
 	close_own((uv_handle_t *)&n->commit);
 	close_own((uv_handle_t *)&n->purge);
 	close_own((uv_handle_t *)&n->drop_summary);
@@ -143,7 +144,8 @@ static int start_handles(struct node *n)
 	uv_signal_start(&n->sigint, on_signal, SIGINT);
 	uv_signal_start(&n->sigterm, on_signal, SIGTERM);
 	n->hooks.console = cmd_dispatch;
-	if ((rc = svc_start(n)) || (rc = console_start(n)) || (rc = link_listen(n)) || (rc = peers_start(n)))
+	if ((rc = svc_start(n)) || (rc = console_start(n)) || (rc = link_listen(n)) ||
+	    (rc = metrics_http_start(n)) || (rc = peers_start(n)))
 		return rc;
 	return 0;
 }

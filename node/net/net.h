@@ -230,6 +230,15 @@ enum tn_cmd console_cmd(const struct console_req *r);
  * officer, ordering official and case of a search. */
 struct node_actor *console_actor(struct console_req *r);
 
+/* ---- the metrics listener (metrics_http.c) ---- */
+
+/* Serve hooks.metrics over HTTP on [metrics] listen, if set (the bound
+ * address in n->metrics_addr); a non-loopback address is refused unless
+ * [metrics] allow_remote says yes. */
+int metrics_http_start(struct node *n) TN_WUR;
+/* Close the listener and its connections. */
+void metrics_http_stop(struct node *n);
+
 /* ---- the console's callers (caller.c) ---- */
 
 /* Resolve the groups tracenet.conf [roles] names (at start). */
