@@ -43,6 +43,9 @@ static void node_stop(struct node *n)
 	n->stopping = 1;
 	svc_stop(n);
 	batch_flush(n);
+	accept_stop(n->accepting[0]);
+	accept_stop(n->accepting[1]);
+	n->accepting[0] = n->accepting[1] = NULL;
 	close_own((uv_handle_t *)&n->console);
 	close_own((uv_handle_t *)&n->listener);
 	metrics_http_stop(n);
@@ -183,6 +186,7 @@ int node_run(const char *dir)
 
 	/* A peer or console client that goes away must not kill the node. */
 	signal(SIGPIPE, SIG_IGN);
+	n->fd_reserve = -1;
 	no_core_dumps();
 	if ((rc = check_dir(dir)))
 		return rc;
@@ -211,6 +215,8 @@ int node_run(const char *dir)
 	free(n->batch);
 	free(n->slots);
 	free(n->ops);
+	if (n->fd_reserve >= 0)
+		close(n->fd_reserve);
 	close(lock);
 	return rc;
 }

@@ -212,6 +212,7 @@ struct node_hooks {
 struct batch_entry;
 struct pending;
 struct metrics_http;
+struct acceptor;
 
 struct node {
 	uv_loop_t loop;
@@ -246,6 +247,7 @@ struct node {
 	struct node_counts counts;
 	size_t console_held;             /* bytes all console clients hold (conn.c) */
 	uint32_t console_clients;
+	struct acceptor *accepting[2];   /* the console's and the peer listener's */
 	int fd_reserve;                  /* spent to refuse a connection when out of fds */
 	uint64_t fd_logged_ms;           /* when that was last logged */
 	struct metrics_http *metrics;    /* the HTTP listener, if configured */
