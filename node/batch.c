@@ -18,6 +18,21 @@ struct batch_entry {
 
 static const struct node_actor *running;
 
+const uint32_t node_commit_le_us[NODE_COMMIT_BUCKETS] = {
+	250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000,
+};
+
+/* Count a commit that took us microseconds in its latency bucket. */
+static void commit_timed(struct node_counts *c, uint64_t us)
+{
+	int i = 0;
+
+	while (i < NODE_COMMIT_BUCKETS && us > node_commit_le_us[i])
+		i++;
+	c->commit_le[i]++;
+	c->commit_us_sum += us;
+}
+
 const struct node_actor *batch_actor(void)
 {
 	return running;
@@ -83,6 +98,7 @@ static size_t flush_once(struct node *n)
 	size_t len = n->batch_len;
 	struct batch_entry *batch = n->batch;
 	struct store_op *ops = n->ops;
+	uint64_t t0;
 	int rc;
 
 	if (!len)
@@ -92,11 +108,15 @@ static size_t flush_once(struct node *n)
 	n->batch_len = n->batch_cap = 0;
 	for (size_t i = 0; i < len; i++)
 		ops[i] = (struct store_op){ .fn = run_entry, .arg = &batch[i] };
+	t0 = uv_hrtime();
 	rc = store_apply(n->store, ops, len);
-	if (rc)
+	if (rc) {
 		node_log("error", "commit of %zu writes failed: %s", len, tn_strerror(rc));
-	else
+		n->counts.commits_failed++;
+	} else {
 		n->commits++;
+		commit_timed(&n->counts, (uv_hrtime() - t0) / 1000);
+	}
 	for (size_t i = 0; i < len; i++)
 		batch[i].done(batch[i].arg, rc ? rc : ops[i].rc);
 	free(batch);

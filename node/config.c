@@ -25,6 +25,7 @@ void node_config_defaults(struct node_config *c, const char *name)
 	c->audit_keep_ms = NODE_AUDIT_KEEP_DEFAULT_MS;
 	c->checkpoint_ms = NODE_CHECKPOINT_DEFAULT_MS;
 	c->log_level = NODE_LOG_INFO;
+	c->console_mem_max = NODE_CONSOLE_MEM_DEFAULT;
 }
 
 /* "64M", "1G", "4096" → bytes; 0 on a bad value. */
@@ -78,6 +79,16 @@ static uint64_t parse_period(const char *v)
 		if (units[i].unit == *end)
 			return n > UINT64_MAX / units[i].ms ? 0 : n * units[i].ms;
 	return 0;
+}
+
+/* "yes" → 1, "no" → 0, else -1. */
+static int parse_yes(const char *v)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1"))
+		return 1;
+	if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0"))
+		return 0;
+	return -1;
 }
 
 /* "officer, case" → REQUIRE_* bits; -1 on an unknown word. "none" is 0. */
@@ -158,8 +169,14 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		return (c->max_frame = parse_size(v)) >= 1024 && c->max_frame <= (64u << 20);
 	if (!strcmp(section, "console") && !strcmp(key, "group"))
 		return set_str(c->console_group, sizeof(c->console_group), v);
+	if (!strcmp(section, "console") && !strcmp(key, "memory_max"))
+		return (c->console_mem_max = parse_size(v)) >= ((size_t)1 << 20);
 	if (!strcmp(section, "roles"))
 		return set_role(c, key, v);
+	if (!strcmp(section, "metrics") && !strcmp(key, "listen"))
+		return set_str(c->metrics_listen, sizeof(c->metrics_listen), v);
+	if (!strcmp(section, "metrics") && !strcmp(key, "allow_remote"))
+		return (c->metrics_remote = parse_yes(v)) >= 0;
 	if (!strcmp(section, "accountability") && !strcmp(key, "require")) {
 		int bits = parse_require(v);
 
@@ -247,7 +264,9 @@ int node_config_save(const struct node_config *c, const char *dir)
 		c->map_size >> 20, c->map_max >> 30, c->max_frame >> 10);
 	fprintf(f, "\n# Who may use the console (README: Roles). The socket belongs to this\n"
 		   "# group; each role is granted by membership of the group named for it.\n"
-		   "[console]\n# group = tracenet\n\n[roles]\n");
+		   "[console]\n# group = tracenet\n"
+		   "# memory_max = 256M  (unsent replies and partial requests, all clients)\n"
+		   "\n[roles]\n");
 	for (int i = 0; i < ROLE_COUNT; i++)
 		fprintf(f, "# %s = tracenet-%s\n", tn_role_names[i], tn_role_names[i]);
 	fprintf(f, "\n# What every search names: officer, ordered_by, case, purpose (or none).\n"
@@ -258,7 +277,9 @@ int node_config_save(const struct node_config *c, const char *dir)
 		   "checkpoint_every = 10m\n\n"
 		   "# Log lines kept (error, warn, info); their form on stderr (auto: with a\n"
 		   "# journal priority when stderr is the journal; plain; journal); syslog.\n"
-		   "[log]\n# level = info\n# format = auto\n# syslog = no\n");
+		   "[log]\n# level = info\n# format = auto\n# syslog = no\n"
+		   "\n# Metrics over HTTP (GET /metrics), loopback unless allow_remote = yes.\n"
+		   "[metrics]\n# listen = 127.0.0.1:9471\n");
 	if (fflush(f) || fsync(fd)) {
 		fclose(f);
 		return TN_ERR_IO;

@@ -45,8 +45,12 @@ static void node_stop(struct node *n)
 	node_notify("STOPPING=1\nSTATUS=stopping");
 	svc_stop(n);
 	batch_flush(n);
+	accept_stop(n->accepting[0]);
+	accept_stop(n->accepting[1]);
+	n->accepting[0] = n->accepting[1] = NULL;
 	close_own((uv_handle_t *)&n->console);
 	close_own((uv_handle_t *)&n->listener);
+	metrics_http_stop(n);
 	close_own((uv_handle_t *)&n->commit);
 	close_own((uv_handle_t *)&n->purge);
 	close_own((uv_handle_t *)&n->drop_summary);
@@ -158,7 +162,8 @@ static int start_handles(struct node *n)
 	n->sighup.data = n;
 	uv_signal_start(&n->sighup, on_sighup, SIGHUP);
 	n->hooks.console = cmd_dispatch;
-	if ((rc = svc_start(n)) || (rc = console_start(n)) || (rc = link_listen(n)) || (rc = peers_start(n)))
+	if ((rc = svc_start(n)) || (rc = console_start(n)) || (rc = link_listen(n)) ||
+	    (rc = metrics_http_start(n)) || (rc = peers_start(n)))
 		return rc;
 	return 0;
 }
@@ -197,6 +202,7 @@ int node_run(const char *dir)
 
 	/* A peer or console client that goes away must not kill the node. */
 	signal(SIGPIPE, SIG_IGN);
+	n->fd_reserve = -1;
 	no_core_dumps();
 	if ((rc = check_dir(dir)))
 		return rc;
@@ -227,6 +233,8 @@ int node_run(const char *dir)
 	free(n->batch);
 	free(n->slots);
 	free(n->ops);
+	if (n->fd_reserve >= 0)
+		close(n->fd_reserve);
 	close(lock);
 	return rc;
 }

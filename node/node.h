@@ -21,6 +21,7 @@
 #define NODE_SOCK "console.sock"
 #define NODE_AUDIT_KEEP_DEFAULT_MS (730 * 86400000ull) /* two years */
 #define NODE_CHECKPOINT_DEFAULT_MS (10 * 60000ull)      /* ten minutes */
+#define NODE_CONSOLE_MEM_DEFAULT ((size_t)256 << 20)    /* all console clients */
 
 struct node;
 
@@ -56,6 +57,9 @@ struct node_config {
 	int log_level;                             /* enum node_log_level: lines kept */
 	int log_format;                            /* enum node_log_format */
 	int log_syslog;                            /* to syslog(3) instead of stderr */
+	size_t console_mem_max;                    /* unsent replies + partial requests, all clients */
+	char metrics_listen[CX_ADDR_LEN];          /* the HTTP metrics listener; "" = none */
+	int metrics_remote;                        /* it may listen beyond loopback */
 };
 
 /* Defaults for a node called name. */
@@ -157,6 +161,26 @@ const struct node_actor *batch_act_as(const struct node_actor *who);
 /* Commit everything queued (the uv_prepare callback calls this). */
 void batch_flush(struct node *n);
 
+/* ---- what the node counts, for `metrics` ---- */
+
+#define NODE_COMMIT_BUCKETS 12
+/* The upper bounds of the commit latency buckets, in microseconds. */
+extern const uint32_t node_commit_le_us[NODE_COMMIT_BUCKETS];
+
+struct node_counts {
+	uint64_t queries_sent;       /* stolen queries sent, one per peer asked */
+	uint64_t queries_answered;   /* peers' stolen queries answered */
+	uint64_t blind_evals;        /* peers' blind queries evaluated */
+	uint64_t traces_sent;        /* our trace requests queued */
+	uint64_t traces_received;    /* peers' trace requests stored */
+	uint64_t traces_answered;    /* results (answers or refusals) queued to peers */
+	uint64_t commits_failed;
+	uint64_t commit_us_sum;      /* time spent committing, microseconds */
+	uint64_t commit_le[NODE_COMMIT_BUCKETS + 1]; /* commits per bucket; last: slower */
+	uint64_t console_refused;    /* console clients closed at the memory cap */
+	uint64_t fd_exhausted;       /* connections refused for want of a descriptor */
+};
+
 /* ---- the node ---- */
 
 enum drop {
@@ -198,11 +222,15 @@ struct node_hooks {
 	env_handler_fn on_msg[WIRE_COUNT];      /* by message type */
 	/* A console request: its frame's body, valid during the call. */
 	void (*console)(struct console_req *r, const uint8_t *body, size_t len);
+	/* Append the metrics text (Prometheus text format 0.0.4) to out. */
+	int (*metrics)(struct node *n, struct proto_buf *out);
 };
 
 struct batch_entry;
 struct pending;
 struct rotation;
+struct metrics_http;
+struct acceptor;
 
 struct node {
 	uv_loop_t loop;
@@ -235,6 +263,14 @@ struct node {
 	size_t batch_len, batch_cap;
 	uint64_t started_ms;
 	uint64_t commits;
+	struct node_counts counts;
+	size_t console_held;             /* bytes all console clients hold (conn.c) */
+	uint32_t console_clients;
+	struct acceptor *accepting[2];   /* the console's and the peer listener's */
+	int fd_reserve;                  /* spent to refuse a connection when out of fds */
+	uint64_t fd_logged_ms;           /* when that was last logged */
+	struct metrics_http *metrics;    /* the HTTP listener, if configured */
+	char metrics_addr[CX_ADDR_LEN];  /* with the port actually bound */
 	const struct node_actor *actor;  /* the console request being handled */
 	struct blind_key *blind;         /* our OPRF key for blind checks (svc/blind.c) */
 	struct rotation *rotation;       /* our key rotation in progress (svc/rotate.c) */

@@ -75,7 +75,8 @@
 	X(STATS, "stats", &proto_stats_arg_schema,                                          \
 	  &proto_stats_schema, 0, ROLE_READ)                                                \
 	X(DENY, "deny", &proto_id_arg_schema,                                               \
-	  &proto_trace_in_schema, CMD_WRITES, ROLE_REVIEW)
+	  &proto_trace_in_schema, CMD_WRITES, ROLE_REVIEW)                                  \
+	X(METRICS, "metrics", NULL, &proto_metrics_schema, 0, ROLE_READ)
 
 enum tn_cmd {
 #define TN_CMD_ENUM(e, name, args, reply, flags, role) CMD_##e,

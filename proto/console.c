@@ -169,8 +169,14 @@ static const struct proto_field status_fields[] = {
 	PF_U64_OF(struct tn_status, peers, 0),
 	PF_U64_OF(struct tn_status, linked, 0),
 	PF_OBJ_OF(struct tn_status, drops, PF_REQ, proto_drops_schema),
+	PF_STR_OF(struct tn_status, metrics_listen, 0),
 };
 const struct proto_schema proto_status_schema = PROTO_SCHEMA(struct tn_status, status_fields);
+
+static const struct proto_field metrics_fields[] = {
+	PF_STR_OF(struct tn_metrics, text, PF_REQ),
+};
+const struct proto_schema proto_metrics_schema = PROTO_SCHEMA(struct tn_metrics, metrics_fields);
 
 static const struct proto_field receipt_arg_fields[] = {
 	PF_U64_OF(struct tn_receipt_arg, qid, PF_REQ),

@@ -173,6 +173,13 @@ struct tn_status {
 	uint64_t peers;
 	uint64_t linked;
 	struct tn_drops drops;
+	char metrics_listen[64];  /* the HTTP metrics listener's address, "" if none */
+};
+
+/* Console: metrics, the Prometheus text exposition format (0.0.4). */
+#define TN_METRICS_MAX (1u << 20)
+struct tn_metrics {
+	char text[TN_METRICS_MAX];
 };
 
 /* Console: query.stolen. */
@@ -305,6 +312,7 @@ extern const struct proto_schema proto_cand_list_schema;
 extern const struct proto_schema proto_stolen_list_schema;
 extern const struct proto_schema proto_import_result_schema;
 extern const struct proto_schema proto_status_schema;
+extern const struct proto_schema proto_metrics_schema;
 extern const struct proto_schema proto_drops_schema;
 extern const struct proto_schema proto_card_info_schema;
 extern const struct proto_schema proto_rotate_arg_schema;

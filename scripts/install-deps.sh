@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential pkg-config python3
       libuv1-dev libssl-dev liblmdb-dev lmdb-utils libmsgpack-dev libsodium-dev
-      libinih-dev libjansson-dev libcmocka-dev
+      libinih-dev libjansson-dev libcmocka-dev python3-prometheus-client
       clang libclang-rt-14-dev valgrind redis-server redis-tools faketime
       chromium)
 

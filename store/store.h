@@ -154,6 +154,10 @@ int store_trace_in_each(struct store_txn *t, store_trace_in_fn fn, void *arg) TN
 int store_outbox_add(struct store_txn *t, const struct tn_outmsg *m) TN_WUR;
 /* Call fn for the peer's queued messages, oldest first. */
 int store_outbox_each(struct store_txn *t, const char *peer, store_outmsg_fn fn, void *arg) TN_WUR;
+/* How many messages wait for peer, and when the oldest was queued (ms
+ * since the epoch; 0 when none wait): one walk that decodes one message. */
+int store_outbox_depth(struct store_txn *t, const char *peer, uint64_t *count,
+		       uint64_t *oldest_ms) TN_WUR;
 /* Remove the peer's message mid (it was acknowledged). */
 int store_outbox_del(struct store_txn *t, const char *peer, const uint8_t mid[16]) TN_WUR;
 

@@ -192,6 +192,37 @@ int store_outbox_each(struct store_txn *t, const char *peer, store_outmsg_fn fn,
 	return outbox_walk(t, peer, each_one, &x);
 }
 
+struct depth_ctx {
+	uint64_t count, oldest_ms;
+};
+
+static int depth_one(void *arg, MDB_cursor *c, const MDB_val *v)
+{
+	struct depth_ctx *x = arg;
+	struct tn_outmsg m;
+	int rc;
+
+	(void)c;
+	if (x->count++)
+		return 0;
+	if ((rc = store__obj_decode(&proto_outmsg_schema, v, &m)))
+		return rc;
+	x->oldest_ms = m.created_ms;
+	proto_release(&proto_outmsg_schema, &m);
+	return 0;
+}
+
+int store_outbox_depth(struct store_txn *t, const char *peer, uint64_t *count,
+		       uint64_t *oldest_ms)
+{
+	struct depth_ctx x = { 0, 0 };
+	int rc = outbox_walk(t, peer, depth_one, &x);
+
+	*count = x.count;
+	*oldest_ms = x.oldest_ms;
+	return rc;
+}
+
 static int del_one(void *arg, MDB_cursor *c, const MDB_val *v)
 {
 	struct each_ctx *x = arg;

@@ -34,6 +34,7 @@ extern const struct cmd_handler cmd_alert_table[];
 extern const struct cmd_handler cmd_trace_table[];
 extern const struct cmd_handler cmd_stats_table[];
 extern const struct cmd_handler cmd_backup_table[];
+extern const struct cmd_handler cmd_metrics_table[];
 
 /* The arguments of a CMD_RAW command: its request's bytes, which the
  * request owns (console_keep). */

@@ -23,6 +23,7 @@ static const struct cmd_handler *const tables[] = {
 	cmd_trace_table,
 	cmd_stats_table,
 	cmd_backup_table,
+	cmd_metrics_table,
 };
 
 static cmd_fn handler(enum tn_cmd cmd)

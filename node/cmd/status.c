@@ -40,6 +40,7 @@ static int status(struct console_req *r, void *args)
 #define DROP_COPY(r) s.drops.r = n->drops[DROP_##r];
 	TN_DROP_REASONS(DROP_COPY)
 #undef DROP_COPY
+	snprintf(s.metrics_listen, sizeof(s.metrics_listen), "%s", n->metrics_addr);
 	console_ok(r, &proto_status_schema, &s);
 	return 0;
 }

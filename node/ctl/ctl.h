@@ -38,6 +38,7 @@ extern const struct ctl_cmd ctl_trace_cmds[];
 extern const struct ctl_cmd ctl_verify_cmds[];
 extern const struct ctl_cmd ctl_stats_cmds[];
 extern const struct ctl_cmd ctl_report_cmds[];
+extern const struct ctl_cmd ctl_metrics_cmds[];
 
 /* Print "tracectl: ..." on stderr; returns 1 (the exit code). */
 int ctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -20,6 +20,7 @@ static const struct ctl_cmd *const families[] = {
 	ctl_stats_cmds,
 	ctl_verify_cmds,
 	ctl_report_cmds,
+	ctl_metrics_cmds,
 };
 
 static int usage(FILE *f)

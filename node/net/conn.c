@@ -29,8 +29,42 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 
 static void uncork(struct conn *c);
 
+/* Keep a console client's share of console_held: its unsent replies and
+ * the input it sent that is not handled yet. Non-zero when c grew and
+ * all clients together now hold more than [console] memory_max. */
+static int account(struct conn *c)
+{
+	struct node *n = c->node;
+	size_t now;
+	int grew;
+
+	if (!c->counted)
+		return 0;
+	now = c->handle_closed ? 0 : c->out.len + c->wbuf.len + c->in.in.len - c->in.off;
+	n->console_held = n->console_held - c->held + now;
+	grew = now > c->held;
+	c->held = now;
+	return grew && n->console_held > n->cfg.console_mem_max;
+}
+
+/* Close the client whose growth took the total over the cap. */
+static void over_cap(struct conn *c)
+{
+	struct node *n = c->node;
+
+	node_log("warn", "%s: console clients hold %zu KiB of unsent replies and partial requests, "
+		 "over [console] memory_max (%zu KiB): closing the client holding %zu KiB that "
+		 "went over", n->cfg.name, n->console_held >> 10, n->cfg.console_mem_max >> 10,
+		 c->held >> 10);
+	n->counts.console_refused++;
+	c->close_reason = TN_ERR_LIMIT;
+	conn_abort(c);
+}
+
 static void conn_free(struct conn *c)
 {
+	c->handle_closed = 1;
+	(void)account(c);
 	uncork(c);
 	proto_framer_free(&c->in);
 	cx_tls_free(c->tls);
@@ -68,6 +102,7 @@ static void on_written(uv_write_t *req, int status)
 
 	c->writing = 0;
 	c->wbuf.len = 0;
+	(void)account(c);
 	if (status < 0) {
 		if (!c->closing)
 			node_log("warn", "%s: write failed: %s", c->peer, uv_strerror(status));
@@ -92,6 +127,7 @@ static void kick_write(struct conn *c)
 	rc = uv_try_write(&c->h.stream, &b, 1);
 	if (rc == (int)c->out.len) {
 		c->out.len = 0;
+		(void)account(c);
 		return;
 	}
 	if (rc > 0)
@@ -175,6 +211,10 @@ int conn_send(struct conn *c, const void *body, size_t len)
 	/* Before TLS is up, nothing can be corked (the handshake writes). */
 	if ((rc = proto_frame_write(c->tls ? &c->frame : &c->out, body, len)))
 		return rc;
+	if (account(c)) {
+		over_cap(c);
+		return TN_ERR_LIMIT;
+	}
 	if (!c->corked) {
 		c->corked = 1;
 		c->next_corked = c->node->corked;
@@ -284,7 +324,12 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		conn_close(c, rc);
 		return;
 	}
+	if (account(c)) {
+		over_cap(c);
+		return;
+	}
 	drain_frames(c);
+	(void)account(c);
 }
 
 struct conn *conn_new(struct node *n, const struct conn_ops *ops, size_t max_frame)
@@ -354,6 +399,7 @@ void conn_abort(struct conn *c)
 		c->close_reason = TN_ERR_CLOSED;
 	c->closing = 1;
 	c->out.len = 0;
+	(void)account(c);
 	if (!uv_is_closing(&c->h.handle))
 		uv_close(&c->h.handle, on_handle_closed);
 }

@@ -165,6 +165,7 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 static void on_close(struct conn *c, int reason)
 {
 	(void)reason;
+	c->node->console_clients--;
 	free(c->data);
 	c->data = NULL;
 }
@@ -174,21 +175,25 @@ static const struct conn_ops console_ops = {
 	.on_close = on_close,
 };
 
-static void on_connection(uv_stream_t *server, int status)
+static void on_connection(struct node *n, int fd)
 {
-	struct node *n = server->data;
 	struct conn *c;
-	uv_os_fd_t fd;
 
-	if (status < 0)
+	if (!(c = conn_new(n, &console_ops, PROTO_CONSOLE_FRAME_MAX))) {
+		close(fd);
 		return;
-	if (!(c = conn_new(n, &console_ops, PROTO_CONSOLE_FRAME_MAX)))
-		return;
+	}
 	c->read_ahead = CONSOLE_READ_AHEAD;
 	snprintf(c->peer, sizeof(c->peer), "console");
 	uv_pipe_init(&n->loop, &c->h.pipe, 0);
-	if (uv_accept(server, &c->h.stream) || uv_fileno(&c->h.handle, &fd) ||
-	    !(c->data = malloc(sizeof(struct node_actor))) || caller_read(n, fd, c->data) ||
+	c->counted = 1;
+	n->console_clients++;
+	if (uv_pipe_open(&c->h.pipe, fd)) {
+		close(fd);
+		conn_close(c, TN_ERR_IO);
+		return;
+	}
+	if (!(c->data = malloc(sizeof(struct node_actor))) || caller_read(n, fd, c->data) ||
 	    conn_start(c))
 		conn_close(c, TN_ERR_IO);
 }
@@ -219,8 +224,26 @@ static int share(struct node *n, const char *path)
 	return 0;
 }
 
+/* The frame a client gets when the node has no descriptor left for it. */
+static int refusal(struct proto_buf *b)
+{
+	struct proto_buf body = { 0 };
+	struct proto_writer *w = proto_writer_new(&body);
+	int rc = !w || proto_w_map(w, 3) || proto_w_str(w, "ok") || proto_w_bool(w, 0) ||
+		 proto_w_str(w, "code") || proto_w_i64(w, TN_ERR_LIMIT) ||
+		 proto_w_str(w, "error") ||
+		 proto_w_str(w, "the node is out of file descriptors: try again later");
+
+	proto_writer_free(w);
+	if (!rc)
+		rc = proto_frame_write(b, body.data, body.len);
+	proto_buf_free(&body);
+	return rc;
+}
+
 int console_start(struct node *n)
 {
+	struct proto_buf no_fds = { 0 };
 	char path[PATH_MAX];
 	mode_t old;
 	int rc;
@@ -234,7 +257,10 @@ int console_start(struct node *n)
 	rc = uv_pipe_bind(&n->console, path);
 	umask(old);
 	if (!rc)
-		rc = uv_listen((uv_stream_t *)&n->console, 64, on_connection);
+		rc = refusal(&no_fds) ? UV_ENOMEM :
+		     accept_start(&n->accepting[0], n, (uv_stream_t *)&n->console, 64, on_connection,
+				  "console", &no_fds) ? UV_EIO : 0;
+	proto_buf_free(&no_fds);
 	if (rc) {
 		node_log("error", "console %s: %s", path, uv_strerror(rc));
 		return TN_ERR_IO;

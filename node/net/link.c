@@ -4,6 +4,7 @@
  * sides dialed, the link dialed by the lower key wins on both sides. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "net.h"
 
@@ -375,18 +376,23 @@ int link_connect(struct peer *p, const struct sockaddr_storage *sa)
 	return 0;
 }
 
-void link_accept(uv_stream_t *server, int status)
+void link_accept(struct node *n, int fd)
 {
-	struct node *n = server->data;
 	struct sockaddr_storage sa;
 	int len = sizeof(sa);
 	struct link *l;
 	void *evict;
 
-	if (status < 0 || !(l = link_new(n, NULL, 0)))
+	if (!(l = link_new(n, NULL, 0))) {
+		close(fd);
 		return;
-	if (uv_accept(server, &l->conn->h.stream) ||
-	    uv_tcp_getpeername(&l->conn->h.tcp, (struct sockaddr *)&sa, &len)) {
+	}
+	if (uv_tcp_open(&l->conn->h.tcp, fd)) {
+		close(fd);
+		link_close(l, TN_ERR_IO);
+		return;
+	}
+	if (uv_tcp_getpeername(&l->conn->h.tcp, (struct sockaddr *)&sa, &len)) {
 		link_close(l, TN_ERR_IO);
 		return;
 	}

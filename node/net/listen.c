@@ -33,7 +33,8 @@ int link_listen(struct node *n)
 	}
 	rc = uv_tcp_bind(&n->listener, (struct sockaddr *)&sa, 0);
 	if (!rc)
-		rc = uv_listen((uv_stream_t *)&n->listener, 128, link_accept);
+		rc = accept_start(&n->accepting[1], n, (uv_stream_t *)&n->listener, 128, link_accept,
+				  "peer", NULL) ? UV_EIO : 0;
 	if (!rc)
 		rc = uv_tcp_getsockname(&n->listener, (struct sockaddr *)&sa, &len);
 	if (rc) {

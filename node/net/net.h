@@ -49,6 +49,8 @@ struct conn {
 	unsigned paused : 1;        /* frames wait until busy drops to 0 */
 	unsigned tls_up : 1;
 	unsigned handle_closed : 1; /* freed once busy drops to 0 */
+	unsigned counted : 1;       /* a console client: its memory counts in console_held */
+	size_t held;                /* its share of console_held */
 	int close_reason;
 	char peer[32];              /* name used in log lines */
 };
@@ -184,8 +186,8 @@ void peer_dial(struct peer *p);
 /* Abandon p's name lookup, if any (peer removed, node stopping). */
 void peer_dial_cancel(struct peer *p);
 
-/* Accept a peer connection on the listener. */
-void link_accept(uv_stream_t *server, int status);
+/* A peer connection accepted on the listener, as its descriptor. */
+void link_accept(struct node *n, int fd);
 /* Start listening for peers on cfg.listen (the real port is in listen_addr). */
 int link_listen(struct node *n) TN_WUR;
 /* Open an outbound link to p at sa (its failures end in hooks.link_down). */
@@ -244,6 +246,28 @@ enum tn_cmd console_cmd(const struct console_req *r);
 /* Who sent r: its caller's uid, user name and roles; a handler adds the
  * officer, ordering official and case of a search. */
 struct node_actor *console_actor(struct console_req *r);
+
+/* ---- accepting (accept.c) ---- */
+
+/* A connection accepted on a listening socket, as its descriptor. */
+typedef void (*accept_fn)(struct node *n, int fd);
+/* Listen on server's socket (bound) and hand each connection to fn; out
+ * of descriptors, each waiting connection is accepted with the reserve,
+ * sent refusal (if not NULL) and closed, and that logged once a minute.
+ * *out is to be given to accept_stop, even on failure. */
+int accept_start(struct acceptor **out, struct node *n, uv_stream_t *server, int backlog,
+		 accept_fn fn, const char *what, const struct proto_buf *refusal) TN_WUR;
+/* Stop accepting (before server's handle closes) and free a. */
+void accept_stop(struct acceptor *a);
+
+/* ---- the metrics listener (metrics_http.c) ---- */
+
+/* Serve hooks.metrics over HTTP on [metrics] listen, if set (the bound
+ * address in n->metrics_addr); a non-loopback address is refused unless
+ * [metrics] allow_remote says yes. */
+int metrics_http_start(struct node *n) TN_WUR;
+/* Close the listener and its connections. */
+void metrics_http_stop(struct node *n);
 
 /* ---- the console's callers (caller.c) ---- */
 

@@ -170,6 +170,8 @@ static void send_answer(void *arg, int rc)
 	}
 	if (p && env_send(p, WIRE_STOLEN_RESULT, &j->res))
 		node_log("warn", "%s: cannot answer %s's query", j->node->cfg.name, j->peer);
+	else if (p)
+		j->node->counts.queries_answered++;
 	job_free(j);
 }
 

@@ -81,6 +81,8 @@ static void eval_send(void *arg, int rc)
 	}
 	if (strcmp(j->res.status, "ok"))
 		j->res.n_eval = j->res.n_proof = 0;
+	else
+		j->node->counts.blind_evals++;
 	if (p && env_send(p, WIRE_BLIND_RESULT, &j->res))
 		node_log("warn", "%s: cannot answer %s's blind query", j->node->cfg.name, j->peer);
 	eval_job_free(j);

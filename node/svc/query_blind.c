@@ -22,6 +22,7 @@ int query_send_one(struct query *qu, struct peer *p, uint32_t i)
 	int rc;
 
 	snprintf(a->mode, sizeof(a->mode), "clear");
+	qu->node->counts.queries_sent++;
 	if (!any_fuzzy(&qu->q) &&
 	    (rc = blind_ask_new(qu->node, p->rec.name, qu->q.qid, qu->q.items, qu->q.n,
 				&qu->tg[i].blind)))

@@ -39,6 +39,7 @@ int svc_start(struct node *n)
 	n->hooks.link_env = env_receive;
 	n->hooks.delivered = delivered;
 	n->hooks.peer_rekeyed = rotate_peer_rekeyed;
+	n->hooks.metrics = metrics_text;
 	retention_start(n);
 	outbox_start(n);
 	checkpoint_start(n);

@@ -290,6 +290,10 @@ void retention_soon(struct node *n);
 int stats_collect(struct store *s, const char *node, const struct tn_stats_arg *a,
 		  uint64_t now_ms, struct tn_stats *out) TN_WUR;
 
+/* Append the node's metrics to out, in the Prometheus text exposition
+ * format 0.0.4 (the hooks.metrics of the console and the HTTP listener). */
+int metrics_text(struct node *n, struct proto_buf *out) TN_WUR;
+
 /* A service's handler of one message type; its table ends with fn NULL. */
 /* ---- our key rotation (rotate.c) and our peers' (rotate_peer.c) ---- */
 

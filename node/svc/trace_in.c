@@ -206,6 +206,7 @@ int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 		return rc;
 	}
 	rc = queue(t, in->peer, WIRE_TRACE_RESULT, &r, r.mid);
+	p->node->counts.traces_answered += rc == 0;
 	snprintf(in->status, sizeof(in->status), declined_why ? "declined" : "answered");
 	memcpy(in->result_status, r.status, sizeof(in->result_status));
 	in->answered_ms = node_now_ms();
@@ -310,7 +311,9 @@ static void in_done(void *arg, int rc)
 	if (rc)
 		node_log("error", "%s: cannot store %s's trace request: %s", j->node->cfg.name,
 			 j->peer, tn_strerror(rc));
-	else if (p && !outbox_ack(p, j->tr.req.mid))
+	else if (!j->duplicate)
+		j->node->counts.traces_received++;
+	if (!rc && p && !outbox_ack(p, j->tr.req.mid))
 		outbox_flush(p);
 	in_job_free(j);
 }

@@ -118,6 +118,8 @@ static void requested(void *arg, int rc)
 
 	j->done(j->arg, rc, &j->tr, j->why[0] ? j->why : NULL);
 	if (!rc)
+		j->node->counts.traces_sent++;
+	if (!rc)
 		outbox_flush(peer_by_name(j->node, j->tr.peer));
 	out_job_free(j);
 }

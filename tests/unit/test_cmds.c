@@ -17,7 +17,7 @@ static const char *const wire_names[] = {
 	"peer.list", "peer.remove", "peer.ping", "peer.policy", "audit", "audit.verify",
 	"audit.export", "audit.retain", "audit.checkpoint", "stats",
 	"query.stolen", "alerts", "trace.request", "trace.list", "trace.show", "trace.wait",
-	"inbox", "approve", "deny", "receipt",
+	"inbox", "approve", "deny", "receipt", "metrics",
 };
 
 static void test_registry_holds_every_wire_name_once(void **state)
