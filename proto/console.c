@@ -168,6 +168,7 @@ static const struct proto_field status_fields[] = {
 	PF_U64_OF(struct tn_status, commits, 0),
 	PF_U64_OF(struct tn_status, peers, 0),
 	PF_U64_OF(struct tn_status, linked, 0),
+	PF_U64_OF(struct tn_status, overdue, 0),
 	PF_OBJ_OF(struct tn_status, drops, PF_REQ, proto_drops_schema),
 	PF_STR_OF(struct tn_status, metrics_listen, 0),
 };

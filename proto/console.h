@@ -172,6 +172,7 @@ struct tn_status {
 	uint64_t commits;        /* durable store commits since start */
 	uint64_t peers;
 	uint64_t linked;
+	uint64_t overdue;        /* our traces with no answer past their deadline */
 	struct tn_drops drops;
 	char metrics_listen[64];  /* the HTTP metrics listener's address, "" if none */
 };

@@ -55,6 +55,7 @@ struct tn_trace {
 	uint32_t n_receipt;
 	uint8_t *receipt;             /* msgpack tn_receipt of the signed result */
 	uint64_t answered_ms;         /* when the result arrived; 0 in older stores */
+	bool overdue;                 /* listings: no answer, its deadline passed */
 };
 
 /* Our trace requests' wire ref: our trace id in the low 32 bits, random

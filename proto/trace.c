@@ -107,6 +107,7 @@ static const struct proto_field trace_fields[] = {
 	PF_OBJ_OF(struct tn_trace, result, 0, proto_trace_result_schema),
 	PF_BLOB_OF(struct tn_trace, receipt, n_receipt, 4u << 20, 0),
 	PF_U64_OF(struct tn_trace, answered_ms, 0),
+	PF_BOOL_OF(struct tn_trace, overdue, 0),
 };
 const struct proto_schema proto_trace_schema = PROTO_SCHEMA(struct tn_trace, trace_fields);
 

@@ -5,18 +5,35 @@
 
 #include "cmd.h"
 
+struct late {
+	char today[TN_DATE_LEN];
+	uint64_t n;
+};
+
+static int count_late(void *arg, const struct tn_trace *tr)
+{
+	struct late *l = arg;
+
+	l->n += (uint64_t)trace_overdue(tr, l->today);
+	return 0;
+}
+
 static int status(struct console_req *r, void *args)
 {
 	struct node *n = console_node(r);
 	struct store_stats st;
 	struct store_txn *t;
 	struct tn_status s;
+	struct late late = { .n = 0 };
 	int rc;
 
 	(void)args;
+	node_date_in(late.today, 0);
 	if ((rc = store_read_begin(n->store, &t)))
 		return rc;
 	rc = store_stats(t, &st);
+	if (!rc && (rc = store_trace_each(t, count_late, &late)) > 0)
+		rc = 0;
 	store_read_end(t);
 	if (rc)
 		return rc;
@@ -33,6 +50,7 @@ static int status(struct console_req *r, void *args)
 	s.map_size = st.map_size;
 	s.map_used = st.map_used;
 	s.commits = n->commits;
+	s.overdue = late.n;
 	for (struct peer *p = n->peers; p; p = p->next) {
 		s.peers++;
 		s.linked += p->link != NULL;

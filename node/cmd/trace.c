@@ -11,11 +11,13 @@
 static int add_out(void *l, const struct tn_trace *tr)
 {
 	struct tn_trace *last;
-	char status[sizeof(tr->result.status)];
+	char status[sizeof(tr->result.status)], today[TN_DATE_LEN];
 	int rc = cmd_list_add(l, tr, (void **)&last);
 
 	if (rc)
 		return rc;
+	node_date_in(today, 0);
+	last->overdue = trace_overdue(last, today);
 	memcpy(status, last->result.status, sizeof(status));
 	proto_release(&proto_trace_result_schema, &last->result);
 	memcpy(last->result.status, status, sizeof(status));

@@ -48,8 +48,11 @@ static void print_trace_line(const struct tn_trace *t)
 {
 	printf("%-6llu %-4s %-12s %-10s ", (unsigned long long)t->id, ctl_str(t->peer),
 	       ctl_str(t->status), ctl_str(t->req.recovered_on));
-	printf("%-20s %-16s %s\n", ctl_str(t->req.firearm.make), serial_of(&t->req.firearm),
+	printf("%-20s %-16s %s", ctl_str(t->req.firearm.make), serial_of(&t->req.firearm),
 	       ctl_str(t->result.status));
+	if (t->overdue)
+		printf("OVERDUE (no answer; deadline %s)", ctl_str(t->deadline));
+	putchar('\n');
 }
 
 static void print_list(const void *obj)

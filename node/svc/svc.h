@@ -264,6 +264,9 @@ int trace_delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_
 /* Whether our trace tr holds a peer's result (answered, or rejected as
  * not answering our request). */
 int trace_has_result(const struct tn_trace *tr);
+/* 1 when tr has no answer and the deadline its peer gave is before today
+ * (YYYY-MM-DD, UTC). */
+int trace_overdue(const struct tn_trace *tr, const char *today);
 /* In the transaction that stores the result of our trace: audit the view
  * of one waiting request. */
 typedef int (*trace_view_fn)(struct store_txn *t, void *arg, const struct tn_trace *tr);

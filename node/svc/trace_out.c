@@ -204,6 +204,12 @@ static void reply_job_free(struct reply_job *j)
 	free(j);
 }
 
+int trace_overdue(const struct tn_trace *tr, const char *today)
+{
+	return !trace_has_result(tr) && strcmp(tr->status, "purged") && tr->deadline[0] &&
+	       strcmp(tr->deadline, today) < 0;
+}
+
 int trace_has_result(const struct tn_trace *tr)
 {
 	return !strcmp(tr->status, "answered") || !strcmp(tr->status, "rejected");

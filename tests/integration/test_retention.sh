@@ -50,6 +50,9 @@ assert_fails ctl GTM trace show "$answered" --receipt "$T/after.receipt"
 [ ! -e "$T/after.receipt" ] || fail "a purged trace still wrote a receipt"
 assert_ok ctl_json GTM trace show "$waiting"
 assert_json "$LAST_OUT" status=in_review
+# Its review deadline (14 days) is long past: overdue in status and list.
+assert_json "$(ctl_json GTM status)" overdue=1
+assert_contains "$(ctl GTM trace list)" "OVERDUE (no answer; deadline" "trace list marks it"
 assert_contains "$(cat "$(node_log GTM)")" "purged 1 trace result(s) past their retention"
 assert_ok ctl_json GTM audit
 assert_contains "$LAST_OUT" '"type": "trace.purge"'
