@@ -111,7 +111,11 @@ static size_t flush_once(struct node *n)
 	t0 = uv_hrtime();
 	rc = store_apply(n->store, ops, len);
 	if (rc) {
-		node_log("error", "commit of %zu writes failed: %s", len, tn_strerror(rc));
+		char why[TN_TEXT_LEN + 64];
+
+		if (!node_disk_why(n, rc, why, sizeof(why)))
+			snprintf(why, sizeof(why), "%s", tn_strerror(rc));
+		node_log("error", "commit of %zu writes failed: %s", len, why);
 		n->counts.commits_failed++;
 	} else {
 		n->commits++;

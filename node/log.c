@@ -4,6 +4,7 @@
  * and UTC dates, node file paths, growing arrays of copied objects. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/statvfs.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -152,4 +153,23 @@ int node_collect(void **items, uint32_t *n, uint32_t *cap, const struct proto_sc
 	if (!rc)
 		(*n)++;
 	return rc;
+}
+
+int node_disk_why(const struct node *n, int rc, char *why, size_t len)
+{
+	struct statvfs fs;
+	char free_text[48] = "unknown";
+
+	if (rc != TN_ERR_DISK_FULL && rc != TN_ERR_IO && rc != TN_ERR_MAP_FULL)
+		return 0;
+	if (!statvfs(n->dir, &fs))
+		snprintf(free_text, sizeof(free_text), "%.1f MiB free",
+			 (double)fs.f_bavail * (double)fs.f_frsize / (1024.0 * 1024.0));
+	if (rc == TN_ERR_MAP_FULL)
+		snprintf(why, len, "the store reached its [store] map_max (%zu MiB): raise it in "
+			 "tracenet.conf and restart the node", n->cfg.map_max >> 20);
+	else
+		snprintf(why, len, "the store could not be written: %s (%s on the disk of %s); "
+			 "free space there, then try again", tn_strerror(rc), free_text, n->dir);
+	return 1;
 }

@@ -122,6 +122,10 @@ uint64_t node_now_ms(void);
 void node_date_in(char out[TN_DATE_LEN], int days);
 /* Join dir and name into out (PATH_MAX); TN_ERR_CONFIG if too long. */
 int node_path(char *out, const char *dir, const char *name) TN_WUR;
+/* For a write that failed with rc (disk full, I/O error, map full): the
+ * one line that says so, how much the disk has free and what to do;
+ * 1 when it is one of those, else 0 and why untouched. */
+int node_disk_why(const struct node *n, int rc, char *why, size_t len);
 /* Append a deep copy of obj to the array *items (n used, cap allocated),
  * growing it; TN_ERR_LIMIT past TN_BATCH_MAX items. */
 int node_collect(void **items, uint32_t *n, uint32_t *cap, const struct proto_schema *s,

@@ -32,6 +32,8 @@ static void written(void *arg, int rc)
 		rc = w->applied(w, rc);
 	if (rc == CMD_LATER)
 		return;
+	if (rc && !w->why[0])
+		node_disk_why(w->node, rc, w->why, sizeof(w->why));
 	if (rc)
 		console_fail(w->req, rc, w->why[0] ? w->why : NULL);
 	else
