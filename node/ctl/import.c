@@ -44,6 +44,7 @@ struct import {
 	struct sent inflight[IMPORT_INFLIGHT];
 	int n_inflight;
 	uint64_t rows, imported, rejected;
+	uint64_t on_file;          /* rows the node holds already (a re-run) */
 	size_t bytes, total;
 	int tty, failed;
 	struct proto_buf errors;   /* msgpack [line, text] pairs for --json */
@@ -71,8 +72,9 @@ static void progress(struct import *im)
 {
 	if (!im->tty || !im->total)
 		return;
-	fprintf(stderr, "\r\033[Kimporting: %3zu%%  %llu rows", im->bytes * 100 / im->total,
-		(unsigned long long)im->rows);
+	fprintf(stderr, "\r\033[Kimporting: %3zu%%  %llu rows read, %llu committed",
+		im->bytes * 100 / im->total, (unsigned long long)im->rows,
+		(unsigned long long)(im->imported + im->on_file));
 }
 
 /* Read the oldest batch's answer. */
@@ -92,7 +94,9 @@ static int recv_one(struct import *im)
 	if (rc == 0) {
 		im->imported += res.imported;
 		for (uint32_t i = 0; i < res.n; i++)
-			if (res.errors[i].index < s.n)
+			if (res.errors[i].code == TN_ERR_EXISTS)
+				im->on_file++;
+			else if (res.errors[i].index < s.n)
 				reject(im, s.lines[res.errors[i].index], res.errors[i].error);
 		proto_release(&proto_import_result_schema, &res);
 	}
@@ -237,7 +241,7 @@ static int feed_file(struct import *im, FILE *f)
 	return rc;
 }
 
-/* {rows, imported, rejected, errors: [{line, error}]} as JSON. */
+/* {rows, imported, on_file, rejected, errors: [{line, error}]} as JSON. */
 static int print_json(struct import *im)
 {
 	struct proto_buf b = { 0 };
@@ -245,9 +249,10 @@ static int print_json(struct import *im)
 	struct proto_msg *m = NULL;
 	int rc;
 
-	rc = !w || proto_w_map(w, 4) || proto_w_str(w, "rows") ||
+	rc = !w || proto_w_map(w, 5) || proto_w_str(w, "rows") ||
 	     proto_w_i64(w, (int64_t)im->rows) || proto_w_str(w, "imported") ||
-	     proto_w_i64(w, (int64_t)im->imported) || proto_w_str(w, "rejected") ||
+	     proto_w_i64(w, (int64_t)im->imported) || proto_w_str(w, "on_file") ||
+	     proto_w_i64(w, (int64_t)im->on_file) || proto_w_str(w, "rejected") ||
 	     proto_w_i64(w, (int64_t)im->rejected) || proto_w_str(w, "errors") ||
 	     proto_w_array(w, im->n_errors) ||
 	     proto_buf_add(&b, im->errors.data, im->errors.len) ||
@@ -266,8 +271,11 @@ static int summary(struct import *im)
 		if (print_json(im))
 			return 1;
 	} else {
-		printf("imported %llu of %llu rows\n", (unsigned long long)im->imported,
+		printf("imported %llu of %llu rows", (unsigned long long)im->imported,
 		       (unsigned long long)im->rows);
+		if (im->on_file)
+			printf("; %llu already on file, skipped", (unsigned long long)im->on_file);
+		putchar('\n');
 	}
 	if (im->rejected)
 		return ctl_fail("%llu of %llu rows rejected", (unsigned long long)im->rejected,
@@ -292,6 +300,11 @@ int ctl_import(struct ctl *c, const char *path)
 		rc = ctl_fail("out of memory");
 	else if (!(rc = feed_file(&im, f)))
 		rc = summary(&im);
+	else if (im.imported || im.on_file)
+		ctl_fail("the import stopped with %llu rows committed (of %llu read); run the same "
+			 "import again once the node is back: the rows it holds are skipped, counted "
+			 "apart", (unsigned long long)(im.imported + im.on_file),
+			 (unsigned long long)im.rows);
 	for (int i = 0; i < im.n_inflight; i++)
 		free(im.inflight[i].lines);
 	free(im.batch.lines);

@@ -95,7 +95,7 @@ query_loop()
 			--timeout-ms "$QUERY_TIMEOUT_MS" 2>/dev/null); then
 			qid='?' status='?' hits='?'
 			[[ $out =~ \"qid\":\ \"([0-9a-f]+)\" ]] && qid=${BASH_REMATCH[1]}
-			[[ $out =~ \"peer\":\ \"MEX\",[[:space:]]+\"status\":\ \"([a-z_]+)\" ]] &&
+			[[ $out =~ \"peer\":\ \"MEX\",[[:space:]]+\"mode\":\ \"[a-z]+\",[[:space:]]+\"status\":\ \"([a-z_]+)\" ]] &&
 				status=${BASH_REMATCH[1]}
 			[[ $out =~ \"hits\":\ ([0-9]+) ]] && hits=${BASH_REMATCH[1]}
 			echo "$qid $status $hits $serial" >>"$file"
@@ -315,9 +315,20 @@ import_and_reports()
 	got=$(($(node_records MEX) - base))
 	grep -qx "$got" <<<"$ends" ||
 		fail "records after the kill: $got, not whole batches (they end at $(paste -sd' ' <<<"$ends"))"
+	# tracectl says how many rows were committed (acknowledged), at most
+	# what the node holds, and that a re-run skips them.
+	said=$(sed -n 's/.*import stopped with \([0-9]*\) rows committed.*/\1/p' "$T/import.out")
+	[ -n "$said" ] && [ "$said" -le "$got" ] ||
+		fail "tracectl's word on the interrupted import: $(tail -n 2 "$T/import.out")"
+	assert_contains "$(cat "$T/import.out")" "run the same import again" "what to do next"
+	tn_run ctl MEX record import - <"$csv"
+	[ "$LAST_RC" -eq 0 ] || fail "the re-run of the import failed: $LAST_ERR"
+	assert_contains "$LAST_OUT" "$got already on file, skipped" "the re-run skips what is there"
+	got=$(($(node_records MEX) - base))
+	[ "$got" = "$IMPORT_ROWS" ] || fail "after the re-run MEX holds $got of $IMPORT_ROWS rows"
 	pass "kill -9 during import: acknowledged $acks, present $present, lost $lost" \
-		"(and $extra committed unacknowledged); import kept $(grep -nx "$got" <<<"$ends" | cut -d: -f1)" \
-		"whole batches ($got of $IMPORT_ROWS records)"
+		"(and $extra committed unacknowledged); tracectl said $said rows committed;" \
+		"the re-run skipped what was there and completed the $IMPORT_ROWS records"
 }
 import_and_reports
 
@@ -355,6 +366,7 @@ query_round()
 		[ "$LAST_RC" -eq 0 ] || fail "receipt of hit $qid does not verify: $LAST_OUT $LAST_ERR"
 		receipts=$((receipts + 1))
 	done <"$answers"
+	[ "$answered" -gt 0 ] || fail "no query was shown answered before the kill: nothing checked"
 	pass "kill -9 of $victim under query load: acknowledged $answered (shown answered, of" \
 		"$(lines "$answers") returned), present on GTM $on_gtm (hit receipts $receipts of" \
 		"$hits), on MEX $on_mex, lost $((2 * answered - on_gtm - on_mex))"
