@@ -82,7 +82,7 @@ import collections, json, sys
 n = int(sys.argv[1])
 inbox, out, gaudit, uaudit = (json.loads(a) for a in sys.argv[2:6])
 inbox, out = inbox.get("traces", []), out.get("traces", [])
-refs = collections.Counter(t["req"]["ref"] for t in inbox)
+refs = collections.Counter(str(int(t["req"]["ref"]) & 0xffffffff) for t in inbox)
 if len(inbox) != n:
     print("GTM holds %d incoming traces, want %d" % (len(inbox), n))
 for ref, k in refs.items():

@@ -111,8 +111,8 @@ pass "after SIGKILL mid-import: $got records, $(grep -n -x "$got" <<<"$ends" | c
 
 # The store takes writes again: the same file brings in exactly the rest.
 tn_run ctl_json GTM record import "$csv"
-[ "$LAST_RC" -ne 0 ] || fail "re-import after the kill reported no duplicate"
-assert_json "$LAST_OUT" rows=$N imported=$((N - got)) rejected=$got
+[ "$LAST_RC" -eq 0 ] || fail "re-import after the kill failed: $LAST_ERR"
+assert_json "$LAST_OUT" rows=$N imported=$((N - got)) on_file=$got rejected=0
 assert_ok ctl_json GTM status
 assert_json "$LAST_OUT" records=$((base + N))
 assert_ok ctl_json GTM record show "$next_id"
