@@ -69,11 +69,21 @@ int ctl_send(struct ctl *c, enum tn_cmd cmd, const void *args)
 	return rc ? ctl_fail("%s: cannot send the request", tn_cmds[cmd].name) : 0;
 }
 
+/* The connection to the node is lost: one line, or (quiet_io) a note in
+ * c->lost for the caller's own line. */
+static int lost(struct ctl *c, const char *what)
+{
+	if (!c->quiet_io)
+		return ctl_fail("%s", what);
+	snprintf(c->lost, sizeof(c->lost), "%s", what);
+	return 1;
+}
+
 int ctl_send_frame(struct ctl *c, const void *frame, size_t len)
 {
 	if (c->fd < 0 && ctl_connect(c))
 		return 1;
-	return cx_write_all(c->fd, frame, len) ? ctl_fail("cannot send the request") : 0;
+	return cx_write_all(c->fd, frame, len) ? lost(c, "cannot send the request") : 0;
 }
 
 static int read_frame(struct ctl *c, const uint8_t **body, size_t *len)
@@ -87,7 +97,7 @@ static int read_frame(struct ctl *c, const uint8_t **body, size_t *len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return ctl_fail("the node closed the console connection");
+			return lost(c, "the node closed the console connection");
 		if ((rc = proto_framer_feed(&c->in, buf, (size_t)n)))
 			break;
 	}

@@ -12,6 +12,8 @@ struct ctl {
 	int json;
 	int fd;
 	struct proto_framer in;
+	int quiet_io;              /* a lost connection is noted in lost, not printed */
+	char lost[96];
 };
 
 /* A row of tracectl's tables. A row that maps 1:1 to a console command

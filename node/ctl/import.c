@@ -293,6 +293,7 @@ int ctl_import(struct ctl *c, const char *path)
 	if (!f)
 		return ctl_fail("cannot open %s", path);
 	im.tty = isatty(2) && !c->json;
+	c->quiet_io = 1;
 	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode))
 		im.total = (size_t)st.st_size;
 	im.w = proto_writer_new(&im.errors);
@@ -300,10 +301,10 @@ int ctl_import(struct ctl *c, const char *path)
 		rc = ctl_fail("out of memory");
 	else if (!(rc = feed_file(&im, f)))
 		rc = summary(&im);
-	else if (im.imported || im.on_file)
-		ctl_fail("the import stopped with %llu rows committed (of %llu read); run the same "
-			 "import again once the node is back: the rows it holds are skipped, counted "
-			 "apart", (unsigned long long)(im.imported + im.on_file),
+	else if (c->lost[0])
+		ctl_fail("%s: the import stopped with %llu rows committed (of %llu read); run the "
+			 "same import again once the node is back: the rows it holds are skipped, "
+			 "counted apart", c->lost, (unsigned long long)(im.imported + im.on_file),
 			 (unsigned long long)im.rows);
 	for (int i = 0; i < im.n_inflight; i++)
 		free(im.inflight[i].lines);
