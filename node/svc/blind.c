@@ -46,19 +46,23 @@ int blind_tag(const struct node *n, const char *make, const char *serial,
 	return tag_under(n->blind, make, serial, tag);
 }
 
-int blind_evaluate(const struct node *n, const uint8_t *elem, uint32_t count, uint8_t *eval,
-		   uint8_t proof[TN_BLIND_PROOF])
+int blind_key_evaluate(const struct blind_key *k, const uint8_t *elem, uint32_t count,
+		       uint8_t *eval, uint8_t proof[TN_BLIND_PROOF])
 {
 	int rc = 0;
 
 	for (uint32_t i = 0; i < count && !rc; i++)
-		rc = cx_oprf_evaluate(n->blind->sk, elem + (size_t)i * TN_BLIND_ELEM,
+		rc = cx_oprf_evaluate(k->sk, elem + (size_t)i * TN_BLIND_ELEM,
 				      eval + (size_t)i * TN_BLIND_ELEM);
-	if (!rc && n->blind->st.mode == CX_VOPRF)
-		rc = cx_voprf_prove(n->blind->sk, n->blind->st.pk,
-				    (const uint8_t (*)[CX_OPRF_ELEM])elem,
+	if (!rc && k->st.mode == CX_VOPRF)
+		rc = cx_voprf_prove(k->sk, k->st.pk, (const uint8_t (*)[CX_OPRF_ELEM])elem,
 				    (const uint8_t (*)[CX_OPRF_ELEM])eval, count, NULL, proof);
 	return rc;
+}
+
+uint32_t blind_key_mode(const struct blind_key *k)
+{
+	return k->st.mode;
 }
 
 /* A blind_set of our set at state st, to fill in. */
@@ -250,6 +254,26 @@ static struct blind_key *key_fresh(void)
 	while (!k->st.epoch);
 	k->st.mode = CX_VOPRF;
 	return k;
+}
+
+struct blind_key *blind_key_dup(const struct node *n)
+{
+	struct blind_key *k;
+
+	if (!n->blind || !(k = calloc(1, sizeof(*k))))
+		return NULL;
+	if (!(k->sk = cx_secret_new(CX_OPRF_SCALAR))) {
+		free(k);
+		return NULL;
+	}
+	memcpy(k->sk, n->blind->sk, CX_OPRF_SCALAR);
+	k->st = n->blind->st;
+	return k;
+}
+
+void blind_key_free(struct blind_key *k)
+{
+	key_free(k);
 }
 
 /* ---- a new key, at the operator's word ---- */

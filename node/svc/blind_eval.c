@@ -13,15 +13,19 @@
 #define SET_GET_EVERY_MS 60000
 
 struct eval_job {
+	uv_work_t work;
 	struct node *node;
 	char peer[TN_NAME_LEN];
 	struct tn_blind_query q;
 	struct tn_blind_result res;
 	uint32_t count;            /* elements */
+	struct blind_key *key;     /* a copy, for the worker */
+	int rc;
 };
 
 static void eval_job_free(struct eval_job *j)
 {
+	blind_key_free(j->key);
 	proto_release(&proto_blind_query_schema, &j->q);
 	proto_release(&proto_blind_result_schema, &j->res);
 	free(j);
@@ -54,38 +58,63 @@ static int eval_op(struct store_txn *t, void *arg)
 	return node_audit(t, j->peer, "in", "blind_query", ref, outcome, "");
 }
 
-static int evaluate(struct eval_job *j)
+/* On a worker thread: the evaluations and their proof, under the key as
+ * it was when the query was counted. */
+static void eval_work(uv_work_t *w)
 {
+	struct eval_job *j = w->data;
 	size_t n = (size_t)j->count * TN_BLIND_ELEM;
 
+	j->rc = TN_ERR_NOMEM;
 	if (!(j->res.eval = malloc(n)) || !(j->res.proof = malloc(TN_BLIND_PROOF)))
-		return TN_ERR_NOMEM;
+		return;
 	j->res.n_eval = (uint32_t)n;
-	j->res.n_proof = blind_state(j->node)->mode == CX_VOPRF ? TN_BLIND_PROOF : 0;
-	return blind_evaluate(j->node, j->q.elem, j->count, j->res.eval, j->res.proof);
+	j->res.n_proof = blind_key_mode(j->key) == CX_VOPRF ? TN_BLIND_PROOF : 0;
+	j->rc = blind_key_evaluate(j->key, j->q.elem, j->count, j->res.eval, j->res.proof);
 }
 
+/* Answer j's peer (evaluations only with "ok"), and be done with j. */
+static void reply(struct eval_job *j)
+{
+	struct peer *p = peer_by_name(j->node, j->peer);
+
+	if (strcmp(j->res.status, "ok"))
+		j->res.n_eval = j->res.n_proof = 0;
+	if (p && env_send(p, WIRE_BLIND_RESULT, &j->res))
+		node_log("warn", "%s: cannot answer %s's blind query", j->node->cfg.name, j->peer);
+	eval_job_free(j);
+}
+
+static void eval_sent(uv_work_t *w, int done)
+{
+	struct eval_job *j = w->data;
+
+	if (done || j->rc) {
+		node_log("warn", "%s: %s's blind query holds an element we cannot evaluate: %s",
+			 j->node->cfg.name, j->peer, tn_strerror(done ? TN_ERR_IO : j->rc));
+		status(j, "error");
+	}
+	reply(j);
+}
+
+/* Counted and audited: evaluated on the thread pool (the loop serves the
+ * other links and the console meanwhile), then answered. */
 static void eval_send(void *arg, int rc)
 {
 	struct eval_job *j = arg;
-	struct peer *p = peer_by_name(j->node, j->peer);
 
 	if (rc) {
 		node_log("error", "%s: cannot record %s's blind query: %s", j->node->cfg.name,
 			 j->peer, tn_strerror(rc));
 		status(j, "error");
-	} else if (!strcmp(j->res.status, "ok") && (rc = evaluate(j))) {
-		node_log("warn", "%s: %s's blind query holds an element we cannot evaluate: %s",
-			 j->node->cfg.name, j->peer, tn_strerror(rc));
+	} else if (!strcmp(j->res.status, "ok")) {
+		j->work.data = j;
+		if ((j->key = blind_key_dup(j->node)) &&
+		    !uv_queue_work(&j->node->loop, &j->work, eval_work, eval_sent))
+			return;
 		status(j, "error");
 	}
-	if (strcmp(j->res.status, "ok"))
-		j->res.n_eval = j->res.n_proof = 0;
-	else
-		j->node->counts.blind_evals++;
-	if (p && env_send(p, WIRE_BLIND_RESULT, &j->res))
-		node_log("warn", "%s: cannot answer %s's blind query", j->node->cfg.name, j->peer);
-	eval_job_free(j);
+	reply(j);
 }
 
 static void on_query(struct peer *p, struct env_msg *m)

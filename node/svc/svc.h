@@ -147,9 +147,14 @@ const struct tn_blind_state *blind_state(const struct node *n);
 /* Our tag of make and serial. */
 int blind_tag(const struct node *n, const char *make, const char *serial,
 	      uint8_t tag[TN_BLIND_TAG]) TN_WUR;
-/* Evaluate count blinded elements into eval, with the VOPRF proof. */
-int blind_evaluate(const struct node *n, const uint8_t *elem, uint32_t count, uint8_t *eval,
-		   uint8_t proof[TN_BLIND_PROOF]) TN_WUR;
+/* A copy of our key, for a worker thread (a rekey may swap n->blind
+ * meanwhile): evaluate count blinded elements into eval, with the VOPRF
+ * proof in its mode; free (wiped). */
+struct blind_key *blind_key_dup(const struct node *n);
+int blind_key_evaluate(const struct blind_key *k, const uint8_t *elem, uint32_t count,
+		       uint8_t *eval, uint8_t proof[TN_BLIND_PROOF]) TN_WUR;
+uint32_t blind_key_mode(const struct blind_key *k);
+void blind_key_free(struct blind_key *k);
 /* Inside a batch op: report s was filed (delta 1) or recovered (-1); our
  * set and every blind peer learn of it. */
 int blind_report(struct store_txn *t, struct node *n, const struct tn_stolen *s, int delta) TN_WUR;
