@@ -14,22 +14,27 @@ for p in json.load(open(sys.argv[1]))["peers"]:
         print(p["blind"], p["blind_tags"])' "$T/peers.json"
 }
 
-# blind_poll T0 STATE [TAGS]: "MS TAGS", MS from T0 (now_ms) until GTM's
-# copy of MEX's set is in STATE (and holds TAGS tags), polled every 5 ms.
+# blind_poll STATE TAGS CMD...: run CMD (a tracectl command on MEX), then
+# poll GTM every 5 ms until its copy of MEX's set is in STATE (and holds
+# TAGS tags, unless TAGS is empty); prints "MS TAGS CMD_MS", both times
+# from just before CMD.
 blind_poll()
 {
-	"$PYTHON" - "$TRACECTL" "$T/GTM" "$1" "$2" "${3:-}" <<'EOF' || die "GTM's copy of MEX's set: $(blind_copy)"
+	"$PYTHON" - "$TRACECTL" "$T/GTM" "$@" <<'EOF' || die "GTM's copy of MEX's set: $(blind_copy)"
 import json, subprocess, sys, time
-ctl, d, t0, state, tags = sys.argv[1:]
+ctl, d, state, tags, cmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+t0 = time.monotonic()
+subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+cmd_ms = (time.monotonic() - t0) * 1000
 while True:
     out = subprocess.run([ctl, "-d", d, "--json", "peer", "list"], capture_output=True,
                          check=True).stdout
-    now = time.time() * 1000
+    ms = (time.monotonic() - t0) * 1000
     for p in json.loads(out)["peers"]:
         if p["name"] == "MEX" and p["blind"] == state and (not tags or p["blind_tags"] == int(tags)):
-            print(round(now - int(t0)), p["blind_tags"])
+            print(round(ms), p["blind_tags"], round(cmd_ms))
             sys.exit(0)
-    if now - int(t0) > 120000:
+    if ms > 120000:
         sys.exit("bench: not %s %s after 120 s" % (state, tags))
     time.sleep(0.005)
 EOF
@@ -69,41 +74,39 @@ blind_runs()
 # time until GTM holds the whole set, and MEX's bytes on the wire meanwhile.
 blind_on()
 {
-	local t0 b0 b1 ms tags wire=null
+	local b0 b1 r ms tags cmd wire=null
 	[ "$(blind_copy)" = "none 0" ] || die "GTM holds $(blind_copy) of MEX's set before blind"
 	b0=$(sent_bytes "${PID[MEX]}")
-	t0=$(now_ms)
-	"$TRACECTL" -d "$T/MEX" peer policy GTM --stolen blind --blind-limit 4000000000 >/dev/null ||
-		die "tracectl peer policy failed"
-	read -r ms tags < <(blind_poll "$t0" complete)
+	r=$(blind_poll complete "" "$TRACECTL" -d "$T/MEX" peer policy GTM --stolen blind \
+		--blind-limit 4000000000) || exit 1
+	read -r ms tags cmd <<<"$r"
 	b1=$(sent_bytes "${PID[MEX]}")
 	[ -z "$b0" ] || [ -z "$b1" ] || wire=$((b1 - b0))
-	echo "{\"ms\": $ms, \"tags\": $tags, \"wire_bytes\": $wire}" >"$T/blind/publish.json"
+	echo "{\"ms\": $ms, \"policy_ms\": $cmd, \"tags\": $tags, \"wire_bytes\": $wire}" \
+		>"$T/blind/publish.json"
 	log "  whole set: $(cat "$T/blind/publish.json")"
 }
 
 # One report more on MEX, BLIND_DELTAS times: ms until GTM's copy has its tag.
 blind_deltas()
 {
-	local i t0 tags ms
+	local i tags r ms cmd
 	for i in $(seq 1 "$BLIND_DELTAS"); do
 		tags=$(blind_copy | cut -d' ' -f2)
-		t0=$(now_ms)
-		"$TRACECTL" -d "$T/MEX" stolen report --make Glock --serial "BBD$t0$i" \
-			--date 2024-01-01 --case BENCH-BLIND >/dev/null || die "tracectl stolen report failed"
-		read -r ms _ < <(blind_poll "$t0" complete $((tags + 1)))
+		r=$(blind_poll complete $((tags + 1)) "$TRACECTL" -d "$T/MEX" stolen report \
+			--make Glock --serial "BBD$(now_ms)$i" --date 2024-01-01 --case BENCH-BLIND) ||
+			exit 1
+		read -r ms _ cmd <<<"$r"
 		echo "$ms" >>"$T/blind/delta_ms"
+		echo "$cmd" >>"$T/blind/report_ms"
 	done
 	log "  one change: $(tr '\n' ' ' <"$T/blind/delta_ms")ms"
 }
 
 blind_off()
 {
-	local t0
-	t0=$(now_ms)
-	"$TRACECTL" -d "$T/MEX" peer policy GTM --stolen clear >/dev/null ||
-		die "tracectl peer policy failed"
-	blind_poll "$t0" none 0 >/dev/null
+	blind_poll none 0 "$TRACECTL" -d "$T/MEX" peer policy GTM --stolen clear >/dev/null ||
+		exit 1
 }
 
 # timed_start NAME: start the node in $T/NAME, print the ms until its log
@@ -206,8 +209,9 @@ for m in ("clear", "blind"):
               "batched": run(m + "_batched")}
 pub = load("publish")
 deltas = nums("delta_ms")
-out["whole_set"] = {"ms": pub["ms"], "tags": pub["tags"], "wire_bytes": pub["wire_bytes"]}
-out["one_change_ms"] = {"runs": deltas, "median": statistics.median(deltas)}
+out["whole_set"] = pub
+out["one_change_ms"] = {"runs": deltas, "median": statistics.median(deltas),
+                        "stolen_report_median": statistics.median(nums("report_ms"))}
 # The whole set goes in tags // CHUNK + 1 blind_set messages (the last one
 # maybe empty); what the wire carried beyond the tags is their overhead.
 CHUNK = 65536
