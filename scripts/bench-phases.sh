@@ -77,6 +77,22 @@ store_bench()
 	sync   # let the writeback finish before fsync latencies are measured
 }
 
+# GTM asks, MEX answers (it gets the records and the lost/stolen reports).
+nodes_up()
+{
+	log "starting GTM (querying) and MEX (answering)"
+	node_up GTM
+	node_up MEX
+	sleep 0.5
+	rss "${PID[MEX]}" >"$R/rss_idle.json"
+}
+
+nodes_link()
+{
+	pin GTM MEX
+	wait_linked GTM 1 30
+}
+
 import_bench()
 {
 	local t0 t1
@@ -144,6 +160,8 @@ json.dump(d, open(sys.argv[1], "w"))' "$R/$name.json" "$(($(paused) - before))" 
 check_budget()
 {
 	local c total=$((500 + LAT_N + MAX_REQ + TRACE_N)) n
+	# blind_bench: both modes, hits asked again in clear
+	total=$((total + 2 * (200 + BLIND_LAT_N + 2 * MAX_REQ) * 21 / 20))
 	for c in $SWEEP; do total=$((total + MAX_REQ)); done
 	for n in $PEERS; do total=$((total + BCAST_N)); done
 	[ "$total" -lt "$REPLAY_MAX" ] ||

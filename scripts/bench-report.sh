@@ -95,6 +95,7 @@ out["commits_in_series"] = load("commits_in_series")
 out["checkpoint"] = load("checkpoint")
 out["stats"] = load("stats")
 out["matching"] = load("matching")
+out["blind"] = load("blind")
 # bench_store at BENCH_SCALE_BASE and at BENCH_RECORDS, side by side (null
 # unless BENCH_RECORDS is the larger).
 base = load("store_base")

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # `make bench`: measure import, local lookups, stolen queries between real
-# nodes on loopback (TLS, LMDB, fsync), broadcasts, memory, the replay
-# window, the ways to commit durably, and redis over TLS as a reference, all
-# in one run. Prints one JSON object on stdout and writes it to
+# nodes on loopback (TLS, LMDB, fsync), in clear and blind, broadcasts,
+# memory, the replay window, the ways to commit durably, and redis over TLS
+# as a reference, all in one run. Prints one JSON object on stdout and writes it to
 # $BUILD/bench.json; progress goes to stderr. Every node and server it
 # starts is stopped on exit.
 #   scripts/bench.sh PHASE...  runs only these phases (functions of the
 #   bench-*.sh files, e.g. `commit_bench` or `gen_data store_bench
-#   scale_bench`) and prints their JSON fragments, nothing assembled.
+#   scale_bench`, or `gen_data nodes_up import_bench load_stolen nodes_link
+#   blind_bench` for GTM and MEX) and prints their JSON fragments, nothing
+#   assembled.
 # Knobs (environment):
 #   BENCH_RECORDS=1000000   records imported (and put, and held by the node)
 #   BENCH_SCALE_BASE=1000000     when BENCH_RECORDS is larger, bench_store
@@ -42,6 +44,13 @@
 #                           `stats` is timed over (about 1 M rows in all)
 #   BENCH_MATCH_QUERIES=1000     misread serials of each kind looked up by
 #                           bench_match (scripts/gen-misreads.py)
+#   BENCH_BLIND_LATENCY_QUERIES=1000  single-item queries timed one at a
+#                           time, in clear and then blind (report: "blind")
+#   BENCH_BLIND_CONNS=16    console connections of the blind throughput runs
+#   BENCH_BLIND_DELTAS=5    reports filed one at a time, each timed until the
+#                           asker's copy of the blind set has it
+#   BENCH_BLIND_STARTS=3    starts of a node holding the reports, without its
+#                           blind key and then with it
 #   BENCH_MATCH_K=50        candidates searched for each of them (recall at 10 and
 #                           the candidate counts are at the default of 10)
 set -euo pipefail
@@ -75,6 +84,10 @@ TREE_STEP=${BENCH_TREE_STEP:-1000}
 STATS_TRACES=${BENCH_STATS_TRACES:-8000}
 MATCH_N=${BENCH_MATCH_QUERIES:-1000}
 MATCH_K=${BENCH_MATCH_K:-50}
+BLIND_LAT_N=${BENCH_BLIND_LATENCY_QUERIES:-1000}
+BLIND_CONNS=${BENCH_BLIND_CONNS:-16}
+BLIND_DELTAS=${BENCH_BLIND_DELTAS:-5}
+BLIND_STARTS=${BENCH_BLIND_STARTS:-3}
 # node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
 # LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
 REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h") * 600 + 65536))
@@ -94,6 +107,7 @@ PYTHON=$(command -v python3)
 . "$ROOT/scripts/bench-costs.sh"    # replay window, commit options, scale, checkpoints
 . "$ROOT/scripts/bench-redis.sh"    # the redis reference
 . "$ROOT/scripts/bench-match.sh"    # serial matching
+. "$ROOT/scripts/bench-blind.sh"    # blind lost/stolen checks
 . "$ROOT/scripts/bench-report.sh"   # assemble
 
 declare -A PID=()
@@ -121,19 +135,15 @@ main()
 	checkpoint_bench
 	stats_bench
 	series_bench
-	log "starting GTM (querying) and MEX (answering)"
-	node_up GTM
-	node_up MEX
-	sleep 0.5
-	rss "${PID[MEX]}" >"$R/rss_idle.json"
+	nodes_up
 	import_bench
 	load_stolen
-	pin GTM MEX
-	wait_linked GTM 1 30
+	nodes_link
 	stolen_bench
 	redis_bench
 	broadcast_bench
 	trace_bench
+	blind_bench
 	drops GTM
 	drops MEX
 	assemble "$((($(now_ms) - t0) / 1000))" >"$T/bench.json"

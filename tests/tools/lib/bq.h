@@ -49,6 +49,7 @@ struct bq {
 	struct cn cn[CONNS_MAX];
 	struct stolen_csv sc;         /* rows of the stolen CSV */
 	uint64_t issued, done, failed, not_answered, hits, hits_expected, mismatch;
+	uint64_t blind;               /* peer answers given to blinded items */
 	uint32_t *lat_us;
 	float *end_s;                 /* when each reply came, from start */
 	double start, stop_issuing;

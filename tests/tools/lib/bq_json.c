@@ -59,8 +59,8 @@ void bq_print_json(struct bq *b, double secs)
 	printf("\"p50_us\": %u, \"p99_us\": %u, \"p999_us\": %u, \"max_us\": %u, ",
 	       pct(b, 0.5), pct(b, 0.99), pct(b, 0.999), b->done ? b->lat_us[b->done - 1] : 0);
 	printf("\"failed\": %llu, \"not_answered\": %llu, \"hits\": %llu, "
-	       "\"hits_expected\": %llu, \"hit_mismatch\": %llu}\n",
+	       "\"hits_expected\": %llu, \"hit_mismatch\": %llu, \"blind_answers\": %llu}\n",
 	       (unsigned long long)b->failed, (unsigned long long)b->not_answered,
 	       (unsigned long long)b->hits, (unsigned long long)b->hits_expected,
-	       (unsigned long long)b->mismatch);
+	       (unsigned long long)b->mismatch, (unsigned long long)b->blind);
 }

@@ -93,8 +93,10 @@ static void check_query(struct bq *b, struct proto_msg *m, const struct slot *s)
 		b->failed++;
 		return;
 	}
-	for (uint32_t i = 0; i < r.n; i++)
+	for (uint32_t i = 0; i < r.n; i++) {
 		b->not_answered += strcmp(r.peers[i].status, "answered") != 0;
+		b->blind += !strcmp(r.peers[i].mode, "blind");
+	}
 	b->hits += r.hits;
 	b->mismatch += (r.hits > 0) != (s->hits > 0);
 	proto_release(&proto_query_reply_schema, &r);
