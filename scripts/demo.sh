@@ -116,6 +116,19 @@ run ctl GTM peer policy MEX --candidates allow
 run ctl MEX query stolen --make "$make" --serial "$misread" --peer GTM --fuzzy --case FGR-2026-119 \
 	--officer "FGR agent 4471"
 
+say "Guatemala lets Mexico check blind: Mexico learns hit or no hit, Guatemala sees no serial that misses"
+run ctl GTM peer policy MEX --stolen blind
+for _ in $(seq 100); do
+	ctl MEX --json peer list | grep -q '"blind": "complete"' && break
+	sleep 0.1
+done
+run ctl MEX peer list
+run ctl MEX query stolen --make Glock --serial NOT-STOLEN-77 --peer GTM --case FGR-2026-120 \
+	--officer "FGR agent 4471"
+run ctl MEX query stolen --make "$make" --serial "$serial" --peer GTM --case FGR-2026-120 \
+	--officer "FGR agent 4471"
+run ctl GTM audit --peer MEX --limit 4
+
 say "USA recovers a Glock sold in Mexico and exported to Guatemala: a trace"
 ctl MEX record add --make Glock --model G19 --serial "TRC-4451" --caliber 9mm --country AUT >/dev/null
 id=$(ctl MEX --json record find --serial TRC4451 --make Glock | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"][0]["id"])')

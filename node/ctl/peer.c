@@ -47,6 +47,9 @@ static void print_status(const void *obj)
 	printf("%-4s %-10s %-29s %-24s %-20s %8llu %8llu %8llu\n", s->name, s->state,
 	       s->fingerprint, s->addr, seen, (unsigned long long)s->sent,
 	       (unsigned long long)s->received, (unsigned long long)s->dropped);
+	if (s->blind[0] && strcmp(s->blind, "none"))
+		printf("     its blind set: %s, %u tags (lost/stolen checks to %s go blind)\n",
+		       s->blind, s->blind_tags, s->name);
 }
 
 static void print_header(void)
