@@ -188,6 +188,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		return (c->checkpoint_ms = parse_period(v)) != 0 && c->checkpoint_ms != UINT64_MAX;
 	if (!strcmp(section, "log"))
 		return set_log(c, key, v);
+	if (!strcmp(section, "blind") && !strcmp(key, "proof"))
+		return (c->blind_proof = parse_yes(v)) >= 0;
 	return 0;
 }
 

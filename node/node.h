@@ -59,6 +59,7 @@ struct node_config {
 	int log_syslog;                            /* to syslog(3) instead of stderr */
 	size_t console_mem_max;                    /* unsent replies + partial requests, all clients */
 	char metrics_listen[CX_ADDR_LEN];          /* the HTTP metrics listener; "" = none */
+	int blind_proof;                           /* new OPRF keys are VOPRF (mode 1) */
 	int metrics_remote;                        /* it may listen beyond loopback */
 };
 

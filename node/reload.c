@@ -34,6 +34,10 @@ static const struct setting settings[] = {
 	SETTING("[log] level", log_level, 0),
 	SETTING("[log] format", log_format, 0),
 	SETTING("[log] syslog", log_syslog, 0),
+	SETTING("[console] memory_max", console_mem_max, 0),
+	SETTING("[metrics] listen", metrics_listen, 1),
+	SETTING("[metrics] allow_remote", metrics_remote, 1),
+	SETTING("[blind] proof", blind_proof, 0),    /* for the next key (stolen rekey) */
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(settings[0]))

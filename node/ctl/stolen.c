@@ -44,9 +44,9 @@ static void print_rekey(const void *obj)
 {
 	const struct tn_blind_state *st = obj;
 
-	printf("new key for blind checks: epoch %016llx, set version %llu, %u tags, sent whole to "
-	       "every blind peer\n", (unsigned long long)st->epoch,
-	       (unsigned long long)st->version, st->count);
+	printf("new key for blind checks (%s): epoch %016llx, set version %llu, %u tags, sent "
+	       "whole to every blind peer\n", st->mode ? "VOPRF, each answer proven" : "OPRF",
+	       (unsigned long long)st->epoch, (unsigned long long)st->version, st->count);
 }
 
 const struct ctl_cmd ctl_stolen_cmds[] = {

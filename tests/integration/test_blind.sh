@@ -86,9 +86,15 @@ out=$(ctl_json GTM query stolen --make Glock --serial ABC123 --peer MEX --case G
 assert_json "$out" hits=0 peers.0.mode=blind
 pass "the set follows reports filed and recovered"
 
-# A new key: GTM gets the set whole again, and checks under it.
+# A new key, verifiable this time ([blind] proof = yes: each evaluation
+# comes with its proof): GTM gets the set whole again and checks under it.
+printf '\n[blind]\nproof = yes\n' >>"$T/MEX/tracenet.conf"
+kill -HUP "$(node_pid MEX)"
+reloaded() { grep -q "reload: applied.*\[blind\] proof" "$(node_log MEX)"; }
+wait_until 10 reloaded || fail "MEX did not take [blind] proof on SIGHUP"
 assert_ok ctl MEX stolen rekey
 assert_contains "$LAST_OUT" "2 tags" "rekey names the set"
+assert_contains "$LAST_OUT" "VOPRF, each answer proven" "the new key is verifiable"
 blind_hit()
 {
 	[ "$(json_get "$(ctl_json GTM query stolen --make Beretta --serial XYZ789 --peer MEX \
@@ -97,7 +103,7 @@ blind_hit()
 wait_until 20 blind_hit || fail "no blind hit under MEX's new key"
 assert_eq "$(blind_state GTM MEX)" "complete 2" "GTM's copy under the new key"
 assert_contains "$(ctl_json MEX audit)" "stolen.rekey" "MEX audits the new key"
-pass "a new key: the set is sent whole again and checks go on"
+pass "a new (verifiable) key: the set is sent whole again and checks go on, proofs checked"
 
 node_stop GTM
 node_start GTM
