@@ -407,12 +407,30 @@ open(dst, "wb").write(data.replace(old, new))
 PY
 }
 
-# mesh NAME...: init and start each node, pin every node to every other,
-# and wait until each sees all the others linked.
+# fixed_ports NAME...: each node restarts on the port it picked at first
+# (the one in its card, pinned by the others), as a real node would.
+fixed_ports()
+{
+	local n addr
+	for n in "$@"; do
+		addr=$(json_get "$(ctl_json "$n" status)" listen)
+		sed -i "s/^listen = .*/listen = $addr/" "$(node_dir "$n")/tracenet.conf"
+	done
+}
+
+# mesh NAME...: init and start each node, then mesh_pin them.
 mesh()
 {
-	local a b n=$(($# - 1))
+	local a
 	for a in "$@"; do node_init "$a"; node_start "$a"; done
+	mesh_pin "$@"
+}
+
+# mesh_pin NAME...: pin every running node to every other, and wait until
+# each sees all the others linked.
+mesh_pin()
+{
+	local a b n=$(($# - 1))
 	for a in "$@"; do ctl "$a" card >"$T/$a.card"; done
 	for a in "$@"; do
 		for b in "$@"; do

@@ -107,17 +107,6 @@ query_loop()
 
 # ---- helpers ----
 
-# Each node restarts on the port it picked at first, the one in the card
-# its peer pinned.
-keep_ports()
-{
-	local n addr
-	for n in "$@"; do
-		addr=$(json_get "$(ctl_json "$n" status)" listen)
-		sed -i "s/^listen = .*/listen = $addr/" "$(node_dir "$n")/tracenet.conf"
-	done
-}
-
 # restart NAME: start the killed node again, wait until it is linked to its
 # peer.
 restart()
@@ -280,7 +269,7 @@ PY
 # ---- the pair ----
 
 mesh GTM MEX
-keep_ports GTM MEX
+fixed_ports GTM MEX
 pass "GTM and MEX linked"
 
 # ---- 1. kill -9 during an import and single writes ----

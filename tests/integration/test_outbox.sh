@@ -12,12 +12,7 @@
 
 names=(GTM USA)
 for n in "${names[@]}"; do node_init "$n"; node_start "$n"; done
-# Each node restarts on the port it picked at first (the one in its card,
-# pinned by the other), as a real node with a fixed port would.
-for n in "${names[@]}"; do
-	addr=$(json_get "$(ctl_json "$n" status)" listen)
-	sed -i "s/^listen = .*/listen = $addr/" "$(node_dir "$n")/tracenet.conf"
-done
+fixed_ports "${names[@]}"
 for a in "${names[@]}"; do ctl "$a" card >"$T/$a.card"; done
 assert_ok ctl GTM peer add "$T/USA.card"
 assert_ok ctl USA peer add "$T/GTM.card"

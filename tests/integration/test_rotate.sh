@@ -11,20 +11,8 @@
 
 names=(GTM MEX USA)
 for n in "${names[@]}"; do node_init "$n"; node_start "$n"; done
-# Fixed ports, so that a restarted node is where its card says.
-for n in "${names[@]}"; do
-	addr=$(json_get "$(ctl_json "$n" status)" listen)
-	sed -i "s/^listen = .*/listen = $addr/" "$(node_dir "$n")/tracenet.conf"
-done
-for a in "${names[@]}"; do ctl "$a" card >"$T/$a.card"; done
-for a in "${names[@]}"; do
-	for b in "${names[@]}"; do
-		[ "$a" = "$b" ] || assert_ok ctl "$a" peer add "$T/$b.card"
-	done
-done
-for a in "${names[@]}"; do
-	wait_until 20 node_linked "$a" 2 || fail "$a did not link to its 2 peers"
-done
+fixed_ports "${names[@]}"   # a restarted node is where its card says
+mesh_pin "${names[@]}"
 pass "three nodes meshed"
 
 fp_of() { json_get "$(ctl_json "$1" status)" fingerprint; }

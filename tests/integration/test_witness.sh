@@ -126,10 +126,7 @@ print(sum(1 for a in v.get("alerts", []) if a.get("peer") == sys.argv[2] and
 
 # ---- three nodes, each on the port it first picked across restarts ----
 mesh GTM MEX SLV
-for n in GTM MEX SLV; do
-	addr=$(json_get "$(ctl_json "$n" status)" listen)
-	sed -i "s/^listen = .*/listen = $addr/" "$(node_dir "$n")/tracenet.conf"
-done
+fixed_ports GTM MEX SLV
 
 # Nothing witnessed yet: both witnesses are asked, neither contradicts
 # the log.
