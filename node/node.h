@@ -232,6 +232,7 @@ struct node {
 	char metrics_addr[CX_ADDR_LEN];  /* with the port actually bound */
 	const struct node_actor *actor;  /* the console request being handled */
 	struct blind_key *blind;         /* our OPRF key for blind checks (svc/blind.c) */
+	uint64_t overdue, overdue_ms;    /* overdue traces, as counted at overdue_ms */
 	struct rotation *rotation;       /* our key rotation in progress (svc/rotate.c) */
 	gid_t role_gid[ROLE_COUNT];      /* the group granting each role ... */
 	unsigned roles_granted;          /* ... for the roles that have one */

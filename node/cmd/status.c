@@ -18,22 +18,40 @@ static int count_late(void *arg, const struct tn_trace *tr)
 	return 0;
 }
 
+/* Overdue changes by the day: the traces are walked once a minute at most
+ * (a walk of every trace, which a status poll must not pay each time). */
+#define OVERDUE_EVERY_MS 60000
+
+static int count_overdue(struct node *n, struct store_txn *t)
+{
+	struct late late = { .n = 0 };
+	uint64_t now = node_now_ms();
+	int rc;
+
+	if (n->overdue_ms && now - n->overdue_ms < OVERDUE_EVERY_MS)
+		return 0;
+	node_date_in(late.today, 0);
+	if ((rc = store_trace_each(t, count_late, &late)) < 0)
+		return rc;
+	n->overdue = late.n;
+	n->overdue_ms = now;
+	return 0;
+}
+
 static int status(struct console_req *r, void *args)
 {
 	struct node *n = console_node(r);
 	struct store_stats st;
 	struct store_txn *t;
 	struct tn_status s;
-	struct late late = { .n = 0 };
 	int rc;
 
 	(void)args;
-	node_date_in(late.today, 0);
 	if ((rc = store_read_begin(n->store, &t)))
 		return rc;
 	rc = store_stats(t, &st);
-	if (!rc && (rc = store_trace_each(t, count_late, &late)) > 0)
-		rc = 0;
+	if (!rc)
+		rc = count_overdue(n, t);
 	store_read_end(t);
 	if (rc)
 		return rc;
@@ -50,7 +68,7 @@ static int status(struct console_req *r, void *args)
 	s.map_size = st.map_size;
 	s.map_used = st.map_used;
 	s.commits = n->commits;
-	s.overdue = late.n;
+	s.overdue = n->overdue;
 	for (struct peer *p = n->peers; p; p = p->next) {
 		s.peers++;
 		s.linked += p->link != NULL;
