@@ -36,7 +36,8 @@ static void fill_chain(struct tn_trace_result *r, const struct tn_record *rec,
 	int ref = policy_discloses(p, "ref");
 
 	r->n_chain = rec->n_events;
-	memcpy(r->chain, rec->events, rec->n_events * sizeof(*r->chain));
+	if (rec->n_events)           /* no chain: r->chain stays NULL */
+		memcpy(r->chain, rec->events, rec->n_events * sizeof(*r->chain));
 	r->time_to_crime_days = -1;
 	for (uint32_t i = 0; i < r->n_chain; i++) {
 		struct tn_event *e = &r->chain[i];
