@@ -49,7 +49,8 @@ notes_has()
 }
 
 # ---- the package ----
-deb=$(BUILD=$BUILD timeout 600 make -s -C "$TN_ROOT" deb | tail -n 1) || fail "make deb failed"
+deb=$(BUILD=$BUILD timeout 600 make -s --no-print-directory -C "$TN_ROOT" deb | tail -n 1) ||
+	fail "make deb failed"
 deb=$TN_ROOT/$deb
 [ -f "$deb" ] || fail "make deb made no $deb"
 case $(basename "$deb") in
