@@ -60,6 +60,9 @@ static int copy_op(struct store_txn *t, void *arg)
 	found = !rc;
 	if (!j->m.epoch)           /* the peer gives us no blind set (any more) */
 		return (rc = store_blind_clear(t, j->peer)) ? rc : store_blind_state_del(t, j->peer);
+	if (found && !j->m.full && st.complete && st.epoch == j->m.epoch &&
+	    j->m.version <= st.version)
+		return 0;              /* one we applied already, sent again: ack it */
 	if (!follows(&j->m, &st, found)) {
 		j->refetch = 1;
 		j->epoch = st.epoch;
