@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Field tables of lost/stolen queries, their results and alerts. */
+/* Field tables of lost/stolen queries, their results and alerts; whether
+ * an item asks for fuzzy matching. */
+#include <string.h>
+
+#include "match.h"
 #include "proto.h"
 
 static const struct proto_field item_fields[] = {
@@ -10,6 +14,11 @@ static const struct proto_field item_fields[] = {
 	PF_BOOL_OF(struct tn_query_item, fuzzy, 0),
 };
 const struct proto_schema proto_query_item_schema = PROTO_SCHEMA(struct tn_query_item, item_fields);
+
+int proto_item_fuzzy(const struct tn_query_item *it)
+{
+	return it->fuzzy || strchr(it->serial, MATCH_UNREAD_CHAR);
+}
 
 static const struct proto_field stolen_query_fields[] = {
 	PF_U64_OF(struct tn_stolen_query, qid, PF_REQ | PF_HEX64),

@@ -110,6 +110,8 @@ struct tn_stolen_result {
 };
 
 extern const struct proto_schema proto_query_item_schema;
+/* 1 when it asks for fuzzy matching: its flag, or a '?' in its serial. */
+int proto_item_fuzzy(const struct tn_query_item *it);
 extern const struct proto_schema proto_stolen_query_schema;
 extern const struct proto_schema proto_stolen_result_schema;
 

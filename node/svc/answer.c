@@ -36,11 +36,6 @@ static int take_first(void *arg, const struct tn_stolen *s)
 	return 1;      /* one report is enough */
 }
 
-static int wants_fuzzy(const struct tn_query_item *it)
-{
-	return it->fuzzy || strchr(it->serial, MATCH_UNREAD_CHAR);
-}
-
 /* The best open report for a fuzzy item, and how it matched. */
 static int look_up_fuzzy(struct store_txn *t, const struct tn_query_item *it,
 			 struct tn_stolen_answer *a)
@@ -68,11 +63,11 @@ static int look_up_item(struct store_txn *t, struct answer_job *j, const struct 
 	const struct tn_query_item *it = &j->q.items[i];
 	int rc;
 
-	if (wants_fuzzy(it) && policy_candidates(p)) {
+	if (proto_item_fuzzy(it) && policy_candidates(p)) {
 		j->fuzzy++;
 		return look_up_fuzzy(t, it, &j->res.results[i]);
 	}
-	if (wants_fuzzy(it))
+	if (proto_item_fuzzy(it))
 		j->res.exact_only = true;
 	rc = store_stolen_find(t, it->make, it->serial, take_first, &j->res.results[i]);
 	return rc == TN_ERR_INVALID ? 0 : rc;   /* an item that does not normalize matches nothing */

@@ -11,7 +11,7 @@
 static int any_fuzzy(const struct tn_stolen_query *q)
 {
 	for (uint32_t i = 0; i < q->n; i++)
-		if (q->items[i].fuzzy || strchr(q->items[i].serial, MATCH_UNREAD_CHAR))
+		if (proto_item_fuzzy(&q->items[i]))
 			return 1;
 	return 0;
 }

@@ -136,11 +136,7 @@ static int possible_matches(struct store_txn *t, const struct peer *p,
 		return 0;
 	}
 	if (rc || !r->n_cand)
-		return rc;
-	for (uint32_t i = 0; i < r->n_cand; i++) {
-		r->candidates[i].id = 0;        /* our ids stay here */
-		r->candidates[i].exact = false;
-	}
+		return rc;   /* (a candidate's id and exact flag are not in the wire schema) */
 	snprintf(r->status, sizeof(r->status), "possible_matches");
 	snprintf(r->reason, sizeof(r->reason), "no exact record: confirm one candidate and trace "
 		 "its serial");
