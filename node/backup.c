@@ -61,16 +61,24 @@ int node_backup_manifest(const char *dir, const char *name, uint64_t ms, int wit
 	return rc;
 }
 
-/* Copy dir's file name from backup into dir. */
-static int take(const char *backup, const char *dir, const char *from, const char *name)
+int node_copy_into(const char *from_dir, const char *from, const char *to_dir, const char *to)
 {
 	char src[PATH_MAX], dst[PATH_MAX];
 	int rc;
 
-	if ((rc = node_path(src, backup, from)) || (rc = node_path(dst, dir, name)))
+	if ((rc = node_path(src, from_dir, from)) || (rc = node_path(dst, to_dir, to)))
 		return rc;
-	if ((rc = node_copy_file(src, dst, 0600)))
-		fprintf(stderr, "tracenetd: cannot copy %s to %s: %s\n", src, dst, tn_strerror(rc));
+	return node_copy_file(src, dst, 0600);
+}
+
+/* Copy file from of backup into dir as name, saying why it cannot. */
+static int take(const char *backup, const char *dir, const char *from, const char *name)
+{
+	int rc = node_copy_into(backup, from, dir, name);
+
+	if (rc)
+		fprintf(stderr, "tracenetd: cannot copy %s/%s to %s/%s: %s\n", backup, from, dir,
+			name, tn_strerror(rc));
 	return rc;
 }
 

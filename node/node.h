@@ -253,6 +253,9 @@ struct node_init_opts {
 
 /* Copy src to dst (created, never overwritten, with mode; synced). */
 int node_copy_file(const char *src, const char *dst, mode_t mode) TN_WUR;
+/* The same for from_dir/from to to_dir/to, mode 0600. */
+int node_copy_into(const char *from_dir, const char *from, const char *to_dir,
+		   const char *to) TN_WUR;
 /* Write dir/MANIFEST for a backup of node name taken at ms. */
 int node_backup_manifest(const char *dir, const char *name, uint64_t ms, int with_key) TN_WUR;
 /* `tracenetd restore BACKUP DIR [--key FILE]`: a new node directory from

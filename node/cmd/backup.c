@@ -21,15 +21,11 @@ struct backup_job {
 /* The files beside the store, from the node directory. */
 static int copy_beside(struct backup_job *j)
 {
-	char src[PATH_MAX], dst[PATH_MAX];
+	const char *dir = j->node->dir;
 	int rc;
 
-	if ((rc = node_path(src, j->node->dir, NODE_CONF)) ||
-	    (rc = node_path(dst, j->reply.dir, NODE_CONF)) || (rc = node_copy_file(src, dst, 0600)))
-		return rc;
-	if (j->reply.with_key &&
-	    ((rc = node_path(src, j->node->dir, CX_KEY_FILE)) ||
-	     (rc = node_path(dst, j->reply.dir, CX_KEY_FILE)) || (rc = node_copy_file(src, dst, 0600))))
+	if ((rc = node_copy_into(dir, NODE_CONF, j->reply.dir, NODE_CONF)) ||
+	    (j->reply.with_key && (rc = node_copy_into(dir, CX_KEY_FILE, j->reply.dir, CX_KEY_FILE))))
 		return rc;
 	return node_backup_manifest(j->reply.dir, j->node->cfg.name, j->reply.taken_ms,
 				    j->reply.with_key);
