@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Group commit: every store write queued during a loop pass is applied in
  * one transaction just before the loop sleeps, and acknowledged only once
- * that transaction is durable (redis beforeSleep, LMDB one-writer). */
+ * that transaction is durable (redis beforeSleep, LMDB one-writer). Writes
+ * nobody waits for ride along with the next commit, or commit on a short
+ * timer, so they never add a commit in series to anyone's request. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,13 +61,8 @@ static int run_entry(struct store_txn *t, void *arg)
 	return rc;
 }
 
-void batch_add(struct node *n, store_op_fn fn, batch_done_fn done, void *arg)
-{
-	batch_add_as(n, n->actor, fn, done, arg);
-}
-
-void batch_add_as(struct node *n, const struct node_actor *who, store_op_fn fn,
-		  batch_done_fn done, void *arg)
+static void add_entry(struct node *n, const struct node_actor *who, store_op_fn fn,
+		      batch_done_fn done, void *arg)
 {
 	struct store_op *ops;
 	struct batch_entry *e;
@@ -92,6 +89,38 @@ void batch_add_as(struct node *n, const struct node_actor *who, store_op_fn fn,
 		e->actor = *who;
 }
 
+void batch_add(struct node *n, store_op_fn fn, batch_done_fn done, void *arg)
+{
+	batch_add_as(n, n->actor, fn, done, arg);
+}
+
+void batch_add_as(struct node *n, const struct node_actor *who, store_op_fn fn,
+		  batch_done_fn done, void *arg)
+{
+	n->batch_waited++;
+	add_entry(n, who, fn, done, arg);
+}
+
+static void on_later(uv_timer_t *t)
+{
+	batch_flush_all(t->data);
+}
+
+void batch_add_later(struct node *n, store_op_fn fn, batch_done_fn done, void *arg)
+{
+	uv_handle_t *h = (uv_handle_t *)&n->later;
+
+	if (!uv_is_active(h) && !uv_is_closing(h))
+		uv_timer_start(&n->later, on_later, BATCH_LATER_MS, 0);
+	add_entry(n, n->actor, fn, done, arg);
+}
+
+void batch_start(struct node *n)
+{
+	uv_timer_init(&n->loop, &n->later);
+	n->later.data = n;
+}
+
 /* Apply and acknowledge one batch; returns how many ops it held. */
 static size_t flush_once(struct node *n)
 {
@@ -105,7 +134,8 @@ static size_t flush_once(struct node *n)
 		return 0;
 	n->batch = NULL;
 	n->ops = NULL;
-	n->batch_len = n->batch_cap = 0;
+	n->batch_len = n->batch_cap = n->batch_waited = 0;
+	uv_timer_stop(&n->later);
 	for (size_t i = 0; i < len; i++)
 		ops[i] = (struct store_op){ .fn = run_entry, .arg = &batch[i] };
 	t0 = uv_hrtime();
@@ -132,6 +162,12 @@ void batch_flush(struct node *n)
 {
 	/* Acknowledging can release waiting requests that queue new writes;
 	 * commit those too before the loop sleeps. */
+	while (n->batch_waited && flush_once(n))
+		;
+}
+
+void batch_flush_all(struct node *n)
+{
 	while (flush_once(n))
 		;
 }

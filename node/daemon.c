@@ -44,7 +44,7 @@ static void node_stop(struct node *n)
 	n->stopping = 1;
 	node_notify("STOPPING=1\nSTATUS=stopping");
 	svc_stop(n);
-	batch_flush(n);
+	batch_flush_all(n);
 	accept_stop(n->accepting[0]);
 	accept_stop(n->accepting[1]);
 	n->accepting[0] = n->accepting[1] = NULL;
@@ -52,6 +52,7 @@ static void node_stop(struct node *n)
 	close_own((uv_handle_t *)&n->listener);
 	metrics_http_stop(n);
 	close_own((uv_handle_t *)&n->commit);
+	close_own((uv_handle_t *)&n->later);
 	close_own((uv_handle_t *)&n->purge);
 	close_own((uv_handle_t *)&n->drop_summary);
 	close_own((uv_handle_t *)&n->resend);
@@ -148,6 +149,7 @@ static int start_handles(struct node *n)
 	uv_tcp_init(&n->loop, &n->listener);
 	n->console.data = n->listener.data = n;
 	uv_prepare_init(&n->loop, &n->commit);
+	batch_start(n);
 	uv_timer_init(&n->loop, &n->purge);
 	peer_drops_start(n);
 	n->purge.data = n;

@@ -117,8 +117,17 @@ const struct node_actor *batch_actor(void);
 /* Make who the actor of what the running op does next; returns the one
  * it replaces, to be put back. */
 const struct node_actor *batch_act_as(const struct node_actor *who);
-/* Commit everything queued (the uv_prepare callback calls this). */
+/* A write nobody waits for (an acknowledgement retired, the record of a
+ * query that already left): it commits with the next commit, or after
+ * BATCH_LATER_MS at most, so it never adds a commit of its own on a
+ * request's path. Acts for n->actor. */
+void batch_add_later(struct node *n, store_op_fn fn, batch_done_fn done, void *arg);
+#define BATCH_LATER_MS 1000
+/* Commit everything queued if anything waits for it (the uv_prepare
+ * callback calls this); batch_flush_all commits the later writes too. */
 void batch_flush(struct node *n);
+void batch_flush_all(struct node *n);
+void batch_start(struct node *n);
 
 /* ---- what the node counts, for `metrics` ---- */
 
@@ -211,6 +220,7 @@ struct node {
 	struct pending **pending;        /* requests waiting for a peer's answer, */
 	uint32_t pending_cap, n_pending; /* hashed by kind and key */
 	uint64_t ping_seq;
+	uint64_t trace_last;             /* the last trace id handed out */
 	uv_prepare_t commit;
 	uv_timer_t purge;
 	uv_timer_t resend;               /* unacknowledged outbox messages */
@@ -220,6 +230,8 @@ struct node {
 	struct batch_entry *batch;
 	struct store_op *ops;
 	size_t batch_len, batch_cap;
+	size_t batch_waited;             /* entries someone waits for */
+	uv_timer_t later;                /* commits the later writes alone */
 	uint64_t started_ms;
 	uint64_t commits;
 	struct node_counts counts;

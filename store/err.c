@@ -12,6 +12,8 @@ int store__err(int mdb_rc)
 		return 0;
 	case MDB_NOTFOUND:
 		return TN_ERR_NOT_FOUND;
+	case MDB_KEYEXIST:
+		return TN_ERR_EXISTS;
 	case MDB_MAP_FULL:
 		return TN_ERR_MAP_FULL;
 	case ENOSPC:

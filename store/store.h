@@ -138,6 +138,11 @@ typedef int (*store_outmsg_fn)(void *arg, const struct tn_outmsg *m);
 
 /* Write trace tr, assigning tr->id when it is 0. */
 int store_trace_put(struct store_txn *t, struct tn_trace *tr) TN_WUR;
+/* The id of the newest trace (0: none yet), for ids handed out ahead. */
+int store_trace_last(struct store_txn *t, uint64_t *id) TN_WUR;
+/* Write a new trace under the id chosen for it ahead, moving the sequence
+ * past it; TN_ERR_EXISTS when a trace has that id. */
+int store_trace_add(struct store_txn *t, const struct tn_trace *tr) TN_WUR;
 /* Read trace id (release with proto_release). */
 int store_trace_get(struct store_txn *t, uint64_t id, struct tn_trace *tr) TN_WUR;
 /* Call fn for every trace in id order. */

@@ -15,6 +15,30 @@ int store_trace_put(struct store_txn *t, struct tn_trace *tr)
 	return store__obj_put(t, STORE_DB_REQ_OUT, tr->id, &proto_trace_schema, tr, 0);
 }
 
+int store_trace_last(struct store_txn *t, uint64_t *id)
+{
+	int rc = store__u64_get(t, STORE_SEQ_TRACE, id);
+
+	if (rc == TN_ERR_NOT_FOUND)
+		*id = 0;
+	return rc == TN_ERR_NOT_FOUND ? 0 : rc;
+}
+
+int store_trace_add(struct store_txn *t, const struct tn_trace *tr)
+{
+	uint64_t last;
+	int rc;
+
+	if (!tr->id)
+		return TN_ERR_INVALID;
+	if ((rc = store_trace_last(t, &last)))
+		return rc;
+	if (tr->id > last && (rc = store__u64_put(t, STORE_SEQ_TRACE, tr->id)))
+		return rc;
+	return store__obj_put(t, STORE_DB_REQ_OUT, tr->id, &proto_trace_schema, tr,
+			      MDB_NOOVERWRITE);
+}
+
 int store_trace_get(struct store_txn *t, uint64_t id, struct tn_trace *tr)
 {
 	return store__obj_get(t, STORE_DB_REQ_OUT, id, &proto_trace_schema, tr);

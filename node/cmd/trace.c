@@ -113,10 +113,7 @@ struct request_job {
 static void requested(void *arg, int rc, const struct tn_trace *tr, const char *why)
 {
 	struct request_job *j = arg;
-	char missing[TN_TEXT_LEN] = "";
 
-	if (rc && !why && j->follow && cmd_missing(missing, rc, "trace", j->follow))
-		why = missing;
 	if (rc)
 		console_fail(j->req, rc, why);
 	else

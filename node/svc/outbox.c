@@ -103,6 +103,19 @@ static int send_one(void *arg, const struct tn_outmsg *o)
 	return remember(p, o->mid);
 }
 
+void outbox_send_now(struct peer *p, enum wire_type type, const uint8_t mid[TN_MID_LEN],
+		     const void *msg)
+{
+	struct proto_buf b = { 0 };
+
+	if (!p || !p->link || proto_encode(wire_types[type].schema, msg, &b))
+		goto out;
+	if (!env_send_raw(p, type, &b, wire_must_sign(type, msg)))
+		(void)!remember(p, mid);
+out:
+	proto_buf_free(&b);
+}
+
 void outbox_flush(struct peer *p)
 {
 	struct store_txn *t;
@@ -191,7 +204,7 @@ static void on_ack(struct peer *p, struct env_msg *m)
 	j->ack = *(const struct tn_ack *)m->msg;
 	j->node = p->node;
 	memcpy(j->peer, p->rec.name, sizeof(j->peer));
-	batch_add(p->node, ack_op, acked, j);
+	batch_add_later(p->node, ack_op, acked, j);
 }
 
 const struct svc_handler outbox_handlers[] = {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Asking peers whether guns are reported lost or stolen: one envelope per
  * peer carries every item; the asker gets one aggregated answer once
- * every peer answered or the timeout passed. The query leaves at once and
- * its "sent" entries commit in the same loop pass, while it travels; the
- * results are audited in a second commit, and the operator sees nothing
+ * every peer answered or the timeout passed. The query leaves at once;
+ * its "sent" entries wait for the next commit (batch_add_later), which is
+ * usually the one that audits the results, and the operator sees nothing
  * before both are durable. So a query costs two commits in series: the
  * answering node's before it discloses, and ours before we show. */
 #include <stdlib.h>
@@ -60,24 +60,27 @@ static int audit_results_op(struct store_txn *t, void *arg)
 	return rc;
 }
 
+/* A query whose "sent" entries did not commit shows no answer at all;
+ * they commit before the results or with them, in the same batch. */
 static void replied(void *arg, int rc)
 {
 	struct query *qu = arg;
 
-	qu->done(qu->arg, rc, &qu->reply);
+	if (qu->sent < 0)
+		qu->done(qu->arg, qu->sent, NULL);
+	else
+		qu->done(qu->arg, rc, &qu->reply);
 	pending_free(&qu->wait);
 }
 
-/* Every peer answered, time is up, or the node stops: audit, then answer.
- * A query whose "sent" entries did not commit shows no answer at all. */
+/* Every peer answered, time is up, or the node stops: audit, then answer. */
 static void finish(struct pending *w, int rc)
 {
 	struct query *qu = (struct query *)w;
 
 	(void)rc;
 	if (qu->sent < 0) {
-		qu->done(qu->arg, qu->sent, NULL);
-		pending_free(&qu->wait);
+		replied(qu, 0);
 		return;
 	}
 	for (uint32_t i = 0; i < qu->reply.n; i++)
@@ -126,13 +129,18 @@ static void on_result(struct peer *p, struct env_msg *m)
 	if (!qu || !take_answer(qu, p, m))
 		peer_drop(p->node, p, DROP_unsolicited, "stolen_result to no query of ours waiting "
 			  "for it");
-	else if (--qu->waiting == 0 && qu->sent)
+	else
+		query_answered(qu);
+}
+
+void query_answered(struct query *qu)
+{
+	if (--qu->waiting == 0)
 		pending_end(&qu->wait, 0);
 }
 
-/* The "sent" entries committed (or failed to): the query may end now if
- * its answers are in. The commit runs in the pass that sent the query,
- * before any answer can be read, so this comes first in practice. */
+/* The "sent" entries committed (or failed to), alone or with the
+ * results: the query ends now if nothing is left to wait for. */
 static void audited(void *arg, int rc)
 {
 	struct query *qu = arg;
@@ -263,7 +271,10 @@ int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void
 	qu->wait.release = query_release;
 	send_all(qu);
 	pending_start(n, &qu->wait, PENDING_QUERY, qu->q.qid, qu->timeout_ms);
-	batch_add(n, audit_query_op, audited, qu);
+	if (qu->waiting)
+		batch_add_later(n, audit_query_op, audited, qu);
+	else
+		batch_add(n, audit_query_op, audited, qu);
 	return 0;
 }
 

@@ -138,8 +138,8 @@ static void on_blind_result(struct peer *p, struct env_msg *m)
 	} else if (!rc) {
 		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "answered");
 	}
-	if (rc <= 0 && --qu->waiting == 0 && qu->sent)
-		pending_end(&qu->wait, 0);
+	if (rc <= 0)
+		query_answered(qu);
 }
 
 const struct svc_handler query_blind_handlers[] = {

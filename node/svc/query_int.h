@@ -42,6 +42,8 @@ static inline void query_ref(const struct query *qu, char ref[24])
 /* Send qu to target i, peer p: blind when we hold p's whole set (and no
  * item asks for fuzzy matching), else in clear. */
 int query_send_one(struct query *qu, struct peer *p, uint32_t i) TN_WUR;
+/* One target answered: the query ends when none is left. */
+void query_answered(struct query *qu);
 /* Inside the "sent" commit: target i asked blind, item by item. */
 int query_blind_audit(struct store_txn *t, const struct query *qu, uint32_t i,
 		      const char *ref) TN_WUR;

@@ -161,6 +161,10 @@ void outbox_new_mid(uint8_t mid[TN_MID_LEN]);
  * signed as the registry says. */
 int outbox_queue(struct store_txn *t, const char *peer, enum wire_type type,
 		 const uint8_t mid[TN_MID_LEN], const void *msg) TN_WUR;
+/* Send msg, queued under mid in this loop pass, on p's link now if it is
+ * up, ahead of its commit; the link counts it as carried. */
+void outbox_send_now(struct peer *p, enum wire_type type, const uint8_t mid[TN_MID_LEN],
+		     const void *msg);
 /* Send what p's outbox holds that this link has not carried yet. */
 void outbox_flush(struct peer *p);
 /* p's link came up: send its whole backlog. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Our trace requests: created from the console (or as the follow-up of a
- * trace that ended in an export), committed with their signed message in
- * the outbox, then moved along by the peer's acknowledgements and its
- * signed result, which is kept as a receipt. */
+ * trace that ended in an export), sent at once and committed with their
+ * signed message in the outbox, then moved along by the peer's
+ * acknowledgements and its signed result, which is kept as a receipt. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +17,6 @@ struct out_job {
 	struct tn_trace tr;
 	uint64_t follow;
 	char purpose[TN_PURPOSE_LEN]; /* the requester's, for its audit only */
-	char why[TN_TEXT_LEN];
 };
 
 static void out_job_free(struct out_job *j)
@@ -58,15 +57,17 @@ static void set_mid(uint8_t mid[TN_MID_LEN], uint64_t id)
 }
 
 /* Fill the request from the trace it follows: same gun, same case. */
-static int follow_up(struct store_txn *t, struct out_job *j)
+static int follow_up(struct store_txn *t, struct out_job *j, char *why, size_t len)
 {
 	struct tn_trace old;
 	int rc = store_trace_get(t, j->follow, &old);
 
+	if (rc == TN_ERR_NOT_FOUND)
+		snprintf(why, len, "trace %llu does not exist", (unsigned long long)j->follow);
 	if (rc)
-		return rc;
+		return rc == TN_ERR_NOT_FOUND ? TN_ERR_INVALID : rc;
 	if (!old.result.export_to[0]) {
-		snprintf(j->why, sizeof(j->why), "trace %llu did not end in an export",
+		snprintf(why, len, "trace %llu did not end in an export",
 			 (unsigned long long)j->follow);
 		proto_release(&proto_trace_schema, &old);
 		return TN_ERR_INVALID;
@@ -76,10 +77,30 @@ static int follow_up(struct store_txn *t, struct out_job *j)
 	j->tr.req.follows = old.req.ref;
 	proto_release(&proto_trace_schema, &old);
 	if (!peer_by_name(j->node, j->tr.peer)) {
-		snprintf(j->why, sizeof(j->why), "%s (the export country) is not a pinned peer",
-			 j->tr.peer);
+		snprintf(why, len, "%s (the export country) is not a pinned peer", j->tr.peer);
 		return TN_ERR_INVALID;
 	}
+	return 0;
+}
+
+/* A new trace's id, handed out ahead of its commit so that its request
+ * can leave at once; the store's sequence catches up in the commit. */
+static int new_trace_id(struct node *n, uint64_t *id)
+{
+	struct store_txn *t;
+	int rc;
+
+	if (!n->trace_last) {
+		if ((rc = store_read_begin(n->store, &t)))
+			return rc;
+		rc = store_trace_last(t, &n->trace_last);
+		store_read_end(t);
+		if (rc)
+			return rc;
+	}
+	if (TN_REF_ID(n->trace_last + 1) != n->trace_last + 1)
+		return TN_ERR_LIMIT;       /* 2^32 traces: the ref has no room for more */
+	*id = ++n->trace_last;
 	return 0;
 }
 
@@ -89,21 +110,9 @@ static int request_op(struct store_txn *t, void *arg)
 	char detail[TN_TEXT_LEN];
 	int rc;
 
-	j->why[0] = '\0';
-	j->tr.id = 0;
-	if (j->follow && (rc = follow_up(t, j)))
+	if ((rc = store_trace_add(t, &j->tr)))
 		return rc;
-	snprintf(j->tr.status, sizeof(j->tr.status), "queued");
-	j->tr.created_ms = j->tr.updated_ms = node_now_ms();
-	if ((rc = store_trace_put(t, &j->tr)))
-		return rc;
-	if (TN_REF_ID(j->tr.id) != j->tr.id)
-		return TN_ERR_LIMIT;       /* 2^32 traces: the ref has no room for more */
-	j->tr.req.ref = new_ref(j->tr.id);
-	set_mid(j->tr.req.mid, j->tr.id);
-	rc = store_trace_put(t, &j->tr);
-	if (!rc)
-		rc = outbox_queue(t, j->tr.peer, WIRE_TRACE_REQUEST, j->tr.req.mid, &j->tr.req);
+	rc = outbox_queue(t, j->tr.peer, WIRE_TRACE_REQUEST, j->tr.req.mid, &j->tr.req);
 	snprintf(detail, sizeof(detail), "crime %s%s%s", j->tr.req.crime,
 		 j->purpose[0] ? "; purpose: " : "", j->purpose);
 	if (!rc)
@@ -116,7 +125,7 @@ static void requested(void *arg, int rc)
 {
 	struct out_job *j = arg;
 
-	j->done(j->arg, rc, &j->tr, j->why[0] ? j->why : NULL);
+	j->done(j->arg, rc, &j->tr, NULL);
 	if (!rc)
 		j->node->counts.traces_sent++;
 	if (!rc)
@@ -145,10 +154,42 @@ static int check_request(struct node *n, const struct tn_trace_arg *a, char *why
 	return TN_ERR_INVALID;
 }
 
+/* The request as it will be stored: from the trace it follows or from a,
+ * under a new id, ref and mid. */
+static int fill_request(struct out_job *j, const struct tn_trace_arg *a, char *why, size_t len)
+{
+	struct store_txn *t;
+	int rc;
+
+	if (j->follow) {
+		if ((rc = store_read_begin(j->node->store, &t)))
+			return rc;
+		rc = follow_up(t, j, why, len);
+		store_read_end(t);
+		if (rc)
+			return rc;
+	} else {
+		j->tr.req = a->req;
+		memcpy(j->tr.peer, a->to, sizeof(j->tr.peer));
+	}
+	if ((rc = new_trace_id(j->node, &j->tr.id)))
+		return rc;
+	j->tr.req.ref = new_ref(j->tr.id);
+	set_mid(j->tr.req.mid, j->tr.id);
+	snprintf(j->tr.status, sizeof(j->tr.status), "queued");
+	j->tr.created_ms = j->tr.updated_ms = node_now_ms();
+	return 0;
+}
+
+/* The request leaves at once when the link is up, while its commit runs
+ * (the outbox sends it again if it is not acknowledged); the operator
+ * hears of it only once it is durable. So an automatic trace costs two
+ * commits in series, as a query does: the answerer's and ours. */
 int trace_request(struct node *n, const struct tn_trace_arg *a, trace_done_fn done, void *arg,
 		  char *why, size_t len)
 {
 	struct out_job *j;
+	int rc;
 
 	if (check_request(n, a, why, len))
 		return TN_ERR_INVALID;
@@ -159,8 +200,12 @@ int trace_request(struct node *n, const struct tn_trace_arg *a, trace_done_fn do
 	j->arg = arg;
 	j->follow = a->follow;
 	memcpy(j->purpose, a->purpose, sizeof(j->purpose));
-	j->tr.req = a->req;
-	memcpy(j->tr.peer, a->to, sizeof(j->tr.peer));
+	if ((rc = fill_request(j, a, why, len))) {
+		out_job_free(j);
+		return rc;
+	}
+	outbox_send_now(peer_by_name(n, j->tr.peer), WIRE_TRACE_REQUEST, j->tr.req.mid,
+			&j->tr.req);
 	batch_add(n, request_op, requested, j);
 	return 0;
 }
@@ -354,7 +399,7 @@ static void on_ack(struct peer *p, struct env_msg *m)
 		return;
 	env_take(m, &j->ack);
 	memcpy(j->mid, j->ack.mid, TN_MID_LEN);
-	batch_add(p->node, ack_op, reply_done, j);
+	batch_add_later(p->node, ack_op, reply_done, j);
 }
 
 static void on_result(struct peer *p, struct env_msg *m)

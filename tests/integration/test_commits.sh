@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Durable commits per exchange, counted by each node (status `commits`):
-# a stolen query costs the asking node two (its "sent" entries, which
-# commit while the query travels, and the results before the operator sees
-# them) and the answering node one; an automatic trace costs the answering
-# node one before it answers, and the asking node one for the request and
-# one for the acknowledgement, receipt and result that arrive in one write;
+# a stolen query costs the asking node one (its "sent" entries wait for the
+# commit of the results, before the operator sees them) and the answering
+# node one; an automatic trace costs the answering node one before it
+# answers, and the asking node one for the request (which left before it)
+# and one for the acknowledgements, receipt and result;
 # an operator waiting for a result (`trace wait`) sees it with the commit
 # that stores it, its view audited in the same commit.
 . "$(dirname "$0")/lib.sh"
@@ -45,11 +45,11 @@ count_commits()
 	pass "$what: GTM committed $g times, MEX $m"
 }
 
-count_commits "a no-hit stolen query" 2 1 \
+count_commits "a no-hit stolen query" 1 1 \
 	ctl GTM query stolen --case C-1 --make Glock --serial NOPE-1 --peer MEX
-count_commits "a stolen query that hits" 2 1 \
+count_commits "a stolen query that hits" 1 1 \
 	ctl GTM query stolen --case C-1 --make Taurus --serial cm9 --peer MEX
-count_commits "a 100-item stolen query" 2 1 \
+count_commits "a 100-item stolen query" 1 1 \
 	ctl GTM query stolen --case C-1 --peer MEX $(for i in $(seq 100); do printf -- '--make Glock --serial B-%d ' "$i"; done)
 
 # answered ID: GTM's trace list says so (a list shows no result, so it is

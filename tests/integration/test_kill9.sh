@@ -14,6 +14,11 @@
 #      MEX is back, then GTM and then MEX killed the moment the link is up
 #      and the outbox goes out: every acknowledged request is in GTM's
 #      trace list and reaches MEX exactly once.
+#   4. Trace requests on a live link, where each leaves while its commit
+#      runs, GTM killed among them: every acknowledged request is on GTM
+#      and reaches MEX once; one that left but never committed is MEX's
+#      alone, and MEX's answers to it are acknowledged, so its outbox
+#      drains.
 # Audit chains verify on both nodes after every kill. Counts vary from run to
 # run; only what the operator was shown is checked.
 . "$(dirname "$0")/lib.sh"
@@ -468,6 +473,46 @@ outbox_round 2 GTM
 outbox_round 3 MEX
 outbox_round 4 GTM
 outbox_round 5 MEX
+
+# ---- 4. kill -9 while trace requests leave ahead of their commit ----
+
+# live_requests ROUND: trace requests from GTM to MEX until GTM stops
+# answering; each acknowledged one appends "ID CASE_REF" to $T/traces.ROUND.
+live_requests()
+{
+	local i out
+	for ((i = 1; ; i++)); do
+		out=$(ctl_json GTM trace request --to MEX --make Glock --model G19 --serial "TL-$i" \
+			--recovered-on 2024-03-09 --recovered-at "Tapachula" --crime 0900 \
+			--case "K9T-$1-$i" 2>/dev/null) || return 0
+		[[ $out =~ ^\{[[:space:]]+\"id\":\ \"([0-9]+)\" ]] || return 0
+		echo "${BASH_REMATCH[1]} K9T-$1-$i" >>"$T/traces.$1"
+	done
+}
+
+live_round()
+{
+	local round=$1 got acked present delivered dups
+	loop_start live_requests "$round"
+	wait_lines "$T/traces.$round" "$TRACE_REQUESTS"
+	node_kill GTM
+	loops_stop
+	got=$(requests_at_mex "$round")
+	restart GTM
+	wait_until 30 all_acked || fail "GTM's requests not all acknowledged by MEX within 30 s"
+	wait_until 30 eval '[ "$(entries MEX outbox)" = 0 ]' ||
+		fail "MEX's outbox still holds $(entries MEX outbox) messages for GTM after 30 s"
+	audit_intact GTM MEX
+	save GTM traces trace list
+	save MEX inbox inbox --all
+	save MEX mex-audit audit --limit 20000
+	check traces "$T/traces.$round" "$T/traces.json" "$T/inbox.json" "$T/mex-audit.json"
+	read -r acked present delivered dups <<<"$COUNTS"
+	pass "kill -9 of GTM among trace requests on a live link: acknowledged $acked, present" \
+		"$present, delivered $delivered, duplicates $dups; MEX had $got, so" \
+		"$((got - acked)) left GTM without an acknowledgement; MEX's outbox drained"
+}
+live_round 6
 
 node_alive GTM
 node_alive MEX
