@@ -35,6 +35,7 @@ struct proto_field {
 	const char *key;
 	uint8_t type;
 	uint8_t flags;
+	uint8_t klen;          /* strlen(key) */
 	uint32_t off;
 	uint32_t size;
 	uint32_t cnt_off;
@@ -51,19 +52,19 @@ struct proto_schema {
 
 /* Field table entries; the member name is the wire key. */
 #define PROTO_MEMBER_SIZE(t, m) ((uint32_t)sizeof(((t *)0)->m))
-#define PF_STR_OF(t, m, fl) { #m, PF_STR, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, NULL }
-#define PF_U64_OF(t, m, fl) { #m, PF_U64, fl, offsetof(t, m), 8, 0, 0, NULL }
-#define PF_U32_OF(t, m, fl) { #m, PF_U32, fl, offsetof(t, m), 4, 0, 0, NULL }
-#define PF_I64_OF(t, m, fl) { #m, PF_I64, fl, offsetof(t, m), 8, 0, 0, NULL }
-#define PF_BOOL_OF(t, m, fl) { #m, PF_BOOL, fl, offsetof(t, m), 1, 0, 0, NULL }
-#define PF_BIN_OF(t, m, fl) { #m, PF_BIN, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, NULL }
-#define PF_OBJ_OF(t, m, fl, sch) { #m, PF_OBJ, fl, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, &(sch) }
+#define PF_STR_OF(t, m, fl) { #m, PF_STR, fl, sizeof(#m) - 1, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, NULL }
+#define PF_U64_OF(t, m, fl) { #m, PF_U64, fl, sizeof(#m) - 1, offsetof(t, m), 8, 0, 0, NULL }
+#define PF_U32_OF(t, m, fl) { #m, PF_U32, fl, sizeof(#m) - 1, offsetof(t, m), 4, 0, 0, NULL }
+#define PF_I64_OF(t, m, fl) { #m, PF_I64, fl, sizeof(#m) - 1, offsetof(t, m), 8, 0, 0, NULL }
+#define PF_BOOL_OF(t, m, fl) { #m, PF_BOOL, fl, sizeof(#m) - 1, offsetof(t, m), 1, 0, 0, NULL }
+#define PF_BIN_OF(t, m, fl) { #m, PF_BIN, fl, sizeof(#m) - 1, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, NULL }
+#define PF_OBJ_OF(t, m, fl, sch) { #m, PF_OBJ, fl, sizeof(#m) - 1, offsetof(t, m), PROTO_MEMBER_SIZE(t, m), 0, 0, &(sch) }
 #define PF_PTR_OF(t, m, fl, sch) \
-	{ #m, PF_OBJ, (fl) | PF_PTR, offsetof(t, m), sizeof(void *), 0, 0, &(sch) }
+	{ #m, PF_OBJ, (fl) | PF_PTR, sizeof(#m) - 1, offsetof(t, m), sizeof(void *), 0, 0, &(sch) }
 #define PF_BLOB_OF(t, m, cnt, maxn, fl) \
-	{ #m, PF_BLOB, fl, offsetof(t, m), sizeof(void *), offsetof(t, cnt), maxn, NULL }
+	{ #m, PF_BLOB, fl, sizeof(#m) - 1, offsetof(t, m), sizeof(void *), offsetof(t, cnt), maxn, NULL }
 #define PF_ARR_OF(t, m, cnt, maxn, fl, sch) \
-	{ #m, PF_ARR, fl, offsetof(t, m), sizeof(void *), offsetof(t, cnt), maxn, &(sch) }
+	{ #m, PF_ARR, fl, sizeof(#m) - 1, offsetof(t, m), sizeof(void *), offsetof(t, cnt), maxn, &(sch) }
 #define PROTO_SCHEMA(t, fields) \
 	{ #t, fields, sizeof(fields) / sizeof((fields)[0]), sizeof(t) }
 

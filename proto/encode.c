@@ -174,7 +174,7 @@ static size_t obj_bound(const struct proto_schema *s, const void *obj);
 /* The most bytes field f of obj can take, key included. */
 static size_t field_bound(const struct proto_field *f, const void *obj)
 {
-	size_t n = 5 + strlen(f->key), k;
+	size_t n = 5 + f->klen, k;
 	const char *items;
 
 	switch (f->type) {
@@ -268,7 +268,7 @@ static uint8_t *put_obj(uint8_t *o, const struct proto_schema *s, const void *ob
 
 		if (!present(f, obj))
 			continue;
-		o = put_str(o, f->key, strlen(f->key));
+		o = put_str(o, f->key, f->klen);
 		o = put_field(o, f, obj);
 	}
 	return o;

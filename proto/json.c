@@ -238,11 +238,16 @@ int proto_json_write_pair(const char *k1, const struct proto_schema *s1, const v
 
 int proto_msg_json(const struct proto_msg *m, const char *key, FILE *f)
 {
-	const msgpack_object *o = key ? proto__get(&m->u.data, key) : &m->u.data;
+	const msgpack_object *o;
+	msgpack_unpacked u;
+	int rc = proto__msg_unpack(m, &u);
 
-	if (!o)
-		return TN_ERR_FIELD;
-	if (!f)
-		return 0;
-	return dump(to_json(o), f);
+	if (rc)
+		return rc;
+	if (!(o = key ? proto__get(&u.data, key) : &u.data))
+		rc = TN_ERR_FIELD;
+	else if (f)
+		rc = dump(to_json(o), f);
+	msgpack_unpacked_destroy(&u);
+	return rc;
 }

@@ -1,27 +1,29 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Parsed messages: one checked unpack, then typed reads and schema
- * decodes of its parts. */
+/* Parsed messages: one check of the bytes, then typed reads and schema
+ * decodes of their parts, in place. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "proto_int.h"
 
-/* Scans and unpacks before allocating; the unpacked value owns its zone
- * through a pointer, so it may be moved into the message. */
+/* Scans before allocating, then keeps a copy of the bytes: fields are
+ * read from them in place. */
 int proto_msg_parse(struct proto_msg **out, const void *buf, size_t len)
 {
-	msgpack_unpacked u;
 	struct proto_msg *m;
 	int rc;
 
 	*out = NULL;
-	if ((rc = proto__unpack(&u, buf, len)))
+	if ((rc = proto__scan(buf, len)))
 		return rc;
-	if (!(m = calloc(1, sizeof(*m)))) {
-		msgpack_unpacked_destroy(&u);
+	if (!proto__is_map(buf, len))
+		return TN_ERR_DECODE;
+	if (!(m = calloc(1, sizeof(*m))) || !(m->buf = malloc(len))) {
+		free(m);
 		return TN_ERR_NOMEM;
 	}
-	m->u = u;
+	memcpy(m->buf, buf, len);
+	m->len = len;
 	*out = m;
 	return 0;
 }
@@ -30,8 +32,13 @@ void proto_msg_free(struct proto_msg *m)
 {
 	if (!m)
 		return;
-	msgpack_unpacked_destroy(&m->u);
+	free(m->buf);
 	free(m);
+}
+
+int proto__msg_unpack(const struct proto_msg *m, msgpack_unpacked *u)
+{
+	return proto__unpack(u, m->buf, m->len);
 }
 
 const msgpack_object *proto__get(const msgpack_object *o, const char *key)
@@ -50,55 +57,69 @@ const msgpack_object *proto__get(const msgpack_object *o, const char *key)
 	return NULL;
 }
 
+/* The scalar under key at the top of m. */
+static int scalar(const struct proto_msg *m, const char *key, int *kind, uint64_t *u,
+		  const uint8_t **ptr)
+{
+	struct proto_rd all = { m->buf, m->len, 0 }, at;
+
+	if (proto__find(&all, key, &at) || proto__read_scalar(&at, kind, u, ptr))
+		return TN_ERR_FIELD;
+	return 0;
+}
+
 int proto_msg_str(const struct proto_msg *m, const char *key, char *out, size_t cap)
 {
-	const msgpack_object *v = proto__get(&m->u.data, key);
+	const uint8_t *p = NULL;
+	uint64_t n;
+	int kind;
 
-	if (!v || v->type != MSGPACK_OBJECT_STR || v->via.str.size >= cap ||
-	    (v->via.str.size && memchr(v->via.str.ptr, 0, v->via.str.size)))
+	if (scalar(m, key, &kind, &n, &p) || kind != PROTO_RD_STR || n >= cap ||
+	    (n && memchr(p, 0, n)))
 		return TN_ERR_FIELD;
-	proto__copy(out, v->via.str.ptr, v->via.str.size);
-	out[v->via.str.size] = '\0';
+	proto__copy(out, p, n);
+	out[n] = '\0';
 	return 0;
 }
 
 int proto_msg_i64(const struct proto_msg *m, const char *key, int64_t *out)
 {
-	const msgpack_object *v = proto__get(&m->u.data, key);
+	const uint8_t *p;
+	uint64_t u;
+	int kind;
 
-	if (!v)
+	if (scalar(m, key, &kind, &u, &p) ||
+	    !(kind == PROTO_RD_NEG || (kind == PROTO_RD_POS && u <= INT64_MAX)))
 		return TN_ERR_FIELD;
-	if (v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER ||
-	    (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && v->via.u64 <= INT64_MAX)) {
-		*out = v->via.i64;
-		return 0;
-	}
-	return TN_ERR_FIELD;
+	*out = (int64_t)u;
+	return 0;
 }
 
 int proto_msg_bool(const struct proto_msg *m, const char *key, int *out)
 {
-	const msgpack_object *v = proto__get(&m->u.data, key);
+	const uint8_t *p;
+	uint64_t u;
+	int kind;
 
-	if (!v || v->type != MSGPACK_OBJECT_BOOLEAN)
+	if (scalar(m, key, &kind, &u, &p) || kind != PROTO_RD_BOOL)
 		return TN_ERR_FIELD;
-	*out = v->via.boolean;
+	*out = (int)u;
 	return 0;
 }
 
 int proto_msg_decode(struct proto_msg *m, const char *key,
 		     const struct proto_schema *s, void *obj)
 {
-	const msgpack_object *o = key ? proto__get(&m->u.data, key) : &m->u.data;
+	struct proto_rd all = { m->buf, m->len, 0 }, at = all;
 	int rc;
 
 	memset(obj, 0, s->size);
 	m->err[0] = '\0';
-	if (!o) {
+	if (key && proto__find(&all, key, &at)) {
 		snprintf(m->err, sizeof(m->err), "field '%s': missing", key);
 		return TN_ERR_FIELD;
 	}
-	rc = proto__decode_obj(o, s, obj, m->err, sizeof(m->err));
+	rc = proto__read_obj(&at, s, obj, m->err, sizeof(m->err));
 	if (rc)
 		proto_release(s, obj);
 	return rc;

@@ -8,9 +8,17 @@
 
 #include "proto.h"
 
+/* A parsed message owns a copy of its bytes, checked by proto__scan. */
 struct proto_msg {
-	msgpack_unpacked u;
+	uint8_t *buf;
+	size_t len;
 	char err[160];
+};
+
+/* A place in msgpack bytes. */
+struct proto_rd {
+	const uint8_t *p;
+	size_t len, off;
 };
 
 /* memcpy that accepts the NULL pointer msgpack-c gives empty values. */
@@ -44,9 +52,23 @@ int proto__skip(const void *buf, size_t len, size_t *off, int depth) TN_WUR;
 int proto__unpack(msgpack_unpacked *u, const void *buf, size_t len) TN_WUR;
 /* The value under key in map o, or NULL. */
 const msgpack_object *proto__get(const msgpack_object *o, const char *key);
-/* Decode map o into obj; on failure write a reason to why. */
-int proto__decode_obj(const msgpack_object *o, const struct proto_schema *s,
-		      void *obj, char *why, size_t why_len);
+/* m's bytes unpacked by msgpack-c, for printing (free u with
+ * msgpack_unpacked_destroy). */
+int proto__msg_unpack(const struct proto_msg *m, msgpack_unpacked *u) TN_WUR;
+/* decode.c: read the map at r into obj (bytes proto__scan passed); on
+ * failure write a reason to why. */
+int proto__read_obj(struct proto_rd *r, const struct proto_schema *s, void *obj,
+		    char *why, size_t why_len) TN_WUR;
+/* out: the value under key in the map at map (the first such key). */
+int proto__find(const struct proto_rd *map, const char *key, struct proto_rd *out) TN_WUR;
+enum { PROTO_RD_STR, PROTO_RD_BOOL, PROTO_RD_POS, PROTO_RD_NEG, PROTO_RD_OTHER };
+/* The scalar at r: its PROTO_RD_* kind, its integer bits (a string's
+ * length, a boolean's value) and a string's bytes. */
+int proto__read_scalar(struct proto_rd *r, int *kind, uint64_t *u, const uint8_t **ptr) TN_WUR;
+/* 1 when buf starts with a map. */
+int proto__is_map(const void *buf, size_t len);
+/* "field 'key': what" into why; returns TN_ERR_FIELD. */
+int proto__field_fail(char *why, size_t why_len, const char *key, const char *what);
 /* Direct writes at o in msgpack-c's shortest forms (room is the caller's);
  * each returns where it ended. */
 uint8_t *proto__put_str(uint8_t *o, const char *s, size_t n);

@@ -172,10 +172,14 @@ static void print_value(const msgpack_object *o, int indent, FILE *f)
 
 int proto_msg_print(const struct proto_msg *m, const char *key, FILE *f)
 {
-	const msgpack_object *o = key ? proto__get(&m->u.data, key) : &m->u.data;
+	const msgpack_object *o;
+	msgpack_unpacked u;
+	int rc = proto__msg_unpack(m, &u);
 
-	if (!o)
-		return TN_ERR_FIELD;
-	print_value(o, 0, f);
-	return 0;
+	if (rc)
+		return rc;
+	if ((o = key ? proto__get(&u.data, key) : &u.data))
+		print_value(o, 0, f);
+	msgpack_unpacked_destroy(&u);
+	return o ? 0 : TN_ERR_FIELD;
 }

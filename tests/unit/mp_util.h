@@ -115,6 +115,14 @@ static inline void assert_record_equal(const struct tn_record *a, const struct t
 }
 
 /* Decode {key: <raw value bytes>} with the all-types schema. */
+/* A value of the field key of all_schema that must be refused with why. */
+struct bad_value {
+	const char *key;
+	const uint8_t *val;
+	size_t len;
+	const char *why;
+};
+
 static inline int decode_one(const char *key, const uint8_t *val, size_t n, char *why)
 {
 	struct t_all t;

@@ -98,12 +98,6 @@ static void test_decode_rejects_missing_required_field_and_names_it(void **state
 	mp_done(&m);
 }
 
-struct bad_value {
-	const char *key;
-	const uint8_t *val;
-	size_t len;
-	const char *why;
-};
 
 static void test_decode_rejects_wrong_types(void **state)
 {

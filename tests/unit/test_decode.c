@@ -293,6 +293,110 @@ static void test_reencoded_record_decodes_again(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* Every form msgpack-c's unpacker takes reads as the same type: signed
+ * encodings of non-negative numbers are integers like any other, long
+ * string and binary forms, 16- and 32-bit maps and arrays. */
+static void test_decode_takes_every_msgpack_form(void **state)
+{
+	static const struct { const char *key; const uint8_t *val; size_t len; } good[] = {
+		{ "u", MP("\xd0\x05") },
+		{ "u", MP("\xd1\x00\x05") },
+		{ "u", MP("\xd2\x00\x00\x00\x05") },
+		{ "u", MP("\xd3\0\0\0\0\0\0\0\x05") },
+		{ "w", MP("\xcd\x00\x05") },
+		{ "i", MP("\xd0\xfb") },
+		{ "s", MP("\xd9\x01" "5") },
+		{ "s", MP("\xda\x00\x01" "5") },
+		{ "s", MP("\xdb\x00\x00\x00\x01" "5") },
+		{ "blob", MP("\xc5\x00\x01" "5") },
+		{ "blob", MP("\xc6\x00\x00\x00\x01" "5") },
+		{ "arr", MP("\xdc\x00\x01\xde\x00\x01\xa4" "name\xa1" "5") },
+		{ "arr", MP("\xdd\x00\x00\x00\x01\xdf\x00\x00\x00\x01\xa4" "name\xa1" "5") },
+	};
+	static const struct bad_value bad[] = {
+		{ "u", MP("\xd0\xfb"), "field 'u': negative" },
+		{ "s", MP("\xd4\x01\x35"), "field 's': not a string" },
+		{ "s", MP("\xc7\x01\x01\x35"), "field 's': not a string" },
+		{ "u", MP("\xca\x40\xa0\0\0"), "field 'u': not an integer" },
+		{ "blob", MP("\xd9\x01" "5"), "field 'blob': not binary" },
+	};
+	char why[WHY_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (decode_one(good[i].key, good[i].val, good[i].len, why))
+			fail_msg("form %zu of '%s' refused: %s", i, good[i].key, why);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		assert_int_equal(decode_one(bad[i].key, bad[i].val, bad[i].len, why), TN_ERR_FIELD);
+		assert_string_equal(why, bad[i].why);
+	}
+}
+
+/* Keys in any order, keys that are maps or arrays (skipped as unknown),
+ * and the values read: the decoder does not rely on the schema's order. */
+static void test_decode_takes_keys_out_of_order_and_odd_keys(void **state)
+{
+	static const uint8_t msg[] = "\x86"
+		"\xa1s\xa2hi"
+		"\x91\x01\xc3"                  /* [1]: true, an array as a key */
+		"\xa1w\x07"
+		"\x81\xa1x\x01\x90"            /* {x: 1}: [], a map as a key */
+		"\xa1u\xd3\0\0\0\0\0\0\x01\0"
+		"\xa1i\xff";
+	struct t_all t;
+	char why[WHY_LEN] = "";
+
+	(void)state;
+	OK(proto_decode(&all_schema, msg, sizeof(msg) - 1, &t, why, WHY_LEN));
+	assert_string_equal(t.s, "hi");
+	assert_int_equal(t.w, 7);
+	assert_true(t.u == 256 && t.i == -1);
+	proto_release(&all_schema, &t);
+	/* One byte short, or one too many: malformed, nothing decoded. */
+	assert_int_equal(proto_decode(&all_schema, msg, sizeof(msg) - 2, &t, why, WHY_LEN),
+			 TN_ERR_DECODE);
+	assert_int_equal(proto_decode(&all_schema, "\x80\xc0", 2, &t, why, WHY_LEN),
+			 TN_ERR_DECODE);
+	assert_int_equal(proto_decode(&all_schema, "\x90", 1, &t, why, WHY_LEN), TN_ERR_DECODE);
+}
+
+/* A parsed message reads its top-level fields in place: the first of a
+ * repeated key, strings, integers and booleans of their own types only. */
+static void test_msg_reads_fields_in_place(void **state)
+{
+	static const uint8_t msg[] = "\x86\xa1t\xa2ok\xa1t\xa2no\xa1n\xd0\xfe"
+		"\xa1" "b\xc3\xa1z\xa3" "a\0b" "\xa1m\x81\xa1s\xa1x";
+	struct proto_msg *m;
+	struct t_all t;
+	char s[8];
+	int64_t n;
+	int b;
+
+	(void)state;
+	OK(proto_msg_parse(&m, msg, sizeof(msg) - 1));
+	OK(proto_msg_str(m, "t", s, sizeof(s)));
+	assert_string_equal(s, "ok");
+	assert_int_equal(proto_msg_str(m, "t", s, 2), TN_ERR_FIELD);
+	OK(proto_msg_i64(m, "n", &n));
+	assert_int_equal(n, -2);
+	OK(proto_msg_bool(m, "b", &b));
+	assert_int_equal(b, 1);
+	assert_int_equal(proto_msg_str(m, "z", s, sizeof(s)), TN_ERR_FIELD);   /* a NUL */
+	assert_int_equal(proto_msg_i64(m, "t", &n), TN_ERR_FIELD);
+	assert_int_equal(proto_msg_bool(m, "n", &b), TN_ERR_FIELD);
+	assert_int_equal(proto_msg_str(m, "nope", s, sizeof(s)), TN_ERR_FIELD);
+	OK(proto_msg_decode(m, "m", &all_schema, &t));
+	assert_string_equal(t.s, "x");
+	proto_release(&all_schema, &t);
+	assert_int_equal(proto_msg_decode(m, "nope", &all_schema, &t), TN_ERR_FIELD);
+	assert_string_equal(proto_msg_error(m), "field 'nope': missing");
+	assert_int_equal(proto_msg_decode(m, "t", &all_schema, &t), TN_ERR_FIELD);
+	proto_msg_free(m);
+	assert_int_equal(proto_msg_parse(&m, "\x91\x01", 2), TN_ERR_DECODE);
+	assert_null(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +410,9 @@ int main(void)
 		cmocka_unit_test(test_decode_error_names_array_index),
 		cmocka_unit_test(test_release_frees_partially_decoded_array),
 		cmocka_unit_test(test_reencoded_record_decodes_again),
+		cmocka_unit_test(test_decode_takes_every_msgpack_form),
+		cmocka_unit_test(test_decode_takes_keys_out_of_order_and_odd_keys),
+		cmocka_unit_test(test_msg_reads_fields_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
