@@ -77,7 +77,7 @@ int node_card_addr(const struct node *n, char out[static CX_ADDR_LEN])
 		return node_advertise(n->cfg.advertise, port, out);
 	if (node_addr_wildcard(n->listen_addr))
 		return TN_ERR_CONFIG;
-	snprintf(out, CX_ADDR_LEN, "%s", n->listen_addr);
+	proto_strcpy(out, CX_ADDR_LEN, n->listen_addr);
 	return 0;
 }
 

@@ -144,7 +144,7 @@ static size_t flush_once(struct node *n)
 		char why[TN_TEXT_LEN + 64];
 
 		if (!node_disk_why(n, rc, why, sizeof(why)))
-			snprintf(why, sizeof(why), "%s", tn_strerror(rc));
+			proto_strcpy(why, sizeof(why), tn_strerror(rc));
 		node_log("error", "commit of %zu writes failed: %s", len, why);
 		n->counts.commits_failed++;
 	} else {

@@ -16,8 +16,8 @@
 void node_config_defaults(struct node_config *c, const char *name)
 {
 	memset(c, 0, sizeof(*c));
-	snprintf(c->name, sizeof(c->name), "%s", name ? name : "");
-	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:7401");
+	proto_strcpy(c->name, sizeof(c->name), name ? name : "");
+	proto_strcpy(c->listen, sizeof(c->listen), "127.0.0.1:7401");
 	c->map_size = STORE_MAP_DEFAULT;
 	c->map_max = STORE_MAP_MAX_DEFAULT;
 	c->max_frame = PROTO_FRAME_MAX_DEFAULT;

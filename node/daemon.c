@@ -175,7 +175,7 @@ static int open_node(struct node *n, const char *dir)
 	char why[PATH_MAX + 64];
 	int rc;
 
-	snprintf(n->dir, sizeof(n->dir), "%s", dir);
+	proto_strcpy(n->dir, sizeof(n->dir), dir);
 	if ((rc = node_config_load(&n->cfg, dir, why, sizeof(why)))) {
 		node_log("error", "%s", why);
 		return rc;

@@ -44,7 +44,7 @@ void node_log_setup(const struct node_config *c)
 	if (log_out.syslog && (!c->log_syslog || strcmp(log_out.ident, c->name)))
 		closelog();
 	if (c->log_syslog && (!log_out.syslog || strcmp(log_out.ident, c->name))) {
-		snprintf(log_out.ident, sizeof(log_out.ident), "%s", c->name);
+		proto_strcpy(log_out.ident, sizeof(log_out.ident), c->name);
 		openlog(log_out.ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	}
 	log_out.syslog = c->log_syslog;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -24,6 +25,15 @@ void proto_buf_consume(struct proto_buf *b, size_t n);
 int proto_grow(void **items, uint32_t n, uint32_t *cap, size_t size) TN_WUR;
 /* Free a blob (a PF_BLOB field and its length), leaving it empty. */
 void proto_blob_free(uint8_t **data, uint32_t *n);
+/* src into dst of cap bytes, cut at cap - 1 and always terminated (what
+ * snprintf "%s" does, without formatting). */
+static inline void proto_strcpy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+
+	memmove(dst, src, n);
+	dst[n] = '\0';
+}
 /* Free the buffer's memory (wiping nothing). */
 void proto_buf_free(struct proto_buf *b);
 

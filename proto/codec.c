@@ -63,7 +63,9 @@ int proto__field_fail(char *why, size_t why_len, const char *key, const char *wh
 	return TN_ERR_FIELD;
 }
 
-void proto_release(const struct proto_schema *s, void *obj)
+/* What obj holds outside itself; the items of an array are not wiped one
+ * by one, their memory is freed whole. */
+static void release_held(const struct proto_schema *s, void *obj)
 {
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct proto_field *f = &s->fields[i];
@@ -71,7 +73,7 @@ void proto_release(const struct proto_schema *s, void *obj)
 		uint32_t n;
 
 		if (f->type == PF_OBJ && proto_sub(f, obj))
-			proto_release(f->sub, (void *)proto_sub(f, obj));
+			release_held(f->sub, (void *)proto_sub(f, obj));
 		if (f->type == PF_OBJ && (f->flags & PF_PTR))
 			free((void *)proto_sub(f, obj));
 		if (f->type == PF_BLOB) {
@@ -83,9 +85,14 @@ void proto_release(const struct proto_schema *s, void *obj)
 		memcpy(&items, FIELD(obj, f), sizeof(items));
 		n = *(uint32_t *)((char *)obj + f->cnt_off);
 		for (uint32_t k = 0; items && k < n; k++)
-			proto_release(f->sub, items + (size_t)k * f->sub->size);
+			release_held(f->sub, items + (size_t)k * f->sub->size);
 		free(items);
 	}
+}
+
+void proto_release(const struct proto_schema *s, void *obj)
+{
+	release_held(s, obj);
 	memset(obj, 0, s->size);
 }
 
@@ -96,6 +103,9 @@ int proto__is_map(const void *buf, size_t len)
 	return (t >= 0x80 && t <= 0x8f) || t == 0xde || t == 0xdf;
 }
 
+/* The walk checks every byte it reads or steps over (proto__skip), so
+ * no scan runs first; bytes left after the map are refused. Malformed
+ * bytes are named as such even where a field failed before them. */
 int proto_decode(const struct proto_schema *s, const void *buf, size_t len,
 		 void *obj, char *why, size_t why_len)
 {
@@ -103,12 +113,11 @@ int proto_decode(const struct proto_schema *s, const void *buf, size_t len,
 	int rc;
 
 	memset(obj, 0, s->size);
-	if ((rc = proto__scan(buf, len)) || (!proto__is_map(buf, len) && (rc = TN_ERR_DECODE))) {
-		if (why && why_len)
-			snprintf(why, why_len, "%s", tn_strerror(rc));
-		return rc;
-	}
-	rc = proto__read_obj(&r, s, obj, why, why_len);
+	rc = proto__is_map(buf, len) ? proto__read_obj(&r, s, obj, why, why_len) : TN_ERR_DECODE;
+	if ((!rc && r.off != len) || (rc == TN_ERR_FIELD && proto__scan(buf, len)))
+		rc = TN_ERR_DECODE;
+	if (rc == TN_ERR_DECODE && why && why_len)
+		snprintf(why, why_len, "%s", tn_strerror(rc));
 	if (rc)
 		proto_release(s, obj);
 	return rc;

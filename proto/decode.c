@@ -159,7 +159,7 @@ static void prefix_why(char *why, size_t why_len, const char *key, long index)
 
 	if (!why || !why_len)
 		return;
-	snprintf(inner, sizeof(inner), "%s", why);
+	proto_strcpy(inner, sizeof(inner), why);
 	if (index >= 0)
 		snprintf(why, why_len, "%s[%ld]: %s", key, index, inner);
 	else

@@ -42,7 +42,7 @@ static const struct slot ev_slots[EV_COLS] = {
 static void say(char *why, size_t why_len, const char *msg)
 {
 	if (why && why_len)
-		snprintf(why, why_len, "%s", msg);
+		proto_strcpy(why, why_len, msg);
 }
 
 /* Copy src into the field at obj + s->off; TN_ERR_TOO_BIG when it does not

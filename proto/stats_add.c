@@ -78,10 +78,10 @@ static int count_trace(struct tn_stats_acc *s, const char *dir, const char *peer
 	char day[TN_DATE_LEN];
 
 	date_of(day, ms);
-	snprintf(k.dir, sizeof(k.dir), "%s", dir);
-	snprintf(k.peer, sizeof(k.peer), "%s", peer);
+	proto_strcpy(k.dir, sizeof(k.dir), dir);
+	proto_strcpy(k.peer, sizeof(k.peer), peer);
 	snprintf(k.month, sizeof(k.month), "%.7s", day);
-	snprintf(k.status, sizeof(k.status), "%s", status);
+	proto_strcpy(k.status, sizeof(k.status), status);
 	if (!(row = stats__tab_get(&s->traces, &k)))
 		return TN_ERR_NOMEM;
 	row->count++;
@@ -94,7 +94,7 @@ static int count_name(struct stats__tab *t, const char *name)
 
 	if (!name[0])
 		return 0;
-	snprintf(k.name, sizeof(k.name), "%s", name);
+	proto_strcpy(k.name, sizeof(k.name), name);
 	if (!(row = stats__tab_get(t, &k)))
 		return TN_ERR_NOMEM;
 	row->count++;
@@ -122,8 +122,8 @@ static int count_answer(struct tn_stats_acc *s, const struct answer *x)
 	struct stats__group k = { 0 }, *g;
 	uint64_t due = 0;
 
-	snprintf(k.a.dir, sizeof(k.a.dir), "%s", x->dir);
-	snprintf(k.a.peer, sizeof(k.a.peer), "%s", x->peer);
+	proto_strcpy(k.a.dir, sizeof(k.a.dir), x->dir);
+	proto_strcpy(k.a.peer, sizeof(k.a.peer), x->peer);
 	k.a.urgent = x->urgent;
 	if (!(g = stats__tab_get(&s->groups, &k)))
 		return TN_ERR_NOMEM;
@@ -195,8 +195,8 @@ static int count_flow(struct tn_stats_acc *s, const char *from, const char *to)
 {
 	struct tn_stats_flow k = { 0 }, *row;
 
-	snprintf(k.from, sizeof(k.from), "%s", from);
-	snprintf(k.to, sizeof(k.to), "%s", to);
+	proto_strcpy(k.from, sizeof(k.from), from);
+	proto_strcpy(k.to, sizeof(k.to), to);
 	if (!(row = stats__tab_get(&s->flows, &k)))
 		return TN_ERR_NOMEM;
 	row->count++;

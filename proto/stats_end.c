@@ -138,7 +138,7 @@ int proto_stats_end(struct tn_stats_acc *s, const char *node, struct tn_stats *o
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(out->node, sizeof(out->node), "%s", node);
+	proto_strcpy(out->node, sizeof(out->node), node);
 	memcpy(out->since, s->arg.since, sizeof(out->since));
 	memcpy(out->until, s->until, sizeof(out->until));
 	out->made_ms = s->now_ms;

@@ -11,7 +11,7 @@ static struct tn_stats_stolen *row_of(struct tn_stats_acc *s, const char *peer)
 {
 	struct tn_stats_stolen k = { 0 };
 
-	snprintf(k.peer, sizeof(k.peer), "%s", peer);
+	proto_strcpy(k.peer, sizeof(k.peer), peer);
 	return stats__tab_get(&s->stolen, &k);
 }
 

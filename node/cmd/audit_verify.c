@@ -36,8 +36,8 @@ static void job_free(struct verify_job *j)
 
 static void set(struct tn_audit_witness *w, const char *status, const char *reason)
 {
-	snprintf(w->status, sizeof(w->status), "%s", status);
-	snprintf(w->reason, sizeof(w->reason), "%s", reason);
+	proto_strcpy(w->status, sizeof(w->status), status);
+	proto_strcpy(w->reason, sizeof(w->reason), reason);
 }
 
 /* The local log against checks[0..k) (each from the row rows[i] names). */

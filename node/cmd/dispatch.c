@@ -73,7 +73,7 @@ int cmd_refuse(struct console_req *r, int code, const char *why)
 		return TN_ERR_NOMEM;
 	x->req = r;
 	x->code = code;
-	snprintf(x->why, sizeof(x->why), "%s", why);
+	proto_strcpy(x->why, sizeof(x->why), why);
 	node_log("warn", "console: %s: %s", console_actor(r)->user, why);
 	console_defer(r);
 	batch_add_as(console_node(r), console_actor(r), refusal_op, refused, x);

@@ -31,7 +31,7 @@ static int row_error(struct import_job *j, uint32_t index, int code, const char 
 	memset(e, 0, sizeof(*e));
 	e->index = index;
 	e->code = code;
-	snprintf(e->error, sizeof(e->error), "%s", why ? why : tn_strerror(code));
+	proto_strcpy(e->error, sizeof(e->error), why ? why : tn_strerror(code));
 	return 0;
 }
 

@@ -22,7 +22,7 @@ static int card(struct console_req *r, void *args)
 		return rc;
 	memcpy(ci.name, c.name, sizeof(ci.name));
 	cx_fingerprint(c.pk, ci.fingerprint);
-	snprintf(ci.addr, sizeof(ci.addr), "%s", c.addr);
+	proto_strcpy(ci.addr, sizeof(ci.addr), c.addr);
 	console_ok(r, &proto_card_info_schema, &ci);
 	return 0;
 }
@@ -33,11 +33,11 @@ static void blind_copy(const struct peer *p, struct tn_peer_status *st)
 	struct tn_blind_state b;
 	struct store_txn *t;
 
-	snprintf(st->blind, sizeof(st->blind), "none");
+	proto_strcpy(st->blind, sizeof(st->blind), "none");
 	if (store_read_begin(p->node->store, &t))
 		return;
 	if (!store_blind_state_get(t, p->rec.name, &b)) {
-		snprintf(st->blind, sizeof(st->blind), "%s", b.complete ? "complete" : "partial");
+		proto_strcpy(st->blind, sizeof(st->blind), b.complete ? "complete" : "partial");
 		st->blind_tags = b.count;
 	}
 	store_read_end(t);
@@ -47,13 +47,13 @@ static void peer_status(const struct peer *p, struct tn_peer_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	memcpy(st->name, p->rec.name, sizeof(st->name));
-	snprintf(st->traces, sizeof(st->traces), "%s", policy_traces(p));
+	proto_strcpy(st->traces, sizeof(st->traces), policy_traces(p));
 	snprintf(st->stolen, sizeof(st->stolen), "%s", !policy_stolen_allowed(p) ? "deny" :
 		 policy_stolen_blind(p) ? "blind" : "clear");
 	st->blind_limit = p->rec.blind_limit ? p->rec.blind_limit : TN_BLIND_LIMIT;
 	blind_copy(p, st);
 	st->daily_limit = policy_daily_limit(p);
-	snprintf(st->disclose, sizeof(st->disclose), "%s", p->rec.disclose[0] ? p->rec.disclose :
+	proto_strcpy(st->disclose, sizeof(st->disclose), p->rec.disclose[0] ? p->rec.disclose :
 		 "party,place,ref");
 	snprintf(st->candidates, sizeof(st->candidates), "%s",
 		 policy_candidates(p) ? "allow" : "deny");
@@ -61,8 +61,8 @@ static void peer_status(const struct peer *p, struct tn_peer_status *st)
 	cx_key_format(p->rec.pk, st->key);
 	if (peer_has_next(p))
 		cx_fingerprint(p->rec.next_pk, st->next_fingerprint);
-	snprintf(st->addr, sizeof(st->addr), "%s", p->rec.addr);
-	snprintf(st->state, sizeof(st->state), "%s", link_state(p));
+	proto_strcpy(st->addr, sizeof(st->addr), p->rec.addr);
+	proto_strcpy(st->state, sizeof(st->state), link_state(p));
 	st->last_seen_ms = p->last_seen_ms;
 	st->sent = p->sent;
 	st->received = p->received;
@@ -110,11 +110,11 @@ static int added(struct cmd_write *w, int rc)
 static int check_card(struct node *n, const struct cx_card *c, char *why, size_t len)
 {
 	if (!strcmp(c->name, n->cfg.name) || !memcmp(c->pk, cx_id_pk(n->id), CX_PK_LEN))
-		snprintf(why, len, "this card is this node's own");
+		proto_strcpy(why, len, "this card is this node's own");
 	else if (peer_by_name(n, c->name))
 		snprintf(why, len, "%s is already pinned (remove it first to change its key)", c->name);
 	else if (peer_by_pk(n, c->pk))
-		snprintf(why, len, "this key is already pinned under another name");
+		proto_strcpy(why, len, "this key is already pinned under another name");
 	else if (node_addr_wildcard(c->addr))
 		snprintf(why, len, "the card's address %s is a wildcard (its node must set "
 			 "advertise)", c->addr);
@@ -140,7 +140,7 @@ static int peer_add_cmd(struct console_req *r, void *args)
 		return TN_ERR_NOMEM;
 	memcpy(j->rec.name, c.name, sizeof(j->rec.name));
 	memcpy(j->rec.pk, c.pk, CX_PK_LEN);
-	snprintf(j->rec.addr, sizeof(j->rec.addr), "%s", c.addr);
+	proto_strcpy(j->rec.addr, sizeof(j->rec.addr), c.addr);
 	j->rec.added_ms = node_now_ms();
 	return cmd_write(&j->w, put_op, added);
 }
@@ -215,7 +215,7 @@ static int peer_remove_cmd(struct console_req *r, void *args)
 	if (!(j = cmd_job(r, args, sizeof(*j))))
 		return TN_ERR_NOMEM;
 	if (rc)
-		snprintf(j->flight, sizeof(j->flight), "%s", why);
+		proto_strcpy(j->flight, sizeof(j->flight), why);
 	return cmd_write(&j->w, del_op, removed);
 }
 

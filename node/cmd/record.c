@@ -13,7 +13,7 @@ static int add_op(struct store_txn *t, void *arg)
 	int rc = store_record_add(t, rec);
 
 	if (rc == TN_ERR_EXISTS)
-		snprintf(w->why, sizeof(w->why), "same make, serial and model as a record on file");
+		proto_strcpy(w->why, sizeof(w->why), "same make, serial and model as a record on file");
 	return rc ? rc : node_audit_local(t, "record.add", rec->id, "%s %s", rec->make,
 					  rec->serial);
 }

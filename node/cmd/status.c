@@ -57,9 +57,9 @@ static int status(struct console_req *r, void *args)
 		return rc;
 	memset(&s, 0, sizeof(s));
 	memcpy(s.name, n->cfg.name, sizeof(s.name));
-	snprintf(s.version, sizeof(s.version), "%s", TN_VERSION);
+	proto_strcpy(s.version, sizeof(s.version), TN_VERSION);
 	cx_fingerprint(cx_id_pk(n->id), s.fingerprint);
-	snprintf(s.listen, sizeof(s.listen), "%s", n->listen_addr);
+	proto_strcpy(s.listen, sizeof(s.listen), n->listen_addr);
 	s.pid = (uint64_t)getpid();
 	s.uptime_s = (uv_hrtime() / 1000000 - n->started_ms) / 1000;
 	s.records = st.records;
@@ -76,7 +76,7 @@ static int status(struct console_req *r, void *args)
 #define DROP_COPY(r) s.drops.r = n->drops[DROP_##r];
 	TN_DROP_REASONS(DROP_COPY)
 #undef DROP_COPY
-	snprintf(s.metrics_listen, sizeof(s.metrics_listen), "%s", n->metrics_addr);
+	proto_strcpy(s.metrics_listen, sizeof(s.metrics_listen), n->metrics_addr);
 	console_ok(r, &proto_status_schema, &s);
 	return 0;
 }

@@ -33,8 +33,8 @@ int cmd_search_who(struct console_req *r, const char *officer, const char *order
 			 "(give %s)", tn_cmds[console_cmd(r)].name, needs[i].what, needs[i].flag);
 		return cmd_refuse(r, TN_ERR_INVALID, why) ? TN_ERR_NOMEM : 1;
 	}
-	snprintf(who->officer, sizeof(who->officer), "%s", officer);
-	snprintf(who->ordered_by, sizeof(who->ordered_by), "%s", ordered_by);
-	snprintf(who->case_ref, sizeof(who->case_ref), "%s", case_ref);
+	proto_strcpy(who->officer, sizeof(who->officer), officer);
+	proto_strcpy(who->ordered_by, sizeof(who->ordered_by), ordered_by);
+	proto_strcpy(who->case_ref, sizeof(who->case_ref), case_ref);
 	return 0;
 }

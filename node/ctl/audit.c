@@ -121,7 +121,7 @@ static void print_entries(const void *obj)
 
 		t = (time_t)(a->ts / 1000);
 		if (!gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
-			snprintf(when, sizeof(when), "?");
+			proto_strcpy(when, sizeof(when), "?");
 		/* ctl_str rotates four buffers: at most four calls per printf.
 		 * Local entries have no peer, some no ref: those cells stay blank. */
 		printf("%-6llu %-19s %-4s %-5s ", (unsigned long long)a->seq, when,

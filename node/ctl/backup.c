@@ -31,7 +31,7 @@ static int backup(struct ctl *c, int argc, char **argv)
 	if (argc != 1 || argv[0][0] == '-')
 		return ctl_fail("usage: backup DIR [--with-key] (DIR must not exist)");
 	if (argv[0][0] == '/')
-		snprintf(a.dir, sizeof(a.dir), "%s", argv[0]);
+		proto_strcpy(a.dir, sizeof(a.dir), argv[0]);
 	else if (!getcwd(cwd, sizeof(cwd)) ||
 		 (size_t)snprintf(a.dir, sizeof(a.dir), "%s/%s", cwd, argv[0]) >= sizeof(a.dir))
 		return ctl_fail("backup directory %s: path too long", argv[0]);

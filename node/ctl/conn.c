@@ -75,7 +75,7 @@ static int lost(struct ctl *c, const char *what)
 {
 	if (!c->quiet_io)
 		return ctl_fail("%s", what);
-	snprintf(c->lost, sizeof(c->lost), "%s", what);
+	proto_strcpy(c->lost, sizeof(c->lost), what);
 	return 1;
 }
 
@@ -122,7 +122,7 @@ int ctl_recv(struct ctl *c, struct proto_msg **reply)
 	if (ok)
 		return 0;
 	if (proto_msg_str(*reply, "error", err, sizeof(err)))
-		snprintf(err, sizeof(err), "request failed");
+		proto_strcpy(err, sizeof(err), "request failed");
 	proto_msg_free(*reply);
 	*reply = NULL;
 	return ctl_fail("%s", err);

@@ -83,7 +83,7 @@ void ctl_default_officer(char officer[TN_REF_LEN])
 	const char *env = getenv("TRACENET_OFFICER");
 
 	if (!officer[0] && env)
-		snprintf(officer, TN_REF_LEN, "%s", env);
+		proto_strcpy(officer, TN_REF_LEN, env);
 }
 
 static int parse(struct items *it, struct tn_query_item *one, int argc, char **argv)

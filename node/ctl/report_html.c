@@ -113,7 +113,7 @@ static void utc(uint64_t ms, char *buf, size_t cap)
 	struct tm tm;
 
 	if (!gmtime_r(&t, &tm) || !strftime(buf, cap, "%Y-%m-%d %H:%M UTC", &tm))
-		snprintf(buf, cap, "?");
+		proto_strcpy(buf, cap, "?");
 }
 
 static void title_block(FILE *f, const struct tn_stats *s)

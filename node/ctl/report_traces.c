@@ -65,7 +65,7 @@ static size_t find_add(void *names, size_t len, size_t *n, const char *s)
 	for (size_t i = 0; i < *n; i++)
 		if (!strcmp(p + i * len, s))
 			return i;
-	snprintf(p + *n * len, len, "%s", s);
+	proto_strcpy(p + *n * len, len, s);
 	return (*n)++;
 }
 

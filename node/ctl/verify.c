@@ -131,7 +131,7 @@ static void describe(const struct tn_receipt *r, struct verdict *v)
 	memcpy(v->to, r->hdr.to, sizeof(v->to));
 	memcpy(v->type, r->hdr.type, sizeof(v->type));
 	v->ts = r->hdr.ts;
-	snprintf(v->time, sizeof(v->time), "?");
+	proto_strcpy(v->time, sizeof(v->time), "?");
 	if (gmtime_r(&when, &tm))
 		strftime(v->time, sizeof(v->time), "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

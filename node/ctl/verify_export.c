@@ -71,7 +71,7 @@ static void add_problem(void *arg, uint64_t seq, const char *what)
 	if (proto_grow((void **)&r->problems, r->n, &r->cap, sizeof(*r->problems)))
 		return;
 	r->problems[r->n].seq = seq;
-	snprintf(r->problems[r->n++].what, TN_TEXT_LEN, "%s", what);
+	proto_strcpy(r->problems[r->n++].what, TN_TEXT_LEN, what);
 }
 
 static void describe(const struct tn_audit_export *x, struct report *r)
@@ -85,7 +85,7 @@ static void describe(const struct tn_audit_export *x, struct report *r)
 	cx_fingerprint(x->key, r->signer_fingerprint);
 	cx_key_format(x->key, r->signer_key);
 	r->made_ms = x->made_ms;
-	snprintf(r->time, sizeof(r->time), "?");
+	proto_strcpy(r->time, sizeof(r->time), "?");
 	if (gmtime_r(&t, &tm))
 		strftime(r->time, sizeof(r->time), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	r->entries = x->n;
@@ -126,13 +126,13 @@ static int check_by_node(struct ctl *c, const struct tn_audit_export *x, struct 
 	if (own_key(c, pk, r->signer_name))
 		return 1;
 	if (!memcmp(pk, x->key, CX_PK_LEN)) {
-		snprintf(r->signer_checked, sizeof(r->signer_checked), "node");
+		proto_strcpy(r->signer_checked, sizeof(r->signer_checked), "node");
 		return 0;
 	}
 	if (ctl_pinned_holder(c, x->key, r->signer_name))
 		return 1;
 	if (r->signer_name[0]) {
-		snprintf(r->signer_checked, sizeof(r->signer_checked), "peer");
+		proto_strcpy(r->signer_checked, sizeof(r->signer_checked), "peer");
 		return 0;
 	}
 	snprintf(what, sizeof(what), "signed by key %s, which is neither the key of the node at "
@@ -153,7 +153,7 @@ static int check_signer(struct ctl *c, const struct tn_audit_export *x, int argc
 	if (ctl_expected_signer(argc, argv, want, r->signer_name, &given))
 		return 1;
 	if (given) {
-		snprintf(r->signer_checked, sizeof(r->signer_checked), "%s", argv[0] + 2);
+		proto_strcpy(r->signer_checked, sizeof(r->signer_checked), argv[0] + 2);
 		if (memcmp(want, x->key, CX_PK_LEN)) {
 			snprintf(what, sizeof(what), "signed by key %s, not by the key you gave%s%s",
 				 r->signer_fingerprint, r->signer_name[0] ? " for " : "",

@@ -342,7 +342,7 @@ struct conn *conn_new(struct node *n, const struct conn_ops *ops, size_t max_fra
 	c->ops = ops;
 	c->h.handle.data = c;
 	proto_framer_init(&c->in, max_frame);
-	snprintf(c->peer, sizeof(c->peer), "conn");
+	proto_strcpy(c->peer, sizeof(c->peer), "conn");
 	return c;
 }
 

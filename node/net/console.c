@@ -129,9 +129,9 @@ void console_fail(struct console_req *r, int code, const char *why)
 	char text[TN_TEXT_LEN + 64];
 
 	if (why && *why)
-		snprintf(text, sizeof(text), "%s", why);
+		proto_strcpy(text, sizeof(text), why);
 	else
-		snprintf(text, sizeof(text), "%s", tn_strerror(code));
+		proto_strcpy(text, sizeof(text), tn_strerror(code));
 	if (w && (proto_w_map(w, 3) || proto_w_str(w, "ok") || proto_w_bool(w, 0) ||
 		  proto_w_str(w, "code") || proto_w_i64(w, code) ||
 		  proto_w_str(w, "error") || proto_w_str(w, text)))
@@ -184,7 +184,7 @@ static void on_connection(struct node *n, int fd)
 		return;
 	}
 	c->read_ahead = CONSOLE_READ_AHEAD;
-	snprintf(c->peer, sizeof(c->peer), "console");
+	proto_strcpy(c->peer, sizeof(c->peer), "console");
 	uv_pipe_init(&n->loop, &c->h.pipe, 0);
 	c->counted = 1;
 	n->console_clients++;

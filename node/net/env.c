@@ -116,7 +116,7 @@ int env_send_raw(struct peer *p, enum wire_type t, const struct proto_buf *msg, 
 
 	if (!p->link)
 		return TN_ERR_CLOSED;
-	snprintf(e.type, sizeof(e.type), "%s", wire_types[t].name);
+	proto_strcpy(e.type, sizeof(e.type), wire_types[t].name);
 	memcpy(e.from, p->node->cfg.name, sizeof(e.from));
 	memcpy(e.to, p->rec.name, sizeof(e.to));
 	e.ts = node_now_ms();

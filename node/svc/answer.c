@@ -119,7 +119,7 @@ static int add_alert(struct store_txn *t, const struct answer_job *j, const stru
 	memcpy(a.case_ref, s->case_ref, sizeof(a.case_ref));
 	memcpy(a.their_case, j->q.case_ref, sizeof(a.their_case));
 	memcpy(a.purpose, j->q.purpose, sizeof(a.purpose));
-	snprintf(a.kind, sizeof(a.kind), "stolen_query");
+	proto_strcpy(a.kind, sizeof(a.kind), "stolen_query");
 	return store_alert_add(t, &a);
 }
 
@@ -157,7 +157,7 @@ static void send_answer(void *arg, int rc)
 	if (rc) {
 		node_log("error", "%s: cannot record the answer to %s: %s", j->node->cfg.name,
 			 j->peer, tn_strerror(rc));
-		snprintf(j->res.status, sizeof(j->res.status), "error");
+		proto_strcpy(j->res.status, sizeof(j->res.status), "error");
 		j->res.n = 0;
 	} else if (j->hits) {
 		node_log("warn", "%s: ALERT: %s's query hit %u of our lost/stolen reports",
@@ -181,11 +181,11 @@ static void on_query(struct peer *p, struct env_msg *m)
 	memcpy(j->peer, p->rec.name, sizeof(j->peer));
 	env_take(m, &j->q);
 	j->res.qid = j->q.qid;
-	snprintf(j->res.status, sizeof(j->res.status), "ok");
+	proto_strcpy(j->res.status, sizeof(j->res.status), "ok");
 	if (!policy_stolen_allowed(p)) {
-		snprintf(j->res.status, sizeof(j->res.status), "declined");
+		proto_strcpy(j->res.status, sizeof(j->res.status), "declined");
 	} else if (look_up(n, j, p)) {
-		snprintf(j->res.status, sizeof(j->res.status), "error");
+		proto_strcpy(j->res.status, sizeof(j->res.status), "error");
 		j->res.n = 0;
 		j->hits = 0;
 	}

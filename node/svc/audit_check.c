@@ -96,7 +96,7 @@ static int check_anchor(const struct node *n, struct store_txn *t, struct tn_aud
 		return rc;
 	v->entries = 0;
 	v->from_seq = v->first_bad = a.seq ? a.seq : 1;
-	snprintf(v->error, sizeof(v->error), "anchor: signature does not verify (forged or damaged)");
+	proto_strcpy(v->error, sizeof(v->error), "anchor: signature does not verify (forged or damaged)");
 	return 0;
 }
 

@@ -33,7 +33,7 @@ static void eval_job_free(struct eval_job *j)
 
 static void status(struct eval_job *j, const char *s)
 {
-	snprintf(j->res.status, sizeof(j->res.status), "%s", s);
+	proto_strcpy(j->res.status, sizeof(j->res.status), s);
 }
 
 /* Count, then audit: the quota is the bound on testing serials. */
@@ -54,7 +54,7 @@ static int eval_op(struct store_txn *t, void *arg)
 	if (!strcmp(j->res.status, "ok"))
 		snprintf(outcome, sizeof(outcome), "%u evaluated", j->count);
 	else
-		snprintf(outcome, sizeof(outcome), "%s", j->res.status);
+		proto_strcpy(outcome, sizeof(outcome), j->res.status);
 	return node_audit(t, j->peer, "in", "blind_query", ref, outcome, "");
 }
 

@@ -114,7 +114,7 @@ static int sign(struct store_txn *t, struct cp_job *j, uint64_t size)
 	int rc;
 
 	memset(cp, 0, sizeof(*cp));
-	snprintf(cp->node, sizeof(cp->node), "%s", j->node->cfg.name);
+	proto_strcpy(cp->node, sizeof(cp->node), j->node->cfg.name);
 	cp->size = size;
 	cp->ts = j->now;
 	if ((rc = store_audit_hash_at(t, size, cp->head)) ||

@@ -21,8 +21,8 @@ int outbox_queue(struct store_txn *t, const char *peer, enum wire_type type,
 	struct proto_buf b = { 0 };
 	int rc = proto_encode(wire_types[type].schema, msg, &b);
 
-	snprintf(o.peer, sizeof(o.peer), "%s", peer);
-	snprintf(o.type, sizeof(o.type), "%s", wire_types[type].name);
+	proto_strcpy(o.peer, sizeof(o.peer), peer);
+	proto_strcpy(o.type, sizeof(o.type), wire_types[type].name);
 	memcpy(o.mid, mid, TN_MID_LEN);
 	o.m = b.data;
 	o.n_m = (uint32_t)b.len;

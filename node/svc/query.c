@@ -48,7 +48,7 @@ static int audit_results_op(struct store_txn *t, void *arg)
 		if (hits)
 			snprintf(outcome, sizeof(outcome), "%u hit(s)", hits);
 		else
-			snprintf(outcome, sizeof(outcome), "%s", strcmp(a->status, "answered") ?
+			proto_strcpy(outcome, sizeof(outcome), strcmp(a->status, "answered") ?
 				 a->status : "no_hit");
 		rc = node_audit(t, a->peer, "in", "stolen_result", ref, outcome, qu->q.case_ref);
 		if (!rc && qu->tg[i].n_follow)
@@ -85,7 +85,7 @@ static void finish(struct pending *w, int rc)
 	}
 	for (uint32_t i = 0; i < qu->reply.n; i++)
 		if (!strcmp(qu->reply.peers[i].status, "waiting"))
-			snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "timeout");
+			proto_strcpy(qu->reply.peers[i].status, TN_KIND_LEN, "timeout");
 	batch_add_as(qu->node, qu->acted ? &qu->who : NULL, audit_results_op, replied, qu);
 }
 
@@ -164,10 +164,10 @@ static void send_all(struct query *qu)
 
 		p = peer_by_name(qu->node, a->peer);
 		if (p && p->link && !query_send_one(qu, p, i)) {
-			snprintf(a->status, sizeof(a->status), "waiting");
+			proto_strcpy(a->status, sizeof(a->status), "waiting");
 			qu->waiting++;
 		} else {
-			snprintf(a->status, sizeof(a->status), "unreachable");
+			proto_strcpy(a->status, sizeof(a->status), "unreachable");
 		}
 	}
 }
@@ -191,7 +191,7 @@ static void add_target(struct query *qu, const struct peer *p)
 	struct tn_peer_answer *a = &qu->reply.peers[qu->reply.n++];
 
 	memcpy(a->peer, p->rec.name, sizeof(a->peer));
-	snprintf(a->status, sizeof(a->status), "unreachable");
+	proto_strcpy(a->status, sizeof(a->status), "unreachable");
 }
 
 static int pick_targets(struct query *qu, const struct tn_query_arg *a, char *why, size_t len)
@@ -216,7 +216,7 @@ static int pick_targets(struct query *qu, const struct tn_query_arg *a, char *wh
 		return TN_ERR_INVALID;
 	}
 	if (!qu->reply.n) {
-		snprintf(why, len, "no peer is pinned");
+		proto_strcpy(why, len, "no peer is pinned");
 		return TN_ERR_INVALID;
 	}
 	return 0;
@@ -227,7 +227,7 @@ static int check_items(const struct tn_query_arg *a, char *why, size_t len)
 	char norm[TN_MAKE_LEN];
 
 	if (!a->n) {
-		snprintf(why, len, "no item to look up");
+		proto_strcpy(why, len, "no item to look up");
 		return TN_ERR_INVALID;
 	}
 	for (uint32_t i = 0; i < a->n; i++)
@@ -254,7 +254,7 @@ int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void
 	}
 	cx_random(&qu->q.qid, sizeof(qu->q.qid));
 	qu->reply.qid = qu->q.qid;
-	snprintf(qu->q.purpose, sizeof(qu->q.purpose), "%s", a->purpose[0] ? a->purpose :
+	proto_strcpy(qu->q.purpose, sizeof(qu->q.purpose), a->purpose[0] ? a->purpose :
 		 "investigation");
 	memcpy(qu->q.case_ref, a->case_ref, sizeof(qu->q.case_ref));
 	qu->q.n = a->n;

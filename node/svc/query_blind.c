@@ -21,7 +21,7 @@ int query_send_one(struct query *qu, struct peer *p, uint32_t i)
 	struct tn_peer_answer *a = &qu->reply.peers[i];
 	int rc;
 
-	snprintf(a->mode, sizeof(a->mode), "clear");
+	proto_strcpy(a->mode, sizeof(a->mode), "clear");
 	qu->node->counts.queries_sent++;
 	if (!any_fuzzy(&qu->q) &&
 	    (rc = blind_ask_new(qu->node, p->rec.name, qu->q.qid, qu->q.items, qu->q.n,
@@ -29,7 +29,7 @@ int query_send_one(struct query *qu, struct peer *p, uint32_t i)
 		return rc;
 	if (!qu->tg[i].blind)
 		return env_send(p, WIRE_STOLEN_QUERY, &qu->q);
-	snprintf(a->mode, sizeof(a->mode), "blind");
+	proto_strcpy(a->mode, sizeof(a->mode), "blind");
 	return env_send(p, WIRE_BLIND_QUERY, blind_ask_query(qu->tg[i].blind));
 }
 
@@ -124,7 +124,7 @@ static void on_blind_result(struct peer *p, struct env_msg *m)
 		return;
 	}
 	if (strcmp(r->status, "ok")) {
-		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "%s", r->status);
+		proto_strcpy(qu->reply.peers[i].status, TN_KIND_LEN, r->status);
 		if (!strcmp(r->status, "stale") && env_send(p, WIRE_BLIND_SET_GET, &g))
 			node_log("warn", "%s: cannot ask %s for its blind set", p->node->cfg.name,
 				 p->rec.name);
@@ -133,10 +133,10 @@ static void on_blind_result(struct peer *p, struct env_msg *m)
 		peer_drop(p->node, p, rc == TN_ERR_BAD_SIG ? DROP_bad_sig : DROP_malformed,
 			  rc == TN_ERR_BAD_SIG ? "blind_result whose proof does not hold" :
 			  "blind_result we cannot read");
-		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "error");
+		proto_strcpy(qu->reply.peers[i].status, TN_KIND_LEN, "error");
 		qu->reply.peers[i].n = 0;
 	} else if (!rc) {
-		snprintf(qu->reply.peers[i].status, TN_KIND_LEN, "answered");
+		proto_strcpy(qu->reply.peers[i].status, TN_KIND_LEN, "answered");
 	}
 	if (rc <= 0)
 		query_answered(qu);

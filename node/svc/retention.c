@@ -45,7 +45,7 @@ static int purge_one(struct store_txn *t, uint64_t id, uint64_t now)
 	snprintf(days, sizeof(days), "after %u days", tr.result.keep_days);
 	proto_release(&proto_trace_result_schema, &tr.result);
 	proto_blob_free(&tr.receipt, &tr.n_receipt);
-	snprintf(tr.status, sizeof(tr.status), "purged");
+	proto_strcpy(tr.status, sizeof(tr.status), "purged");
 	tr.updated_ms = now;
 	rc = store_trace_put(t, &tr);
 	if (!rc)

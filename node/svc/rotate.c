@@ -151,7 +151,7 @@ int rotate_finish_op(struct store_txn *t, struct rotate_job *j)
 		rc = drop_waiting(t, p, j);
 	if (rc || (rc = store_meta_put(t, META_KEY, "", 0)) || (rc = resign_anchor(t, n)))
 		return rc;
-	snprintf(j->info.state, sizeof(j->info.state), "finished");
+	proto_strcpy(j->info.state, sizeof(j->info.state), "finished");
 	cx_fingerprint(cx_id_pk(n->id), j->info.fingerprint);
 	cx_key_format(cx_id_pk(n->id), j->info.key);
 	return node_audit_local(t, "key.rotate", 0, "finished: the node key is now %s (was %s)%s%s",
@@ -265,7 +265,7 @@ int rotate_announce_op(struct store_txn *t, struct rotate_job *j)
 	struct tn_key_rotation r = { .ts = j->ts };
 	int rc;
 
-	snprintf(r.node, sizeof(r.node), "%s", n->cfg.name);
+	proto_strcpy(r.node, sizeof(r.node), n->cfg.name);
 	if ((rc = cx_rotation_sign(n->id, j->next, &r)) ||
 	    (rc = store_meta_put(t, META_KEY, r.new_pk, CX_PK_LEN)))
 		return rc;
@@ -277,7 +277,7 @@ int rotate_announce_op(struct store_txn *t, struct rotate_job *j)
 	}
 	if (rc)
 		return rc;
-	snprintf(j->info.state, sizeof(j->info.state), "announced");
+	proto_strcpy(j->info.state, sizeof(j->info.state), "announced");
 	cx_fingerprint(r.new_pk, j->info.fingerprint);
 	cx_key_format(r.new_pk, j->info.key);
 	return node_audit_local(t, "key.rotate", 0, "announced the new node key %s to %u peers",

@@ -53,7 +53,7 @@ static void fill_chain(struct tn_trace_result *r, const struct tn_record *rec,
 			r->time_to_crime_days = proto_date_diff(e->date, recovered_on);
 		}
 		if (!strcmp(e->kind, "destroyed"))
-			snprintf(r->status, sizeof(r->status), "destroyed_on_record");
+			proto_strcpy(r->status, sizeof(r->status), "destroyed_on_record");
 	}
 	if (r->n_chain && !strcmp(r->chain[r->n_chain - 1].kind, "exported")) {
 		const struct tn_event *x = &r->chain[r->n_chain - 1];
@@ -97,13 +97,13 @@ static void result_head(struct tn_trace_result *r, const struct tn_trace_in *in)
 static void none(struct tn_trace_result *r, const struct tn_firearm *f, const char *why)
 {
 	if (f->serial_obliterated || !f->serial[0]) {
-		snprintf(r->status, sizeof(r->status), "unmarked_or_obliterated");
+		proto_strcpy(r->status, sizeof(r->status), "unmarked_or_obliterated");
 		snprintf(r->reason, sizeof(r->reason), "a trace needs a legible serial number%s%s",
 			 why ? ": " : "", why ? why : "");
 	} else {
-		snprintf(r->status, sizeof(r->status), "no_record");
+		proto_strcpy(r->status, sizeof(r->status), "no_record");
 		if (why)
-			snprintf(r->reason, sizeof(r->reason), "%s", why);
+			proto_strcpy(r->reason, sizeof(r->reason), why);
 	}
 }
 
@@ -137,7 +137,7 @@ static int possible_matches(struct store_txn *t, const struct peer *p,
 	}
 	if (rc || !r->n_cand)
 		return rc;   /* (a candidate's id and exact flag are not in the wire schema) */
-	snprintf(r->status, sizeof(r->status), "possible_matches");
+	proto_strcpy(r->status, sizeof(r->status), "possible_matches");
 	snprintf(r->reason, sizeof(r->reason), "no exact record: confirm one candidate and trace "
 		 "its serial");
 	return 0;
@@ -152,7 +152,7 @@ int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trac
 	int rc = 0;
 
 	result_head(r, in);
-	snprintf(r->handling, sizeof(r->handling), "%s", HANDLING);
+	proto_strcpy(r->handling, sizeof(r->handling), HANDLING);
 	r->keep_days = KEEP_DAYS;
 	if (!f->serial_obliterated && !strchr(f->serial, MATCH_UNREAD_CHAR))
 		rc = store_record_find(t, f->make, f->serial, pick_record, &pk);
@@ -163,7 +163,7 @@ int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trac
 		proto_release(&proto_record_schema, &pk.rec);
 		return possible_matches(t, p, f, r);
 	}
-	snprintf(r->status, sizeof(r->status), "completed");
+	proto_strcpy(r->status, sizeof(r->status), "completed");
 	if (pk.rec.n_events && !(r->chain = calloc(pk.rec.n_events, sizeof(*r->chain)))) {
 		proto_release(&proto_record_schema, &pk.rec);
 		return TN_ERR_NOMEM;
@@ -174,7 +174,7 @@ int trace_answer(struct store_txn *t, const struct peer *p, const struct tn_trac
 			 "possible diversion");
 	else if (!policy_discloses(p, "party") || !policy_discloses(p, "place") ||
 		 !policy_discloses(p, "ref"))
-		snprintf(r->status, sizeof(r->status), "partial");
+		proto_strcpy(r->status, sizeof(r->status), "partial");
 	proto_release(&proto_record_schema, &pk.rec);
 	return 0;
 }
@@ -197,8 +197,8 @@ int trace_respond(struct store_txn *t, struct peer *p, struct tn_trace_in *in,
 
 	if (declined_why) {
 		result_head(&r, in);
-		snprintf(r.status, sizeof(r.status), "declined");
-		snprintf(r.reason, sizeof(r.reason), "%s", declined_why);
+		proto_strcpy(r.status, sizeof(r.status), "declined");
+		proto_strcpy(r.reason, sizeof(r.reason), declined_why);
 	} else if ((rc = trace_answer(t, p, in, &r))) {
 		return rc;
 	}
@@ -223,16 +223,16 @@ static int decide(struct store_txn *t, struct in_job *j, const struct peer *p)
 	int rc;
 
 	if (!strcmp(how, "deny")) {
-		snprintf(j->decision, sizeof(j->decision), "deny");
+		proto_strcpy(j->decision, sizeof(j->decision), "deny");
 		snprintf(j->reason, sizeof(j->reason), "this node does not answer trace requests "
 			 "from %s", p->rec.name);
 	} else if ((rc = policy_take(t, p, 1)) == TN_ERR_LIMIT) {
-		snprintf(j->decision, sizeof(j->decision), "over_limit");
-		snprintf(j->reason, sizeof(j->reason), "daily limit of trace requests reached");
+		proto_strcpy(j->decision, sizeof(j->decision), "over_limit");
+		proto_strcpy(j->reason, sizeof(j->reason), "daily limit of trace requests reached");
 	} else if (rc) {
 		return rc;
 	} else {
-		snprintf(j->decision, sizeof(j->decision), "%s", how);
+		proto_strcpy(j->decision, sizeof(j->decision), how);
 	}
 	return 0;
 }
@@ -254,7 +254,7 @@ static int same_or_conflict(struct store_txn *t, struct in_job *j)
 	if (j->duplicate)
 		return 0;
 	result_head(&r, &j->tr);
-	snprintf(r.status, sizeof(r.status), "conflict");
+	proto_strcpy(r.status, sizeof(r.status), "conflict");
 	snprintf(r.reason, sizeof(r.reason), "reference %llu came with another request before: "
 		 "was your node restored from a backup? Send the request again",
 		 (unsigned long long)j->tr.req.ref);
@@ -274,7 +274,7 @@ static int in_op(struct store_txn *t, void *arg)
 
 	j->tr.id = 0;
 	j->duplicate = 0;
-	snprintf(j->tr.status, sizeof(j->tr.status), "in_review");
+	proto_strcpy(j->tr.status, sizeof(j->tr.status), "in_review");
 	if ((rc = store_trace_in_put(t, &j->tr)) == TN_ERR_EXISTS)
 		return same_or_conflict(t, j);
 	if (rc || !p)
@@ -284,14 +284,14 @@ static int in_op(struct store_txn *t, void *arg)
 	rc = node_audit(t, j->peer, "in", "trace_request", j->tr.req.case_ref, j->decision,
 			j->tr.req.crime);
 	if (rc || !strcmp(j->decision, "review")) {
-		snprintf(ack.status, sizeof(ack.status), "in_review");
+		proto_strcpy(ack.status, sizeof(ack.status), "in_review");
 		node_date_in(ack.deadline, j->tr.req.urgent ? 2 : REVIEW_DAYS);
 		memcpy(j->tr.deadline, ack.deadline, sizeof(j->tr.deadline));
 		if (!rc)
 			rc = store_trace_in_put(t, &j->tr);
 		return rc ? rc : queue(t, j->peer, WIRE_TRACE_ACK, &ack, ack.mid);
 	}
-	snprintf(ack.status, sizeof(ack.status), "received");
+	proto_strcpy(ack.status, sizeof(ack.status), "received");
 	node_date_in(ack.deadline, 0);
 	memcpy(j->tr.deadline, ack.deadline, sizeof(j->tr.deadline));
 	rc = queue(t, j->peer, WIRE_TRACE_ACK, &ack, ack.mid);

@@ -142,13 +142,13 @@ static int check_request(struct node *n, const struct tn_trace_arg *a, char *why
 	if (!peer_by_name(n, a->to))
 		snprintf(why, len, a->to[0] ? "%s is not a pinned peer" : "--to NAME is required", a->to);
 	else if (!r->firearm.make[0])
-		snprintf(why, len, "--make is required");
+		proto_strcpy(why, len, "--make is required");
 	else if (!r->firearm.serial[0] && !r->firearm.serial_obliterated)
-		snprintf(why, len, "--serial is required (or --serial-obliterated yes)");
+		proto_strcpy(why, len, "--serial is required (or --serial-obliterated yes)");
 	else if (!r->case_ref[0] || !r->crime[0])
-		snprintf(why, len, "--case and --crime are required");
+		proto_strcpy(why, len, "--case and --crime are required");
 	else if (proto_date_check(r->recovered_on))
-		snprintf(why, len, "--recovered-on YYYY-MM-DD is required");
+		proto_strcpy(why, len, "--recovered-on YYYY-MM-DD is required");
 	else
 		return 0;
 	return TN_ERR_INVALID;
@@ -176,7 +176,7 @@ static int fill_request(struct out_job *j, const struct tn_trace_arg *a, char *w
 		return rc;
 	j->tr.req.ref = new_ref(j->tr.id);
 	set_mid(j->tr.req.mid, j->tr.id);
-	snprintf(j->tr.status, sizeof(j->tr.status), "queued");
+	proto_strcpy(j->tr.status, sizeof(j->tr.status), "queued");
 	j->tr.created_ms = j->tr.updated_ms = node_now_ms();
 	return 0;
 }
@@ -222,7 +222,7 @@ int trace_delivered(struct store_txn *t, const char *peer, const uint8_t mid[TN_
 		return 0;
 	rc = 0;
 	if (!strcmp(tr.peer, peer) && !strcmp(tr.status, "queued")) {
-		snprintf(tr.status, sizeof(tr.status), "sent");
+		proto_strcpy(tr.status, sizeof(tr.status), "sent");
 		tr.updated_ms = node_now_ms();
 		rc = store_trace_put(t, &tr);
 	}
@@ -295,7 +295,7 @@ static int apply_result(struct reply_job *j, struct tn_trace *tr)
 		memcpy(tr->receipt, j->receipt, j->n_receipt);
 	tr->n_receipt = j->n_receipt;
 	tr->answered_ms = node_now_ms();
-	snprintf(tr->status, sizeof(tr->status), "%s", j->rejected ? "rejected" : "answered");
+	proto_strcpy(tr->status, sizeof(tr->status), j->rejected ? "rejected" : "answered");
 	return 0;
 }
 
@@ -323,7 +323,7 @@ static int take_ack(struct store_txn *t, struct reply_job *j, struct tn_trace *t
 {
 	(void)t;
 	if (!trace_has_result(tr))
-		snprintf(tr->status, sizeof(tr->status), "%s", strcmp(j->ack.status, "in_review") ?
+		proto_strcpy(tr->status, sizeof(tr->status), strcmp(j->ack.status, "in_review") ?
 			 "acknowledged" : "in_review");
 	memcpy(tr->deadline, j->ack.deadline, sizeof(tr->deadline));
 	return 0;

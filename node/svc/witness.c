@@ -71,8 +71,8 @@ static int answer(struct store_txn *t, const struct wit_job *j, const struct tn_
 	memcpy(c.node, j->peer, sizeof(c.node));
 	memcpy(c.root, j->msg.cp.root, TN_HASH_LEN);
 	memcpy(c.held_root, w->cp.root, TN_HASH_LEN);
-	snprintf(c.status, sizeof(c.status), "%s", proto_witness_status(j->verdict));
-	snprintf(c.reason, sizeof(c.reason), "%s", j->why);
+	proto_strcpy(c.status, sizeof(c.status), proto_witness_status(j->verdict));
+	proto_strcpy(c.reason, sizeof(c.reason), j->why);
 	if (taken(j->verdict))
 		memcpy(c.sig, w->cosig, TN_SIG_LEN);
 	outbox_new_mid(c.mid);
@@ -86,7 +86,7 @@ static int raise_alert(struct store_txn *t, const struct wit_job *j)
 	unsigned long long size = j->msg.cp.size, held = j->held_size;
 
 	memcpy(a.peer, j->peer, sizeof(a.peer));
-	snprintf(a.kind, sizeof(a.kind), "checkpoint");
+	proto_strcpy(a.kind, sizeof(a.kind), "checkpoint");
 	if (j->verdict == WITNESS_BEHIND)
 		snprintf(a.purpose, sizeof(a.purpose), "checkpoint %llu is behind the %llu we "
 			 "witnessed", size, held);
@@ -113,8 +113,8 @@ static int keep_evidence(struct store_txn *t, const struct wit_job *j,
 	if (j->verdict == WITNESS_UNPROVEN)
 		return 0;
 	memcpy(e.peer, j->peer, sizeof(e.peer));
-	snprintf(e.status, sizeof(e.status), "%s", proto_witness_status(j->verdict));
-	snprintf(e.reason, sizeof(e.reason), "%s", j->why);
+	proto_strcpy(e.status, sizeof(e.status), proto_witness_status(j->verdict));
+	proto_strcpy(e.reason, sizeof(e.reason), j->why);
 	if ((rc = store_evidence_add(t, &e)))
 		return rc;
 	return raise_alert(t, j);
@@ -127,13 +127,13 @@ static int record(struct store_txn *t, const struct wit_job *j, const struct tn_
 
 	snprintf(ref, sizeof(ref), "%llu", (unsigned long long)j->msg.cp.size);
 	if (j->verdict == WITNESS_FIRST)
-		snprintf(detail, sizeof(detail), "the first checkpoint of its log we witness");
+		proto_strcpy(detail, sizeof(detail), "the first checkpoint of its log we witness");
 	else if (taken(j->verdict))
 		snprintf(detail, sizeof(detail), "%s the %llu entries we witnessed",
 			 j->verdict == WITNESS_SAME ? "the same as" : "extends",
 			 (unsigned long long)j->held_size);
 	else if (!(rc = keep_evidence(t, j, held)))
-		snprintf(detail, sizeof(detail), "%s", j->why);
+		proto_strcpy(detail, sizeof(detail), j->why);
 	return rc ? rc : node_audit(t, j->peer, "in", "checkpoint", ref,
 				    proto_witness_status(j->verdict), detail);
 }
