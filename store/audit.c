@@ -88,6 +88,32 @@ static int entry_hash(const struct tn_audit *a, store_hash_fn hash, struct proto
 	return 0;
 }
 
+/* The stored entry is the hashed body (after prev in b) with the hash as
+ * its last field, so one encoding serves both: byte for byte what
+ * proto_encode writes for the whole entry, as long as the body is a
+ * fixmap with room for one more field (it has at most 14). */
+static int put_entry(struct store_txn *t, const struct tn_audit *a, struct proto_buf *b)
+{
+	static const uint8_t hash_key[] = "\xa4" "hash\xc4\x20";   /* "hash": bin8 of 32 */
+	uint8_t kb[8], *body = b->data + TN_HASH_LEN;
+	MDB_val k = { sizeof(kb), kb }, v;
+	int rc;
+
+	_Static_assert(TN_HASH_LEN == 0x20, "the hash is a bin8 of 32 bytes");
+	if ((*body & 0xf0) != 0x80 || (*body & 0x0f) == 0x0f)
+		return store__obj_put(t, STORE_DB_AUDIT, a->seq, &proto_audit_schema, a,
+				      MDB_NOOVERWRITE);
+	if ((rc = proto_buf_add(b, hash_key, sizeof(hash_key) - 1)) ||
+	    (rc = proto_buf_add(b, a->hash, TN_HASH_LEN)))
+		return rc;
+	body = b->data + TN_HASH_LEN;
+	(*body)++;
+	store__be64_put(kb, a->seq);
+	v.mv_data = body;
+	v.mv_size = b->len - TN_HASH_LEN;
+	return store__put(t, STORE_DB_AUDIT, &k, &v, MDB_NOOVERWRITE);
+}
+
 /* The entry is never written over an existing one: a head that lags
  * behind the entries fails the append instead of rewriting history. */
 int store_audit_append(struct store_txn *t, struct tn_audit *a, store_hash_fn hash)
@@ -103,10 +129,8 @@ int store_audit_append(struct store_txn *t, struct tn_audit *a, store_hash_fn ha
 		return TN_ERR_LIMIT;
 	a->seq = h.seq + 1;
 	memcpy(a->prev, h.hash, TN_HASH_LEN);
-	if ((rc = entry_hash(a, hash, &t->s->enc, a->hash)))
-		return rc;
-	rc = store__obj_put(t, STORE_DB_AUDIT, a->seq, &proto_audit_schema, a, MDB_NOOVERWRITE);
-	if (rc)
+	if ((rc = entry_hash(a, hash, &t->s->enc, a->hash)) ||
+	    (rc = put_entry(t, a, &t->s->enc)))
 		return rc;
 	h.seq = a->seq;
 	memcpy(h.hash, a->hash, TN_HASH_LEN);

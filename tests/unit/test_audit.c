@@ -217,6 +217,54 @@ static int count_seq(void *arg, const struct tn_audit *a)
 	return 0;
 }
 
+static int op_append_full(struct store_txn *t, void *arg)
+{
+	struct tn_audit a = { .ts = 1700000000000ull };
+
+	(void)arg;
+	snprintf(a.peer, sizeof(a.peer), "MEX");
+	snprintf(a.dir, sizeof(a.dir), "out");
+	snprintf(a.type, sizeof(a.type), "trace_request");
+	snprintf(a.ref, sizeof(a.ref), "C-1");
+	snprintf(a.outcome, sizeof(a.outcome), "queued");
+	snprintf(a.detail, sizeof(a.detail), "crime 0900");
+	snprintf(a.user, sizeof(a.user), "alice");
+	snprintf(a.uid, sizeof(a.uid), "1001");
+	snprintf(a.officer, sizeof(a.officer), "Ofc. Ruiz");
+	snprintf(a.ordered_by, sizeof(a.ordered_by), "Judge Paz");
+	snprintf(a.case_ref, sizeof(a.case_ref), "C-1");
+	return store_audit_append(t, &a, hash);
+}
+
+/* The stored value of an entry, with every field or with few, is the
+ * encoding of the whole entry, byte for byte (it is written from the
+ * hashed body with the hash added). */
+static void test_stored_entry_is_the_encoding_of_the_entry(void **state)
+{
+	struct fix *f = *state;
+	struct proto_buf b = { 0 };
+	struct store_txn *t;
+	struct tn_audit a;
+	uint8_t kb[8];
+	MDB_val k = { sizeof(kb), kb }, v;
+
+	append(f, 1);
+	assert_int_equal(store_write(f->s, op_append_full, NULL), 0);
+	for (uint64_t seq = 1; seq <= 2; seq++) {
+		get(f, seq, &a);
+		assert_int_equal(proto_encode(&proto_audit_schema, &a, &b), 0);
+		store__be64_put(kb, seq);
+		assert_int_equal(store_read_begin(f->s, &t), 0);
+		assert_int_equal(store__get(t, STORE_DB_AUDIT, &k, &v), 0);
+		assert_int_equal(v.mv_size, b.len);
+		assert_memory_equal(v.mv_data, b.data, b.len);
+		store_read_end(t);
+		b.len = 0;
+	}
+	assert_string_equal(a.ordered_by, "Judge Paz");
+	proto_buf_free(&b);
+}
+
 static void test_each_starts_at_from_seq(void **state)
 {
 	struct fix *f = *state;
@@ -828,6 +876,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_append_links_entries_and_each_returns_them),
+		T(test_stored_entry_is_the_encoding_of_the_entry),
 		T(test_each_starts_at_from_seq),
 		T(test_empty_log_is_intact),
 		T(test_chain_is_intact_after_many_appends_and_reopen),
