@@ -86,6 +86,85 @@ print(json.dumps({"sync_delay_ms": ms, "n": int(sys.argv[4]),
 	kill "${PID[SLV]}" "${PID[HND]}"
 }
 
+# Instructions per request, which the machine's load does not move: two
+# more nodes (INA asks, INB answers, INSTR_RECORDS records and their
+# reports) run under callgrind with instrumentation off; it is switched
+# on around INSTR_N single queries, then INSTR_N / 10 queries of BATCH
+# items, on INSTR_CONNS connections, and the counts (Ir) read from each
+# node's dump, with the writes that wait for the next commit committed
+# first. Skipped, saying so, without valgrind.
+instr_node()
+{
+	local name=$1 real=$TRACENETD
+	TRACENETD=$T/instr-tracenetd
+	cat >"$TRACENETD" <<SH
+#!/bin/sh
+[ "\$1" = run ] && exec valgrind --tool=callgrind --instr-atstart=no \\
+	--callgrind-out-file="$T/cg.$name" "$real" "\$@"
+exec "$real" "\$@"
+SH
+	chmod +x "$TRACENETD"
+	node_up "$name"
+	TRACENETD=$real
+}
+
+# instr_run KEY ARGS...: one bench_query run from INA with both nodes
+# counting; leaves {GTM, MEX} Ir per request under KEY in $T/instr.KEY.
+instr_run()
+{
+	local key=$1 n who ir
+	shift
+	for who in INA INB; do
+		callgrind_control -z "${PID[$who]}" >/dev/null 2>&1
+		callgrind_control -i on "${PID[$who]}" >/dev/null 2>&1
+	done
+	"$BENCH_QUERY" "$T/INA/console.sock" query -s "$T/instr-stolen.csv" -e 20 -p INB \
+		-c "$INSTR_CONNS" -t 120000 -T 120000 "$@" >"$T/instr.json" ||
+		die "bench_query (instr) failed"
+	sleep 1.5    # BATCH_LATER_MS: the writes nobody waits for commit too
+	n=$(json_get "$T/instr.json" requests)
+	for who in INA INB; do
+		callgrind_control -i off "${PID[$who]}" >/dev/null 2>&1
+		rm -f "$T/cg.$who".*
+		callgrind_control -d "${PID[$who]}" >/dev/null 2>&1
+		until cat "$T/cg.$who".* 2>/dev/null | grep -q '^totals:'; do sleep 0.1; done
+		ir=$(cat "$T/cg.$who".* | sed -n 's/^totals: *//p' | head -n 1)
+		echo "$who $((ir / n))"
+	done >"$T/instr.$key"
+}
+
+instr_bench()
+{
+	local recs=$T/instr-records.csv
+	if ! command -v valgrind >/dev/null || ! command -v callgrind_control >/dev/null; then
+		echo '{"skipped": "valgrind (callgrind) is not installed"}' >"$R/instructions.json"
+		return
+	fi
+	log "instructions per request: INA and INB under callgrind, $INSTR_RECORDS records"
+	"$PYTHON" "$ROOT/scripts/gen-records.py" "$INSTR_RECORDS" --seed "$SEED" \
+		--stolen "$T/instr-stolen.csv" >"$recs"
+	instr_node INA
+	instr_node INB
+	"$TRACECTL" -d "$T/INB" record import "$recs" >/dev/null || die "import into INB failed"
+	"$BENCH_QUERY" "$T/INB/console.sock" report -s "$T/instr-stolen.csv" -c 16 >/dev/null ||
+		die "loading reports into INB failed"
+	pin INA INB
+	wait_linked INA 1 60
+	instr_run single -n "$INSTR_N"
+	instr_run batched -b "$BATCH" -n "$((INSTR_N / 10))"
+	"$PYTHON" -c 'import json, sys
+d = {k: dict((w, int(n)) for w, n in (l.split() for l in open(f)))
+     for k, f in (("single", sys.argv[1]), ("batched", sys.argv[2]))}
+out = {"records": int(sys.argv[3]), "conns": int(sys.argv[4]), "queries": int(sys.argv[5]),
+       "items_per_batched_query": int(sys.argv[6])}
+for k, v in d.items():
+    out[k] = {"GTM": v["INA"], "MEX": v["INB"]}
+print(json.dumps(out))' "$T/instr.single" "$T/instr.batched" "$INSTR_RECORDS" "$INSTR_CONNS" \
+		"$INSTR_N" "$BATCH" >"$R/instructions.json"
+	log "  instructions per request: $(cat "$R/instructions.json")"
+	kill "${PID[INA]}" "${PID[INB]}"
+}
+
 # `tracectl --json stats` over a year of traffic from 60 peers
 # (tests/tools/traffic_add, STATS_TRACES of our traces a month: with their
 # answers, peers' traces, stolen checks and audit entries about 1 M rows at

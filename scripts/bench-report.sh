@@ -92,6 +92,7 @@ out["drops"] = {"GTM": load("drops_GTM"), "MEX": load("drops_MEX")}
 out["replay_window"] = load("replay_window")
 out["commit_options"] = load("commit_options")
 out["commits_in_series"] = load("commits_in_series")
+out["instructions_per_request"] = load("instructions")
 out["checkpoint"] = load("checkpoint")
 out["stats"] = load("stats")
 out["matching"] = load("matching")

@@ -51,6 +51,9 @@
 #                           asker's copy of the blind set has it
 #   BENCH_BLIND_STARTS=3    starts of a node holding the reports, without its
 #                           blind key and then with it
+#   BENCH_INSTR_RECORDS=20000  records of the two nodes run under callgrind
+#   BENCH_INSTR_N=2000      single queries counted there (and a tenth as
+#                           many batched ones), on BENCH_INSTR_CONNS=16
 #   BENCH_MATCH_K=50        candidates searched for each of them (recall at 10 and
 #                           the candidate counts are at the default of 10)
 set -euo pipefail
@@ -88,6 +91,9 @@ BLIND_LAT_N=${BENCH_BLIND_LATENCY_QUERIES:-1000}
 BLIND_CONNS=${BENCH_BLIND_CONNS:-16}
 BLIND_DELTAS=${BENCH_BLIND_DELTAS:-5}
 BLIND_STARTS=${BENCH_BLIND_STARTS:-3}
+INSTR_RECORDS=${BENCH_INSTR_RECORDS:-20000}
+INSTR_N=${BENCH_INSTR_N:-2000}
+INSTR_CONNS=${BENCH_INSTR_CONNS:-16}
 # node/net/net.h: envelope ids remembered per peer, REPLAY_MAX =
 # LINK_FRAMES_PER_S * 2 * ENV_SKEW_MS / 1000 + 65536
 REPLAY_MAX=$(($(sed -n 's/^#define LINK_FRAMES_PER_S \([0-9]*\).*/\1/p' "$ROOT/node/net/net.h") * 600 + 65536))
@@ -135,6 +141,7 @@ main()
 	checkpoint_bench
 	stats_bench
 	series_bench
+	instr_bench
 	nodes_up
 	import_bench
 	load_stolen
