@@ -235,6 +235,7 @@ struct tn_trace_arg {
 	char officer[TN_REF_LEN];     /* who asks (never sent) */
 	char ordered_by[TN_REF_LEN];  /* who ordered it, when another (never sent) */
 	char purpose[TN_PURPOSE_LEN]; /* why (never sent; the request has the crime) */
+	uint32_t wait;                /* seconds to wait for the result (0: reply at once) */
 };
 
 /* Console: receipt (of peer's signed answer to query qid). */

@@ -143,5 +143,6 @@ static const struct proto_field trace_arg_fields[] = {
 	PF_STR_OF(struct tn_trace_arg, officer, 0),
 	PF_STR_OF(struct tn_trace_arg, ordered_by, 0),
 	PF_STR_OF(struct tn_trace_arg, purpose, 0),
+	PF_U32_OF(struct tn_trace_arg, wait, 0),
 };
 const struct proto_schema proto_trace_arg_schema = PROTO_SCHEMA(struct tn_trace_arg, trace_arg_fields);

@@ -107,16 +107,24 @@ static int review(struct console_req *r, void *args)
 /* A trace request waiting for its commit. */
 struct request_job {
 	struct console_req *req;
-	uint64_t follow;
+	uint32_t wait;                 /* then for its result, this long */
 };
 
+static int wait_start(struct console_req *r, uint64_t id, uint32_t timeout_s);
+
+/* With --wait, the waiter starts in the commit's callback, before any
+ * answer can be read: the result's commit then audits the view too, and
+ * the operator sees the result two commits after asking (the answering
+ * node's and ours), with no trace.wait racing the result. */
 static void requested(void *arg, int rc, const struct tn_trace *tr, const char *why)
 {
 	struct request_job *j = arg;
 
+	if (!rc && j->wait)
+		rc = wait_start(j->req, tr->id, j->wait);
 	if (rc)
 		console_fail(j->req, rc, why);
-	else
+	else if (!j->wait)
 		console_ok(j->req, &proto_trace_schema, tr);
 }
 
@@ -159,7 +167,7 @@ static int trace_request_cmd(struct console_req *r, void *args)
 	    (rc = cmd_search_who(r, a->officer, a->ordered_by, a->req.case_ref, a->purpose)))
 		return rc > 0 ? 0 : rc;
 	j->req = r;
-	j->follow = a->follow;
+	j->wait = a->wait;
 	return cmd_started(r, trace_request(console_node(r), args, requested, j, why, sizeof(why)),
 			   why);
 }
@@ -170,22 +178,21 @@ static int audit_view(struct store_txn *t, const struct tn_trace *tr)
 			  tr->result.status, "");
 }
 
-/* Read trace args->id into w's reply; 1 when it holds a result. */
-static int read_trace(struct store_txn *t, struct cmd_write *w)
+/* Read trace id into w's reply; 1 when it holds a result. */
+static int read_trace(struct store_txn *t, struct cmd_write *w, uint64_t id)
 {
-	struct tn_id_arg *a = w->args;
 	int rc;
 
 	proto_release(&proto_trace_schema, w->reply);
-	if ((rc = store_trace_get(t, a->id, w->reply)))
-		return cmd_missing(w->why, rc, "trace", a->id);
+	if ((rc = store_trace_get(t, id, w->reply)))
+		return cmd_missing(w->why, rc, "trace", id);
 	return trace_has_result(w->reply);
 }
 
 /* `trace show` is audited when it shows a result's content. */
 static int view_op(struct store_txn *t, void *arg)
 {
-	int rc = read_trace(t, arg);
+	int rc = read_trace(t, arg, ((struct tn_id_arg *)((struct cmd_write *)arg)->args)->id);
 
 	return rc == 1 ? audit_view(t, ((struct cmd_write *)arg)->reply) : rc;
 }
@@ -202,6 +209,8 @@ static int trace_show(struct console_req *r, void *args)
 
 struct wait_job {
 	struct cmd_write w;        /* first */
+	uint64_t id;
+	uint32_t timeout_s;
 	struct pending *waiter;    /* NULL once it ended */
 	int queued;                /* wait_op not yet committed */
 	int viewed;                /* the result's commit audited our view */
@@ -212,18 +221,17 @@ struct wait_job {
 /* Reply once the wait is over: the trace as the store has it now. */
 static void wait_reply(struct wait_job *j, int rc)
 {
-	struct tn_id_arg *a = j->w.args;
 	struct store_txn *t;
 
 	if (!rc && !(rc = store_read_begin(j->w.node->store, &t))) {
-		rc = read_trace(t, &j->w);
+		rc = read_trace(t, &j->w, j->id);
 		store_read_end(t);
 		rc = rc < 0 ? rc : 0;
 	}
 	if (rc == TN_ERR_TIMEOUT)
 		snprintf(j->w.why, sizeof(j->w.why), "trace %llu has no result after %u s: wait "
-			 "again, or look later with trace show", (unsigned long long)a->id,
-			 a->timeout_s);
+			 "again (trace wait %llu), or look later with trace show",
+			 (unsigned long long)j->id, j->timeout_s, (unsigned long long)j->id);
 	if (rc)
 		console_fail(j->w.req, rc, j->w.why[0] ? j->w.why : NULL);
 	else
@@ -254,7 +262,7 @@ static int wait_view(struct store_txn *t, void *arg, const struct tn_trace *tr)
 static int wait_op(struct store_txn *t, void *arg)
 {
 	struct wait_job *j = arg;
-	int rc = read_trace(t, &j->w);
+	int rc = read_trace(t, &j->w, j->id);
 
 	return rc == 1 && !j->viewed ? audit_view(t, j->w.reply) : rc < 0 ? rc : 0;
 }
@@ -271,18 +279,51 @@ static int waited(struct cmd_write *w, int rc)
 	return CMD_LATER;
 }
 
-static int trace_wait_cmd(struct console_req *r, void *args)
+static struct wait_job *wait_job_new(struct console_req *r, void *args, uint64_t id,
+				     uint32_t timeout_s)
 {
-	struct wait_job *j = cmd_job(r, args, sizeof(*j));
-	struct tn_id_arg *a = args;
+	struct wait_job *j = args ? cmd_job(r, args, sizeof(*j)) : console_alloc(r, NULL, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	if (!args) {    /* a trace.request's own waiter: its reply is a trace too */
+		j->w.req = r;
+		j->w.node = console_node(r);
+		if (!(j->w.reply = console_alloc(r, &proto_trace_schema, proto_trace_schema.size)))
+			return NULL;
+	}
+	j->id = id;
+	j->timeout_s = !timeout_s || timeout_s > WAIT_MAX_S ? (timeout_s ? WAIT_MAX_S :
+				WAIT_DEFAULT_S) : timeout_s;
+	return j;
+}
+
+static void start_waiter(struct wait_job *j)
+{
+	j->waiter = trace_wait(j->w.node, j->id, (uint64_t)j->timeout_s * 1000, wait_view,
+			       wait_done, j);
+}
+
+/* Right after the trace's own commit: no result can be in yet. */
+static int wait_start(struct console_req *r, uint64_t id, uint32_t timeout_s)
+{
+	struct wait_job *j = wait_job_new(r, NULL, id, timeout_s);
 
 	if (!j)
 		return TN_ERR_NOMEM;
-	if (!a->timeout_s || a->timeout_s > WAIT_MAX_S)
-		a->timeout_s = a->timeout_s ? WAIT_MAX_S : WAIT_DEFAULT_S;
+	start_waiter(j);
+	return 0;
+}
+
+static int trace_wait_cmd(struct console_req *r, void *args)
+{
+	struct tn_id_arg *a = args;
+	struct wait_job *j = wait_job_new(r, args, a->id, a->timeout_s);
+
+	if (!j)
+		return TN_ERR_NOMEM;
 	j->queued = 1;
-	j->waiter = trace_wait(j->w.node, a->id, (uint64_t)a->timeout_s * 1000, wait_view,
-			       wait_done, j);
+	start_waiter(j);
 	return cmd_write(&j->w, wait_op, waited);
 }
 

@@ -270,9 +270,9 @@ const struct ctl_cmd ctl_trace_cmds[] = {
 	{ "trace request", trace_request,
 	  "--to NAME --make M --serial S [--model --caliber --type --importer] --recovered-on "
 	  "DATE --recovered-at PLACE --crime CODE --case REF [--agency --grounds --possessor "
-	  "--urgent] [--officer ID] [--ordered-by ID] [--purpose P]" },
+	  "--urgent] [--officer ID] [--ordered-by ID] [--purpose P] [--wait SECONDS]" },
 	{ "trace follow", trace_follow, "ID [--officer ID] [--ordered-by ID] [--purpose P] "
-	  "(send the trace on to its export country)" },
+	  "[--wait SECONDS] (send the trace on to its export country)" },
 	{ "trace list", NULL, "", CMD_TRACE_LIST, print_list },
 	{ "trace show", trace_show, "ID [--receipt FILE]" },
 	{ "trace wait", trace_wait, "ID [--timeout SECONDS]" },

@@ -53,13 +53,20 @@ count_commits "a stolen query that hits" 1 1 \
 count_commits "a 100-item stolen query" 1 1 \
 	ctl GTM query stolen --case C-1 --peer MEX $(for i in $(seq 100); do printf -- '--make Glock --serial B-%d ' "$i"; done)
 
-# answered ID: GTM's trace list says so (a list shows no result, so it is
-# not an audited view).
-answered()
+# has_status ID STATUS: GTM's trace list says so (a list shows no result,
+# so it is not an audited view).
+has_status()
 {
 	"$PYTHON" -S -c 'import json, sys
 t = [x for x in json.load(sys.stdin)["traces"] if x["id"] == sys.argv[1]]
-sys.exit(not t or t[0]["status"] != "answered")' "$1" <<<"$(ctl_json GTM trace list)"
+sys.exit(not t or t[0]["status"] != sys.argv[2])' "$1" "$2" <<<"$(ctl_json GTM trace list)"
+}
+
+views()
+{
+	"$PYTHON" -S -c 'import json, sys
+print(sum(e["type"] == "trace.view" for e in json.load(sys.stdin)["entries"]))' \
+		<<<"$(ctl_json GTM audit --limit 1000)"
 }
 
 trace_and_wait()
@@ -69,19 +76,26 @@ trace_and_wait()
 		--caliber 9mm --type pistol --case T-1 --agency PNC --crime homicide \
 		--grounds "recovered at the scene" --recovered-on 2025-01-02 --recovered-at Zona1) ||
 		fail "trace request failed: $out"
-	wait_until 20 answered "$(json_get "$out" id)" || fail "trace never answered"
+	wait_until 20 has_status "$(json_get "$out" id)" answered || fail "trace never answered"
 }
 # MEX's second commit retires its acknowledged messages, after it answered
 # (on its own within a second, or with the next commit).
 count_commits "an automatic trace" 2 2 trace_and_wait
 
-# ---- trace wait: the result and the audited view in one commit ----
-views()
+# `trace request --wait`: one console request, answered with the result;
+# the view is audited in the result's commit, so still 2 on GTM.
+trace_asked_waiting()
 {
-	"$PYTHON" -S -c 'import json, sys
-print(sum(e["type"] == "trace.view" for e in json.load(sys.stdin)["entries"]))' \
-		<<<"$(ctl_json GTM audit --limit 1000)"
+	ctl_json GTM trace request --to MEX --make Glock --serial CM-1 --model G17 \
+		--case T-3 --crime homicide --recovered-on 2025-01-02 --wait 20 >"$T/asked.json" ||
+		fail "trace request --wait failed: $(cat "$T/asked.json")"
+	assert_json "$(cat "$T/asked.json")" status=answered result.status=completed
 }
+v0=$(views)
+count_commits "an automatic trace asked with --wait" 2 2 trace_asked_waiting
+assert_eq "$(($(views) - v0))" 1 "views audited for one trace request --wait"
+
+# ---- trace wait: the result and the audited view in one commit ----
 
 assert_ok ctl MEX peer policy GTM --traces review
 out=$(ctl_json GTM trace request --to MEX --make Glock --serial CM-1 --model G17 \
@@ -89,12 +103,15 @@ out=$(ctl_json GTM trace request --to MEX --make Glock --serial CM-1 --model G17
 	--grounds "recovered at the scene" --recovered-on 2025-01-02 --recovered-at Zona1) ||
 	fail "trace request failed: $out"
 id=$(json_get "$out" id)
-wait_until 10 eval '[ "$(json_get "$(ctl_json GTM trace list)" traces.1.status)" = in_review ]' ||
-	fail "trace $id never in review"
+wait_until 10 has_status "$id" in_review || fail "trace $id never in review"
 assert_fails ctl GTM trace wait "$id" --timeout 1
 assert_contains "$LAST_ERR" "trace $id has no result after 1 s" "trace wait's timeout"
 assert_fails ctl GTM trace wait 999
 assert_contains "$LAST_ERR" "trace 999 does not exist" "trace wait on no trace"
+assert_fails ctl GTM trace request --to MEX --make Glock --serial CM-1 --case T-4 \
+	--crime homicide --recovered-on 2025-01-02 --wait 1
+assert_contains "$LAST_ERR" "has no result after 1 s: wait again (trace wait" \
+	"trace request --wait's timeout"
 v0=$(views)
 ctl_json GTM trace wait "$id" --timeout 20 >"$T/waited.json" 2>"$T/waited.err" &
 waiter=$!

@@ -4,7 +4,7 @@
  * reply with CLOCK_MONOTONIC: query.stolen to one peer or to all, or
  * stolen.report to load a node with the reports of a CSV. Or, in trace
  * mode, one trace at a time: trace.request for a gun of a records CSV,
- * then trace.wait until the node has its answer. Prints JSON. */
+ * waiting for the node to have its answer. Prints JSON. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +31,8 @@ static void usage(void)
 	      "  per query (1), -n at most this many requests (1000), -t issue for at\n"
 	      "  most MS ms (60000), -e one query in EVERY carries a reported gun (0:\n"
 	      "  none), -T the query's own timeout (5000 ms); trace: one trace at a time\n"
-	      "  for the first TRACES records with at least EVENTS events (3), then\n"
-	      "  trace.wait for its answer, within -T MS\n", stderr);
+	      "  for the first TRACES records with at least EVENTS events (3), each\n"
+	      "  waiting for its answer, within -T MS\n", stderr);
 	exit(2);
 }
 
@@ -90,8 +90,7 @@ int main(int argc, char **argv)
 		b.conns = 1;
 	}
 	b.end_s = calloc(b.max_req + 1, sizeof(*b.end_s));
-	b.ack_us = calloc(b.max_req + 1, sizeof(*b.ack_us));
-	if (!(b.lat_us = calloc(b.max_req + 1, sizeof(*b.lat_us))) || !b.end_s || !b.ack_us)
+	if (!(b.lat_us = calloc(b.max_req + 1, sizeof(*b.lat_us))) || !b.end_s)
 		bq_die("%s", "out of memory");
 	for (unsigned i = 0; i < b.conns; i++)
 		bq_open_conn(&b, &b.cn[i]);
@@ -114,7 +113,6 @@ int main(int argc, char **argv)
 	}
 	free(b.lat_us);
 	free(b.end_s);
-	free(b.ack_us);
 	free(b.sc.reports);
 	free(b.guns);
 	return b.failed ? 1 : 0;

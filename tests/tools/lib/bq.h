@@ -45,7 +45,6 @@ struct bq {
 	uint32_t n_guns;
 	int col_make, col_model, col_serial;
 	uint64_t short_chain;         /* answers without the record's events */
-	uint32_t *ack_us;             /* trace mode: trace.request to its reply */
 	struct cn cn[CONNS_MAX];
 	struct stolen_csv sc;         /* rows of the stolen CSV */
 	uint64_t issued, done, failed, not_answered, hits, hits_expected, mismatch;

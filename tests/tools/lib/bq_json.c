@@ -22,14 +22,10 @@ static uint32_t pct(const struct bq *b, double p)
 
 void bq_print_trace_json(struct bq *b, double secs)
 {
-	uint64_t acks = b->issued;
-
 	qsort(b->lat_us, b->done, sizeof(*b->lat_us), cmp_u32);
-	qsort(b->ack_us, acks, sizeof(*b->ack_us), cmp_u32);
 	printf("{\"round_trip\": {\"n\": %llu, \"p50_us\": %u, \"p90_us\": %u, \"p99_us\": %u, "
 	       "\"max_us\": %u}, ", (unsigned long long)b->done, pct(b, 0.5), pct(b, 0.9),
 	       pct(b, 0.99), b->done ? b->lat_us[b->done - 1] : 0);
-	printf("\"request_reply_p50_us\": %u, ", acks ? b->ack_us[acks / 2] : 0);
 	printf("\"seconds\": %.3f, \"traces_per_s\": %.1f, \"min_events\": %u, \"failed\": %llu, "
 	       "\"not_answered\": %llu, \"short_chain\": %llu}\n", secs, b->done / secs,
 	       b->min_events, (unsigned long long)b->failed, (unsigned long long)b->not_answered,

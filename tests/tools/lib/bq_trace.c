@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* bench_query trace mode: guns from a records CSV traced one at a time,
- * trace.request then trace.wait until it is answered; see bq.h. */
+ * each one trace.request that waits for its answer; see bq.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,12 +89,12 @@ static int trace_of(struct bq *b, struct proto_msg *m, struct tn_trace *tr)
 	return -1;
 }
 
-/* Trace gun i from request to answered; its round trip into lat_us. */
+/* Trace gun i from request to answered (one request that waits for the
+ * result); its round trip into lat_us. */
 static void trace_one(struct bq *b, struct cn *c, uint64_t i)
 {
 	const struct gun *g = &b->guns[i];
 	static struct tn_trace_arg a;
-	struct tn_id_arg show = { 0 };
 	struct proto_msg *m;
 	struct tn_trace tr;
 	double t0 = bq_now_s(), deadline = t0 + b->timeout_ms / 1000.0, t;
@@ -109,19 +109,9 @@ static void trace_one(struct bq *b, struct cn *c, uint64_t i)
 	memcpy(a.req.firearm.make, g->make, sizeof(a.req.firearm.make));
 	memcpy(a.req.firearm.model, g->model, sizeof(a.req.firearm.model));
 	memcpy(a.req.firearm.serial, g->serial, sizeof(a.req.firearm.serial));
-	bq_call(c, "trace.request", &proto_trace_arg_schema, &a, &m, deadline);
-	t = bq_now_s();
-	if (trace_of(b, m, &tr)) {
-		proto_msg_free(m);
-		return;
-	}
-	b->ack_us[b->issued] = (uint32_t)((t - t0) * 1e6);
-	show.id = tr.id;
-	proto_release(&proto_trace_schema, &tr);
-	proto_msg_free(m);
+	a.wait = (uint32_t)(b->timeout_ms / 1000) + 1;
 	b->issued++;
-	show.timeout_s = (uint32_t)(b->timeout_ms / 1000) + 1;
-	bq_call(c, "trace.wait", &proto_id_arg_schema, &show, &m, deadline + 1);
+	bq_call(c, "trace.request", &proto_trace_arg_schema, &a, &m, deadline + 1);
 	t = bq_now_s();
 	if (trace_of(b, m, &tr)) {
 		proto_msg_free(m);
