@@ -2,8 +2,8 @@
 /* Group commit: every store write queued during a loop pass is applied in
  * one transaction just before the loop sleeps, and acknowledged only once
  * that transaction is durable (redis beforeSleep, LMDB one-writer). Writes
- * nobody waits for ride along with the next commit, or commit on a short
- * timer, so they never add a commit in series to anyone's request. */
+ * nobody waits for ride along with the next commit, or commit alone after
+ * BATCH_LATER_MS, so they never add a commit in series to a request. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

@@ -54,7 +54,7 @@ static void peer_status(const struct peer *p, struct tn_peer_status *st)
 	blind_copy(p, st);
 	st->daily_limit = policy_daily_limit(p);
 	proto_strcpy(st->disclose, sizeof(st->disclose), p->rec.disclose[0] ? p->rec.disclose :
-		 "party,place,ref");
+		     "party,place,ref");
 	snprintf(st->candidates, sizeof(st->candidates), "%s",
 		 policy_candidates(p) ? "allow" : "deny");
 	memcpy(st->fingerprint, p->fp, sizeof(st->fingerprint));

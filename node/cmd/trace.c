@@ -192,9 +192,10 @@ static int read_trace(struct store_txn *t, struct cmd_write *w, uint64_t id)
 /* `trace show` is audited when it shows a result's content. */
 static int view_op(struct store_txn *t, void *arg)
 {
-	int rc = read_trace(t, arg, ((struct tn_id_arg *)((struct cmd_write *)arg)->args)->id);
+	struct cmd_write *w = arg;
+	int rc = read_trace(t, w, ((struct tn_id_arg *)w->args)->id);
 
-	return rc == 1 ? audit_view(t, ((struct cmd_write *)arg)->reply) : rc;
+	return rc == 1 ? audit_view(t, w->reply) : rc;
 }
 
 static int trace_show(struct console_req *r, void *args)
@@ -293,8 +294,7 @@ static struct wait_job *wait_job_new(struct console_req *r, void *args, uint64_t
 			return NULL;
 	}
 	j->id = id;
-	j->timeout_s = !timeout_s || timeout_s > WAIT_MAX_S ? (timeout_s ? WAIT_MAX_S :
-				WAIT_DEFAULT_S) : timeout_s;
+	j->timeout_s = !timeout_s ? WAIT_DEFAULT_S : timeout_s < WAIT_MAX_S ? timeout_s : WAIT_MAX_S;
 	return j;
 }
 

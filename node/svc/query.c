@@ -49,7 +49,7 @@ static int audit_results_op(struct store_txn *t, void *arg)
 			snprintf(outcome, sizeof(outcome), "%u hit(s)", hits);
 		else
 			proto_strcpy(outcome, sizeof(outcome), strcmp(a->status, "answered") ?
-				 a->status : "no_hit");
+				     a->status : "no_hit");
 		rc = node_audit(t, a->peer, "in", "stolen_result", ref, outcome, qu->q.case_ref);
 		if (!rc && qu->tg[i].n_follow)
 			rc = query_follow_audit(t, qu, i, ref);
@@ -255,7 +255,7 @@ int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void
 	cx_random(&qu->q.qid, sizeof(qu->q.qid));
 	qu->reply.qid = qu->q.qid;
 	proto_strcpy(qu->q.purpose, sizeof(qu->q.purpose), a->purpose[0] ? a->purpose :
-		 "investigation");
+		     "investigation");
 	memcpy(qu->q.case_ref, a->case_ref, sizeof(qu->q.case_ref));
 	qu->q.n = a->n;
 	qu->q.items = a->items;      /* moved */

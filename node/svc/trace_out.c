@@ -324,7 +324,7 @@ static int take_ack(struct store_txn *t, struct reply_job *j, struct tn_trace *t
 	(void)t;
 	if (!trace_has_result(tr))
 		proto_strcpy(tr->status, sizeof(tr->status), strcmp(j->ack.status, "in_review") ?
-			 "acknowledged" : "in_review");
+			     "acknowledged" : "in_review");
 	memcpy(tr->deadline, j->ack.deadline, sizeof(tr->deadline));
 	return 0;
 }

@@ -433,6 +433,17 @@ all_acked()
 	[[ $list != *'"status": "queued"'* && $list != *'"status": "sent"'* ]]
 }
 
+# check_round ROUND: both audits intact, and the traces GTM acknowledged in
+# ROUND present and delivered once (counts in COUNTS).
+check_round()
+{
+	audit_intact GTM MEX
+	save GTM traces trace list
+	save MEX inbox inbox --all
+	save MEX mex-audit audit --limit 20000
+	check traces "$T/traces.$1" "$T/traces.json" "$T/inbox.json" "$T/mex-audit.json"
+}
+
 # outbox_round ROUND WHEN: TRACE_REQUESTS requests queued for a stopped MEX;
 # then GTM killed before MEX is back (WHEN=before), or WHEN (GTM or MEX)
 # killed the moment GTM logs the link up, as its outbox goes out. The victim
@@ -458,11 +469,7 @@ outbox_round()
 	queued=$(entries GTM outbox)
 	restart "$victim"
 	wait_until 30 all_acked || fail "GTM's requests not all acknowledged by MEX within 30 s"
-	audit_intact GTM MEX
-	save GTM traces trace list
-	save MEX inbox inbox --all
-	save MEX mex-audit audit --limit 20000
-	check traces "$T/traces.$round" "$T/traces.json" "$T/inbox.json" "$T/mex-audit.json"
+	check_round "$round"
 	read -r acked present delivered dups <<<"$COUNTS"
 	pass "kill -9 of $victim during outbox delivery, $phase (then MEX had $got," \
 		"GTM's outbox $queued): acknowledged $acked, present $present," \
@@ -502,11 +509,7 @@ live_round()
 	wait_until 30 all_acked || fail "GTM's requests not all acknowledged by MEX within 30 s"
 	wait_until 30 eval '[ "$(entries MEX outbox)" = 0 ]' ||
 		fail "MEX's outbox still holds $(entries MEX outbox) messages for GTM after 30 s"
-	audit_intact GTM MEX
-	save GTM traces trace list
-	save MEX inbox inbox --all
-	save MEX mex-audit audit --limit 20000
-	check traces "$T/traces.$round" "$T/traces.json" "$T/inbox.json" "$T/mex-audit.json"
+	check_round "$round"
 	read -r acked present delivered dups <<<"$COUNTS"
 	pass "kill -9 of GTM among trace requests on a live link: acknowledged $acked, present" \
 		"$present, delivered $delivered, duplicates $dups; MEX had $got, so" \
