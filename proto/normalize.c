@@ -148,6 +148,22 @@ int proto_norm_serial(const char *in, char *out, size_t cap)
 	return n ? (int)n : TN_ERR_INVALID;
 }
 
+int proto_serial_ok(const char *serial)
+{
+	for (const unsigned char *p = (const unsigned char *)serial; *p; p++)
+		if (!serial_drops(*p))
+			return 1;
+	return 0;
+}
+
+int proto_make_ok(const char *make)
+{
+	for (const unsigned char *p = (const unsigned char *)make; *p; p++)
+		if (is_alnum(*p))
+			return 1;
+	return 0;
+}
+
 /* Upper-case ASCII alphanumerics of in, written to out; the squashed length,
  * or TN_ERR_INVALID when it does not fit in cap. */
 static int squash(const char *in, char *out, size_t cap)

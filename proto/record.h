@@ -101,5 +101,9 @@ int proto_norm_serial(const char *in, char *out, size_t cap) TN_WUR;
 /* Make: upper-case alphanumerics only, then folded through the alias table
  * ("S&W" and "Smith & Wesson" both give "SMITHWESSON"). */
 int proto_norm_make(const char *in, char *out, size_t cap) TN_WUR;
+/* 1 when normalizing leaves something of a serial or a make (of their
+ * field sizes), without normalizing. */
+int proto_serial_ok(const char *serial);
+int proto_make_ok(const char *make);
 
 #endif

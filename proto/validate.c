@@ -215,15 +215,13 @@ int proto_event_check(const struct tn_event *e, char *why, size_t why_len)
 static int make_serial_check(const char *make, const char *serial, char *why,
 			     size_t len)
 {
-	char nmake[TN_MAKE_LEN], nserial[TN_SERIAL_LEN];
-
 	if (!make[0])
 		return proto__why(why, len, TN_ERR_INVALID, "make is empty");
-	if (proto_norm_make(make, nmake, sizeof nmake) < 0)
+	if (!proto_make_ok(make))
 		return proto__why(why, len, TN_ERR_INVALID, "make has no ASCII letters or digits");
 	if (!serial[0])
 		return proto__why(why, len, TN_ERR_INVALID, "serial is empty");
-	if (proto_norm_serial(serial, nserial, sizeof nserial) < 0)
+	if (!proto_serial_ok(serial))
 		return proto__why(why, len, TN_ERR_INVALID, "serial is only spaces and punctuation");
 	if (strchr(serial, '?'))
 		return proto__why(why, len, TN_ERR_INVALID, "serial holds '?', which marks an "

@@ -224,15 +224,12 @@ static int pick_targets(struct query *qu, const struct tn_query_arg *a, char *wh
 
 static int check_items(const struct tn_query_arg *a, char *why, size_t len)
 {
-	char norm[TN_MAKE_LEN];
-
 	if (!a->n) {
 		proto_strcpy(why, len, "no item to look up");
 		return TN_ERR_INVALID;
 	}
 	for (uint32_t i = 0; i < a->n; i++)
-		if (proto_norm_serial(a->items[i].serial, norm, sizeof(norm)) < 0 ||
-		    proto_norm_make(a->items[i].make, norm, sizeof(norm)) < 0) {
+		if (!proto_serial_ok(a->items[i].serial) || !proto_make_ok(a->items[i].make)) {
 			snprintf(why, len, "item %u: make and serial are required", i + 1);
 			return TN_ERR_INVALID;
 		}

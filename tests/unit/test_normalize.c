@@ -224,10 +224,29 @@ static void test_make_very_long_input_is_handled(void **state)
 	expect_make(in, "SMITHWESSON");
 }
 
+/* The checks without normalizing agree with normalizing, on every kind
+ * of input: empty, punctuation only, non-ASCII, aliases, the longest. */
+static void test_ok_checks_agree_with_normalizing(void **state)
+{
+	static const char *const in[] = {
+		"", " ", "-./ \t", "a", "ABC-123", "\xc3\x9c", " S&W ", "&&&", "Glock",
+		"123456789012345678901234567890123456789012345678901234567890123",
+		"-.-.-.-.-.-.-.-.-.-.-.-.-.-.-.-.-.-.-.-.-.-.-.", "\xc3\xa9/\xc3\xa9",
+	};
+	char out[TN_MAKE_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		assert_int_equal(proto_serial_ok(in[i]), proto_norm_serial(in[i], out, sizeof(out)) > 0);
+		assert_int_equal(proto_make_ok(in[i]), proto_norm_make(in[i], out, sizeof(out)) > 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serial_drops_dashes_spaces_and_dots),
+		cmocka_unit_test(test_ok_checks_agree_with_normalizing),
 		cmocka_unit_test(test_serial_upper_cases_letters_only),
 		cmocka_unit_test(test_serial_keeps_non_ascii_bytes),
 		cmocka_unit_test(test_serial_of_only_punctuation_is_invalid),
