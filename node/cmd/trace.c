@@ -107,10 +107,10 @@ static int review(struct console_req *r, void *args)
 /* A trace request waiting for its commit. */
 struct request_job {
 	struct console_req *req;
-	uint32_t wait;                 /* then for its result, this long */
+	struct tn_trace_arg *args;
 };
 
-static int wait_start(struct console_req *r, uint64_t id, uint32_t timeout_s);
+static int wait_start(struct console_req *r, void *args, uint64_t id, uint32_t timeout_s);
 
 /* With --wait, the waiter starts in the commit's callback, before any
  * answer can be read: the result's commit then audits the view too, and
@@ -120,11 +120,11 @@ static void requested(void *arg, int rc, const struct tn_trace *tr, const char *
 {
 	struct request_job *j = arg;
 
-	if (!rc && j->wait)
-		rc = wait_start(j->req, tr->id, j->wait);
+	if (!rc && j->args->wait)
+		rc = wait_start(j->req, j->args, tr->id, j->args->wait);
 	if (rc)
 		console_fail(j->req, rc, why);
-	else if (!j->wait)
+	else if (!j->args->wait)
 		console_ok(j->req, &proto_trace_schema, tr);
 }
 
@@ -167,7 +167,7 @@ static int trace_request_cmd(struct console_req *r, void *args)
 	    (rc = cmd_search_who(r, a->officer, a->ordered_by, a->req.case_ref, a->purpose)))
 		return rc > 0 ? 0 : rc;
 	j->req = r;
-	j->wait = a->wait;
+	j->args = a;
 	return cmd_started(r, trace_request(console_node(r), args, requested, j, why, sizeof(why)),
 			   why);
 }
@@ -283,18 +283,13 @@ static int waited(struct cmd_write *w, int rc)
 static struct wait_job *wait_job_new(struct console_req *r, void *args, uint64_t id,
 				     uint32_t timeout_s)
 {
-	struct wait_job *j = args ? cmd_job(r, args, sizeof(*j)) : console_alloc(r, NULL, sizeof(*j));
+	struct wait_job *j = cmd_job(r, args, sizeof(*j));
 
-	if (!j)
-		return NULL;
-	if (!args) {    /* a trace.request's own waiter: its reply is a trace too */
-		j->w.req = r;
-		j->w.node = console_node(r);
-		if (!(j->w.reply = console_alloc(r, &proto_trace_schema, proto_trace_schema.size)))
-			return NULL;
+	if (j) {
+		j->id = id;
+		j->timeout_s = !timeout_s ? WAIT_DEFAULT_S : timeout_s < WAIT_MAX_S ? timeout_s :
+			       WAIT_MAX_S;
 	}
-	j->id = id;
-	j->timeout_s = !timeout_s ? WAIT_DEFAULT_S : timeout_s < WAIT_MAX_S ? timeout_s : WAIT_MAX_S;
 	return j;
 }
 
@@ -305,9 +300,9 @@ static void start_waiter(struct wait_job *j)
 }
 
 /* Right after the trace's own commit: no result can be in yet. */
-static int wait_start(struct console_req *r, uint64_t id, uint32_t timeout_s)
+static int wait_start(struct console_req *r, void *args, uint64_t id, uint32_t timeout_s)
 {
-	struct wait_job *j = wait_job_new(r, NULL, id, timeout_s);
+	struct wait_job *j = wait_job_new(r, args, id, timeout_s);
 
 	if (!j)
 		return TN_ERR_NOMEM;
