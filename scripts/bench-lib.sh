@@ -37,6 +37,7 @@ cleanup()
 		kill -KILL "${PID[$name]}" 2>/dev/null
 		wait "${PID[$name]}" 2>/dev/null
 	done
+	[ -z "${SHM:-}" ] || rm -rf "$SHM"   # nodes in memory: never kept
 	if [ "$rc" -eq 0 ]; then
 		rm -rf "$T"
 	else

@@ -116,12 +116,12 @@ load_stolen()
 		die "loading stolen reports failed"
 }
 
-# paused: how often GTM and MEX paused reading a link that outran its frame
-# budget (the drop counter rate_limited of both).
+# paused NAME...: how often the nodes paused reading a link that outran
+# its frame budget (the drop counter rate_limited of each).
 paused()
 {
 	local name sum=0
-	for name in GTM MEX; do
+	for name in "$@"; do
 		"$TRACECTL" -d "$T/$name" --json status >"$T/status.json"
 		sum=$((sum + $("$PYTHON" -c 'import json, sys
 print(json.load(open(sys.argv[1])).get("drops", {}).get("rate_limited", 0))' "$T/status.json")))
@@ -129,19 +129,31 @@ print(json.load(open(sys.argv[1])).get("drops", {}).get("rate_limited", 0))' "$T
 	echo "$sum"
 }
 
-# query NAME ARGS...: one bench_query run against GTM, kept as NAME.json
-# with the link pauses it caused added.
+# commit_totals NAME: "COUNT SECONDS" of the node's commits so far.
+commit_totals()
+{
+	"$TRACECTL" -d "$T/$1" metrics |
+		awk '/^tracenet_commit_duration_seconds_(count|sum) /{v[$1] = $2}
+		     END {print v["tracenet_commit_duration_seconds_count"] + 0,
+			  v["tracenet_commit_duration_seconds_sum"] + 0}'
+}
+
+# query NAME ARGS...: one bench_query run from ASK to ANS (GTM to MEX
+# unless set), kept as NAME.json with the link pauses it caused, each
+# daemon's CPU per request and its commits per request and their mean time.
 query()
 {
-	local name=$1 before job gtm mex
+	local name=$1 ask=${ASK:-GTM} ans=${ANS:-MEX} before job gtm mex gc mc
 	shift
-	before=$(paused)
-	gtm=$(cpu_ticks "${PID[GTM]}")
-	mex=$(cpu_ticks "${PID[MEX]}")
-	"$BENCH_QUERY" "$T/GTM/console.sock" query -s "$STOLEN" -e 20 "$@" >"$R/$name.json" &
+	before=$(paused "$ask" "$ans")
+	gtm=$(cpu_ticks "${PID[$ask]}")
+	mex=$(cpu_ticks "${PID[$ans]}")
+	gc=$(commit_totals "$ask")
+	mc=$(commit_totals "$ans")
+	"$BENCH_QUERY" "$T/$ask/console.sock" query -s "$STOLEN" -e 20 "$@" >"$R/$name.json" &
 	job=$!
 	PID[bench_query]=$job
-	[ "$name" != "tp_c$CONNS" ] || rss_watch "${PID[MEX]}" "$job" "$R/rss_loaded.json"
+	[ "$name" != "tp_c$CONNS" ] || rss_watch "${PID[$ans]}" "$job" "$R/rss_loaded.json"
 	wait "$job" || die "bench_query $name failed"
 	unset "PID[bench_query]"
 	"$PYTHON" -c 'import json, os, sys
@@ -151,8 +163,15 @@ us = 1e6 / os.sysconf("SC_CLK_TCK")
 n = max(d.get("requests", 0), 1)
 d["cpu_us_per_request"] = {"GTM": round(int(sys.argv[3]) * us / n, 1),
 			   "MEX": round(int(sys.argv[4]) * us / n, 1)}
-json.dump(d, open(sys.argv[1], "w"))' "$R/$name.json" "$(($(paused) - before))" \
-		"$(($(cpu_ticks "${PID[GTM]}") - gtm))" "$(($(cpu_ticks "${PID[MEX]}") - mex))"
+# Commits each daemon made per request, and how long one took on average.
+d["commits_per_request"], d["commit_mean_us"] = {}, {}
+for who, a, b in (("GTM", sys.argv[5], sys.argv[7]), ("MEX", sys.argv[6], sys.argv[8])):
+    (c0, s0), (c1, s1) = (map(float, x.split()) for x in (a, b))
+    d["commits_per_request"][who] = round((c1 - c0) / n, 3)
+    d["commit_mean_us"][who] = round((s1 - s0) * 1e6 / (c1 - c0)) if c1 > c0 else None
+json.dump(d, open(sys.argv[1], "w"))' "$R/$name.json" "$(($(paused "$ask" "$ans") - before))" \
+		"$(($(cpu_ticks "${PID[$ask]}") - gtm))" "$(($(cpu_ticks "${PID[$ans]}") - mex))" \
+		"$gc" "$mc" "$(commit_totals "$ask")" "$(commit_totals "$ans")"
 	log "  $name: $(cat "$R/$name.json")"
 }
 
@@ -189,6 +208,38 @@ stolen_bench()
 	done
 	query batched -p MEX -c "$CONNS" -b "$BATCH" -n "$MAX_REQ" -t "$((SECS * 1000))"
 	[ -s "$R/rss_loaded.json" ] || rss "${PID[MEX]}" >"$R/rss_loaded.json"
+}
+
+# The same queries between two more nodes whose directories are in memory
+# (tmpfs), so that a commit costs no disk flush: the rate and CPU the code
+# reaches when the disk is taken away, to tell what the disk costs from
+# what the code costs in the same run (report: stolen_query.no_disk).
+# ASK and ANS are GTM and MEX again afterwards.
+no_disk_bench()
+{
+	local name
+	[ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 {print $4}')" -gt \
+		$(($(du -k "$CSV" | cut -f1) * 8)) ] ||
+		{ skip no_disk "/dev/shm is missing or has too little room for two nodes"; return; }
+	log "stolen queries between two nodes in memory (BLZ -> CRI)"
+	SHM=$(mktemp -d /dev/shm/tn-bench.XXXXXX)
+	for name in BLZ CRI; do
+		mkdir "$SHM/$name" && ln -s "$SHM/$name" "$T/$name"
+		node_up "$name"
+	done
+	"$TRACECTL" -d "$T/CRI" record import "$CSV" >/dev/null || die "import into CRI failed"
+	"$BENCH_QUERY" "$T/CRI/console.sock" report -s "$STOLEN" -c 64 >/dev/null ||
+		die "loading stolen reports into CRI failed"
+	pin BLZ CRI
+	wait_linked BLZ 1 30
+	ASK=BLZ ANS=CRI query no_disk_warmup -p CRI -c 16 -n 500
+	ASK=BLZ ANS=CRI query no_disk_latency -p CRI -c 1 -n "$LAT_N"
+	sleep 2
+	ASK=BLZ ANS=CRI query "no_disk_tp_c$CONNS" -p CRI -c "$CONNS" -n "$MAX_REQ" -t "$((SECS * 1000))"
+	kill "${PID[BLZ]}" "${PID[CRI]}"
+	wait "${PID[BLZ]}" "${PID[CRI]}" 2>/dev/null
+	unset "PID[BLZ]" "PID[CRI]"
+	rm -rf "$SHM"
 }
 
 # ---- broadcast ----

@@ -31,7 +31,13 @@ main = tp.get(int(conns))
 bat = load("batched")
 redis = load("redis")
 q = ["requests_per_s", "steady_requests_per_s", "p50_us", "p99_us", "p999_us", "failed", "not_answered", "link_paused",
-     "cpu_us_per_request"]
+     "cpu_us_per_request", "commits_per_request", "commit_mean_us"]
+nd, nd_lat, nd_tp = load("no_disk"), load("no_disk_latency"), load("no_disk_tp_c" + conns)
+if not nd and nd_lat and nd_tp:
+    nd = {"latency_one_at_a_time": pick(nd_lat, "p50_us", "p99_us", "cpu_us_per_request"),
+          "throughput": pick(nd_tp, *q)}
+    if main:
+        nd["vs_disk_throughput"] = round(nd_tp["steady_requests_per_s"] / main["steady_requests_per_s"], 3)
 out = {
   "machine": load("machine"),
   "import": {
@@ -53,7 +59,7 @@ out = {
   "stolen_query": {
     "latency_one_at_a_time": pick(lat, "requests", "p50_us", "p99_us", "p999_us", "max_us", "hits",
                                   "hits_expected", "hit_mismatch", "link_paused",
-                                  "cpu_us_per_request"),
+                                  "cpu_us_per_request", "commits_per_request", "commit_mean_us"),
     "throughput": {str(c): pick(d, *q) for c, d in sorted(tp.items())},
     "conns": int(conns),
     "hit_every": 20,
@@ -62,13 +68,17 @@ out = {
     "batched": dict(pick(bat, "conns", "items_per_request", "requests_per_s",
                          "steady_requests_per_s", "items_per_s",
                          "p50_us", "p99_us", "failed", "not_answered", "link_paused",
-                         "cpu_us_per_request")),
+                         "cpu_us_per_request", "commits_per_request", "commit_mean_us")),
+    "no_disk": nd,
   },
 }
 out["lookup"]["lookups_per_loop"] = st["lookups"]
 if redis and "skipped" not in redis and main:
     redis["ours_vs_redis_throughput"] = round(main["steady_requests_per_s"] / redis["throughput"]["rps"], 4)
     redis["ours_vs_redis_p50_one_at_a_time"] = round(lat["p50_us"] / 1000 / redis["latency"]["p50_ms"], 1)
+    if nd and "skipped" not in nd:
+        redis["ours_no_disk_vs_redis_throughput"] = round(
+            nd["throughput"]["steady_requests_per_s"] / redis["throughput"]["rps"], 4)
 out["redis_ref"] = redis
 out["broadcast"] = {}
 for n in peers.split():

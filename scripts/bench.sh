@@ -147,6 +147,7 @@ main()
 	load_stolen
 	nodes_link
 	stolen_bench
+	no_disk_bench
 	redis_bench
 	broadcast_bench
 	trace_bench
