@@ -13,6 +13,12 @@
  *                         fallocate'd beforehand (no size change), fdatasync
  *   log_zerofilled        the same in a file zero-filled and fsync'd
  *                         beforehand (no extent to convert either)
+ *   lmdb_journal          a redo journal over LMDB left in its safe mode:
+ *                         the record is put in a child of one long write
+ *                         transaction, then written to a zero-filled log
+ *                         and fdatasync'd; every JOURNAL_EVERY rounds the
+ *                         long transaction commits durably (both flushes,
+ *                         counted in that round) and the log starts over
  * Rounds are interleaved, each round starting one way further on, so disk
  * noise hits every way alike. Prints one JSON object. */
 #include <errno.h>
@@ -31,6 +37,7 @@
 
 #define WARMUP 10                 /* rounds not counted */
 #define MAP_SIZE ((size_t)64 << 20)   /* a node's initial map */
+#define JOURNAL_EVERY 64          /* lmdb_journal: rounds per LMDB commit */
 
 enum log_mode { LOG_NONE, LOG_APPEND, LOG_DSYNC, LOG_FALLOCATE, LOG_ZEROFILL };
 
@@ -39,6 +46,8 @@ struct way {
 	int lmdb;                 /* commit to LMDB first */
 	unsigned flags;           /* LMDB flags besides the node's MDB_NOTLS */
 	enum log_mode log;        /* then write the record to a log */
+	int journal;              /* lmdb_journal: put under parent, log it */
+	MDB_txn *parent;          /* lmdb_journal's long write transaction */
 	MDB_env *env;
 	MDB_dbi dbi;
 	int fd;
@@ -54,6 +63,7 @@ static struct way ways[] = {
 	{ "log_o_dsync", 0, 0, LOG_DSYNC },
 	{ "log_fallocated", 0, 0, LOG_FALLOCATE },
 	{ "log_zerofilled", 0, 0, LOG_ZEROFILL },
+	{ "lmdb_journal", 1, 0, LOG_ZEROFILL, 1 },
 };
 
 #define N_WAYS (sizeof(ways) / sizeof(ways[0]))
@@ -146,11 +156,15 @@ static int way_open(struct way *w, const char *dir, uint32_t rounds, size_t log_
 		return sys_fail(w, path);
 	if (w->lmdb && lmdb_open(w, path))
 		return -1;
+	if (w->journal && (errno = mdb_txn_begin(w->env, NULL, 0, &w->parent)))
+		return lmdb_fail(w, "mdb_txn_begin", errno);
 	return w->log != LOG_NONE ? log_open(w, path, log_size) : 0;
 }
 
 static void way_close(struct way *w)
 {
+	if (w->parent)
+		mdb_txn_abort(w->parent);
 	if (w->env)
 		mdb_env_close(w->env);
 	if (w->fd >= 0)
@@ -168,7 +182,7 @@ static int lmdb_put(struct way *w, uint64_t round, const void *rec, size_t len)
 
 	for (int i = 0; i < 8; i++)
 		k[i] = (uint8_t)(round >> (56 - 8 * i));
-	if ((rc = mdb_txn_begin(w->env, NULL, 0, &txn)))
+	if ((rc = mdb_txn_begin(w->env, w->parent, 0, &txn)))
 		return lmdb_fail(w, "mdb_txn_begin", rc);
 	if ((rc = mdb_put(txn, w->dbi, &key, &val, 0))) {
 		mdb_txn_abort(txn);
@@ -191,11 +205,31 @@ static int log_put(struct way *w, const void *rec, size_t len)
 	return 0;
 }
 
+/* lmdb_journal, every JOURNAL_EVERY rounds: what the journal holds goes
+ * into LMDB durably, and the journal starts over. */
+static int journal_fold(struct way *w, uint64_t round)
+{
+	int rc;
+
+	if ((round + 1) % JOURNAL_EVERY)
+		return 0;
+	rc = mdb_txn_commit(w->parent);
+	w->parent = NULL;
+	if (rc)
+		return lmdb_fail(w, "mdb_txn_commit", rc);
+	if ((rc = mdb_txn_begin(w->env, NULL, 0, &w->parent)))
+		return lmdb_fail(w, "mdb_txn_begin", rc);
+	w->off = 0;
+	return 0;
+}
+
 static int commit(struct way *w, uint64_t round, const void *rec, size_t len)
 {
 	if (w->lmdb && lmdb_put(w, round, rec, len))
 		return -1;
-	return w->log != LOG_NONE ? log_put(w, rec, len) : 0;
+	if (w->log != LOG_NONE && log_put(w, rec, len))
+		return -1;
+	return w->journal ? journal_fold(w, round) : 0;
 }
 
 /* WARMUP + rounds rounds, one commit of every way each, the order rotated. */
