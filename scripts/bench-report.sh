@@ -79,8 +79,9 @@ if redis and "skipped" not in redis and main:
     if nd and "skipped" not in nd:
         redis["ours_no_disk_vs_redis_throughput"] = round(
             nd["throughput"]["steady_requests_per_s"] / redis["throughput"]["rps"], 4)
-    redis["ours_vs_durable_set_throughput"] = round(
-        main["steady_requests_per_s"] / redis["durable_set"]["throughput"]["rps"], 4)
+    if "skipped" not in redis["durable_set"]:
+        redis["ours_vs_durable_set_throughput"] = round(
+            main["steady_requests_per_s"] / redis["durable_set"]["throughput"]["rps"], 4)
 out["redis_ref"] = redis
 out["broadcast"] = {}
 for n in peers.split():
