@@ -143,13 +143,13 @@ commit_totals()
 # daemon's CPU per request and its commits per request and their mean time.
 query()
 {
-	local name=$1 ask=${ASK:-GTM} ans=${ANS:-MEX} before job gtm mex gc mc
+	local name=$1 ask=${ASK:-GTM} ans=${ANS:-MEX} before job ask_cpu ans_cpu ask_commits ans_commits
 	shift
 	before=$(paused "$ask" "$ans")
-	gtm=$(cpu_ticks "${PID[$ask]}")
-	mex=$(cpu_ticks "${PID[$ans]}")
-	gc=$(commit_totals "$ask")
-	mc=$(commit_totals "$ans")
+	ask_cpu=$(cpu_ticks "${PID[$ask]}")
+	ans_cpu=$(cpu_ticks "${PID[$ans]}")
+	ask_commits=$(commit_totals "$ask")
+	ans_commits=$(commit_totals "$ans")
 	"$BENCH_QUERY" "$T/$ask/console.sock" query -s "$STOLEN" -e 20 "$@" >"$R/$name.json" &
 	job=$!
 	PID[bench_query]=$job
@@ -170,8 +170,8 @@ for who, a, b in (("GTM", sys.argv[5], sys.argv[7]), ("MEX", sys.argv[6], sys.ar
     d["commits_per_request"][who] = round((c1 - c0) / n, 3)
     d["commit_mean_us"][who] = round((s1 - s0) * 1e6 / (c1 - c0)) if c1 > c0 else None
 json.dump(d, open(sys.argv[1], "w"))' "$R/$name.json" "$(($(paused "$ask" "$ans") - before))" \
-		"$(($(cpu_ticks "${PID[$ask]}") - gtm))" "$(($(cpu_ticks "${PID[$ans]}") - mex))" \
-		"$gc" "$mc" "$(commit_totals "$ask")" "$(commit_totals "$ans")"
+		"$(($(cpu_ticks "${PID[$ask]}") - ask_cpu))" "$(($(cpu_ticks "${PID[$ans]}") - ans_cpu))" \
+		"$ask_commits" "$ans_commits" "$(commit_totals "$ask")" "$(commit_totals "$ans")"
 	log "  $name: $(cat "$R/$name.json")"
 }
 

@@ -36,7 +36,7 @@
 
 #define WARMUP 10                 /* rounds not counted */
 #define MAP_SIZE ((size_t)64 << 20)   /* a node's initial map */
-#define JOURNAL_EVERY 64          /* lmdb_journal: rounds per LMDB commit */
+#define JOURNAL_EVERY 64          /* lmdb_journal: rounds per checkpoint */
 
 enum log_mode { LOG_NONE, LOG_APPEND, LOG_DSYNC, LOG_FALLOCATE, LOG_ZEROFILL };
 
