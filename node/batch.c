@@ -4,6 +4,7 @@
  * that transaction is durable (redis beforeSleep, LMDB one-writer). Writes
  * nobody waits for ride along with the next commit, or commit alone after
  * BATCH_LATER_MS, so they never add a commit in series to a request. */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,22 @@ void batch_start(struct node *n)
 	n->later.data = n;
 }
 
+/* A commit LMDB made but the disk may not hold: the store takes no more
+ * writes, and the node stops, so that its next start returns the store
+ * to the last durable commit. */
+static void stop_if_broken(struct node *n)
+{
+	struct store_journal_stats js;
+
+	store_journal_stats(n->store, &js);
+	if (!js.broken)
+		return;
+	node_log("error", "%s: the store could not make a commit durable (see the error above); "
+		 "stopping: start the node again once the disk is sound, and it replays its "
+		 "journal", n->cfg.name);
+	uv_kill(uv_os_getpid(), SIGTERM);
+}
+
 /* Apply and acknowledge one batch; returns how many ops it held. */
 static size_t flush_once(struct node *n)
 {
@@ -147,6 +164,7 @@ static size_t flush_once(struct node *n)
 			proto_strcpy(why, sizeof(why), tn_strerror(rc));
 		node_log("error", "commit of %zu writes failed: %s", len, why);
 		n->counts.commits_failed++;
+		stop_if_broken(n);
 	} else {
 		n->commits++;
 		commit_timed(&n->counts, (uv_hrtime() - t0) / 1000);

@@ -172,6 +172,7 @@ static int start_handles(struct node *n)
 
 static int open_node(struct node *n, const char *dir)
 {
+	struct store_journal_stats js;
 	char why[PATH_MAX + 64];
 	int rc;
 
@@ -189,10 +190,15 @@ static int open_node(struct node *n, const char *dir)
 		return rc;
 	}
 	if ((rc = store_open(&n->store, dir, n->cfg.map_size, n->cfg.map_max))) {
-		node_log("error", "%s: cannot open the store in %s: %s", n->cfg.name, dir,
-			 tn_strerror(rc));
+		node_log("error", "%s: cannot open the store in %s: %s%s", n->cfg.name, dir,
+			 tn_strerror(rc), rc == TN_ERR_JOURNAL ? " (if store/data.mdb was restored "
+			 "from a backup, move store/journal aside and start again)" : "");
 		return rc;
 	}
+	store_journal_stats(n->store, &js);
+	if (js.replayed)
+		node_log("info", "%s: the store replayed %llu commits from its journal", n->cfg.name,
+			 (unsigned long long)js.replayed);
 	return 0;
 }
 

@@ -35,7 +35,9 @@
 	X(NOT_FOR_ME, -26, "message addressed to another node")             \
 	X(TIMEOUT, -27, "timed out")                                        \
 	X(DISK_FULL, -28, "disk full")                                       \
-	X(DENIED, -29, "not allowed")
+	X(DENIED, -29, "not allowed")                                       \
+	X(JOURNAL, -30, "the store's journal does not match its data file") \
+	X(BUSY, -31, "in use by another process")
 
 enum tn_err {
 	TN_OK = 0,

@@ -397,7 +397,7 @@ int store_audit_cut(struct store_txn *t, store_hash_fn hash, uint64_t before_ms,
 	       (rc = store__err(mdb_cursor_get(c, &k, &v, MDB_FIRST))) == 0) {
 		if ((rc = is_old(&v, before_ms)) <= 0 || (rc = check_entry(&w, &k, &v)))
 			break;
-		if ((rc = store__rc(t, mdb_cursor_del(c, 0))))
+		if ((rc = store__cursor_del(t, STORE_DB_AUDIT, c)))
 			break;
 		out->deleted++;
 	}

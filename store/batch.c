@@ -4,8 +4,9 @@
  * again with each op in a nested transaction, so that the failure undoes
  * that op alone. (A nested transaction copies every page it touches and
  * allocates its own lists: most of a small op's cost.) A full map grows
- * and the batch runs again too, so an op must give the same result when
- * it runs twice. */
+ * and the batch runs again too (after a checkpoint, which frees the pages
+ * the journal held, if that can help), so an op must give the same result
+ * when it runs twice. */
 #include "store_int.h"
 
 /* The batch must run again, each op nested. */
@@ -18,6 +19,7 @@
 static int run_op(struct store_txn *t, struct store_op *op, int nested)
 {
 	MDB_txn *parent = t->txn, *child = NULL;
+	size_t mark = store__journal_mark(t->s);
 	int rc;
 
 	if (nested && (rc = store__begin(t->s, parent, 0, &child)))
@@ -36,14 +38,17 @@ static int run_op(struct store_txn *t, struct store_op *op, int nested)
 		return STORE_RERUN_NESTED;
 	if (op->rc < 0) {
 		mdb_txn_abort(child);
+		store__journal_rewind(t->s, mark);
 		return 0;
 	}
 	if (!child)
 		return 0;
 	if ((rc = mdb_txn_commit(child)) == MDB_MAP_FULL)
 		return TN_ERR_MAP_FULL;
-	if (rc)
+	if (rc) {
 		op->rc = store__err(rc);
+		store__journal_rewind(t->s, mark);
+	}
 	return 0;
 }
 
@@ -62,9 +67,26 @@ static int apply_once(struct store *s, struct store_op *ops, size_t n, int neste
 	t->txn = NULL;
 	if (rc) {
 		mdb_txn_abort(parent);
+		store__journal_reset(s);
 		return rc;
 	}
-	return store__err(mdb_txn_commit(parent));
+	if ((rc = store__err(mdb_txn_commit(parent)))) {
+		store__journal_reset(s);
+		return rc;
+	}
+	return store__journal_commit(s);
+}
+
+/* A commit failed for want of room: a checkpoint lets LMDB reuse the
+ * pages the journal held; failing that, a full map grows. 0: run the
+ * batch again. */
+static int find_room(struct store *s, int why)
+{
+	int rc = store__journal_make_room(s);
+
+	if (rc)
+		return rc < 0 ? rc : 0;
+	return why == TN_ERR_MAP_FULL ? store__grow(s) : why;
 }
 
 /* The map can only grow while this process has no transaction open, so
@@ -75,6 +97,8 @@ int store_apply(struct store *s, struct store_op *ops, size_t n)
 
 	if (s->w.txn)
 		return TN_ERR_INVALID; /* called from inside an op */
+	if (s->j.broken)
+		return TN_ERR_IO;
 	if (!n)
 		return 0;
 	for (;;) {
@@ -83,7 +107,7 @@ int store_apply(struct store *s, struct store_op *ops, size_t n)
 			rc = 0;       /* its failure undid it already */
 		if (rc == STORE_RERUN_NESTED)
 			nested = 1;
-		else if (rc != TN_ERR_MAP_FULL || (rc = store__grow(s)))
+		else if ((rc != TN_ERR_MAP_FULL && rc != TN_ERR_DISK_FULL) || (rc = find_room(s, rc)))
 			break;
 	}
 	for (size_t i = 0; rc && i < n; i++)

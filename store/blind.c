@@ -56,8 +56,7 @@ static int own_count(struct store_txn *t, const uint8_t *tag, int delta)
 		return 0;       /* not in the set: nothing to take away */
 	refs = (uint32_t)((int64_t)refs + delta);
 	if (!refs)
-		return (rc = store__rc(t, mdb_del(t->txn, t->s->dbi[STORE_DB_BLIND], &k, NULL))) ?
-		       rc : 1;
+		return (rc = store__del(t, STORE_DB_BLIND, &k, NULL)) ? rc : 1;
 	v.mv_size = sizeof(refs);
 	v.mv_data = &refs;
 	rc = store__put(t, STORE_DB_BLIND, &k, &v, 0);
@@ -85,11 +84,12 @@ static int clear(struct store_txn *t, const MDB_val *k)
 		return ret;
 	while (!(rc = mdb_cursor_get(c, &key, &v, MDB_SET_RANGE)) && key.mv_size >= k->mv_size &&
 	       !memcmp(key.mv_data, k->mv_data, k->mv_size)) {
-		if ((rc = mdb_cursor_del(c, 0)))
+		if ((ret = store__cursor_del(t, STORE_DB_BLIND, c)))
 			break;
 		key = *k;
 	}
-	ret = rc == MDB_NOTFOUND || rc == MDB_SUCCESS ? 0 : store__rc(t, rc);
+	if (!ret)
+		ret = rc == MDB_NOTFOUND || rc == MDB_SUCCESS ? 0 : store__rc(t, rc);
 	store__cursor_done(t, STORE_DB_BLIND, c);
 	return ret;
 }
@@ -111,8 +111,8 @@ int store_blind_peer_put(struct store_txn *t, const char *peer, const uint8_t ta
 
 	if (rc)
 		return rc;
-	rc = mdb_put(t->txn, t->s->dbi[STORE_DB_BLIND], &k, &v, MDB_NOOVERWRITE);
-	return rc == MDB_KEYEXIST ? 0 : rc ? store__rc(t, rc) : 1;
+	rc = store__put(t, STORE_DB_BLIND, &k, &v, MDB_NOOVERWRITE);
+	return rc == TN_ERR_EXISTS ? 0 : rc ? rc : 1;
 }
 
 int store_blind_peer_del(struct store_txn *t, const char *peer, const uint8_t tag[TN_BLIND_TAG])
@@ -123,8 +123,8 @@ int store_blind_peer_del(struct store_txn *t, const char *peer, const uint8_t ta
 
 	if (rc)
 		return rc;
-	rc = mdb_del(t->txn, t->s->dbi[STORE_DB_BLIND], &k, NULL);
-	return rc == MDB_NOTFOUND ? 0 : rc ? store__rc(t, rc) : 1;
+	rc = store__del(t, STORE_DB_BLIND, &k, NULL);
+	return rc == TN_ERR_NOT_FOUND ? 0 : rc ? rc : 1;
 }
 
 int store_blind_has(struct store_txn *t, const char *peer, const uint8_t tag[TN_BLIND_TAG])
@@ -202,6 +202,6 @@ int store_blind_state_del(struct store_txn *t, const char *peer)
 
 	if (rc)
 		return rc;
-	rc = mdb_del(t->txn, t->s->dbi[STORE_DB_META], &k, NULL);
-	return rc == MDB_NOTFOUND ? 0 : store__rc(t, rc);
+	rc = store__del(t, STORE_DB_META, &k, NULL);
+	return rc == TN_ERR_NOT_FOUND ? 0 : rc;
 }

@@ -63,7 +63,7 @@ static int put_index(struct store_txn *t, MDB_cursor *c, const struct store_rec_
 	MDB_val k = { e->key_len, (void *)e->key }, v = { sizeof(vb), vb };
 
 	store__be64_put(vb, e->id);
-	return store__rc(t, mdb_cursor_put(c, &k, &v, MDB_NODUPDATA));
+	return store__cursor_put(t, STORE_DB_SERIAL_IDX, c, &k, &v, MDB_NODUPDATA);
 }
 
 /* A row in key order: the first 8 bytes of its key (big-endian, zeros

@@ -192,11 +192,13 @@ int store_open(struct store **out, const char *dir, size_t map_size, size_t map_
 		ret = TN_ERR_NOMEM;
 		goto out;
 	}
+	s->j.fd = -1;
 	pthread_mutex_init(&s->remap_lock, NULL);
 	map_size = round_page(map_size ? map_size : STORE_MAP_DEFAULT, 1);
 	map_max = round_page(map_max ? map_max : STORE_MAP_MAX_DEFAULT, 0);
 	s->map_max = map_max > map_size ? map_max : map_size;
-	if ((ret = env_open(s, path, map_size)) || (ret = dbs_open(s)))
+	if ((ret = store__journal_open(s, path, map_size)) || (ret = env_open(s, path, map_size)) ||
+	    (ret = dbs_open(s)) || (ret = store__journal_start(s)))
 		goto out;
 	*out = s;
 	s = NULL;
@@ -221,6 +223,7 @@ void store_close(struct store *s)
 		return;
 	if ((t = atomic_exchange(&s->spare, NULL)))
 		read_free(t);
+	store__journal_close(s);
 	if (s->env)
 		mdb_env_close(s->env);
 	proto_buf_free(&s->enc);

@@ -10,9 +10,51 @@ int store__get(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v)
 	return store__err(mdb_get(t->txn, t->s->dbi[db], k, v));
 }
 
+/* A value put with MDB_RESERVE is filled after the put: its commit is a
+ * checkpoint rather than a record of it. */
 int store__put(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v, unsigned flags)
 {
-	return store__rc(t, mdb_put(t->txn, t->s->dbi[db], k, v, flags));
+	int rc = store__rc(t, mdb_put(t->txn, t->s->dbi[db], k, v, flags));
+
+	if (!rc)
+		store__journal_op(t, STORE_JR_PUT, db, k, flags & MDB_RESERVE ? NULL : v);
+	return rc;
+}
+
+int store__del(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v)
+{
+	int rc = store__rc(t, mdb_del(t->txn, t->s->dbi[db], k, v));
+
+	if (!rc)
+		store__journal_op(t, v ? STORE_JR_DEL_DUP : STORE_JR_DEL, db, k, v);
+	return rc;
+}
+
+/* The key and value are recorded before the delete, which may reuse
+ * the page they are on. */
+int store__cursor_del(struct store_txn *t, enum store__db db, MDB_cursor *c)
+{
+	size_t mark = store__journal_mark(t->s);
+	MDB_val k, v;
+	int rc = mdb_cursor_get(c, &k, &v, MDB_GET_CURRENT);
+
+	if (rc)
+		return store__rc(t, rc);
+	store__journal_op(t, db == STORE_DB_SERIAL_IDX || db == STORE_DB_STOLEN_IDX ?
+			  STORE_JR_DEL_DUP : STORE_JR_DEL, db, &k, &v);
+	if ((rc = mdb_cursor_del(c, 0)))
+		store__journal_rewind(t->s, mark);
+	return store__rc(t, rc);
+}
+
+int store__cursor_put(struct store_txn *t, enum store__db db, MDB_cursor *c, MDB_val *k,
+		      MDB_val *v, unsigned flags)
+{
+	int rc = store__rc(t, mdb_cursor_put(c, k, v, flags));
+
+	if (!rc)
+		store__journal_op(t, STORE_JR_PUT, db, k, flags & MDB_RESERVE ? NULL : v);
+	return rc;
 }
 
 /* Read txns lend their kept cursor (renewed once per snapshot) unless it

@@ -37,6 +37,7 @@ static int reindex(struct store_txn *t, enum store__db db, enum store__db idx, k
 	MDB_val id, v;
 	int ret, rc;
 
+	store__journal_unrecorded(t->s);
 	if ((ret = store__rc(t, mdb_drop(t->txn, t->s->dbi[idx], 0))) ||
 	    (ret = store__cursor(t, db, &c)))
 		return ret;

@@ -19,7 +19,7 @@ int store_peer_del(struct store_txn *t, const char *name)
 
 	if ((rc = store__name_key(name, &k)))
 		return rc;
-	return store__rc(t, mdb_del(t->txn, t->s->dbi[STORE_DB_PEERS], &k, NULL));
+	return store__del(t, STORE_DB_PEERS, &k, NULL);
 }
 
 int store_peer_each(struct store_txn *t, store_peer_fn fn, void *arg)

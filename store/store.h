@@ -225,6 +225,16 @@ int store_blind_state_del(struct store_txn *t, const char *peer) TN_WUR;
 #define STORE_LAYOUT 2   /* the layout version this code writes (store:version) */
 #define STORE_SUBDIR "store"   /* store_open(dir) keeps dir/store/data.mdb */
 
+/* The redo journal that makes commits durable (store/journal.c). */
+struct store_journal_stats {
+	uint64_t records;      /* commits made durable by one journal record */
+	uint64_t checkpoints;  /* LMDB flushed whole */
+	uint64_t replayed;     /* commits replayed when the store opened */
+	int broken;            /* a commit could not be made durable: the store
+				* takes no more writes until it is opened again */
+};
+void store_journal_stats(const struct store *s, struct store_journal_stats *out);
+
 /* Copy the store, compacted, into dir/data.mdb (dir exists and holds no
  * data.mdb); safe from any thread while the node writes. */
 int store_backup(struct store *s, const char *dir) TN_WUR;

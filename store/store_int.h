@@ -7,6 +7,7 @@
 #include <lmdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/types.h>
 
 #include "store.h"
 
@@ -56,8 +57,44 @@ struct store_txn {
 	unsigned full : 1;   /* an LMDB call returned MDB_MAP_FULL */
 };
 
+/* The redo journal under LMDB (journal.c). Its file: two header slots,
+ * each a checkpoint's generation and LMDB meta pages, then records of
+ * STORE_JR_HEAD bytes (generation, sequence, length, all big-endian),
+ * the redo ops, their sum, padded to a block. */
+#define STORE_JR_FILE "journal"
+#define STORE_JR_MAGIC "tnjournl"
+#define STORE_JR_FORMAT 1
+#define STORE_JR_BLOCK 4096
+#define STORE_JR_PSIZE_MAX 65536
+#define STORE_JR_HDR_FIXED 64
+#define STORE_JR_SLOT ((STORE_JR_HDR_FIXED + 2 * STORE_JR_PSIZE_MAX + 8 + STORE_JR_BLOCK - 1) / \
+		       STORE_JR_BLOCK * STORE_JR_BLOCK)
+#define STORE_JR_HEAD 24
+#define STORE_LMDB_MAGIC 0xBEEFC0DEu
+
+/* A redo op: kind, database, key length, value length (big-endian u32s),
+ * key, value. */
+enum store__jr_op { STORE_JR_PUT = 1, STORE_JR_DEL, STORE_JR_DEL_DUP };
+
+struct store_journal {
+	int fd;                   /* -1: none */
+	size_t size, psize;
+	uint64_t gen;             /* of the last checkpoint */
+	uint64_t seq;             /* records written since it */
+	size_t off;               /* where the next record goes */
+	uint64_t ckpt_last_pg;    /* LMDB's last page at the checkpoint */
+	MDB_txn *pin;             /* the checkpoint's snapshot, held */
+	struct proto_buf rec;     /* this commit's record, its head first */
+	struct proto_buf replay;  /* at the start: the ops to replay */
+	uint64_t records, checkpoints, replayed;
+	unsigned active : 1;      /* commits go through the journal */
+	unsigned whole : 1;       /* this commit must be a checkpoint */
+	unsigned broken : 1;      /* a commit could not be made durable */
+};
+
 struct store {
 	MDB_env *env;
+	struct store_journal j;
 	MDB_dbi dbi[STORE_DB_COUNT];
 	size_t map_max;
 	struct store_txn w;       /* the single writer's transaction */
@@ -99,9 +136,36 @@ int store__rc(struct store_txn *t, int mdb_rc);
 int store__begin(struct store *s, MDB_txn *parent, unsigned flags, MDB_txn **out);
 int store__grow(struct store *s);
 
+/* journal.c */
+uint64_t store__sum(const void *data, size_t n, uint64_t seed);
+int store__pwrite(int fd, const void *p, size_t n, off_t off);
+int store__pread(int fd, void *p, size_t n, off_t off);
+const uint8_t *store__meta_current(const uint8_t *metas, size_t psize);
+int store__root_sum(int fd, size_t psize, const uint8_t *meta, uint8_t *scratch, uint64_t *out);
+void store__journal_op(struct store_txn *t, enum store__jr_op op, enum store__db db,
+		       const MDB_val *k, const MDB_val *v);
+void store__journal_unrecorded(struct store *s);
+size_t store__journal_mark(struct store *s);
+void store__journal_rewind(struct store *s, size_t mark);
+void store__journal_reset(struct store *s);
+int store__journal_commit(struct store *s);
+int store__checkpoint(struct store *s);
+int store__journal_make_room(struct store *s);
+
+/* journal_open.c */
+int store__journal_open(struct store *s, const char *dir, size_t map_size);
+int store__journal_start(struct store *s);
+void store__journal_close(struct store *s);
+
 /* kv.c */
 int store__get(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v);
 int store__put(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v, unsigned flags);
+/* mdb_del, recorded in the journal; v only for a duplicate's value. */
+int store__del(struct store_txn *t, enum store__db db, MDB_val *k, MDB_val *v);
+/* Delete the item c is on, recorded in the journal. */
+int store__cursor_del(struct store_txn *t, enum store__db db, MDB_cursor *c);
+int store__cursor_put(struct store_txn *t, enum store__db db, MDB_cursor *c, MDB_val *k,
+		      MDB_val *v, unsigned flags);
 int store__cursor(struct store_txn *t, enum store__db db, MDB_cursor **out);
 void store__cursor_done(struct store_txn *t, enum store__db db, MDB_cursor *c);
 int store__obj_get(struct store_txn *t, enum store__db db, uint64_t id,

@@ -193,6 +193,7 @@ struct each_ctx {
 	store_outmsg_fn fn;
 	void *arg;
 	const uint8_t *mid;
+	struct store_txn *t;
 };
 
 static int each_one(void *arg, MDB_cursor *c, const MDB_val *v)
@@ -259,12 +260,12 @@ static int del_one(void *arg, MDB_cursor *c, const MDB_val *v)
 	proto_release(&proto_outmsg_schema, &m);
 	if (!match)
 		return 0;
-	return (rc = store__err(mdb_cursor_del(c, 0))) ? rc : 1;
+	return (rc = store__cursor_del(x->t, STORE_DB_OUTBOX, c)) ? rc : 1;
 }
 
 int store_outbox_del(struct store_txn *t, const char *peer, const uint8_t mid[16])
 {
-	struct each_ctx x = { NULL, NULL, mid };
+	struct each_ctx x = { NULL, NULL, mid, t };
 	int rc;
 
 	if (t->rdonly)

@@ -67,6 +67,7 @@ static const char *label(const char *v, char out[static 2 * TN_NAME_LEN])
 static void counters(struct out *o, const struct node *n)
 {
 	const struct node_counts *c = &n->counts;
+	struct store_journal_stats js;
 
 	one(o, "stolen_queries_sent_total", "counter",
 	    "Lost/stolen queries sent, one per peer asked.", c->queries_sent);
@@ -83,6 +84,12 @@ static void counters(struct out *o, const struct node *n)
 	one(o, "commits_total", "counter", "Durable store commits.", n->commits);
 	one(o, "commits_failed_total", "counter", "Store commits that failed.",
 	    c->commits_failed);
+	store_journal_stats(n->store, &js);
+	one(o, "journal_records_total", "counter",
+	    "Commits made durable by one record in the store's journal.", js.records);
+	one(o, "checkpoints_total", "counter",
+	    "Checkpoints: the store flushed whole and its journal started over.",
+	    js.checkpoints);
 	one(o, "console_clients_closed_total", "counter",
 	    "Console clients closed at the node-wide memory cap.", c->console_refused);
 	one(o, "fd_exhausted_total", "counter",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of store/ map size and files: growth from a tiny map, its
- * limit, growth by another process, reopening, damaged values. */
+ * limit, reopening, damaged values. (A second process cannot open a
+ * store that is open: test_store_journal.) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -205,49 +206,7 @@ static void test_damaged_value_reads_as_store_error(void **state)
 	assert_int_equal(find(f->s, "Glock", "DMG2", &z), 1);
 }
 
-static const char *self_path = "/proc/self/exe";
-
-/* The other process of the next test (a fresh exec, so it shares no
- * LMDB state with ours): grow the store in dir with 5000 records. */
-static int grow_child(const char *dir)
-{
-	struct store *s;
-	int rc;
-
-	if (store_open(&s, dir, 256 * KIB, 1 * GIB))
-		return 1;
-	rc = apply_records(s, "C", 0, 5000, 50);
-	store_close(s);
-	return rc ? 1 : 0;
-}
-
-/* Another process grows the map past ours; our next transaction adopts it. */
-static void test_map_grown_by_another_process_is_adopted(void **state)
-{
-	struct fix *f = *state;
-	struct seen z;
-	pid_t pid;
-	int status;
-
-	fresh(f, 256 * KIB, 1 * GIB);
-	add(f->s, "Glock", "17", "P1");
-	assert_int_equal(find(f->s, NULL, "P1", &z), 1); /* leaves a spare reader */
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		execl(self_path, self_path, "grow", f->dir, (char *)NULL);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-
-	assert_int_equal(find(f->s, "Beretta", "C-0004999", &z), 1);
-	assert_true(stats(f->s).map_size > 256 * KIB);
-	assert_int_equal(add(f->s, "Glock", "17", "P2"), 5002);
-}
-
-int main(int argc, char **argv)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
@@ -256,14 +215,9 @@ int main(int argc, char **argv)
 		T(test_growth_waits_until_read_snapshots_end),
 		T(test_reopen_keeps_data_and_sequences),
 		T(test_damaged_value_reads_as_store_error),
-		T(test_map_grown_by_another_process_is_adopted),
 #undef T
 	};
 
-	if (argc == 3 && !strcmp(argv[1], "grow"))
-		return grow_child(argv[2]);
-	if (strchr(argv[0], '/'))
-		self_path = argv[0];
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);

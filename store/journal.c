@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The redo journal under LMDB: one flush per group commit instead of two.
+ * LMDB commits without flushing (MDB_NOSYNC); the writes of each commit
+ * are recorded as redo ops in a journal written in place in a file filled
+ * beforehand, and one fdatasync of that makes the commit durable. A
+ * checkpoint flushes LMDB whole, keeps a copy of its two meta pages in the
+ * journal's header and starts the journal over, and a read transaction
+ * held on the checkpoint's snapshot keeps LMDB from reusing any of its
+ * pages until the next checkpoint. After a crash the start writes the
+ * meta pages back, which returns LMDB to the checkpoint whatever else
+ * reached the disk, and replays the journal (journal_open.c). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+/* A commit that moves LMDB's last page this far past the checkpoint's
+ * starts a checkpoint, which lets LMDB reuse the pages freed since. */
+#define JR_CKPT_PAGES 2048
+
+uint64_t store__sum(const void *data, size_t n, uint64_t seed)
+{
+	const uint8_t *p = data;
+	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ull), w;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w * 0xbf58476d1ce4e5b9ull) * 0x94d049bb133111ebull;
+		h ^= h >> 29;
+	}
+	for (w = 0; n; n--)
+		w = w << 8 | p[n - 1];
+	h = (h ^ w * 0xbf58476d1ce4e5b9ull) * 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	h *= 0xd6e8feb86659fd93ull;
+	return h ^ h >> 32;
+}
+
+static void be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Record one op of the writer's transaction. An op that cannot be
+ * recorded (no memory, or a value LMDB reserved and the caller fills
+ * later) makes this commit a checkpoint instead, so it never fails. */
+void store__journal_op(struct store_txn *t, enum store__jr_op op, enum store__db db,
+		       const MDB_val *k, const MDB_val *v)
+{
+	struct store_journal *j = &t->s->j;
+	size_t vlen = v ? v->mv_size : 0;
+	uint8_t *p;
+
+	if (!j->active || j->whole)
+		return;
+	if ((op == STORE_JR_PUT && !v) || k->mv_size > UINT32_MAX || vlen > UINT32_MAX ||
+	    proto_buf_reserve(&j->rec, 10 + k->mv_size + vlen)) {
+		j->whole = 1;
+		return;
+	}
+	p = j->rec.data + j->rec.len;
+	p[0] = (uint8_t)op;
+	p[1] = (uint8_t)db;
+	be32_put(p + 2, (uint32_t)k->mv_size);
+	be32_put(p + 6, (uint32_t)vlen);
+	memcpy(p + 10, k->mv_data, k->mv_size);
+	if (vlen)
+		memcpy(p + 10 + k->mv_size, v->mv_data, vlen);
+	j->rec.len += 10 + k->mv_size + vlen;
+}
+
+/* A write this file cannot record: the commit becomes a checkpoint. */
+void store__journal_unrecorded(struct store *s)
+{
+	s->j.whole = 1;
+}
+
+size_t store__journal_mark(struct store *s)
+{
+	return s->j.rec.len;
+}
+
+/* Forget the ops recorded since mark: their nested transaction was
+ * aborted. */
+void store__journal_rewind(struct store *s, size_t mark)
+{
+	if (mark <= s->j.rec.len)
+		s->j.rec.len = mark;
+}
+
+/* Forget every op recorded: the transaction was committed or aborted. */
+void store__journal_reset(struct store *s)
+{
+	s->j.rec.len = STORE_JR_HEAD;
+	s->j.whole = 0;
+}
+
+static int sys_err(void)
+{
+	return errno == ENOSPC ? TN_ERR_DISK_FULL : TN_ERR_IO;
+}
+
+/* pwrite all of n bytes at off. */
+int store__pwrite(int fd, const void *p, size_t n, off_t off)
+{
+	ssize_t w;
+
+	for (; n; n -= (size_t)w, p = (const uint8_t *)p + w, off += w)
+		if ((w = pwrite(fd, p, n, off)) <= 0 && errno != EINTR)
+			return w < 0 ? sys_err() : TN_ERR_IO;
+		else if (w < 0)
+			w = 0;
+	return 0;
+}
+
+int store__pread(int fd, void *p, size_t n, off_t off)
+{
+	ssize_t r;
+
+	for (; n; n -= (size_t)r, p = (uint8_t *)p + r, off += r)
+		if ((r = pread(fd, p, n, off)) <= 0 && errno != EINTR)
+			return TN_ERR_IO;
+		else if (r < 0)
+			r = 0;
+	return 0;
+}
+
+static size_t block_up(size_t n)
+{
+	return (n + STORE_JR_BLOCK - 1) / STORE_JR_BLOCK * STORE_JR_BLOCK;
+}
+
+/* Fields of an LMDB (0.9, 64-bit) meta page this file relies on. */
+struct store__meta_view {
+	uint32_t magic, version;
+	uint64_t main_root, last_pg, txnid;
+};
+
+static void meta_view(const uint8_t *page, struct store__meta_view *m)
+{
+	memcpy(&m->magic, page + 16, 4);
+	memcpy(&m->version, page + 20, 4);
+	memcpy(&m->main_root, page + 128, 8);
+	memcpy(&m->last_pg, page + 136, 8);
+	memcpy(&m->txnid, page + 144, 8);
+}
+
+/* The newer of the two meta pages in metas. */
+const uint8_t *store__meta_current(const uint8_t *metas, size_t psize)
+{
+	struct store__meta_view a, b;
+
+	meta_view(metas, &a);
+	meta_view(metas + psize, &b);
+	return b.txnid > a.txnid ? metas + psize : metas;
+}
+
+/* The sum of the page the checkpoint's main database starts at: the same
+ * data file holds it unchanged until the next checkpoint. */
+int store__root_sum(int fd, size_t psize, const uint8_t *meta, uint8_t *scratch, uint64_t *out)
+{
+	struct store__meta_view m;
+	int rc;
+
+	meta_view(meta, &m);
+	if ((rc = store__pread(fd, scratch, psize, (off_t)(m.main_root * psize))))
+		return rc;
+	*out = store__sum(scratch, psize, m.txnid);
+	return 0;
+}
+
+/* The header slot for generation gen, from the data file as it is now
+ * (flushed); checks that LMDB lays its meta pages out as this file reads
+ * them. */
+static int header_fill(struct store *s, uint64_t gen, uint8_t *slot)
+{
+	struct store_journal *j = &s->j;
+	uint8_t *metas = slot + STORE_JR_HDR_FIXED;
+	struct store__meta_view m;
+	MDB_envinfo info;
+	uint64_t root;
+	int fd, rc;
+
+	if ((rc = mdb_env_get_fd(s->env, &fd)))
+		return store__err(rc);
+	if ((rc = store__pread(fd, metas, 2 * j->psize, 0)))
+		return rc;
+	mdb_env_info(s->env, &info);
+	meta_view(store__meta_current(metas, j->psize), &m);
+	if (m.magic != STORE_LMDB_MAGIC || m.version != 1 || m.txnid != info.me_last_txnid ||
+	    m.last_pg != info.me_last_pgno)
+		return TN_ERR_UNSUPPORTED;
+	if ((rc = store__root_sum(fd, j->psize, store__meta_current(metas, j->psize),
+				  slot + STORE_JR_SLOT, &root)))
+		return rc;
+	memset(slot, 0, STORE_JR_HDR_FIXED);
+	memcpy(slot, STORE_JR_MAGIC, 8);
+	store__be64_put(slot + 8, STORE_JR_FORMAT);
+	store__be64_put(slot + 16, j->psize);
+	store__be64_put(slot + 24, gen);
+	store__be64_put(slot + 32, STORE_VERSION);
+	store__be64_put(slot + 40, root);
+	store__be64_put(slot + 48, (uint64_t)j->size);
+	store__be64_put(metas + 2 * j->psize,
+			store__sum(slot, STORE_JR_HDR_FIXED + 2 * j->psize, 0));
+	j->ckpt_last_pg = info.me_last_pgno;
+	return 0;
+}
+
+/* Flush LMDB whole, record its meta pages in the header slot of the next
+ * generation, and hold the new snapshot in place of the old. */
+int store__checkpoint(struct store *s)
+{
+	struct store_journal *j = &s->j;
+	uint8_t *slot = NULL;
+	MDB_txn *pin = NULL;
+	int rc;
+
+	if (j->fd < 0)
+		return 0;
+	if ((rc = store__err(mdb_env_sync(s->env, 1))))
+		return rc;
+	if (!(slot = malloc(2 * STORE_JR_SLOT)))
+		return TN_ERR_NOMEM;
+	if ((rc = header_fill(s, j->gen + 1, slot)) ||
+	    (rc = store__pwrite(j->fd, slot, block_up(STORE_JR_HDR_FIXED + 2 * j->psize + 8),
+				(off_t)(((j->gen + 1) & 1) * STORE_JR_SLOT))))
+		goto out;
+	if (fdatasync(j->fd)) {
+		rc = TN_ERR_IO;
+		goto out;
+	}
+	if ((rc = store__err(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &pin))))
+		goto out;
+	if (j->pin)
+		mdb_txn_abort(j->pin);
+	j->pin = pin;
+	j->gen++;
+	j->seq = 0;
+	j->off = 2 * STORE_JR_SLOT;
+	j->checkpoints++;
+out:
+	free(slot);
+	return rc;
+}
+
+/* The recorded ops as one record, written after the last and flushed. */
+static int record_write(struct store_journal *j)
+{
+	size_t len = j->rec.len - STORE_JR_HEAD, total = block_up(j->rec.len + 8);
+	uint8_t *p;
+	int rc;
+
+	if ((rc = proto_buf_reserve(&j->rec, total - j->rec.len)))
+		return rc;
+	p = j->rec.data;
+	store__be64_put(p, j->gen);
+	store__be64_put(p + 8, j->seq);
+	store__be64_put(p + 16, len);
+	store__be64_put(p + j->rec.len, store__sum(p, j->rec.len, j->gen));
+	memset(p + j->rec.len + 8, 0, total - j->rec.len - 8);
+	if ((rc = store__pwrite(j->fd, p, total, (off_t)j->off)))
+		return rc;
+	if (fdatasync(j->fd))
+		return TN_ERR_IO;
+	j->off += total;
+	j->seq++;
+	return 0;
+}
+
+/* Whether this commit must be a checkpoint rather than a record. */
+static int checkpoint_due(struct store *s)
+{
+	struct store_journal *j = &s->j;
+	MDB_envinfo info;
+
+	if (j->whole || j->off + block_up(j->rec.len + 8) > j->size)
+		return 1;
+	mdb_env_info(s->env, &info);
+	return info.me_last_pgno > j->ckpt_last_pg + JR_CKPT_PAGES;
+}
+
+/* Make the commit LMDB just made (without flushing) durable. A failure
+ * leaves LMDB ahead of what the disk holds, so the store takes no more
+ * writes: the next start returns it to the last durable commit. */
+int store__journal_commit(struct store *s)
+{
+	struct store_journal *j = &s->j;
+	int rc = 0;
+
+	if (!j->active)
+		return 0;
+	if (j->rec.len > STORE_JR_HEAD || j->whole) {
+		if (checkpoint_due(s) || record_write(j))
+			rc = store__checkpoint(s);
+		else
+			j->records++;
+	}
+	store__journal_reset(s);
+	if (rc)
+		j->broken = 1;
+	return rc;
+}
+
+/* The map is full: a checkpoint lets LMDB reuse the pages written since
+ * the last one. 1 if it made one, 0 if it could not help. */
+int store__journal_make_room(struct store *s)
+{
+	struct store_journal *j = &s->j;
+	MDB_envinfo info;
+	int rc;
+
+	if (!j->active)
+		return 0;
+	mdb_env_info(s->env, &info);
+	if (info.me_last_pgno == j->ckpt_last_pg)
+		return 0;
+	if ((rc = store__checkpoint(s))) {
+		j->broken = 1;
+		return rc;
+	}
+	return 1;
+}
+
+void store_journal_stats(const struct store *s, struct store_journal_stats *out)
+{
+	out->records = s->j.records;
+	out->checkpoints = s->j.checkpoints;
+	out->replayed = s->j.replayed;
+	out->broken = s->j.broken;
+}
