@@ -225,7 +225,7 @@ int store__checkpoint(struct store *s)
 		return 0;
 	if ((rc = store__err(mdb_env_sync(s->env, 1))))
 		return rc;
-	if (!(slot = malloc(2 * STORE_JR_SLOT)))
+	if (!(slot = calloc(2, STORE_JR_SLOT)))
 		return TN_ERR_NOMEM;
 	if ((rc = header_fill(s, j->gen + 1, slot)) ||
 	    (rc = store__pwrite(j->fd, slot, block_up(STORE_JR_HDR_FIXED + 2 * j->psize + 8),

@@ -217,7 +217,7 @@ static void run_start(struct run *r)
 	assert_int_equal(store_open(&r->s, r->dir, 0, 0), 0);
 	first = add(r->s, "Colt", "M1911", "BASE-0");
 	for (int i = 1; i < 5; i++) {
-		char serial[16];
+		char serial[32];
 
 		snprintf(serial, sizeof(serial), "BASE-%d", i);
 		add(r->s, "Colt", "M1911", serial);
@@ -397,6 +397,20 @@ static void test_reserved_values_commit_as_a_checkpoint(void **state)
 	tmpdir_rm(dir);
 }
 
+static const char *self_path = "/proc/self/exe";
+
+/* The other process of the next test (a fresh exec, so that it shares
+ * nothing of ours): 0 if the store in dir is refused as busy. */
+static int busy_child(const char *dir)
+{
+	struct store *s;
+	int rc = store_open(&s, dir, 0, 0);
+
+	if (!rc)
+		store_close(s);
+	return rc == TN_ERR_BUSY ? 0 : 1;
+}
+
 static void test_second_process_is_refused(void **state)
 {
 	struct fix *f = *state;
@@ -405,16 +419,15 @@ static void test_second_process_is_refused(void **state)
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct store *s;
-
-		_exit(store_open(&s, f->dir, 0, 0) == TN_ERR_BUSY ? 0 : 1);
+		execl(self_path, self_path, "busy", f->dir, (char *)NULL);
+		_exit(127);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_power_loss_keeps_every_acknowledged_commit),
@@ -427,6 +440,10 @@ int main(void)
 #undef T
 	};
 
+	if (argc == 3 && !strcmp(argv[1], "busy"))
+		return busy_child(argv[2]);
+	if (strchr(argv[0], '/'))
+		self_path = argv[0];
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
