@@ -206,6 +206,7 @@ static int header_fill(struct store *s, uint64_t gen, uint8_t *slot)
 	store__be64_put(slot + 32, STORE_VERSION);
 	store__be64_put(slot + 40, root);
 	store__be64_put(slot + 48, (uint64_t)j->size);
+	store__be64_put(slot + 56, j->closing);
 	store__be64_put(metas + 2 * j->psize,
 			store__sum(slot, STORE_JR_HDR_FIXED + 2 * j->psize, 0));
 	j->ckpt_last_pg = info.me_last_pgno;

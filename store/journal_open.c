@@ -194,8 +194,9 @@ int store__journal_open(struct store *s, const char *dir, size_t map_size)
 		return TN_ERR_JOURNAL;
 	if (!(hdr = malloc(2 * STORE_JR_SLOT)))
 		return TN_ERR_NOMEM;
-	if ((slot = header_pick(j, hdr))) {
+	if ((slot = header_pick(j, hdr)))
 		j->gen = store__be64_get(slot + 24);
+	if (slot && !store__be64_get(slot + 56)) {
 		rc = meta_restore(dir, slot, store__be64_get(slot + 16));
 		if (!rc)
 			rc = records_load(j);
@@ -271,6 +272,7 @@ void store__journal_close(struct store *s)
 {
 	struct store_journal *j = &s->j;
 
+	j->closing = 1;
 	if (j->active && !j->broken)
 		(void)store__checkpoint(s);
 	if (j->pin)

@@ -58,7 +58,9 @@ struct store_txn {
 };
 
 /* The redo journal under LMDB (journal.c). Its file: two header slots,
- * each a checkpoint's generation and LMDB meta pages, then records of
+ * each a checkpoint's generation, LMDB meta pages and whether the store
+ * was closed cleanly after it (then the data file is taken as it is,
+ * whoever wrote it since), then records of
  * STORE_JR_HEAD bytes (generation, sequence, length, all big-endian),
  * the redo ops, their sum, padded to a block. */
 #define STORE_JR_FILE "journal"
@@ -90,6 +92,7 @@ struct store_journal {
 	unsigned active : 1;      /* commits go through the journal */
 	unsigned whole : 1;       /* this commit must be a checkpoint */
 	unsigned broken : 1;      /* a commit could not be made durable */
+	unsigned closing : 1;     /* the last checkpoint: the data file is whole */
 };
 
 struct store {
