@@ -336,7 +336,7 @@ mapfile -t HIT_SERIALS < <(awk '{ print $2 }' "$T/reports.acked" | head -n 8)
 query_round()
 {
 	local round=$1 victim=$2 answers=$T/answers.$1 i qid status nhits serial receipts=0
-	local answered on_gtm on_mex hits
+	local answered on_gtm on_mex hits replayed
 	for ((i = 1; i <= QUERY_LOOPS; i++)); do
 		loop_start query_loop "$round.$i" "$answers" "${HIT_SERIALS[@]}"
 	done
@@ -345,6 +345,7 @@ query_round()
 	loops_stop
 	restart "$victim"
 	audit_intact GTM MEX
+	replayed=$(grep -o 'replayed [0-9]* commits' "$(node_log "$victim")" | tail -n 1)
 
 	save GTM gtm-audit audit --limit 20000
 	save MEX mex-audit audit --limit 20000
@@ -363,7 +364,8 @@ query_round()
 	[ "$answered" -gt 0 ] || fail "no query was shown answered before the kill: nothing checked"
 	pass "kill -9 of $victim under query load: acknowledged $answered (shown answered, of" \
 		"$(lines "$answers") returned), present on GTM $on_gtm (hit receipts $receipts of" \
-		"$hits), on MEX $on_mex, lost $((2 * answered - on_gtm - on_mex))"
+		"$hits), on MEX $on_mex, lost $((2 * answered - on_gtm - on_mex)); $victim's store" \
+		"${replayed:-replayed no commits} from its journal"
 }
 MEX_CARD=$(ctl MEX card)
 query_round 1 GTM
