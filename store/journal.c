@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store_int.h"
@@ -215,9 +216,18 @@ static int header_fill(struct store *s, uint64_t gen, uint8_t *slot)
 
 /* Flush LMDB whole, record its meta pages in the header slot of the next
  * generation, and hold the new snapshot in place of the old. */
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 int store__checkpoint(struct store *s)
 {
 	struct store_journal *j = &s->j;
+	uint64_t t0 = now_us(), us;
 	uint8_t *slot = NULL;
 	MDB_txn *pin = NULL;
 	int rc;
@@ -245,6 +255,10 @@ int store__checkpoint(struct store *s)
 	j->seq = 0;
 	j->off = 2 * STORE_JR_SLOT;
 	j->checkpoints++;
+	us = now_us() - t0;
+	j->checkpoint_us_sum += us;
+	if (us > j->checkpoint_us_max)
+		j->checkpoint_us_max = us;
 out:
 	free(slot);
 	return rc;
@@ -332,6 +346,8 @@ void store_journal_stats(const struct store *s, struct store_journal_stats *out)
 {
 	out->records = s->j.records;
 	out->checkpoints = s->j.checkpoints;
+	out->checkpoint_us_sum = s->j.checkpoint_us_sum;
+	out->checkpoint_us_max = s->j.checkpoint_us_max;
 	out->replayed = s->j.replayed;
 	out->broken = s->j.broken;
 }

@@ -229,6 +229,7 @@ int store_blind_state_del(struct store_txn *t, const char *peer) TN_WUR;
 struct store_journal_stats {
 	uint64_t records;      /* commits made durable by one journal record */
 	uint64_t checkpoints;  /* LMDB flushed whole */
+	uint64_t checkpoint_us_sum, checkpoint_us_max;  /* the time they took */
 	uint64_t replayed;     /* commits replayed when the store opened */
 	int broken;            /* a commit could not be made durable: the store
 				* takes no more writes until it is opened again */

@@ -90,6 +90,10 @@ static void counters(struct out *o, const struct node *n)
 	one(o, "checkpoints_total", "counter",
 	    "Checkpoints: the store flushed whole and its journal started over.",
 	    js.checkpoints);
+	head(o, "checkpoint_seconds_total", "counter", "Time the checkpoints took.");
+	put(o, "tracenet_checkpoint_seconds_total %.6f\n", js.checkpoint_us_sum / 1e6);
+	head(o, "checkpoint_seconds_max", "gauge", "The longest checkpoint.");
+	put(o, "tracenet_checkpoint_seconds_max %.6f\n", js.checkpoint_us_max / 1e6);
 	one(o, "console_clients_closed_total", "counter",
 	    "Console clients closed at the node-wide memory cap.", c->console_refused);
 	one(o, "fd_exhausted_total", "counter",
