@@ -10,6 +10,7 @@
  * meta pages back, which returns LMDB to the checkpoint whatever else
  * reached the disk, and replays the journal (journal_open.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,8 @@
 /* A commit that moves LMDB's last page this far past the checkpoint's
  * starts a checkpoint, which lets LMDB reuse the pages freed since. */
 #define JR_CKPT_PAGES 2048
+/* Records between two starts of LMDB's writeback. */
+#define JR_KICK_EVERY 8
 
 uint64_t store__sum(const void *data, size_t n, uint64_t seed)
 {
@@ -300,6 +303,19 @@ static int checkpoint_due(struct store *s)
 	return info.me_last_pgno > j->ckpt_last_pg + JR_CKPT_PAGES;
 }
 
+/* Start writing LMDB's dirty pages out now and then, without waiting
+ * for them, so that a checkpoint finds few left to flush and does not
+ * stall the loop. */
+static void writeback_start(struct store *s)
+{
+	int fd;
+
+	if (++s->j.since_kick < JR_KICK_EVERY || mdb_env_get_fd(s->env, &fd))
+		return;
+	s->j.since_kick = 0;
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 /* Make the commit LMDB just made (without flushing) durable. A failure
  * leaves LMDB ahead of what the disk holds, so the store takes no more
  * writes: the next start returns it to the last durable commit. */
@@ -313,8 +329,10 @@ int store__journal_commit(struct store *s)
 	if (j->rec.len > STORE_JR_HEAD || j->whole) {
 		if (checkpoint_due(s) || record_write(j))
 			rc = store__checkpoint(s);
-		else
+		else {
 			j->records++;
+			writeback_start(s);
+		}
 	}
 	store__journal_reset(s);
 	if (rc)

@@ -90,6 +90,7 @@ struct store_journal {
 	struct proto_buf replay;  /* at the start: the ops to replay */
 	uint64_t records, checkpoints, replayed;
 	uint64_t checkpoint_us_sum, checkpoint_us_max;
+	unsigned since_kick;      /* records since LMDB's writeback started */
 	unsigned active : 1;      /* commits go through the journal */
 	unsigned whole : 1;       /* this commit must be a checkpoint */
 	unsigned broken : 1;      /* a commit could not be made durable */
