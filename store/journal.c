@@ -21,8 +21,10 @@
 /* A commit that moves LMDB's last page this far past the checkpoint's
  * starts a checkpoint, which lets LMDB reuse the pages freed since. */
 #define JR_CKPT_PAGES 2048
-/* Records between two starts of LMDB's writeback. */
-#define JR_KICK_EVERY 8
+/* Records between two starts of LMDB's writeback: often enough that a
+ * checkpoint finds little left to flush, seldom enough that the writeback
+ * rarely stands in the way of a commit's own flush. */
+#define JR_KICK_EVERY 32
 
 uint64_t store__sum(const void *data, size_t n, uint64_t seed)
 {
