@@ -56,16 +56,18 @@ REPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,node/ctl/svg.c $(wildcard node/ctl/rep
 $(BUILD)/tests/test_report: $(REPORT_OBJ)
 $(BUILD)/tests/tools/report_fixture: $(REPORT_OBJ) $(BUILD)/tests/unit/stats_fixture.o
 
-# Preloaded by `make bench` to count the commits a request waits for.
-$(BUILD)/tests/tools/slow_sync.so: tests/tools/preload/slow_sync.c
+# Preloaded into a node: by `make bench` to count the commits a request
+# waits for (slow_sync), by test_journal_fail to fail its flushes. Built
+# without the sanitizers, which must come first in a process.
+$(BUILD)/tests/tools/%.so: tests/tools/preload/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+	$(CC) $(filter-out $(SAN),$(CFLAGS)) -fPIC -shared -o $@ $< -ldl
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-units: $(UNITS) $(TOOLS)
+units: $(UNITS) $(TOOLS) $(BUILD)/tests/tools/fail_sync.so
 
 # Unit tests, then the integration suite against real daemons.
 test: all units
