@@ -338,28 +338,33 @@ static void test_journal_beside_another_data_file_is_refused(void **state)
 	run_end(&r);
 }
 
-static void test_failed_op_leaves_nothing_in_the_journal(void **state)
+/* The fixture's store files copied as a crash of the process would leave
+ * them (the store stays open) open as the store holds now, replaying
+ * that many commits. */
+static void crash_copy_opens_as_now(struct fix *f, uint64_t replayed)
 {
-	struct fix *f = *state;
-	struct store_op ops[2] = { { op_meta, "test:kept", 0 }, { op_fail, "test:undone", 0 } };
-	struct proto_buf want;
-	struct file d, j;
-	char *dir;
+	struct proto_buf want = dump(f->s);
+	struct file d = slurp(f->dir, "data.mdb"), j = slurp(f->dir, "journal");
+	char *dir = tmpdir_new("test_journal_copy");
 
-	assert_int_equal(store_apply(f->s, ops, 2), 0);
-	assert_int_equal(ops[0].rc, 0);
-	assert_int_equal(ops[1].rc, TN_ERR_INVALID);
-	want = dump(f->s);
-	d = slurp(f->dir, "data.mdb");
-	j = slurp(f->dir, "journal");
-	dir = tmpdir_new("test_journal_nested");
 	spill(dir, "data.mdb", d.b, d.len);
 	spill(dir, "journal", j.b, j.len);
-	check_opens_as(dir, &want, 1);
+	check_opens_as(dir, &want, replayed);
 	proto_buf_free(&want);
 	free(d.b);
 	free(j.b);
 	tmpdir_rm(dir);
+}
+
+static void test_failed_op_leaves_nothing_in_the_journal(void **state)
+{
+	struct fix *f = *state;
+	struct store_op ops[2] = { { op_meta, "test:kept", 0 }, { op_fail, "test:undone", 0 } };
+
+	assert_int_equal(store_apply(f->s, ops, 2), 0);
+	assert_int_equal(ops[0].rc, 0);
+	assert_int_equal(ops[1].rc, TN_ERR_INVALID);
+	crash_copy_opens_as_now(f, 1);
 }
 
 /* An import reserves its values in LMDB and fills them after: that
@@ -369,9 +374,6 @@ static void test_reserved_values_commit_as_a_checkpoint(void **state)
 	struct fix *f = *state;
 	struct store_journal_stats before, after;
 	struct fix_batch *b = calloc(1, sizeof(*b));
-	struct proto_buf want;
-	struct file d, j;
-	char *dir;
 
 	assert_non_null(b);
 	store_journal_stats(f->s, &before);
@@ -382,19 +384,9 @@ static void test_reserved_values_commit_as_a_checkpoint(void **state)
 	store_journal_stats(f->s, &after);
 	assert_int_equal(after.checkpoints, before.checkpoints + 1);
 	assert_int_equal(after.records, before.records);
-	want = dump(f->s);
-	d = slurp(f->dir, "data.mdb");
-	j = slurp(f->dir, "journal");
-	dir = tmpdir_new("test_journal_reserve");
-	spill(dir, "data.mdb", d.b, d.len);
-	spill(dir, "journal", j.b, j.len);
-	check_opens_as(dir, &want, 0);
-	proto_buf_free(&want);
+	crash_copy_opens_as_now(f, 0);
 	fix_batch_done(b);
 	free(b);
-	free(d.b);
-	free(j.b);
-	tmpdir_rm(dir);
 }
 
 static const char *self_path = "/proc/self/exe";
