@@ -155,56 +155,13 @@ static int env_open(struct store *s, const char *path, size_t map_size)
 	return store__err(rc);
 }
 
-static int make_dir(const char *dir, char *path, size_t cap)
+/* The environment at path, its databases opened (and created, and
+ * upgraded) in it. */
+int store__env_open(struct store *s, const char *path, size_t map_size)
 {
-	int n;
+	int rc = env_open(s, path, map_size);
 
-	if (!dir || !*dir)
-		return TN_ERR_INVALID;
-	n = snprintf(path, cap, "%s/%s", dir, STORE_SUBDIR);
-	if (n < 0 || (size_t)n >= cap)
-		return TN_ERR_INVALID;
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return errno == ENOSPC ? TN_ERR_DISK_FULL : TN_ERR_IO;
-	return 0;
-}
-
-static size_t round_page(size_t n, int up)
-{
-	long ps = sysconf(_SC_PAGESIZE);
-	size_t page = ps > 0 ? (size_t)ps : 4096;
-
-	if (up)
-		n = n > SIZE_MAX - page ? SIZE_MAX - page : n + page - 1;
-	return n / page * page;
-}
-
-int store_open(struct store **out, const char *dir, size_t map_size, size_t map_max)
-{
-	struct store *s = NULL;
-	char path[PATH_MAX];
-	int ret;
-
-	*out = NULL;
-	if ((ret = make_dir(dir, path, sizeof(path))))
-		goto out;
-	if (!(s = calloc(1, sizeof(*s)))) {
-		ret = TN_ERR_NOMEM;
-		goto out;
-	}
-	s->j.fd = -1;
-	pthread_mutex_init(&s->remap_lock, NULL);
-	map_size = round_page(map_size ? map_size : STORE_MAP_DEFAULT, 1);
-	map_max = round_page(map_max ? map_max : STORE_MAP_MAX_DEFAULT, 0);
-	s->map_max = map_max > map_size ? map_max : map_size;
-	if ((ret = store__journal_open(s, path, map_size)) || (ret = env_open(s, path, map_size)) ||
-	    (ret = dbs_open(s)) || (ret = store__journal_start(s)))
-		goto out;
-	*out = s;
-	s = NULL;
-out:
-	store_close(s);
-	return ret;
+	return rc ? rc : dbs_open(s);
 }
 
 /* Abort a read txn and free it with its cursors. */
@@ -215,20 +172,16 @@ static void read_free(struct store_txn *t)
 	free(t);
 }
 
-void store_close(struct store *s)
+/* The spare read txn freed and the environment closed. */
+void store__env_close(struct store *s)
 {
 	struct store_txn *t;
 
-	if (!s)
-		return;
 	if ((t = atomic_exchange(&s->spare, NULL)))
 		read_free(t);
-	store__journal_close(s);
 	if (s->env)
 		mdb_env_close(s->env);
-	proto_buf_free(&s->enc);
-	pthread_mutex_destroy(&s->remap_lock);
-	free(s);
+	s->env = NULL;
 }
 
 /* A new read txn; the caller holds remap_lock. */

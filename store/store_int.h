@@ -138,6 +138,8 @@ int store__err(int mdb_rc);
 int store__rc(struct store_txn *t, int mdb_rc);
 
 /* env.c */
+int store__env_open(struct store *s, const char *path, size_t map_size);
+void store__env_close(struct store *s);
 int store__begin(struct store *s, MDB_txn *parent, unsigned flags, MDB_txn **out);
 int store__grow(struct store *s);
 
