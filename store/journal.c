@@ -10,21 +10,12 @@
  * meta pages back, which returns LMDB to the checkpoint whatever else
  * reached the disk, and replays the journal (journal_open.c). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "store_int.h"
 
-/* A commit that moves LMDB's last page this far past the checkpoint's
- * starts a checkpoint, which lets LMDB reuse the pages freed since. */
-#define JR_CKPT_PAGES 2048
-/* Records between two starts of LMDB's writeback: often enough that a
- * checkpoint finds little left to flush, seldom enough that the writeback
- * rarely stands in the way of a commit's own flush. */
-#define JR_KICK_EVERY 32
 
 uint64_t store__sum(const void *data, size_t n, uint64_t seed)
 {
@@ -136,11 +127,6 @@ int store__pread(int fd, void *p, size_t n, off_t off)
 	return 0;
 }
 
-static size_t block_up(size_t n)
-{
-	return (n + STORE_JR_BLOCK - 1) / STORE_JR_BLOCK * STORE_JR_BLOCK;
-}
-
 /* Fields of an LMDB (0.9, 64-bit) meta page this file relies on. */
 struct store__meta_view {
 	uint32_t magic, version;
@@ -166,6 +152,19 @@ const uint8_t *store__meta_current(const uint8_t *metas, size_t psize)
 	return b.txnid > a.txnid ? metas + psize : metas;
 }
 
+/* Whether metas (LMDB's two meta pages, as read from its file) are laid
+ * out as this file reads them and hold the environment's last commit. */
+int store__meta_check(struct store *s, const uint8_t *metas)
+{
+	struct store__meta_view m;
+	MDB_envinfo info;
+
+	mdb_env_info(s->env, &info);
+	meta_view(store__meta_current(metas, s->j.psize), &m);
+	return m.magic == STORE_LMDB_MAGIC && m.version == 1 && m.txnid == info.me_last_txnid &&
+	       m.last_pg == info.me_last_pgno ? 0 : TN_ERR_UNSUPPORTED;
+}
+
 /* The sum of the page the checkpoint's main database starts at: the same
  * data file holds it unchanged until the next checkpoint. */
 int store__root_sum(int fd, size_t psize, const uint8_t *meta, uint8_t *scratch, uint64_t *out)
@@ -180,99 +179,10 @@ int store__root_sum(int fd, size_t psize, const uint8_t *meta, uint8_t *scratch,
 	return 0;
 }
 
-/* The header slot for generation gen, from the data file as it is now
- * (flushed); checks that LMDB lays its meta pages out as this file reads
- * them. */
-static int header_fill(struct store *s, uint64_t gen, uint8_t *slot)
-{
-	struct store_journal *j = &s->j;
-	uint8_t *metas = slot + STORE_JR_HDR_FIXED;
-	struct store__meta_view m;
-	MDB_envinfo info;
-	uint64_t root;
-	int fd, rc;
-
-	if ((rc = mdb_env_get_fd(s->env, &fd)))
-		return store__err(rc);
-	if ((rc = store__pread(fd, metas, 2 * j->psize, 0)))
-		return rc;
-	mdb_env_info(s->env, &info);
-	meta_view(store__meta_current(metas, j->psize), &m);
-	if (m.magic != STORE_LMDB_MAGIC || m.version != 1 || m.txnid != info.me_last_txnid ||
-	    m.last_pg != info.me_last_pgno)
-		return TN_ERR_UNSUPPORTED;
-	if ((rc = store__root_sum(fd, j->psize, store__meta_current(metas, j->psize),
-				  slot + STORE_JR_SLOT, &root)))
-		return rc;
-	memset(slot, 0, STORE_JR_HDR_FIXED);
-	memcpy(slot, STORE_JR_MAGIC, 8);
-	store__be64_put(slot + 8, STORE_JR_FORMAT);
-	store__be64_put(slot + 16, j->psize);
-	store__be64_put(slot + 24, gen);
-	store__be64_put(slot + 32, STORE_VERSION);
-	store__be64_put(slot + 40, root);
-	store__be64_put(slot + 48, (uint64_t)j->size);
-	store__be64_put(slot + 56, j->closing);
-	store__be64_put(metas + 2 * j->psize,
-			store__sum(slot, STORE_JR_HDR_FIXED + 2 * j->psize, 0));
-	j->ckpt_last_pg = info.me_last_pgno;
-	return 0;
-}
-
-/* Flush LMDB whole, record its meta pages in the header slot of the next
- * generation, and hold the new snapshot in place of the old. */
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-int store__checkpoint(struct store *s)
-{
-	struct store_journal *j = &s->j;
-	uint64_t t0 = now_us(), us;
-	uint8_t *slot = NULL;
-	MDB_txn *pin = NULL;
-	int rc;
-
-	if (j->fd < 0)
-		return 0;
-	if ((rc = store__err(mdb_env_sync(s->env, 1))))
-		return rc;
-	if (!(slot = calloc(2, STORE_JR_SLOT)))
-		return TN_ERR_NOMEM;
-	if ((rc = header_fill(s, j->gen + 1, slot)) ||
-	    (rc = store__pwrite(j->fd, slot, block_up(STORE_JR_HDR_FIXED + 2 * j->psize + 8),
-				(off_t)(((j->gen + 1) & 1) * STORE_JR_SLOT))))
-		goto out;
-	if (fdatasync(j->fd)) {
-		rc = TN_ERR_IO;
-		goto out;
-	}
-	if ((rc = store__err(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &pin))))
-		goto out;
-	if (j->pin)
-		mdb_txn_abort(j->pin);
-	j->pin = pin;
-	j->gen++;
-	j->seq = 0;
-	j->off = 2 * STORE_JR_SLOT;
-	j->checkpoints++;
-	us = now_us() - t0;
-	j->checkpoint_us_sum += us;
-	if (us > j->checkpoint_us_max)
-		j->checkpoint_us_max = us;
-out:
-	free(slot);
-	return rc;
-}
-
 /* The recorded ops as one record, written after the last and flushed. */
 static int record_write(struct store_journal *j)
 {
-	size_t len = j->rec.len - STORE_JR_HEAD, total = block_up(j->rec.len + 8);
+	size_t len = j->rec.len - STORE_JR_HEAD, total = store__block_up(j->rec.len + 8);
 	uint8_t *p;
 	int rc;
 
@@ -293,29 +203,12 @@ static int record_write(struct store_journal *j)
 	return 0;
 }
 
-/* Whether this commit must be a checkpoint rather than a record. */
-static int checkpoint_due(struct store *s)
+/* Whether this commit must be a checkpoint rather than a record: a
+ * write it could not record, or no room left in this generation's half
+ * of the journal. */
+static int record_refused(const struct store_journal *j)
 {
-	struct store_journal *j = &s->j;
-	MDB_envinfo info;
-
-	if (j->whole || j->off + block_up(j->rec.len + 8) > j->size)
-		return 1;
-	mdb_env_info(s->env, &info);
-	return info.me_last_pgno > j->ckpt_last_pg + JR_CKPT_PAGES;
-}
-
-/* Start writing LMDB's dirty pages out now and then, without waiting
- * for them, so that a checkpoint finds few left to flush and does not
- * stall the loop. */
-static void writeback_start(struct store *s)
-{
-	int fd;
-
-	if (++s->j.since_kick < JR_KICK_EVERY || mdb_env_get_fd(s->env, &fd))
-		return;
-	s->j.since_kick = 0;
-	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	return j->whole || j->off + store__block_up(j->rec.len + 8) > store__half_end(j, j->gen);
 }
 
 /* Make the commit LMDB just made (without flushing) durable. A failure
@@ -328,38 +221,19 @@ int store__journal_commit(struct store *s)
 
 	if (!j->active)
 		return 0;
+	store__checkpoint_poll(s);
 	if (j->rec.len > STORE_JR_HEAD || j->whole) {
-		if (checkpoint_due(s) || record_write(j))
+		if (record_refused(j) || record_write(j))
 			rc = store__checkpoint(s);
 		else {
 			j->records++;
-			writeback_start(s);
+			rc = store__checkpoint_maybe(s);
 		}
 	}
 	store__journal_reset(s);
 	if (rc)
 		j->broken = 1;
 	return rc;
-}
-
-/* The map is full: a checkpoint lets LMDB reuse the pages written since
- * the last one. 1 if it made one, 0 if it could not help. */
-int store__journal_make_room(struct store *s)
-{
-	struct store_journal *j = &s->j;
-	MDB_envinfo info;
-	int rc;
-
-	if (!j->active)
-		return 0;
-	mdb_env_info(s->env, &info);
-	if (info.me_last_pgno == j->ckpt_last_pg)
-		return 0;
-	if ((rc = store__checkpoint(s))) {
-		j->broken = 1;
-		return rc;
-	}
-	return 1;
 }
 
 void store_journal_stats(const struct store *s, struct store_journal_stats *out)

@@ -133,36 +133,51 @@ out:
 	return rc;
 }
 
-/* Collect the payloads of the records that follow the checkpoint, up to
- * the first that is not whole (its commit was never acknowledged). */
-static int records_load(struct store_journal *j)
+/* Collect the payloads of generation gen's records, in its half of the
+ * journal, up to the first that is not whole (its commit was never
+ * acknowledged). How many there were, or a negative error. */
+static int records_load(struct store_journal *j, uint64_t gen)
 {
 	uint8_t head[STORE_JR_HEAD];
 	struct proto_buf rec = { 0 };
-	size_t off = 2 * STORE_JR_SLOT, len, total;
-	int rc = 0;
+	size_t off = store__half_start(j, gen), end = store__half_end(j, gen), len, total;
+	int n = 0, rc = 0;
 
 	for (uint64_t seq = 0;; seq++) {
-		if (off + STORE_JR_HEAD + 8 > j->size || store__pread(j->fd, head, sizeof(head), (off_t)off))
+		if (off + STORE_JR_HEAD + 8 > end || store__pread(j->fd, head, sizeof(head), (off_t)off))
 			break;
 		len = store__be64_get(head + 16);
-		if (store__be64_get(head) != j->gen || store__be64_get(head + 8) != seq ||
-		    len > j->size - off - STORE_JR_HEAD - 8)
+		if (store__be64_get(head) != gen || store__be64_get(head + 8) != seq ||
+		    len > end - off - STORE_JR_HEAD - 8)
 			break;
 		total = STORE_JR_HEAD + len + 8;
 		rec.len = 0;
 		if ((rc = proto_buf_reserve(&rec, total)))
 			break;
 		if (store__pread(j->fd, rec.data, total, (off_t)off) ||
-		    store__be64_get(rec.data + total - 8) != store__sum(rec.data, total - 8, j->gen))
+		    store__be64_get(rec.data + total - 8) != store__sum(rec.data, total - 8, gen))
 			break;
 		if ((rc = proto_buf_add(&j->replay, rec.data + STORE_JR_HEAD, len)))
 			break;
-		j->replayed++;
-		off += (total + STORE_JR_BLOCK - 1) / STORE_JR_BLOCK * STORE_JR_BLOCK;
+		n++;
+		off += store__block_up(total);
 	}
 	proto_buf_free(&rec);
-	return rc;
+	return rc ? rc : n;
+}
+
+/* The records after the checkpoint: its generation's, then the next's
+ * (a checkpoint was in flight), which continue them. */
+static int records_after(struct store_journal *j)
+{
+	int n = records_load(j, j->gen), m;
+
+	if (n < 0 || (m = records_load(j, j->gen + 1)) < 0)
+		return n < 0 ? n : m;
+	if (m)
+		j->gen++;     /* the next checkpoint's generation goes past both */
+	j->replayed = (uint64_t)n + (uint64_t)m;
+	return 0;
 }
 
 /* Before LMDB opens dir: the journal found (and the data file returned to
@@ -190,7 +205,7 @@ int store__journal_open(struct store *s, const char *dir, size_t map_size)
 	if (fstat(j->fd, &st))
 		return TN_ERR_IO;
 	j->size = (size_t)st.st_size;
-	if (j->size < 2 * STORE_JR_SLOT + STORE_JR_BLOCK)
+	if (j->size < 2 * STORE_JR_SLOT + 2 * STORE_JR_BLOCK)
 		return TN_ERR_JOURNAL;
 	if (!(hdr = malloc(2 * STORE_JR_SLOT)))
 		return TN_ERR_NOMEM;
@@ -199,7 +214,7 @@ int store__journal_open(struct store *s, const char *dir, size_t map_size)
 	if (slot && !store__be64_get(slot + 56)) {
 		rc = meta_restore(dir, slot, store__be64_get(slot + 16));
 		if (!rc)
-			rc = records_load(j);
+			rc = records_after(j);
 		if (!rc && j->replayed && store__be64_get(slot + 32) != STORE_VERSION)
 			rc = TN_ERR_UNSUPPORTED;
 	}
@@ -255,6 +270,8 @@ int store__journal_start(struct store *s)
 	if (st.ms_psize > STORE_JR_PSIZE_MAX)
 		return TN_ERR_UNSUPPORTED;
 	j->psize = st.ms_psize;
+	if ((rc = store__err(mdb_env_get_fd(s->env, &j->data_fd))))
+		return rc;
 	if (j->replay.len && (rc = store_write(s, replay_op, &j->replay)))
 		return rc;
 	proto_buf_free(&j->replay);
@@ -273,10 +290,13 @@ void store__journal_close(struct store *s)
 	struct store_journal *j = &s->j;
 
 	j->closing = 1;
+	(void)store__checkpoint_finish(s);
 	if (j->active && !j->broken)
 		(void)store__checkpoint(s);
 	if (j->pin)
 		mdb_txn_abort(j->pin);
+	if (j->pin_next)
+		mdb_txn_abort(j->pin_next);
 	if (j->fd >= 0)
 		close(j->fd);
 	proto_buf_free(&j->rec);

@@ -60,9 +60,10 @@ struct store_txn {
 /* The redo journal under LMDB (journal.c). Its file: two header slots,
  * each a checkpoint's generation, LMDB meta pages and whether the store
  * was closed cleanly after it (then the data file is taken as it is,
- * whoever wrote it since), then records of
- * STORE_JR_HEAD bytes (generation, sequence, length, all big-endian),
- * the redo ops, their sum, padded to a block. */
+ * whoever wrote it since), then records, in two halves: a generation's
+ * records in one, the next's in the other. A record is STORE_JR_HEAD
+ * bytes (generation, sequence, length, all big-endian), the redo ops,
+ * their sum, padded to a block. */
 #define STORE_JR_FILE "journal"
 #define STORE_JR_MAGIC "tnjournl"
 #define STORE_JR_FORMAT 1
@@ -80,22 +81,53 @@ enum store__jr_op { STORE_JR_PUT = 1, STORE_JR_DEL, STORE_JR_DEL_DUP };
 
 struct store_journal {
 	int fd;                   /* -1: none */
+	int data_fd;              /* LMDB's data file */
 	size_t size, psize;
-	uint64_t gen;             /* of the last checkpoint */
-	uint64_t seq;             /* records written since it */
+	uint64_t gen;             /* of the records written now */
+	uint64_t seq;             /* records written in it */
 	size_t off;               /* where the next record goes */
-	uint64_t ckpt_last_pg;    /* LMDB's last page at the checkpoint */
-	MDB_txn *pin;             /* the checkpoint's snapshot, held */
+	uint64_t ckpt_last_pg;    /* LMDB's last page at the last checkpoint */
+	MDB_txn *pin;             /* the durable checkpoint's snapshot, held */
+	/* A checkpoint in flight: its snapshot held, its flush on a thread. */
+	MDB_txn *pin_next;
+	pthread_t thread;
+	atomic_int flushed;
+	int flush_rc;
+	uint8_t *slot;            /* its header */
+	size_t slot_len;
+	off_t slot_off;
+	uint64_t t0_us;
 	struct proto_buf rec;     /* this commit's record, its head first */
 	struct proto_buf replay;  /* at the start: the ops to replay */
 	uint64_t records, checkpoints, replayed;
 	uint64_t checkpoint_us_sum, checkpoint_us_max;
-	unsigned since_kick;      /* records since LMDB's writeback started */
 	unsigned active : 1;      /* commits go through the journal */
 	unsigned whole : 1;       /* this commit must be a checkpoint */
 	unsigned broken : 1;      /* a commit could not be made durable */
 	unsigned closing : 1;     /* the last checkpoint: the data file is whole */
+	unsigned inflight : 1;    /* a checkpoint is in flight */
 };
+
+static inline size_t store__block_up(size_t n)
+{
+	return (n + STORE_JR_BLOCK - 1) / STORE_JR_BLOCK * STORE_JR_BLOCK;
+}
+
+/* Records of generation gen go in one half of the journal, the next
+ * generation's in the other. */
+static inline size_t store__half_start(const struct store_journal *j, uint64_t gen)
+{
+	size_t half = (j->size - 2 * STORE_JR_SLOT) / 2 / STORE_JR_BLOCK * STORE_JR_BLOCK;
+
+	return 2 * STORE_JR_SLOT + (gen & 1) * half;
+}
+
+static inline size_t store__half_end(const struct store_journal *j, uint64_t gen)
+{
+	size_t half = (j->size - 2 * STORE_JR_SLOT) / 2 / STORE_JR_BLOCK * STORE_JR_BLOCK;
+
+	return store__half_start(j, gen) + half;
+}
 
 struct store {
 	MDB_env *env;
@@ -156,7 +188,15 @@ size_t store__journal_mark(struct store *s);
 void store__journal_rewind(struct store *s, size_t mark);
 void store__journal_reset(struct store *s);
 int store__journal_commit(struct store *s);
+int store__meta_check(struct store *s, const uint8_t *metas);
+
+/* journal_ckpt.c */
 int store__checkpoint(struct store *s);
+int store__checkpoint_begin(struct store *s);
+void store__checkpoint_flush(struct store *s);
+int store__checkpoint_finish(struct store *s);
+int store__checkpoint_maybe(struct store *s);
+void store__checkpoint_poll(struct store *s);
 int store__journal_make_room(struct store *s);
 
 /* journal_open.c */

@@ -196,7 +196,15 @@ static struct file mixed(const struct file *ckpt, const struct file *now, size_t
 	return m;
 }
 
+/* What happens to a checkpoint halfway through the run's commits. */
+enum ckpt_mode {
+	NO_CHECKPOINT,
+	CHECKPOINT_BEGUN,    /* in flight at the crash: LMDB not yet flushed */
+	CHECKPOINT_FLUSHED,  /* its header durable, the old snapshot still held */
+};
+
 struct run {
+	enum ckpt_mode mode;
 	char *dir;
 	struct store *s;
 	struct file ckpt, data, journal;
@@ -207,12 +215,13 @@ struct run {
 /* A store with history, a checkpoint (its flushed data file kept), then
  * COMMITS journaled commits; the files taken as they are (the store is
  * open: its page cache is what a crash of the process would leave). */
-static void run_start(struct run *r)
+static void run_start(struct run *r, enum ckpt_mode mode)
 {
 	uint64_t first;
 	MDB_stat st;
 
 	memset(r, 0, sizeof(*r));
+	r->mode = mode;
 	assert_non_null(r->dir = tmpdir_new("test_journal"));
 	assert_int_equal(store_open(&r->s, r->dir, 0, 0), 0);
 	first = add(r->s, "Colt", "M1911", "BASE-0");
@@ -226,6 +235,13 @@ static void run_start(struct run *r)
 	r->ckpt = slurp(r->dir, "data.mdb");
 	r->want[0] = dump(r->s);
 	for (int i = 0; i < COMMITS; i++) {
+		if (i == COMMITS / 2 && r->mode != NO_CHECKPOINT)
+			assert_int_equal(store__checkpoint_begin(r->s), 0);
+		if (i == COMMITS / 2 && r->mode == CHECKPOINT_FLUSHED) {
+			store__checkpoint_flush(r->s);
+			free(r->ckpt.b);
+			r->ckpt = slurp(r->dir, "data.mdb");  /* the disk now */
+		}
 		commit_one(r->s, i, first);
 		r->want[i + 1] = dump(r->s);
 	}
@@ -246,10 +262,11 @@ static void run_end(struct run *r)
 	free(r->journal.b);
 }
 
-/* Offset of record i in the journal (records are block-aligned). */
-static size_t record_at(const struct file *j, int i)
+/* Offset of record i of the run in the journal (block-aligned, in the
+ * half of the generation they were written in). */
+static size_t record_at(const struct run *r, const struct file *j, int i)
 {
-	size_t off = 2 * STORE_JR_SLOT;
+	size_t off = store__half_start(&r->s->j, r->s->j.gen);
 
 	while (i--) {
 		uint64_t len = store__be64_get(j->b + off + 16);
@@ -259,12 +276,11 @@ static size_t record_at(const struct file *j, int i)
 	return off;
 }
 
-static void test_power_loss_keeps_every_acknowledged_commit(void **state)
+static void power_losses(enum ckpt_mode mode)
 {
 	struct run r;
 
-	(void)state;
-	run_start(&r);
+	run_start(&r, mode);
 	for (unsigned seed = 1; seed <= 12; seed++) {
 		char *dir = tmpdir_new("test_journal_crash");
 		struct file m = seed == 1 ? (struct file){ malloc(r.ckpt.len), r.ckpt.len } :
@@ -279,11 +295,33 @@ static void test_power_loss_keeps_every_acknowledged_commit(void **state)
 			memcpy(m.b, r.data.b, m.len);
 		spill(dir, "data.mdb", m.b, m.len);
 		spill(dir, "journal", r.journal.b, r.journal.len);
-		check_opens_as(dir, &r.want[COMMITS], COMMITS);
+		check_opens_as(dir, &r.want[COMMITS],
+			       mode == CHECKPOINT_FLUSHED ? COMMITS / 2 : COMMITS);
 		free(m.b);
 		tmpdir_rm(dir);
 	}
 	run_end(&r);
+}
+
+static void test_power_loss_keeps_every_acknowledged_commit(void **state)
+{
+	(void)state;
+	power_losses(NO_CHECKPOINT);
+}
+
+/* Records after the snapshot of a checkpoint in flight go to the other
+ * half of the journal: they continue the first half's. */
+static void test_power_loss_with_a_checkpoint_in_flight(void **state)
+{
+	(void)state;
+	power_losses(CHECKPOINT_BEGUN);
+}
+
+/* Its header written, the checkpoint's snapshot is where a start begins. */
+static void test_power_loss_after_a_checkpoint_flushed(void **state)
+{
+	(void)state;
+	power_losses(CHECKPOINT_FLUSHED);
 }
 
 static void test_torn_record_drops_it_and_all_after(void **state)
@@ -291,14 +329,14 @@ static void test_torn_record_drops_it_and_all_after(void **state)
 	struct run r;
 
 	(void)state;
-	run_start(&r);
+	run_start(&r, NO_CHECKPOINT);
 	for (int cut = 0; cut < COMMITS; cut += 13) {
 		char *dir = tmpdir_new("test_journal_torn");
 		struct file m = mixed(&r.ckpt, &r.data, r.psize, (unsigned)cut + 100);
 		struct file j = { malloc(r.journal.len), r.journal.len };
 
 		memcpy(j.b, r.journal.b, j.len);
-		j.b[record_at(&j, cut) + STORE_JR_HEAD + 3] ^= 0x40;
+		j.b[record_at(&r, &j, cut) + STORE_JR_HEAD + 3] ^= 0x40;
 		spill(dir, "data.mdb", m.b, m.len);
 		spill(dir, "journal", j.b, j.len);
 		check_opens_as(dir, &r.want[cut], (uint64_t)cut);
@@ -317,7 +355,7 @@ static void test_journal_beside_another_data_file_is_refused(void **state)
 	struct run r;
 
 	(void)state;
-	run_start(&r);
+	run_start(&r, NO_CHECKPOINT);
 	/* A backup of the same store, put where its data file was. */
 	snprintf(path, sizeof(path), "%s/store", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
@@ -423,6 +461,8 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_power_loss_keeps_every_acknowledged_commit),
+		cmocka_unit_test(test_power_loss_with_a_checkpoint_in_flight),
+		cmocka_unit_test(test_power_loss_after_a_checkpoint_flushed),
 		cmocka_unit_test(test_torn_record_drops_it_and_all_after),
 		cmocka_unit_test(test_journal_beside_another_data_file_is_refused),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fix_setup, fix_teardown)
