@@ -97,6 +97,7 @@ struct store_journal {
 	size_t slot_len;
 	off_t slot_off;
 	uint64_t t0_us;
+	unsigned since_kick;      /* records since LMDB's writeback was started */
 	struct proto_buf rec;     /* this commit's record, its head first */
 	struct proto_buf replay;  /* at the start: the ops to replay */
 	uint64_t records, checkpoints, replayed;
