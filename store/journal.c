@@ -3,12 +3,12 @@
  * LMDB commits without flushing (MDB_NOSYNC); the writes of each commit
  * are recorded as redo ops in a journal written in place in a file filled
  * beforehand, and one fdatasync of that makes the commit durable. A
- * checkpoint flushes LMDB whole, keeps a copy of its two meta pages in the
- * journal's header and starts the journal over, and a read transaction
- * held on the checkpoint's snapshot keeps LMDB from reusing any of its
- * pages until the next checkpoint. After a crash the start writes the
- * meta pages back, which returns LMDB to the checkpoint whatever else
- * reached the disk, and replays the journal (journal_open.c). */
+ * checkpoint (journal_ckpt.c) flushes LMDB whole and keeps a copy of its
+ * two meta pages in the journal's header, and a read transaction held on
+ * the checkpoint's snapshot keeps LMDB from reusing any of its pages until
+ * the next checkpoint is durable. After a crash the start writes the meta
+ * pages back, which returns LMDB to the checkpoint whatever else reached
+ * the disk, and replays the journal (journal_open.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,8 @@
 
 #include "store_int.h"
 
-
+/* A checksum against torn and stale blocks (not an adversary: whoever
+ * can write the journal can write the store). */
 uint64_t store__sum(const void *data, size_t n, uint64_t seed)
 {
 	const uint8_t *p = data;
