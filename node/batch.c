@@ -130,9 +130,10 @@ static void stop_if_broken(struct node *n)
 	struct store_journal_stats js;
 
 	store_journal_stats(n->store, &js);
-	if (!js.broken)
+	if (!js.broken || n->store_broken)
 		return;
-	node_log("error", "%s: the store could not make a commit durable (see the error above); "
+	n->store_broken = 1;
+	node_log("error", "%s: the store could not make a commit durable (see the next line); "
 		 "stopping: start the node again once the disk is sound, and it replays its "
 		 "journal", n->cfg.name);
 	uv_kill(uv_os_getpid(), SIGTERM);
@@ -160,11 +161,11 @@ static size_t flush_once(struct node *n)
 	if (rc) {
 		char why[TN_TEXT_LEN + 64];
 
+		stop_if_broken(n);
 		if (!node_disk_why(n, rc, why, sizeof(why)))
 			proto_strcpy(why, sizeof(why), tn_strerror(rc));
 		node_log("error", "commit of %zu writes failed: %s", len, why);
 		n->counts.commits_failed++;
-		stop_if_broken(n);
 	} else {
 		n->commits++;
 		commit_timed(&n->counts, (uv_hrtime() - t0) / 1000);

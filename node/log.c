@@ -157,7 +157,6 @@ int node_collect(void **items, uint32_t *n, uint32_t *cap, const struct proto_sc
 
 int node_disk_why(const struct node *n, int rc, char *why, size_t len)
 {
-	struct store_journal_stats js;
 	struct statvfs fs;
 	char free_text[48] = "unknown";
 
@@ -166,13 +165,10 @@ int node_disk_why(const struct node *n, int rc, char *why, size_t len)
 	if (!statvfs(n->dir, &fs))
 		snprintf(free_text, sizeof(free_text), "%.1f MiB free",
 			 (double)fs.f_bavail * (double)fs.f_frsize / (1024.0 * 1024.0));
-	js.broken = 0;
-	if (n->store)
-		store_journal_stats(n->store, &js);
 	if (rc == TN_ERR_MAP_FULL)
 		snprintf(why, len, "the store reached its [store] map_max (%zu MiB): raise it in "
 			 "tracenet.conf and restart the node", n->cfg.map_max >> 20);
-	else if (rc == TN_ERR_IO && js.broken)
+	else if (rc == TN_ERR_IO && n->store_broken)
 		snprintf(why, len, "the store could not make the write durable: %s on the disk of "
 			 "%s; the node stops: check that disk, then start it again",
 			 tn_strerror(rc), n->dir);

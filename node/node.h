@@ -249,6 +249,7 @@ struct node {
 	gid_t role_gid[ROLE_COUNT];      /* the group granting each role ... */
 	unsigned roles_granted;          /* ... for the roles that have one */
 	unsigned stopping : 1;
+	unsigned store_broken : 1;   /* a commit could not be made durable: stopping */
 };
 
 /* What `tracenetd init` was given (NULL: the default). */
