@@ -27,6 +27,13 @@ int store__err(int mdb_rc)
 	}
 }
 
+/* A failed system call's errno as a TN_ERR_* code: a full disk, or
+ * another I/O error. */
+int store__errno(void)
+{
+	return errno == ENOSPC ? TN_ERR_DISK_FULL : TN_ERR_IO;
+}
+
 /* Translate, remembering a full map so that store_apply grows it even if
  * an op swallowed the error. */
 int store__rc(struct store_txn *t, int mdb_rc)

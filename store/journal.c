@@ -98,11 +98,6 @@ void store__journal_reset(struct store *s)
 	s->j.whole = 0;
 }
 
-static int sys_err(void)
-{
-	return errno == ENOSPC ? TN_ERR_DISK_FULL : TN_ERR_IO;
-}
-
 /* pwrite all of n bytes at off. */
 int store__pwrite(int fd, const void *p, size_t n, off_t off)
 {
@@ -110,7 +105,7 @@ int store__pwrite(int fd, const void *p, size_t n, off_t off)
 
 	for (; n; n -= (size_t)w, p = (const uint8_t *)p + w, off += w)
 		if ((w = pwrite(fd, p, n, off)) <= 0 && errno != EINTR)
-			return w < 0 ? sys_err() : TN_ERR_IO;
+			return w < 0 ? store__errno() : TN_ERR_IO;
 		else if (w < 0)
 			w = 0;
 	return 0;

@@ -18,11 +18,6 @@
 #define JR_MIN ((size_t)256 << 10)
 #define JR_MAX ((size_t)4 << 20)
 
-static int sys_err(void)
-{
-	return errno == ENOSPC ? TN_ERR_DISK_FULL : TN_ERR_IO;
-}
-
 /* A quarter of the map, within [JR_MIN, JR_MAX], after the two slots. */
 static size_t journal_size(size_t map_size)
 {
@@ -50,12 +45,12 @@ static int journal_create(struct store_journal *j, const char *dir, size_t size)
 	if ((rc = path_in(path, dir, STORE_JR_FILE)) || (rc = path_in(tmp, dir, STORE_JR_FILE ".new")))
 		return rc;
 	if ((fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
-		return sys_err();
+		return store__errno();
 	for (size_t off = 0; off < size && !rc; off += sizeof(zero))
 		rc = store__pwrite(fd, zero, size - off < sizeof(zero) ? size - off : sizeof(zero),
 				   (off_t)off);
 	if (!rc && (fsync(fd) || rename(tmp, path)))
-		rc = sys_err();
+		rc = store__errno();
 	if (!rc && (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		if (fsync(dfd))
 			rc = TN_ERR_IO;
@@ -199,7 +194,7 @@ int store__journal_open(struct store *s, const char *dir, size_t map_size)
 	    (rc = journal_create(j, dir, journal_size(map_size))))
 		return rc;
 	if (j->fd < 0)
-		return sys_err();
+		return store__errno();
 	if (flock(j->fd, LOCK_EX | LOCK_NB))
 		return errno == EWOULDBLOCK ? TN_ERR_BUSY : TN_ERR_IO;
 	if (fstat(j->fd, &st))

@@ -20,7 +20,7 @@ static int make_dir(const char *dir, char *path, size_t cap)
 	if (n < 0 || (size_t)n >= cap)
 		return TN_ERR_INVALID;
 	if (mkdir(path, 0700) && errno != EEXIST)
-		return errno == ENOSPC ? TN_ERR_DISK_FULL : TN_ERR_IO;
+		return store__errno();
 	return 0;
 }
 

@@ -116,18 +116,19 @@ static inline size_t store__block_up(size_t n)
 
 /* Records of generation gen go in one half of the journal, the next
  * generation's in the other. */
+static inline size_t store__half(const struct store_journal *j)
+{
+	return (j->size - 2 * STORE_JR_SLOT) / 2 / STORE_JR_BLOCK * STORE_JR_BLOCK;
+}
+
 static inline size_t store__half_start(const struct store_journal *j, uint64_t gen)
 {
-	size_t half = (j->size - 2 * STORE_JR_SLOT) / 2 / STORE_JR_BLOCK * STORE_JR_BLOCK;
-
-	return 2 * STORE_JR_SLOT + (gen & 1) * half;
+	return 2 * STORE_JR_SLOT + (gen & 1) * store__half(j);
 }
 
 static inline size_t store__half_end(const struct store_journal *j, uint64_t gen)
 {
-	size_t half = (j->size - 2 * STORE_JR_SLOT) / 2 / STORE_JR_BLOCK * STORE_JR_BLOCK;
-
-	return store__half_start(j, gen) + half;
+	return store__half_start(j, gen) + store__half(j);
 }
 
 struct store {
@@ -169,6 +170,8 @@ typedef int (*store__id_fn)(struct store_txn *t, uint64_t id, void *arg);
 int store__err(int mdb_rc);
 /* store__err, and flag t when the map is full so that store_apply grows it. */
 int store__rc(struct store_txn *t, int mdb_rc);
+/* errno after a failed system call, as TN_ERR_DISK_FULL or TN_ERR_IO. */
+int store__errno(void);
 
 /* env.c */
 int store__env_open(struct store *s, const char *path, size_t map_size);
