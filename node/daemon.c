@@ -15,11 +15,13 @@
 
 #include "cmd/cmd.h"
 
-/* Before the loop sleeps: what is ready leaves first, so messages that
- * wait on no write travel while the commit runs; then the pass's writes
- * commit, and what they released leaves too. */
+/* Before the loop sleeps: what is ready leaves first (the queries the
+ * pass shares envelopes for, sealed now), so messages that wait on no
+ * write travel while the commit runs; then the pass's writes commit, and
+ * what they released leaves too. */
 static void on_prepare(uv_prepare_t *h)
 {
+	rides_flush(h->data);
 	conns_flush(h->data);
 	batch_flush(h->data);
 	conns_flush(h->data);

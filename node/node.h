@@ -196,6 +196,7 @@ struct node_hooks {
 
 struct batch_entry;
 struct pending;
+struct ride;
 struct rotation;
 struct metrics_http;
 struct acceptor;
@@ -219,6 +220,7 @@ struct node {
 	struct conn *corked;             /* connections with frames to write */
 	struct pending **pending;        /* requests waiting for a peer's answer, */
 	uint32_t pending_cap, n_pending; /* hashed by kind and key */
+	struct ride *rides;              /* envelopes the pass's queries share */
 	uint64_t ping_seq;
 	uint64_t trace_last;             /* the last trace id handed out */
 	uv_prepare_t commit;

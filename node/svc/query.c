@@ -32,10 +32,24 @@ static void query_release(struct pending *w)
 	query_free((struct query *)w);
 }
 
+/* The case, and when target i was asked in an envelope shared with other
+ * queries, which of its items were ours: its receipt names the shared id. */
+static const char *shared_detail(const struct query *qu, uint32_t i, char detail[TN_TEXT_LEN])
+{
+	const struct target *tg = &qu->tg[i];
+
+	if (!tg->shared_qid)
+		return qu->q.case_ref;
+	snprintf(detail, TN_TEXT_LEN, "%s%sitems %u-%u of shared query %016llx", qu->q.case_ref,
+		 qu->q.case_ref[0] ? "; " : "", tg->first + 1, tg->first + qu->q.n,
+		 (unsigned long long)tg->shared_qid);
+	return detail;
+}
+
 static int audit_results_op(struct store_txn *t, void *arg)
 {
 	struct query *qu = arg;
-	char ref[24], outcome[TN_REF_LEN];
+	char ref[24], outcome[TN_REF_LEN], detail[TN_TEXT_LEN];
 	int rc = 0;
 
 	query_ref(qu, ref);
@@ -50,7 +64,8 @@ static int audit_results_op(struct store_txn *t, void *arg)
 		else
 			proto_strcpy(outcome, sizeof(outcome), strcmp(a->status, "answered") ?
 				     a->status : "no_hit");
-		rc = node_audit(t, a->peer, "in", "stolen_result", ref, outcome, qu->q.case_ref);
+		rc = node_audit(t, a->peer, "in", "stolen_result", ref, outcome,
+				shared_detail(qu, i, detail));
 		if (!rc && qu->tg[i].n_follow)
 			rc = query_follow_audit(t, qu, i, ref);
 		if (!rc && qu->tg[i].n_receipt)
@@ -79,6 +94,9 @@ static void finish(struct pending *w, int rc)
 	struct query *qu = (struct query *)w;
 
 	(void)rc;
+	for (uint32_t i = 0; i < qu->reply.n; i++)
+		if (qu->tg[i].ride)
+			ride_leave(qu, i);
 	if (qu->sent < 0) {
 		replied(qu, 0);
 		return;
@@ -89,43 +107,77 @@ static void finish(struct pending *w, int rc)
 	batch_add_as(qu->node, qu->acted ? &qu->who : NULL, audit_results_op, replied, qu);
 }
 
-/* Take p's answer m into the reply, with its receipt when it is signed:
- * 1 if it was one we waited for. */
-static int take_answer(struct query *qu, const struct peer *p, struct env_msg *m)
+static uint32_t hits_in(const struct tn_stolen_result *res, uint32_t first, uint32_t n)
+{
+	uint32_t hits = 0;
+
+	for (uint32_t k = first; k < first + n; k++)
+		hits += res->results[k].hit;
+	return hits;
+}
+
+/* Move n results of res, from first on, into a: the whole array when
+ * they are all of it, else each (its report by pointer) into a new one. */
+static int take_results(struct tn_peer_answer *a, struct tn_stolen_result *res, uint32_t first,
+			uint32_t n)
+{
+	if (first == 0 && n == res->n) {
+		a->results = res->results;
+		res->results = NULL;
+		res->n = 0;
+	} else if (n) {
+		if (!(a->results = malloc(n * sizeof(*a->results))))
+			return TN_ERR_NOMEM;
+		memcpy(a->results, res->results + first, n * sizeof(*a->results));
+		for (uint32_t k = first; k < first + n; k++)
+			res->results[k].report = NULL;
+	}
+	a->n = n;
+	return 0;
+}
+
+int query_take(struct query *qu, uint32_t i, const struct peer *p, struct env_msg *m,
+	       uint32_t first, uint32_t n)
 {
 	struct tn_stolen_result *res = m->msg;
+	struct tn_peer_answer *a = &qu->reply.peers[i];
 
-	for (uint32_t i = 0; i < qu->reply.n; i++) {
-		struct tn_peer_answer *a = &qu->reply.peers[i];
+	if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting") ||
+	    (qu->tg[i].blind && !qu->tg[i].n_follow))
+		return 0;
+	n = first >= res->n ? 0 : res->n - first < n ? res->n - first : n;
+	if (m->s->n_s && hits_in(res, first, n) &&
+	    env_receipt(p, m, &qu->tg[i].receipt, &qu->tg[i].n_receipt))
+		return 0;
+	snprintf(a->status, sizeof(a->status), "%s",
+		 strcmp(res->status, "ok") ? res->status : "answered");
+	a->exact_only = res->exact_only;
+	if (qu->tg[i].n_follow)
+		query_follow_spread(&qu->tg[i], a, res);
+	else if (take_results(a, res, first, n))
+		proto_strcpy(a->status, sizeof(a->status), "error");
+	for (uint32_t k = 0; k < a->n; k++)
+		qu->reply.hits += a->results[k].hit;
+	return 1;
+}
 
-		if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting"))
-			continue;
-		if ((qu->tg[i].blind && !qu->tg[i].n_follow) ||
-		    (m->s->n_s && env_receipt(p, m, &qu->tg[i].receipt, &qu->tg[i].n_receipt)))
-			return 0;
-		snprintf(a->status, sizeof(a->status), "%s",
-			 strcmp(res->status, "ok") ? res->status : "answered");
-		a->exact_only = res->exact_only;
-		if (qu->tg[i].n_follow) {
-			query_follow_spread(&qu->tg[i], a, res);
-		} else {
-			a->n = res->n < qu->q.n ? res->n : qu->q.n;
-			a->results = res->results;
-			res->results = NULL;
-			res->n = 0;
-		}
-		for (uint32_t k = 0; k < a->n; k++)
-			qu->reply.hits += a->results[k].hit;
-		return 1;
-	}
+/* p's answer m: the first target of the query named that waits for p. */
+static int take_answer(struct query *qu, const struct peer *p, struct env_msg *m)
+{
+	for (uint32_t i = 0; i < qu->reply.n; i++)
+		if (!qu->tg[i].ride && query_take(qu, i, p, m, 0, qu->q.n))
+			return 1;
 	return 0;
 }
 
 static void on_result(struct peer *p, struct env_msg *m)
 {
 	struct tn_stolen_result *res = m->msg;
-	struct query *qu = (struct query *)pending_find(p->node, PENDING_QUERY, res->qid);
+	struct query *qu;
 
+	if (ride_result(p, m))
+		return;
+	qu = (struct query *)pending_find(p->node, PENDING_QUERY, res->qid);
 	if (!qu || !take_answer(qu, p, m))
 		peer_drop(p->node, p, DROP_unsolicited, "stolen_result to no query of ours waiting "
 			  "for it");
@@ -137,6 +189,12 @@ void query_answered(struct query *qu)
 {
 	if (--qu->waiting == 0)
 		pending_end(&qu->wait, 0);
+}
+
+void query_unreachable(struct query *qu, uint32_t i)
+{
+	proto_strcpy(qu->reply.peers[i].status, TN_KIND_LEN, "unreachable");
+	query_answered(qu);
 }
 
 /* The "sent" entries committed (or failed to), alone or with the

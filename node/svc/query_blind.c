@@ -28,7 +28,7 @@ int query_send_one(struct query *qu, struct peer *p, uint32_t i)
 				&qu->tg[i].blind)))
 		return rc;
 	if (!qu->tg[i].blind)
-		return env_send(p, WIRE_STOLEN_QUERY, &qu->q);
+		return ride_join(qu, p, i);
 	proto_strcpy(a->mode, sizeof(a->mode), "blind");
 	return env_send(p, WIRE_BLIND_QUERY, blind_ask_query(qu->tg[i].blind));
 }

@@ -52,6 +52,7 @@ int svc_start(struct node *n)
 
 void svc_stop(struct node *n)
 {
+	rides_flush(n);
 	pending_stop(n);
 	blind_stop(n);
 	rotate_stop(n);

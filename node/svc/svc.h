@@ -97,7 +97,7 @@ int audit_chain_verify_at(const struct node *n, struct store_txn *t, struct tn_a
 
 /* ---- requests waiting for a peer's answer ---- */
 
-enum pending_kind { PENDING_PING, PENDING_QUERY, PENDING_TRACE, PENDING_CHECKPOINT };
+enum pending_kind { PENDING_PING, PENDING_QUERY, PENDING_RIDE, PENDING_TRACE, PENDING_CHECKPOINT };
 
 /* Embedded in the waiting request. done runs once: rc 0 when the owner
  * ends it (answered), TN_ERR_TIMEOUT, or TN_ERR_CLOSED at shutdown.
@@ -194,6 +194,8 @@ typedef void (*query_done_fn)(void *arg, int rc, const struct tn_query_reply *re
  * then done. TN_ERR_INVALID with why when a cannot be asked. */
 int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void *arg,
 		char *why, size_t len) TN_WUR;
+/* Send the envelopes the pass's queries share (before the loop sleeps). */
+void rides_flush(struct node *n);
 
 /* ---- traces ---- */
 

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Queries that share an envelope. The clear lost/stolen queries one loop
+ * pass starts for the same peer, actor, purpose and case ride in one
+ * stolen_query (up to 1000 items, PROTOCOL.md 10.3): one seal, one frame,
+ * one envelope for the peer to open, audit and answer, and one signature
+ * however many of them hit. Each query keeps its own audit entries, its
+ * timeout and its reply, and takes its slice of the shared answer. A
+ * query alone in its pass leaves as it always did, under its own qid. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "query_int.h"
+
+struct seat {
+	struct query *qu;           /* NULL once it left */
+	uint32_t target;
+	uint32_t first;             /* where its items start in the envelope */
+};
+
+struct ride {
+	struct pending wait;        /* first: by the shared qid, once sent */
+	struct ride *next;          /* the pass's rides not yet sent */
+	struct node *node;
+	char peer[TN_NAME_LEN];
+	struct seat *seats;
+	uint32_t n_seats, cap_seats;
+	uint32_t n_items;
+	uint64_t timeout_ms;
+};
+
+static int same_actor(const struct query *a, const struct query *b)
+{
+	if (a->acted != b->acted)
+		return 0;
+	return !a->acted || (a->who.uid == b->who.uid && !strcmp(a->who.user, b->who.user) &&
+			     !strcmp(a->who.officer, b->who.officer) &&
+			     !strcmp(a->who.ordered_by, b->who.ordered_by) &&
+			     !strcmp(a->who.case_ref, b->who.case_ref));
+}
+
+/* A ride qu may take: same peer, same asker, and room for its items. */
+static int fits(const struct ride *r, const struct query *qu, const char *peer)
+{
+	const struct query *o = r->n_seats ? r->seats[0].qu : NULL;
+
+	return o && !strcmp(r->peer, peer) && r->n_items + qu->q.n <= TN_QUERY_ITEMS_MAX &&
+	       !strcmp(o->q.purpose, qu->q.purpose) && !strcmp(o->q.case_ref, qu->q.case_ref) &&
+	       same_actor(o, qu);
+}
+
+static struct ride *ride_new(struct node *n, const char *peer)
+{
+	struct ride *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->node = n;
+	proto_strcpy(r->peer, sizeof(r->peer), peer);
+	r->next = n->rides;
+	n->rides = r;
+	return r;
+}
+
+int ride_join(struct query *qu, struct peer *p, uint32_t i)
+{
+	struct ride *r;
+	struct seat *s;
+
+	for (r = qu->node->rides; r && !fits(r, qu, p->rec.name); r = r->next)
+		;
+	if (!r && !(r = ride_new(qu->node, p->rec.name)))
+		return TN_ERR_NOMEM;
+	if (r->n_seats == r->cap_seats) {
+		uint32_t cap = r->cap_seats ? 2 * r->cap_seats : 8;
+
+		if (!(s = realloc(r->seats, cap * sizeof(*s))))
+			return TN_ERR_NOMEM;   /* an empty ride is dropped when the pass ends */
+		r->seats = s;
+		r->cap_seats = cap;
+	}
+	r->seats[r->n_seats] = (struct seat){ .qu = qu, .target = i };
+	qu->tg[i].ride = r;
+	qu->tg[i].seat = r->n_seats++;
+	r->n_items += qu->q.n;
+	if (qu->timeout_ms > r->timeout_ms)
+		r->timeout_ms = qu->timeout_ms;
+	return 0;
+}
+
+static void ride_release(struct pending *w)
+{
+	struct ride *r = (struct ride *)w;
+
+	free(r->seats);
+	free(r);
+}
+
+/* Every seat still taken leaves: its query waits on its own timeout. */
+static void vacate(struct ride *r)
+{
+	for (uint32_t k = 0; k < r->n_seats; k++)
+		if (r->seats[k].qu) {
+			r->seats[k].qu->tg[r->seats[k].target].ride = NULL;
+			r->seats[k].qu = NULL;
+		}
+}
+
+static void ride_done(struct pending *w, int rc)
+{
+	(void)rc;
+	vacate((struct ride *)w);
+	pending_free(w);
+}
+
+void ride_leave(struct query *qu, uint32_t i)
+{
+	struct ride *r = qu->tg[i].ride;
+	uint32_t k;
+
+	r->seats[qu->tg[i].seat].qu = NULL;
+	qu->tg[i].ride = NULL;
+	for (k = 0; k < r->n_seats && !r->seats[k].qu; k++)
+		;
+	if (k == r->n_seats && r->wait.pprev)
+		pending_end(&r->wait, 0);   /* sent, and nobody waits for it now */
+}
+
+/* Every seat that is still taken gives up: unreachable. */
+static void ride_fail(struct ride *r)
+{
+	for (uint32_t k = 0; k < r->n_seats; k++) {
+		struct query *qu = r->seats[k].qu;
+
+		if (!qu)
+			continue;
+		r->seats[k].qu = NULL;
+		qu->tg[r->seats[k].target].ride = NULL;
+		query_unreachable(qu, r->seats[k].target);
+	}
+}
+
+/* The seats still taken, placed one after the other in q. */
+static int gather(struct ride *r, struct tn_stolen_query *q)
+{
+	uint32_t live = 0;
+
+	if (!(q->items = malloc(r->n_items * sizeof(*q->items))))
+		return TN_ERR_NOMEM;
+	cx_random(&q->qid, sizeof(q->qid));
+	for (uint32_t k = 0; k < r->n_seats; k++) {
+		struct query *qu = r->seats[k].qu;
+		struct target *tg;
+
+		if (!qu)
+			continue;
+		if (!live++) {
+			memcpy(q->purpose, qu->q.purpose, sizeof(q->purpose));
+			memcpy(q->case_ref, qu->q.case_ref, sizeof(q->case_ref));
+		}
+		tg = &qu->tg[r->seats[k].target];
+		tg->shared_qid = q->qid;
+		tg->first = r->seats[k].first = q->n;
+		memcpy(q->items + q->n, qu->q.items, qu->q.n * sizeof(*q->items));
+		q->n += qu->q.n;
+	}
+	return 0;
+}
+
+/* A seat alone: its query goes under its own qid, as if it never rode. */
+static void send_alone(struct peer *p, struct seat *s)
+{
+	struct query *qu = s->qu;
+
+	qu->tg[s->target].ride = NULL;
+	s->qu = NULL;
+	if (!p || env_send(p, WIRE_STOLEN_QUERY, &qu->q))
+		query_unreachable(qu, s->target);
+}
+
+static void ride_send(struct ride *r)
+{
+	struct peer *p = peer_by_name(r->node, r->peer);
+	struct tn_stolen_query q = { 0 };
+	uint32_t live = 0, last = 0;
+	int rc;
+
+	for (uint32_t k = 0; k < r->n_seats; k++)
+		if (r->seats[k].qu) {
+			live++;
+			last = k;
+		}
+	if (live == 1)
+		send_alone(p, &r->seats[last]);
+	if (live <= 1) {
+		ride_release(&r->wait);
+		return;
+	}
+	rc = p ? gather(r, &q) : TN_ERR_CLOSED;
+	if (!rc)
+		rc = env_send(p, WIRE_STOLEN_QUERY, &q);
+	free(q.items);
+	if (rc) {
+		ride_fail(r);
+		ride_release(&r->wait);
+		return;
+	}
+	r->wait.done = ride_done;
+	r->wait.release = ride_release;
+	pending_start(r->node, &r->wait, PENDING_RIDE, q.qid, r->timeout_ms);
+}
+
+void rides_flush(struct node *n)
+{
+	struct ride *r;
+
+	while ((r = n->rides)) {
+		n->rides = r->next;
+		ride_send(r);
+	}
+}
+
+int ride_result(struct peer *p, struct env_msg *m)
+{
+	const struct tn_stolen_result *res = m->msg;
+	struct ride *r = (struct ride *)pending_find(p->node, PENDING_RIDE, res->qid);
+
+	if (!r || strcmp(r->peer, p->rec.name))
+		return 0;
+	for (uint32_t k = 0; k < r->n_seats; k++) {
+		struct seat *s = &r->seats[k];
+		struct query *qu = s->qu;
+
+		if (!qu || !query_take(qu, s->target, p, m, s->first, qu->q.n))
+			continue;
+		s->qu = NULL;
+		qu->tg[s->target].ride = NULL;
+		query_answered(qu);
+	}
+	pending_end(&r->wait, 0);
+	return 1;
+}
