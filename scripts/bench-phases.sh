@@ -138,13 +138,22 @@ commit_totals()
 			  v["tracenet_commit_duration_seconds_sum"] + 0}'
 }
 
+# answered NAME: the stolen_query envelopes the node has answered.
+answered()
+{
+	"$TRACECTL" -d "$T/$1" metrics | awk '/^tracenet_stolen_queries_answered_total /{print $2 + 0}'
+}
+
 # query NAME ARGS...: one bench_query run from ASK to ANS (GTM to MEX
 # unless set), kept as NAME.json with the link pauses it caused, each
-# daemon's CPU per request and its commits per request and their mean time.
+# daemon's CPU per request and its commits per request and their mean
+# time, and how many queries shared one envelope on average.
 query()
 {
 	local name=$1 ask=${ASK:-GTM} ans=${ANS:-MEX} before job ask_cpu ans_cpu ask_commits ans_commits
+	local envelopes
 	shift
+	envelopes=$(answered "$ans")
 	before=$(paused "$ask" "$ans")
 	ask_cpu=$(cpu_ticks "${PID[$ask]}")
 	ans_cpu=$(cpu_ticks "${PID[$ans]}")
@@ -169,16 +178,20 @@ for who, a, b in (("GTM", sys.argv[5], sys.argv[7]), ("MEX", sys.argv[6], sys.ar
     (c0, s0), (c1, s1) = (map(float, x.split()) for x in (a, b))
     d["commits_per_request"][who] = round((c1 - c0) / n, 3)
     d["commit_mean_us"][who] = round((s1 - s0) * 1e6 / (c1 - c0)) if c1 > c0 else None
+# Queries per envelope the answering node opened (more than 1: they shared).
+env = int(sys.argv[9])
+d["queries_per_envelope"] = round(d.get("requests", 0) / env, 2) if env > 0 else None
 json.dump(d, open(sys.argv[1], "w"))' "$R/$name.json" "$(($(paused "$ask" "$ans") - before))" \
 		"$(($(cpu_ticks "${PID[$ask]}") - ask_cpu))" "$(($(cpu_ticks "${PID[$ans]}") - ans_cpu))" \
-		"$ask_commits" "$ans_commits" "$(commit_totals "$ask")" "$(commit_totals "$ans")"
+		"$ask_commits" "$ans_commits" "$(commit_totals "$ask")" "$(commit_totals "$ans")" \
+		"$(($(answered "$ans") - envelopes))"
 	log "  $name: $(cat "$R/$name.json")"
 }
 
 # Queries MEX will see from GTM in this run, which must fit its replay window.
 check_budget()
 {
-	local c total=$((500 + LAT_N + MAX_REQ + TRACE_N)) n
+	local c total=$((500 + LAT_N + 2 * MAX_REQ + TRACE_N)) n
 	# blind_bench: both modes, hits asked again in clear
 	total=$((total + 2 * (200 + BLIND_LAT_N + 2 * MAX_REQ) * 21 / 20))
 	for c in $SWEEP; do total=$((total + MAX_REQ)); done
@@ -216,6 +229,8 @@ stolen_bench()
 		query "tp_c$c" -p MEX -c "$c" -n "$MAX_REQ" -t "$((SECS * 1000))"
 	done
 	budget_full
+	query one_case -p MEX -c "$CONNS" -n "$MAX_REQ" -t "$((SECS * 1000))" -1
+	budget_full
 	query batched -p MEX -c "$CONNS" -b "$BATCH" -n "$MAX_REQ" -t "$((SECS * 1000))"
 	[ -s "$R/rss_loaded.json" ] || rss "${PID[MEX]}" >"$R/rss_loaded.json"
 }
@@ -246,6 +261,8 @@ no_disk_bench()
 	ASK=BLZ ANS=CRI query no_disk_latency -p CRI -c 1 -n "$LAT_N"
 	budget_full
 	ASK=BLZ ANS=CRI query "no_disk_tp_c$CONNS" -p CRI -c "$CONNS" -n "$MAX_REQ" -t "$((SECS * 1000))"
+	budget_full
+	ASK=BLZ ANS=CRI query no_disk_one_case -p CRI -c "$CONNS" -n "$MAX_REQ" -t "$((SECS * 1000))" -1
 	kill "${PID[BLZ]}" "${PID[CRI]}"
 	wait "${PID[BLZ]}" "${PID[CRI]}" 2>/dev/null
 	unset "PID[BLZ]" "PID[CRI]"

@@ -31,11 +31,13 @@ main = tp.get(int(conns))
 bat = load("batched")
 redis = load("redis")
 q = ["requests_per_s", "steady_requests_per_s", "p50_us", "p99_us", "p999_us", "failed", "not_answered", "link_paused",
-     "cpu_us_per_request", "commits_per_request", "commit_mean_us"]
+     "cpu_us_per_request", "commits_per_request", "commit_mean_us", "queries_per_envelope"]
+one = load("one_case")
 nd, nd_lat, nd_tp = load("no_disk"), load("no_disk_latency"), load("no_disk_tp_c" + conns)
+nd_one = load("no_disk_one_case")
 if not nd and nd_lat and nd_tp:
     nd = {"latency_one_at_a_time": pick(nd_lat, "p50_us", "p99_us", "cpu_us_per_request"),
-          "throughput": pick(nd_tp, *q)}
+          "throughput": pick(nd_tp, *q), "one_case": pick(nd_one, *q) if nd_one else None}
     if main:
         nd["vs_disk_throughput"] = round(nd_tp["steady_requests_per_s"] / main["steady_requests_per_s"], 3)
 out = {
@@ -65,6 +67,7 @@ out = {
     "hit_every": 20,
     "link_frames_per_s_cap": int(cap) if cap else None,
     "queries_per_s": main["steady_requests_per_s"] if main else None,
+    "one_case": pick(one, *q) if one else None,
     "batched": dict(pick(bat, "conns", "items_per_request", "requests_per_s",
                          "steady_requests_per_s", "items_per_s",
                          "p50_us", "p99_us", "failed", "not_answered", "link_paused",
@@ -76,9 +79,15 @@ out["lookup"]["lookups_per_loop"] = st["lookups"]
 if redis and "skipped" not in redis and main:
     redis["ours_vs_redis_throughput"] = round(main["steady_requests_per_s"] / redis["throughput"]["rps"], 4)
     redis["ours_vs_redis_p50_one_at_a_time"] = round(lat["p50_us"] / 1000 / redis["latency"]["p50_ms"], 1)
+    if one:
+        redis["ours_one_case_vs_redis_throughput"] = round(
+            one["steady_requests_per_s"] / redis["throughput"]["rps"], 4)
     if nd and "skipped" not in nd:
         redis["ours_no_disk_vs_redis_throughput"] = round(
             nd["throughput"]["steady_requests_per_s"] / redis["throughput"]["rps"], 4)
+        if nd.get("one_case"):
+            redis["ours_no_disk_one_case_vs_redis_throughput"] = round(
+                nd["one_case"]["steady_requests_per_s"] / redis["throughput"]["rps"], 4)
     if "skipped" not in redis["durable_set"]:
         redis["ours_vs_durable_set_throughput"] = round(
             main["steady_requests_per_s"] / redis["durable_set"]["throughput"]["rps"], 4)

@@ -23,14 +23,15 @@ static void read_reports(struct bq *b)
 static void usage(void)
 {
 	fputs("usage: bench_query SOCK query (-p PEER | -a) [-c CONNS] [-d DEPTH] [-b ITEMS]\n"
-	      "                   [-n REQUESTS] [-t MS] [-s STOLEN.csv [-e EVERY]] [-T MS]\n"
+	      "                   [-n REQUESTS] [-t MS] [-s STOLEN.csv [-e EVERY]] [-T MS] [-1]\n"
 	      "       bench_query SOCK report -s STOLEN.csv [-c CONNS] [-d DEPTH]\n"
 	      "       bench_query SOCK trace -p PEER -r RECORDS.csv [-m EVENTS]\n"
 	      "                   [-n TRACES] [-t MS] [-T MS]\n"
 	      "  -c connections (1), -d requests in flight per connection (1), -b items\n"
 	      "  per query (1), -n at most this many requests (1000), -t issue for at\n"
 	      "  most MS ms (60000), -e one query in EVERY carries a reported gun (0:\n"
-	      "  none), -T the query's own timeout (5000 ms); trace: one trace at a time\n"
+	      "  none), -T the query's own timeout (5000 ms), -1 every query of one case\n"
+	      "  (a screening: each names its own case otherwise); trace: one trace at a time\n"
 	      "  for the first TRACES records with at least EVENTS events (3), each\n"
 	      "  waiting for its answer, within -T MS\n", stderr);
 	exit(2);
@@ -40,7 +41,7 @@ static void parse_args(struct bq *b, int argc, char **argv)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "p:ac:d:b:n:t:s:e:T:r:m:")) != -1) {
+	while ((o = getopt(argc, argv, "p:ac:d:b:n:t:s:e:T:r:m:1")) != -1) {
 		switch (o) {
 		case 'p': b->peer = optarg; break;
 		case 'a': b->all = 1; break;
@@ -54,6 +55,7 @@ static void parse_args(struct bq *b, int argc, char **argv)
 		case 'T': b->timeout_ms = (unsigned)atoi(optarg); break;
 		case 'r': b->records_csv = optarg; break;
 		case 'm': b->min_events = (unsigned)atoi(optarg); break;
+		case '1': b->one_case = 1; break;
 		default: usage();
 		}
 	}

@@ -38,6 +38,7 @@ struct gun {
 struct bq {
 	const char *sock, *mode, *peer, *stolen_csv, *records_csv;
 	unsigned conns, depth, batch, hit_every, timeout_ms;
+	int one_case;                /* every query names the same case */
 	uint64_t max_req, time_ms;
 	int all, report, trace, n_given;
 	unsigned min_events;

@@ -54,7 +54,8 @@ static uint32_t build(struct bq *b, struct proto_buf *out, uint64_t i)
 	} else if (!rc) {
 		snprintf(a.peer, sizeof(a.peer), "%s", b->peer ? b->peer : "");
 		snprintf(a.purpose, sizeof(a.purpose), "benchmark");
-		snprintf(a.case_ref, sizeof(a.case_ref), "BENCH-%llu", (unsigned long long)i);
+		snprintf(a.case_ref, sizeof(a.case_ref), "BENCH-%llu",
+			 (unsigned long long)(b->one_case ? 0 : i));
 		snprintf(a.officer, sizeof(a.officer), "bench");
 		hits = fill_query(b, &a, i);
 		rc = proto_w_str(w, "query.stolen") || proto_w_str(w, "args") ||
