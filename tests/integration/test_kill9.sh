@@ -163,7 +163,7 @@ check()
 	local what=$1 out
 	shift
 	out=$("$PYTHON" -S - "$what" "$@" <<'PY' 2>&1
-import collections, json, sys
+import collections, json, re, sys
 
 def load(path):
     with open(path, encoding="utf-8") as f:
@@ -212,6 +212,11 @@ elif what == "queries":
     sent = audit_refs(args[2], "MEX", "out", "stolen_query")
     result = audit_refs(args[2], "MEX", "in", "stolen_result")
     answered_by_mex = audit_refs(args[3], "GTM", "in", "stolen_query")
+    # A query that shared its envelope was answered under the shared qid,
+    # which GTM's result entry names (MEX audits the envelope once).
+    shared = {e["ref"]: m.group(1) for e in load(args[2])["entries"]
+              if e["type"] == "stolen_result"
+              for m in [re.search(r"of shared query ([0-9a-f]{16})$", e["detail"])] if m}
     answered = on_gtm = on_mex = hits = 0
     for qid, status, nhits, serial in answers:
         if status != "answered":
@@ -230,11 +235,11 @@ elif what == "queries":
         else:
             problems.append("query %s answered: GTM audit has %d sent, %d result, want 1 each"
                             % (qid, sent[qid], result[qid]))
-        if answered_by_mex[qid] == 1:
+        if answered_by_mex[shared.get(qid, qid)] == 1:
             on_mex += 1
         else:
-            problems.append("query %s answered: MEX audit has %d answers, want 1"
-                            % (qid, answered_by_mex[qid]))
+            problems.append("query %s answered: MEX audit has %d answers to %s, want 1"
+                            % (qid, answered_by_mex[shared.get(qid, qid)], shared.get(qid, qid)))
     print(answered, on_gtm, on_mex, hits)
 
 elif what == "traces":

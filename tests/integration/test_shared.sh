@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Queries that share an envelope: the lost/stolen queries one loop pass of
 # GTM starts for MEX, by the same officer for the same case and purpose,
-# travel as one stolen_query. GTM is stopped while twelve tracectl
+# travel as one stolen_query. GTM is stopped while thirteen tracectl
 # processes connect and send, so that it reads them all in one pass. Each
 # still gets exactly its own answer, its own audit entries and, on a hit,
-# a receipt that MEX's card verifies; a query of another case never rides
+# a receipt that MEX's card verifies; a query of another case or officer never rides
 # with them; and MEX audits (and signs) per envelope.
 . "$(dirname "$0")/lib.sh"
 
@@ -17,9 +17,9 @@ for s in HIT1 HIT2 HIT3; do
 		--case "FGR-$s"
 done
 
-ask() # ASK N SERIAL CASE: one query in the background, its JSON in $T/q.N
+ask() # ASK N SERIAL CASE [OFFICER]: one query in the background, its JSON in $T/q.N
 {
-	TRACENET_OFFICER=ofc-1 ctl_json GTM query stolen --make Glock --serial "$2" --peer MEX \
+	TRACENET_OFFICER=${4:-ofc-1} ctl_json GTM query stolen --make Glock --serial "$2" --peer MEX \
 		--case "$3" --purpose screening >"$T/q.$1" 2>"$T/q.$1.err" &
 	asking+=($!)
 }
@@ -34,11 +34,12 @@ for i in $(seq 1 10); do
 done
 ask 11 HIT3 CASE-A
 ask 12 HIT1 CASE-B
+ask 13 MISS13 CASE-A ofc-2
 sleep 1
 kill -CONT "$(node_pid GTM)"
 wait "${asking[@]}"
 
-for i in $(seq 1 12); do
+for i in $(seq 1 13); do
 	out=$(cat "$T/q.$i")
 	[ -n "$out" ] || fail "query $i: no reply ($(cat "$T/q.$i.err"))"
 	want=0
@@ -51,7 +52,7 @@ assert_eq "$(json_get "$(cat "$T/q.4")" peers.0.results.0.report.serial)" HIT1
 assert_eq "$(json_get "$(cat "$T/q.8")" peers.0.results.0.report.serial)" HIT2
 assert_eq "$(json_get "$(cat "$T/q.11")" peers.0.results.0.report.serial)" HIT3
 assert_eq "$(json_get "$(cat "$T/q.12")" peers.0.results.0.report.serial)" HIT1
-pass "twelve queries read in one pass: each gets exactly its own answer"
+pass "thirteen queries read in one pass: each gets exactly its own answer"
 
 audit=$(ctl_json GTM audit --peer MEX)
 summary=$("$PYTHON" -c '
@@ -63,16 +64,17 @@ shared = {}
 for x in res:
     m = re.search(r"items (\d+)-(\d+) of shared query ([0-9a-f]{16})$", x["detail"])
     if m:
-        shared.setdefault(m.group(3), []).append((x["detail"].split(";")[0], int(m.group(1))))
+        shared.setdefault(m.group(3), []).append((x["detail"].split(";")[0] + "/" + x["officer"],
+                                                   int(m.group(1))))
 cases = {q: {c for c, _ in v} for q, v in shared.items()}
 print(len(sent), len(res), len(shared), max((len(v) for v in shared.values()), default=0),
       int(all(len(c) == 1 for c in cases.values())))
 ' "$audit")
 read -r n_sent n_res n_shared biggest one_case <<<"$summary"
-assert_eq "$n_sent" 12 "GTM's stolen_query entries"
-assert_eq "$n_res" 12 "GTM's stolen_result entries"
+assert_eq "$n_sent" 13 "GTM's stolen_query entries"
+assert_eq "$n_res" 13 "GTM's stolen_result entries"
 ((n_shared >= 1 && biggest >= 2)) || fail "no shared envelope in GTM's audit: $summary"
-assert_eq "$one_case" 1 "each shared envelope carries one case only"
+assert_eq "$one_case" 1 "each shared envelope carries one case and one officer only"
 pass "GTM audits each query on its own; $biggest of them answered in one shared envelope"
 
 mex=$(ctl_json MEX audit --peer GTM)
@@ -80,8 +82,8 @@ n_in=$("$PYTHON" -c '
 import json, sys
 print(sum(1 for x in json.loads(sys.argv[1])["entries"]
           if x["type"] == "stolen_query" and x["dir"] == "in"))' "$mex")
-((n_in < 12)) || fail "MEX audited $n_in envelopes for 12 queries"
-pass "MEX opened, audited and answered $n_in envelopes for 12 queries"
+((n_in < 13)) || fail "MEX audited $n_in envelopes for 13 queries"
+pass "MEX opened, audited and answered $n_in envelopes for 13 queries"
 
 # A hit that rode with others: its receipt is the shared envelope's answer,
 # which GTM's audit entry names, with the hit at the place it gives.
