@@ -141,21 +141,27 @@ int query_take(struct query *qu, uint32_t i, const struct peer *p, struct env_ms
 {
 	struct tn_stolen_result *res = m->msg;
 	struct tn_peer_answer *a = &qu->reply.peers[i];
+	uint32_t have;
 
 	if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting") ||
 	    (qu->tg[i].blind && !qu->tg[i].n_follow))
 		return 0;
-	n = first >= res->n ? 0 : res->n - first < n ? res->n - first : n;
-	if (m->s->n_s && hits_in(res, first, n) &&
-	    env_receipt(p, m, &qu->tg[i].receipt, &qu->tg[i].n_receipt))
-		return 0;
 	snprintf(a->status, sizeof(a->status), "%s",
 		 strcmp(res->status, "ok") ? res->status : "answered");
 	a->exact_only = res->exact_only;
-	if (qu->tg[i].n_follow)
+	have = first >= res->n ? 0 : res->n - first < n ? res->n - first : n;
+	if (qu->tg[i].n_follow) {
 		query_follow_spread(&qu->tg[i], a, res);
-	else if (take_results(a, res, first, n))
+	} else if (!strcmp(res->status, "ok") && have < n) {
+		node_log("warn", "%s answered %u results to a query of %u items: query %016llx is "
+			 "shown as an error", p->rec.name, res->n, first + n,
+			 (unsigned long long)qu->q.qid);
 		proto_strcpy(a->status, sizeof(a->status), "error");
+	} else if ((m->s->n_s && hits_in(res, first, have) &&
+		    env_receipt(p, m, &qu->tg[i].receipt, &qu->tg[i].n_receipt)) ||
+		   take_results(a, res, first, have)) {
+		proto_strcpy(a->status, sizeof(a->status), "error");
+	}
 	for (uint32_t k = 0; k < a->n; k++)
 		qu->reply.hits += a->results[k].hit;
 	return 1;

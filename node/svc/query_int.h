@@ -52,9 +52,9 @@ static inline void query_ref(const struct query *qu, char ref[24])
 int query_send_one(struct query *qu, struct peer *p, uint32_t i) TN_WUR;
 /* One target answered: the query ends when none is left. */
 void query_answered(struct query *qu);
-/* Take p's answer m for target i, from its result first (n results at
- * most) on, with the receipt when those hold a hit and m is signed:
- * 1 if target i waited for it. */
+/* Take p's answer m for target i: its n results from first on, with the
+ * receipt when those hold a hit and m is signed (an "ok" answer short of
+ * them is an error): 1 if target i waited for it. */
 int query_take(struct query *qu, uint32_t i, const struct peer *p, struct env_msg *m,
 	       uint32_t first, uint32_t n);
 /* Target i cannot be asked after all: it counts as answered. */

@@ -147,6 +147,38 @@ assert_json "$out" status=rejected result.status=completed
 assert_ok ctl GTM trace show "$tid" --receipt "$T/rejected.receipt"
 assert_contains "$(ctl GTM audit)" "rejected"
 pass "a trace result with a wrong request_digest is acknowledged, kept as rejected and audited"
+
+# An answer to a stolen query one result short, for three queries read in
+# one pass (they share the envelope): the query whose item it left out is
+# an error, never a no-hit; the same answer again is unsolicited.
+short=()
+short_ask()
+{
+	TRACENET_OFFICER=o1 ctl_json GTM query stolen --make Glock --serial "SH-$1" --peer TLP \
+		--case SH --timeout-ms 5000 >"$T/short.$1" 2>&1 &
+	short+=($!)
+}
+before=$(drop_count GTM unsolicited)
+timeout 60 "$TN_PEER" "$T/TLP" "$addr" short-answer --pin-card "$gtm_card" --other MEX \
+	--other-id "$T/OTH" >"$T/short.out" 2>&1 &
+tp=$!
+wait_until 10 is_up GTM TLP || fail "tn_peer did not link"
+kill -STOP "$(node_pid GTM)"
+short_ask 1
+short_ask 2
+short_ask 3
+sleep 1
+kill -CONT "$(node_pid GTM)"
+wait "${short[@]}"
+wait "$tp" || fail "short-answer: $(cat "$T/short.out")"
+statuses=$(for i in 1 2 3; do json_get "$(cat "$T/short.$i")" peers.0.status; done | sort | uniq -c |
+	awk '{printf "%s=%s ", $2, $1}')
+[[ $statuses == *"error=1 "* ]] || fail "short answer: statuses $statuses, want one error"
+[[ $statuses != *"answered"* ]] || [[ $statuses == *"answered="[12]" "* ]] ||
+	fail "short answer: statuses $statuses"
+wait_until 5 drops_above unsolicited "$before" || fail "the second answer was not dropped"
+assert_contains "$(cat "$(node_log GTM)")" "is shown as an error"
+pass "short-answer: $(cat "$T/short.out"); queries $statuses"
 hostile TLP stale stale
 hostile TLP future stale
 hostile TLP forged-from forged_from

@@ -21,6 +21,8 @@ static const struct scenario scenarios[] = {
 	  ST_UP, 20 },
 	{ "reused-ref", sc_reused_ref, "two trace requests under one ref: the second answered "
 	  "conflict", ST_UP, 20 },
+	{ "short-answer", sc_short_answer, "answer the node's stolen query one result short, "
+	  "twice: the second dropped", ST_UP, 30 },
 	{ "env-resend", sc_env_resend, "FILE: that envelope again: no pong", ENV(.want = 0) },
 	{ "stale", sc_env, "ts 10 min ago: no pong", ENV(.skew_ms = -600000) },
 	{ "future", sc_env, "ts in 10 min: no pong", ENV(.skew_ms = 600000) },

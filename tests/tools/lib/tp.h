@@ -43,7 +43,8 @@ struct frame {
 	char etype[TN_KIND_LEN];      /* envelopes: their type */
 	uint64_t seq;
 	int env_ok;                   /* envelopes: it opened and decoded */
-	uint64_t ref;                 /* trace_request, trace_result: the requester's ref */
+	uint64_t ref;                 /* trace_request, trace_result: the requester's ref;
+				       * stolen_query: its qid (and seq its items) */
 	char status[24];              /* trace_result */
 	uint8_t mid[TN_MID_LEN];      /* trace_request, ack, cosignature: the message id */
 	struct tn_cosignature cosig;  /* cosignature */
@@ -174,6 +175,7 @@ int sc_env_save(struct tp *t);
 int sc_bad_digest(struct tp *t);
 int sc_reused_ref(struct tp *t);
 int sc_env_resend(struct tp *t);
+int sc_short_answer(struct tp *t);
 int sc_hello_ping(struct tp *t);          /* tp_sc_link.c */
 int sc_garbage_frame(struct tp *t);
 int sc_garbage(struct tp *t);

@@ -12,6 +12,7 @@ static int read_msg(struct frame *f, const struct tn_sealed *s)
 	struct tn_trace_request r;
 	struct tn_trace_result res;
 	struct tn_trace_ack ta;
+	struct tn_stolen_query q;
 	struct tn_ping p;
 	struct tn_ack a;
 
@@ -42,6 +43,13 @@ static int read_msg(struct frame *f, const struct tn_sealed *s)
 	if (!strcmp(f->etype, "cosignature") &&
 	    !proto_decode(&proto_cosignature_schema, s->m, s->n_m, &f->cosig, NULL, 0)) {
 		memcpy(f->mid, f->cosig.mid, TN_MID_LEN);
+		return 1;
+	}
+	if (!strcmp(f->etype, "stolen_query") &&
+	    !proto_decode(&proto_stolen_query_schema, s->m, s->n_m, &q, NULL, 0)) {
+		f->ref = q.qid;
+		f->seq = q.n;
+		proto_release(&proto_stolen_query_schema, &q);
 		return 1;
 	}
 	if (!strcmp(f->etype, "checkpoint_held"))

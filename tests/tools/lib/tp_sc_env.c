@@ -240,3 +240,30 @@ int sc_bad_digest(struct tp *t)
 			return tp_say(t, 0, "the result with a wrong digest was acknowledged");
 	return tp_say(t, 1, "no ack of the result (%s)", tp_ended(rc));
 }
+
+/* Answer the node's next stolen query with one result fewer than it asked
+ * items (none a hit), then send the same answer again: the node must show
+ * the query whose item went unanswered as an error, not as a no-hit, and
+ * drop the second answer as unsolicited. */
+int sc_short_answer(struct tp *t)
+{
+	struct tn_stolen_result res = { .status = "ok" };
+	struct tn_stolen_answer none[TN_QUERY_ITEMS_MAX] = { 0 };
+	struct frame f;
+	int rc;
+
+	while ((rc = tp_read_frame(t, t->deadline, &f)) > 0 && strcmp(f.etype, "stolen_query"))
+		;
+	if (rc <= 0)
+		return tp_say(t, 1, "no stolen_query from the node (%s)", tp_ended(rc));
+	if (!f.seq)
+		return tp_say(t, 1, "a stolen_query without items");
+	res.qid = f.ref;
+	res.n = (uint32_t)f.seq - 1;
+	res.results = none;
+	if ((rc = tp_send_msg(t, "stolen_result", &proto_stolen_result_schema, &res, 0)) ||
+	    (rc = tp_send_msg(t, "stolen_result", &proto_stolen_result_schema, &res, 0)))
+		return tp_say(t, 1, "cannot answer: %s", tn_strerror(rc));
+	return tp_say(t, 0, "answered %llu items with %u results, twice",
+		      (unsigned long long)f.seq, res.n);
+}
