@@ -148,7 +148,7 @@ int query_take(struct query *qu, uint32_t i, const struct peer *p, struct env_ms
 		return 0;
 	snprintf(a->status, sizeof(a->status), "%s",
 		 strcmp(res->status, "ok") ? res->status : "answered");
-	a->exact_only = res->exact_only;
+	a->exact_only = res->exact_only && query_any_fuzzy(&qu->q);   /* of its own items */
 	have = first >= res->n ? 0 : res->n - first < n ? res->n - first : n;
 	if (qu->tg[i].n_follow) {
 		query_follow_spread(&qu->tg[i], a, res);

@@ -8,7 +8,7 @@
 
 #include "query_int.h"
 
-static int any_fuzzy(const struct tn_stolen_query *q)
+int query_any_fuzzy(const struct tn_stolen_query *q)
 {
 	for (uint32_t i = 0; i < q->n; i++)
 		if (proto_item_fuzzy(&q->items[i]))
@@ -23,7 +23,7 @@ int query_send_one(struct query *qu, struct peer *p, uint32_t i)
 
 	proto_strcpy(a->mode, sizeof(a->mode), "clear");
 	qu->node->counts.queries_sent++;
-	if (!any_fuzzy(&qu->q) &&
+	if (!query_any_fuzzy(&qu->q) &&
 	    (rc = blind_ask_new(qu->node, p->rec.name, qu->q.qid, qu->q.items, qu->q.n,
 				&qu->tg[i].blind)))
 		return rc;

@@ -47,6 +47,8 @@ static inline void query_ref(const struct query *qu, char ref[24])
 	snprintf(ref, 24, "%016llx", (unsigned long long)qu->q.qid);
 }
 
+/* Whether an item of q asks for fuzzy matching. */
+int query_any_fuzzy(const struct tn_stolen_query *q);
 /* Send qu to target i, peer p: blind when we hold p's whole set (and no
  * item asks for fuzzy matching), else in clear. */
 int query_send_one(struct query *qu, struct peer *p, uint32_t i) TN_WUR;

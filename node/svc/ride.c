@@ -17,15 +17,18 @@ struct seat {
 	uint32_t first;             /* where its items start in the envelope */
 };
 
+#define RIDE_SEATS 4               /* seats held in the ride itself */
+
 struct ride {
 	struct pending wait;        /* first: by the shared qid, once sent */
 	struct ride *next;          /* the pass's rides not yet sent */
 	struct node *node;
 	char peer[TN_NAME_LEN];
-	struct seat *seats;
+	struct seat *seats;         /* first, or allocated past RIDE_SEATS */
 	uint32_t n_seats, cap_seats;
 	uint32_t n_items;
 	uint64_t timeout_ms;
+	struct seat first[RIDE_SEATS];
 };
 
 static int same_actor(const struct query *a, const struct query *b)
@@ -43,8 +46,8 @@ static int fits(const struct ride *r, const struct query *qu, const char *peer)
 {
 	const struct query *o = r->n_seats ? r->seats[0].qu : NULL;
 
-	return o && !strcmp(r->peer, peer) && r->n_items + qu->q.n <= TN_QUERY_ITEMS_MAX &&
-	       !strcmp(o->q.purpose, qu->q.purpose) && !strcmp(o->q.case_ref, qu->q.case_ref) &&
+	return o && !strcmp(o->q.case_ref, qu->q.case_ref) && !strcmp(r->peer, peer) &&
+	       r->n_items + qu->q.n <= TN_QUERY_ITEMS_MAX && !strcmp(o->q.purpose, qu->q.purpose) &&
 	       same_actor(o, qu);
 }
 
@@ -55,6 +58,8 @@ static struct ride *ride_new(struct node *n, const char *peer)
 	if (!r)
 		return NULL;
 	r->node = n;
+	r->seats = r->first;
+	r->cap_seats = RIDE_SEATS;
 	proto_strcpy(r->peer, sizeof(r->peer), peer);
 	r->next = n->rides;
 	n->rides = r;
@@ -71,10 +76,13 @@ int ride_join(struct query *qu, struct peer *p, uint32_t i)
 	if (!r && !(r = ride_new(qu->node, p->rec.name)))
 		return TN_ERR_NOMEM;
 	if (r->n_seats == r->cap_seats) {
-		uint32_t cap = r->cap_seats ? 2 * r->cap_seats : 8;
+		uint32_t cap = 2 * r->cap_seats;
 
-		if (!(s = realloc(r->seats, cap * sizeof(*s))))
+		if (!(s = malloc(cap * sizeof(*s))))
 			return TN_ERR_NOMEM;   /* an empty ride is dropped when the pass ends */
+		memcpy(s, r->seats, r->n_seats * sizeof(*s));
+		if (r->seats != r->first)
+			free(r->seats);
 		r->seats = s;
 		r->cap_seats = cap;
 	}
@@ -91,7 +99,8 @@ static void ride_release(struct pending *w)
 {
 	struct ride *r = (struct ride *)w;
 
-	free(r->seats);
+	if (r->seats != r->first)
+		free(r->seats);
 	free(r);
 }
 

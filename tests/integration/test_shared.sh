@@ -5,8 +5,8 @@
 # travel as one stolen_query. GTM is stopped while thirteen tracectl
 # processes connect and send, so that it reads them all in one pass. Each
 # still gets exactly its own answer, its own audit entries and, on a hit,
-# a receipt that MEX's card verifies; a query of another case or officer never rides
-# with them; and MEX audits (and signs) per envelope.
+# a receipt that MEX's card verifies; a query of another case or officer
+# never rides with them; and MEX audits (and signs) per envelope.
 . "$(dirname "$0")/lib.sh"
 
 mesh GTM MEX
