@@ -19,13 +19,22 @@ done
 
 ask() # ASK N SERIAL CASE [OFFICER]: one query in the background, its JSON in $T/q.N
 {
-	TRACENET_OFFICER=${4:-ofc-1} ctl_json GTM query stolen --make Glock --serial "$2" --peer MEX \
-		--case "$3" --purpose screening >"$T/q.$1" 2>"$T/q.$1.err" &
+	(TRACENET_OFFICER=${4:-ofc-1} exec "$TRACECTL" -d "$T/GTM" --json query stolen --make Glock \
+		--serial "$2" --peer MEX --case "$3" --purpose screening >"$T/q.$1" 2>"$T/q.$1.err") &
 	asking+=($!)
 }
 
-asking=()
+# Whether every one of these processes sleeps (each tracectl, once it has
+# sent its request, waits for the reply).
+asleep()
+{
+	local p
+	for p in "$@"; do
+		[ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = S ] || return 1
+	done
+}
 
+asking=()
 kill -STOP "$(node_pid GTM)"
 for i in $(seq 1 10); do
 	serial=MISS$i
@@ -35,7 +44,9 @@ done
 ask 11 HIT3 CASE-A
 ask 12 HIT1 CASE-B
 ask 13 MISS13 CASE-A ofc-2
-sleep 1
+wait_until 30 asleep "${asking[@]}" || fail "the queries were not all sent"
+sleep 0.2
+asleep "${asking[@]}" || fail "the queries were not all sent"
 kill -CONT "$(node_pid GTM)"
 wait "${asking[@]}"
 

@@ -264,6 +264,11 @@ int sc_short_answer(struct tp *t)
 	if ((rc = tp_send_msg(t, "stolen_result", &proto_stolen_result_schema, &res, 0)) ||
 	    (rc = tp_send_msg(t, "stolen_result", &proto_stolen_result_schema, &res, 0)))
 		return tp_say(t, 1, "cannot answer: %s", tn_strerror(rc));
+	/* Stay linked a while, so that the node reads both before the close. */
+	for (int64_t until = tp_mono_ms() + 3000; (rc = tp_read_frame(t, until, &f)) > 0;)
+		;
+	if (rc < 0)
+		return tp_say(t, 1, "the node closed the link after the answers (%s)", tp_ended(rc));
 	return tp_say(t, 0, "answered %llu items with %u results, twice",
 		      (unsigned long long)f.seq, res.n);
 }
