@@ -104,14 +104,23 @@ static void ride_release(struct pending *w)
 	free(r);
 }
 
+/* The query in seat s, if any, leaves it: the query it was. */
+static struct query *unseat(struct seat *s)
+{
+	struct query *qu = s->qu;
+
+	if (qu) {
+		qu->tg[s->target].ride = NULL;
+		s->qu = NULL;
+	}
+	return qu;
+}
+
 /* Every seat still taken leaves: its query waits on its own timeout. */
 static void vacate(struct ride *r)
 {
 	for (uint32_t k = 0; k < r->n_seats; k++)
-		if (r->seats[k].qu) {
-			r->seats[k].qu->tg[r->seats[k].target].ride = NULL;
-			r->seats[k].qu = NULL;
-		}
+		(void)unseat(&r->seats[k]);
 }
 
 static void ride_done(struct pending *w, int rc)
@@ -126,8 +135,7 @@ void ride_leave(struct query *qu, uint32_t i)
 	struct ride *r = qu->tg[i].ride;
 	uint32_t k;
 
-	r->seats[qu->tg[i].seat].qu = NULL;
-	qu->tg[i].ride = NULL;
+	(void)unseat(&r->seats[qu->tg[i].seat]);
 	for (k = 0; k < r->n_seats && !r->seats[k].qu; k++)
 		;
 	if (k == r->n_seats && r->wait.pprev)
@@ -138,13 +146,10 @@ void ride_leave(struct query *qu, uint32_t i)
 static void ride_fail(struct ride *r)
 {
 	for (uint32_t k = 0; k < r->n_seats; k++) {
-		struct query *qu = r->seats[k].qu;
+		struct query *qu = unseat(&r->seats[k]);
 
-		if (!qu)
-			continue;
-		r->seats[k].qu = NULL;
-		qu->tg[r->seats[k].target].ride = NULL;
-		query_unreachable(qu, r->seats[k].target);
+		if (qu)
+			query_unreachable(qu, r->seats[k].target);
 	}
 }
 
@@ -178,10 +183,8 @@ static int gather(struct ride *r, struct tn_stolen_query *q)
 /* A seat alone: its query goes under its own qid, as if it never rode. */
 static void send_alone(struct peer *p, struct seat *s)
 {
-	struct query *qu = s->qu;
+	struct query *qu = unseat(s);
 
-	qu->tg[s->target].ride = NULL;
-	s->qu = NULL;
 	if (!p || env_send(p, WIRE_STOLEN_QUERY, &qu->q))
 		query_unreachable(qu, s->target);
 }
@@ -239,11 +242,8 @@ int ride_result(struct peer *p, struct env_msg *m)
 		struct seat *s = &r->seats[k];
 		struct query *qu = s->qu;
 
-		if (!qu || !query_take(qu, s->target, p, m, s->first, qu->q.n))
-			continue;
-		s->qu = NULL;
-		qu->tg[s->target].ride = NULL;
-		query_answered(qu);
+		if (qu && query_take(qu, s->target, p, m, s->first, qu->q.n))
+			query_answered(unseat(s));
 	}
 	pending_end(&r->wait, 0);
 	return 1;
