@@ -150,16 +150,17 @@ int query_take(struct query *qu, uint32_t i, const struct peer *p, struct env_ms
 		 strcmp(res->status, "ok") ? res->status : "answered");
 	a->exact_only = res->exact_only && query_any_fuzzy(&qu->q);   /* of its own items */
 	have = first >= res->n ? 0 : res->n - first < n ? res->n - first : n;
-	if (qu->tg[i].n_follow) {
-		query_follow_spread(&qu->tg[i], a, res);
-	} else if (!strcmp(res->status, "ok") && have < n) {
+	if (!qu->tg[i].n_follow && !strcmp(res->status, "ok") && have < n) {
 		node_log("warn", "%s answered %u results to a query of %u items: query %016llx is "
 			 "shown as an error", p->rec.name, res->n, first + n,
 			 (unsigned long long)qu->q.qid);
 		proto_strcpy(a->status, sizeof(a->status), "error");
-	} else if ((m->s->n_s && hits_in(res, first, have) &&
-		    env_receipt(p, m, &qu->tg[i].receipt, &qu->tg[i].n_receipt)) ||
-		   take_results(a, res, first, have)) {
+	} else if (m->s->n_s && hits_in(res, first, have) &&
+		   env_receipt(p, m, &qu->tg[i].receipt, &qu->tg[i].n_receipt)) {
+		proto_strcpy(a->status, sizeof(a->status), "error");
+	} else if (qu->tg[i].n_follow) {
+		query_follow_spread(&qu->tg[i], a, res);   /* the items asked again, by place */
+	} else if (take_results(a, res, first, have)) {
 		proto_strcpy(a->status, sizeof(a->status), "error");
 	}
 	for (uint32_t k = 0; k < a->n; k++)

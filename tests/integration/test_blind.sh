@@ -43,7 +43,10 @@ assert_json "$out" hits=1 peers.0.mode=blind peers.0.status=answered \
 	peers.0.results.0.hit=true peers.0.results.0.report.serial=ABC-123
 alerts=$(ctl_json MEX alerts)
 assert_json "$alerts" alerts.0.peer=GTM alerts.0.serial=ABC-123
-pass "a blind hit, followed up in clear, raises MEX's alert"
+assert_ok ctl GTM receipt "$(json_get "$out" qid)" MEX --out "$T/blind-hit.receipt"
+assert_ok env -u TRACENET_DIR "$TRACECTL" verify "$T/blind-hit.receipt" --card "$(ctl MEX card)"
+assert_contains "$LAST_OUT" "serial: ABC-123"
+pass "a blind hit, followed up in clear, raises MEX's alert and leaves a signed receipt"
 
 # ---- a blind no-hit: MEX never sees the serial ----
 secret=QZX9931K77
