@@ -285,6 +285,7 @@ void store__journal_close(struct store *s)
 	struct store_journal *j = &s->j;
 
 	j->closing = 1;
+	store__kick_join(j);
 	(void)store__checkpoint_finish(s);
 	if (j->active && !j->broken)
 		(void)store__checkpoint(s);

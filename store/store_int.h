@@ -98,6 +98,8 @@ struct store_journal {
 	off_t slot_off;
 	uint64_t t0_us;
 	unsigned since_kick;      /* records since LMDB's writeback was started */
+	pthread_t kicker;         /* the thread starting it, if one ran */
+	atomic_int kicked;        /* 1 once that thread is done */
 	struct proto_buf rec;     /* this commit's record, its head first */
 	struct proto_buf replay;  /* at the start: the ops to replay */
 	uint64_t records, checkpoints, replayed;
@@ -201,6 +203,8 @@ void store__checkpoint_flush(struct store *s);
 int store__checkpoint_finish(struct store *s);
 int store__checkpoint_maybe(struct store *s);
 void store__checkpoint_poll(struct store *s);
+/* Wait for the thread that starts LMDB's writeback, if one runs. */
+void store__kick_join(struct store_journal *j);
 int store__journal_make_room(struct store *s);
 
 /* journal_open.c */
