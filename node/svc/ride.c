@@ -13,8 +13,7 @@
 
 struct seat {
 	struct query *qu;           /* NULL once it left */
-	uint32_t target;
-	uint32_t first;             /* where its items start in the envelope */
+	uint32_t target;            /* its target (where its items start: tg->first) */
 };
 
 #define RIDE_SEATS 4               /* seats held in the ride itself */
@@ -173,7 +172,7 @@ static int gather(struct ride *r, struct tn_stolen_query *q)
 		}
 		tg = &qu->tg[r->seats[k].target];
 		tg->shared_qid = q->qid;
-		tg->first = r->seats[k].first = q->n;
+		tg->first = q->n;
 		memcpy(q->items + q->n, qu->q.items, qu->q.n * sizeof(*q->items));
 		q->n += qu->q.n;
 	}
@@ -242,7 +241,7 @@ int ride_result(struct peer *p, struct env_msg *m)
 		struct seat *s = &r->seats[k];
 		struct query *qu = s->qu;
 
-		if (qu && query_take(qu, s->target, p, m, s->first, qu->q.n))
+		if (qu && query_take(qu, s->target, p, m, qu->tg[s->target].first, qu->q.n))
 			query_answered(unseat(s));
 	}
 	pending_end(&r->wait, 0);
