@@ -175,6 +175,37 @@ int store__root_sum(int fd, size_t psize, const uint8_t *meta, uint8_t *scratch,
 	return 0;
 }
 
+/* Write a whole record at the next place. Through the page cache, a
+ * record is copied, its pages are dirtied and then written back by the
+ * flush; written direct, the flush has only the device's cache to empty,
+ * which costs a node markedly less CPU per commit. A file system that
+ * refuses direct I/O gets the record through the page cache. */
+static int record_put(struct store_journal *j, const uint8_t *p, size_t total)
+{
+	int rc;
+
+	if (j->direct_fd >= 0 && total > j->io_cap) {
+		free(j->io);
+		j->io_cap = 0;
+		if (posix_memalign((void **)&j->io, STORE_JR_BLOCK, total))
+			j->io = NULL;
+		else
+			j->io_cap = total;
+	}
+	if (j->direct_fd >= 0 && j->io) {
+		memcpy(j->io, p, total);
+		if (!(rc = store__pwrite(j->direct_fd, j->io, total, (off_t)j->off)))
+			return fdatasync(j->direct_fd) ? TN_ERR_IO : 0;
+		if (errno != EINVAL)
+			return rc;
+		close(j->direct_fd);
+		j->direct_fd = -1;
+	}
+	if ((rc = store__pwrite(j->fd, p, total, (off_t)j->off)))
+		return rc;
+	return fdatasync(j->fd) ? TN_ERR_IO : 0;
+}
+
 /* The recorded ops as one record, written after the last and flushed. */
 static int record_write(struct store_journal *j)
 {
@@ -190,10 +221,8 @@ static int record_write(struct store_journal *j)
 	store__be64_put(p + 16, len);
 	store__be64_put(p + j->rec.len, store__sum(p, j->rec.len, j->gen));
 	memset(p + j->rec.len + 8, 0, total - j->rec.len - 8);
-	if ((rc = store__pwrite(j->fd, p, total, (off_t)j->off)))
+	if ((rc = record_put(j, p, total)))
 		return rc;
-	if (fdatasync(j->fd))
-		return TN_ERR_IO;
 	j->off += total;
 	j->seq++;
 	return 0;

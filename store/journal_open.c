@@ -187,7 +187,7 @@ int store__journal_open(struct store *s, const char *dir, size_t map_size)
 	struct stat st;
 	int rc;
 
-	j->fd = -1;
+	j->fd = j->direct_fd = -1;
 	if ((rc = path_in(path, dir, STORE_JR_FILE)))
 		return rc;
 	if ((j->fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0 && errno == ENOENT &&
@@ -199,6 +199,7 @@ int store__journal_open(struct store *s, const char *dir, size_t map_size)
 		return errno == EWOULDBLOCK ? TN_ERR_BUSY : TN_ERR_IO;
 	if (fstat(j->fd, &st))
 		return TN_ERR_IO;
+	j->direct_fd = open(path, O_WRONLY | O_DIRECT | O_CLOEXEC | O_NOFOLLOW);
 	j->size = (size_t)st.st_size;
 	if (j->size < 2 * STORE_JR_SLOT + 2 * STORE_JR_BLOCK)
 		return TN_ERR_JOURNAL;
@@ -295,8 +296,11 @@ void store__journal_close(struct store *s)
 		mdb_txn_abort(j->pin_next);
 	if (j->fd >= 0)
 		close(j->fd);
+	if (j->direct_fd >= 0)
+		close(j->direct_fd);
+	free(j->io);
 	proto_buf_free(&j->rec);
 	proto_buf_free(&j->replay);
 	memset(j, 0, sizeof(*j));
-	j->fd = -1;
+	j->fd = j->direct_fd = -1;
 }

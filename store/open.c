@@ -47,7 +47,7 @@ int store_open(struct store **out, const char *dir, size_t map_size, size_t map_
 		ret = TN_ERR_NOMEM;
 		goto out;
 	}
-	s->j.fd = -1;
+	s->j.fd = s->j.direct_fd = -1;
 	pthread_mutex_init(&s->remap_lock, NULL);
 	map_size = round_page(map_size ? map_size : STORE_MAP_DEFAULT, 1);
 	map_max = round_page(map_max ? map_max : STORE_MAP_MAX_DEFAULT, 0);

@@ -81,6 +81,9 @@ enum store__jr_op { STORE_JR_PUT = 1, STORE_JR_DEL, STORE_JR_DEL_DUP };
 
 struct store_journal {
 	int fd;                   /* -1: none */
+	int direct_fd;            /* the same file opened O_DIRECT, for records; -1: none */
+	uint8_t *io;              /* a record copied to memory direct I/O takes */
+	size_t io_cap;
 	int data_fd;              /* LMDB's data file */
 	size_t size, psize;
 	uint64_t gen;             /* of the records written now */
