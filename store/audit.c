@@ -10,14 +10,9 @@
 #define AUDIT_HEAD STORE_META_PREFIX "audit:head" /* BE seq || last hash */
 #define HEAD_LEN (8 + TN_HASH_LEN)
 
-struct head {
-	uint64_t seq;
-	uint8_t hash[TN_HASH_LEN];
-};
-
-/* The head; TN_ERR_NOT_FOUND before the first entry, TN_ERR_STORE when
- * the stored value has the wrong size. */
-static int head_get(struct store_txn *t, struct head *h)
+/* The head as stored; TN_ERR_NOT_FOUND before the first entry,
+ * TN_ERR_STORE when the stored value has the wrong size. */
+static int head_read(struct store_txn *t, struct store__audit_head *h)
 {
 	MDB_val k = { strlen(AUDIT_HEAD), AUDIT_HEAD }, v;
 	int rc;
@@ -32,19 +27,37 @@ static int head_get(struct store_txn *t, struct head *h)
 	return 0;
 }
 
-static int head_put(struct store_txn *t, const struct head *h)
+/* The head, as the writer's batch has moved it so far. */
+static int head_get(struct store_txn *t, struct store__audit_head *h)
+{
+	int rc;
+
+	if (t != &t->s->w)
+		return head_read(t, h);
+	if (!t->head.known) {
+		if ((rc = head_read(t, &t->head)) && rc != TN_ERR_NOT_FOUND)
+			return rc;
+		t->head.known = 1;
+	}
+	*h = t->head;
+	return h->seq ? 0 : TN_ERR_NOT_FOUND;
+}
+
+int store__audit_head_flush(struct store_txn *t)
 {
 	uint8_t vb[HEAD_LEN];
 	MDB_val k = { strlen(AUDIT_HEAD), AUDIT_HEAD }, v = { sizeof(vb), vb };
 
-	store__be64_put(vb, h->seq);
-	memcpy(vb + 8, h->hash, TN_HASH_LEN);
+	if (!t->head.dirty)
+		return 0;
+	store__be64_put(vb, t->head.seq);
+	memcpy(vb + 8, t->head.hash, TN_HASH_LEN);
 	return store__put(t, STORE_DB_META, &k, &v, 0);
 }
 
 int store_audit_head(struct store_txn *t, uint64_t *seq, uint8_t hash[TN_HASH_LEN])
 {
-	struct head h;
+	struct store__audit_head h;
 	int rc = head_get(t, &h);
 
 	if (rc && rc != TN_ERR_NOT_FOUND)
@@ -118,10 +131,10 @@ static int put_entry(struct store_txn *t, const struct tn_audit *a, struct proto
  * behind the entries fails the append instead of rewriting history. */
 int store_audit_append(struct store_txn *t, struct tn_audit *a, store_hash_fn hash)
 {
-	struct head h;
+	struct store__audit_head h;
 	int rc;
 
-	if (t->rdonly)
+	if (t->rdonly || t != &t->s->w)
 		return TN_ERR_INVALID;
 	if ((rc = head_get(t, &h)) && rc != TN_ERR_NOT_FOUND)
 		return rc;
@@ -132,9 +145,10 @@ int store_audit_append(struct store_txn *t, struct tn_audit *a, store_hash_fn ha
 	if ((rc = entry_hash(a, hash, &t->s->enc, a->hash)) ||
 	    (rc = put_entry(t, a, &t->s->enc)))
 		return rc;
-	h.seq = a->seq;
-	memcpy(h.hash, a->hash, TN_HASH_LEN);
-	return head_put(t, &h);
+	t->head.seq = a->seq;
+	memcpy(t->head.hash, a->hash, TN_HASH_LEN);
+	t->head.dirty = 1;
+	return 0;
 }
 
 /* Returns the number of entries passed to fn, or fn's non-zero return,
@@ -259,7 +273,7 @@ static int check_entry(struct walk *w, const MDB_val *k, const MDB_val *v)
 static int check_head(struct store_txn *t, struct walk *w)
 {
 	unsigned long long n = w->seq;
-	struct head h;
+	struct store__audit_head h;
 	int rc = head_get(t, &h);
 
 	if (rc == TN_ERR_NOT_FOUND)

@@ -20,6 +20,7 @@ static int run_op(struct store_txn *t, struct store_op *op, int nested)
 {
 	MDB_txn *parent = t->txn, *child = NULL;
 	size_t mark = store__journal_mark(t->s);
+	struct store__audit_head head = t->head;
 	int rc;
 
 	if (nested && (rc = store__begin(t->s, parent, 0, &child)))
@@ -39,6 +40,7 @@ static int run_op(struct store_txn *t, struct store_op *op, int nested)
 	if (op->rc < 0) {
 		mdb_txn_abort(child);
 		store__journal_rewind(t->s, mark);
+		t->head = head;
 		return 0;
 	}
 	if (!child)
@@ -48,6 +50,7 @@ static int run_op(struct store_txn *t, struct store_op *op, int nested)
 	if (rc) {
 		op->rc = store__err(rc);
 		store__journal_rewind(t->s, mark);
+		t->head = head;
 	}
 	return 0;
 }
@@ -62,8 +65,11 @@ static int apply_once(struct store *s, struct store_op *ops, size_t n, int neste
 		return rc;
 	t->s = s;
 	t->txn = parent;
+	memset(&t->head, 0, sizeof(t->head));
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = run_op(t, &ops[i], nested);
+	if (!rc)
+		rc = store__audit_head_flush(t);
 	t->txn = NULL;
 	if (rc) {
 		mdb_txn_abort(parent);

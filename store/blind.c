@@ -168,8 +168,7 @@ static int state_key(const char *peer, char buf[32], MDB_val *k)
 {
 	if (peer && proto_country_check(peer))
 		return TN_ERR_INVALID;
-	snprintf(buf, 32, "blind:state:%s", peer ? peer : "");
-	k->mv_size = strlen(buf);
+	k->mv_size = proto_cat(buf, 32, proto_cat(buf, 32, 0, "blind:state:"), peer ? peer : "");
 	k->mv_data = buf;
 	return 0;
 }

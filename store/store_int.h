@@ -55,6 +55,13 @@ struct store_txn {
 	uint32_t bound, busy;
 	unsigned rdonly : 1;
 	unsigned full : 1;   /* an LMDB call returned MDB_MAP_FULL */
+	/* The writer's audit head (audit.c): read once and put once per
+	 * batch, not once per entry. */
+	struct store__audit_head {
+		uint64_t seq;               /* 0: no entry yet */
+		uint8_t hash[TN_HASH_LEN];
+		unsigned known : 1, dirty : 1;
+	} head;
 };
 
 /* The redo journal under LMDB (journal.c). Its file: two header slots,
@@ -250,6 +257,8 @@ int store__key_walk(struct store_txn *t, enum store__db db, const struct store__
 /* Bring a store of layout *version up to STORE_VERSION (updating it);
  * a version this code does not know is left for the caller to refuse. */
 int store__migrate(struct store_txn *t, uint64_t *version);
+/* Put the audit head the batch moved, before its commit. */
+int store__audit_head_flush(struct store_txn *t);
 
 /* record.c */
 /* Models compare case-insensitively on letters and digits only. */

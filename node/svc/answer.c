@@ -136,8 +136,11 @@ static int record_op(struct store_txn *t, void *arg)
 		exact_only(j);
 		rc = 0;
 	}
-	snprintf(ref, sizeof(ref), "%016llx", (unsigned long long)j->q.qid);
-	snprintf(outcome, sizeof(outcome), j->hits ? "%u hit(s)" : "no_hit", j->hits);
+	proto_hex64(ref, j->q.qid);
+	if (j->hits)
+		snprintf(outcome, sizeof(outcome), "%u hit(s)", j->hits);
+	else
+		proto_strcpy(outcome, sizeof(outcome), "no_hit");
 	if (j->fuzzy && !j->res.exact_only)
 		snprintf(outcome + strlen(outcome), sizeof(outcome) - strlen(outcome),
 			 ", %u fuzzy", j->fuzzy);

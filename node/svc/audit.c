@@ -26,10 +26,12 @@ static void copy(char *dst, size_t cap, const char *s)
  * leaves them empty). */
 static void audit_who(struct tn_audit *a, const struct node_actor *who)
 {
+	char num[21];
+
 	if (!who)
 		return;
 	copy(a->user, sizeof(a->user), who->user);
-	snprintf(a->uid, sizeof(a->uid), "%u", who->uid);
+	proto_strcpy(a->uid, sizeof(a->uid), proto_utoa(num, who->uid));
 	copy(a->officer, sizeof(a->officer), who->officer);
 	copy(a->ordered_by, sizeof(a->ordered_by), who->ordered_by);
 	copy(a->case_ref, sizeof(a->case_ref), who->case_ref);

@@ -50,7 +50,7 @@ static int eval_op(struct store_txn *t, void *arg)
 			return rc;
 		status(j, "over_limit");
 	}
-	snprintf(ref, sizeof(ref), "%016llx", (unsigned long long)j->q.qid);
+	proto_hex64(ref, j->q.qid);
 	if (!strcmp(j->res.status, "ok"))
 		snprintf(outcome, sizeof(outcome), "%u evaluated", j->count);
 	else

@@ -146,8 +146,7 @@ int query_take(struct query *qu, uint32_t i, const struct peer *p, struct env_ms
 	if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting") ||
 	    (qu->tg[i].blind && !qu->tg[i].n_follow))
 		return 0;
-	snprintf(a->status, sizeof(a->status), "%s",
-		 strcmp(res->status, "ok") ? res->status : "answered");
+	proto_strcpy(a->status, sizeof(a->status), strcmp(res->status, "ok") ? res->status : "answered");
 	a->exact_only = res->exact_only && query_any_fuzzy(&qu->q);   /* of its own items */
 	have = first >= res->n ? 0 : res->n - first < n ? res->n - first : n;
 	if (!qu->tg[i].n_follow && !strcmp(res->status, "ok") && have < n) {
@@ -240,11 +239,14 @@ static void send_all(struct query *qu)
 static int audit_query_op(struct store_txn *t, void *arg)
 {
 	struct query *qu = arg;
-	char ref[24], what[TN_TEXT_LEN];
+	char ref[24], what[TN_TEXT_LEN], num[21];
+	size_t n;
 	int rc = 0;
 
 	query_ref(qu, ref);
-	snprintf(what, sizeof(what), "%u item(s), purpose: %s", qu->q.n, qu->q.purpose);
+	n = proto_cat(what, sizeof(what), 0, proto_utoa(num, qu->q.n));
+	n = proto_cat(what, sizeof(what), n, " item(s), purpose: ");
+	proto_cat(what, sizeof(what), n, qu->q.purpose);
 	for (uint32_t i = 0; i < qu->reply.n && !rc; i++)
 		rc = qu->tg[i].blind ? query_blind_audit(t, qu, i, ref) :
 		     node_audit(t, qu->reply.peers[i].peer, "out", "stolen_query", ref, "sent", what);

@@ -44,7 +44,7 @@ struct query {
 
 static inline void query_ref(const struct query *qu, char ref[24])
 {
-	snprintf(ref, 24, "%016llx", (unsigned long long)qu->q.qid);
+	proto_hex64(ref, qu->q.qid);
 }
 
 /* Whether an item of q asks for fuzzy matching. */

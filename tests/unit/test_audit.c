@@ -332,6 +332,45 @@ static void test_append_of_a_failing_op_is_rolled_back_alone(void **state)
 	assert_string_equal(a.ref, "q300");
 }
 
+struct head_seen {
+	struct appends ap;
+	uint64_t seq;
+	uint8_t hash[TN_HASH_LEN];
+};
+
+static int op_append_then_head(struct store_txn *t, void *arg)
+{
+	struct head_seen *h = arg;
+	int rc = op_append(t, &h->ap);
+
+	return rc ? rc : store_audit_head(t, &h->seq, h->hash);
+}
+
+/* The head is put once per batch: an op of the batch reads it as the ops
+ * before it left it, and a reader after the commit reads the same. */
+static void test_head_within_a_batch_is_the_last_entry(void **state)
+{
+	struct fix *f = *state;
+	struct head_seen h[2] = { { { 2, 100 }, 0, { 0 } }, { { 3, 200 }, 0, { 0 } } };
+	struct store_op ops[2] = { { op_append_then_head, &h[0] }, { op_append_then_head, &h[1] } };
+	struct store_txn *t;
+	struct tn_audit a;
+	uint8_t hash[TN_HASH_LEN];
+	uint64_t seq;
+
+	append(f, 1);
+	assert_int_equal(store_apply(f->s, ops, 2), 0);
+	assert_int_equal(h[0].seq, 3);
+	assert_int_equal(h[1].seq, 6);
+	get(f, 6, &a);
+	assert_memory_equal(h[1].hash, a.hash, TN_HASH_LEN);
+	assert_int_equal(store_read_begin(f->s, &t), 0);
+	assert_int_equal(store_audit_head(t, &seq, hash), 0);
+	store_read_end(t);
+	assert_int_equal(seq, 6);
+	assert_memory_equal(hash, a.hash, TN_HASH_LEN);
+}
+
 static void test_edited_outcome_is_a_hash_mismatch(void **state)
 {
 	struct fix *f = *state;
@@ -881,6 +920,7 @@ int main(void)
 		T(test_empty_log_is_intact),
 		T(test_chain_is_intact_after_many_appends_and_reopen),
 		T(test_append_of_a_failing_op_is_rolled_back_alone),
+	T(test_head_within_a_batch_is_the_last_entry),
 		T(test_edited_outcome_is_a_hash_mismatch),
 		T(test_edited_and_rehashed_entry_breaks_the_next_link),
 		T(test_rewritten_last_entry_no_longer_matches_the_head),
