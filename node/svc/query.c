@@ -267,7 +267,7 @@ static int pick_targets(struct query *qu, const struct tn_query_arg *a, char *wh
 	uint32_t count = 0;
 	struct peer *p;
 
-	for (p = n->peers; p; p = p->next)
+	for (p = n->peers; p && a->all; p = p->next)
 		count++;
 	if (!(qu->reply.peers = calloc(count ? count : 1, sizeof(*qu->reply.peers))) ||
 	    !(qu->tg = calloc(count ? count : 1, sizeof(*qu->tg))))
