@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Stolen checks in the stats: the audit log's stolen_query and
  * stolen_result entries, and the alerts peers' queries raised on our
- * reports (a witness's checkpoint alarm is not one). */
+ * reports (a witness's checkpoint alarm is not one). A check is one gun
+ * asked about, so that both sides count alike however the asker grouped
+ * its queries into messages. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +35,16 @@ static uint32_t hits(const char *outcome)
 	return end != outcome && !strcmp(end, " hit(s)") && n <= UINT32_MAX ? (uint32_t)n : 0;
 }
 
+/* The guns a stolen_query entry's detail names ("N item(s), ..."); 1 for
+ * an entry that names none (written before the answerer named them). */
+static uint32_t items(const char *detail)
+{
+	char *end;
+	unsigned long n = strtoul(detail, &end, 10);
+
+	return end != detail && !strncmp(end, " item(s)", 8) && n <= UINT32_MAX ? (uint32_t)n : 1;
+}
+
 int proto_stats_alert(struct tn_stats_acc *s, const struct tn_alert *a)
 {
 	struct tn_stats_stolen *row;
@@ -57,10 +69,10 @@ int proto_stats_audit(struct tn_stats_acc *s, const struct tn_audit *a)
 	if (!(row = row_of(s, a->peer)))
 		return TN_ERR_NOMEM;
 	if (query && in) {
-		row->asked_us++;
+		row->asked_us += items(a->detail);
 		row->hits_for_them += hits(a->outcome);
 	} else if (query) {
-		row->we_asked++;
+		row->we_asked += items(a->detail);
 	} else {
 		row->hits_for_us += hits(a->outcome);
 	}

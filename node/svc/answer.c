@@ -127,7 +127,7 @@ static int record_op(struct store_txn *t, void *arg)
 {
 	struct answer_job *j = arg;
 	const struct peer *p = peer_by_name(j->node, j->peer);
-	char ref[24], outcome[40];
+	char ref[24], outcome[40], what[TN_TEXT_LEN];
 	int rc = 0;
 
 	if (j->fuzzy && p && (rc = policy_take(t, p, TN_FUZZY_UNITS * j->fuzzy))) {
@@ -148,7 +148,8 @@ static int record_op(struct store_txn *t, void *arg)
 		if (j->res.results[i].report)
 			rc = add_alert(t, j, j->res.results[i].report);
 	if (!rc)
-		rc = node_audit(t, j->peer, "in", "stolen_query", ref, outcome, j->q.purpose);
+		rc = node_audit(t, j->peer, "in", "stolen_query", ref, outcome,
+				node_audit_items(what, j->q.n, j->q.purpose));
 	return rc;
 }
 

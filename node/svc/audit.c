@@ -52,6 +52,16 @@ int node_audit(struct store_txn *t, const char *peer, const char *dir, const cha
 	return store_audit_append(t, &a, node_audit_hash);
 }
 
+const char *node_audit_items(char out[TN_TEXT_LEN], uint32_t n, const char *purpose)
+{
+	char num[21];
+	size_t at = proto_cat(out, TN_TEXT_LEN, 0, proto_utoa(num, n));
+
+	at = proto_cat(out, TN_TEXT_LEN, at, " item(s), purpose: ");
+	proto_cat(out, TN_TEXT_LEN, at, purpose);
+	return out;
+}
+
 int node_audit_local(struct store_txn *t, const char *type, uint64_t id, const char *fmt, ...)
 {
 	char ref[TN_REF_LEN] = "", detail[TN_TEXT_LEN];

@@ -239,14 +239,11 @@ static void send_all(struct query *qu)
 static int audit_query_op(struct store_txn *t, void *arg)
 {
 	struct query *qu = arg;
-	char ref[24], what[TN_TEXT_LEN], num[21];
-	size_t n;
+	char ref[24], what[TN_TEXT_LEN];
 	int rc = 0;
 
 	query_ref(qu, ref);
-	n = proto_cat(what, sizeof(what), 0, proto_utoa(num, qu->q.n));
-	n = proto_cat(what, sizeof(what), n, " item(s), purpose: ");
-	proto_cat(what, sizeof(what), n, qu->q.purpose);
+	node_audit_items(what, qu->q.n, qu->q.purpose);
 	for (uint32_t i = 0; i < qu->reply.n && !rc; i++)
 		rc = qu->tg[i].blind ? query_blind_audit(t, qu, i, ref) :
 		     node_audit(t, qu->reply.peers[i].peer, "out", "stolen_query", ref, "sent", what);

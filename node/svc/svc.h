@@ -27,6 +27,9 @@ int node_audit(struct store_txn *t, const char *peer, const char *dir, const cha
 /* Audit a local console act on id (0: none) with outcome "ok". */
 int node_audit_local(struct store_txn *t, const char *type, uint64_t id, const char *fmt, ...)
 	TN_WUR __attribute__((format(printf, 4, 5)));
+/* The detail of a stolen_query entry on either side, "N item(s),
+ * purpose: P" (the stats count its N guns); returns out. */
+const char *node_audit_items(char out[TN_TEXT_LEN], uint32_t n, const char *purpose);
 /* The audit chain's hash (BLAKE2b-256), as the store wants it. */
 void node_audit_hash(const void *m, size_t n, uint8_t out[32]);
 

@@ -129,6 +129,12 @@ for i in 1 2 3; do
 done
 pass "a hit in a shared envelope has its receipt; its no-hit neighbours have none"
 
+# Both sides count the guns asked about, however the asker grouped them.
+we=$(json_get "$(ctl_json GTM stats --peer MEX)" stolen.0.we_asked)
+they=$(json_get "$(ctl_json MEX stats --peer GTM)" stolen.0.asked_us)
+assert_eq "$they" "$we" "MEX's count of GTM's checks against GTM's own"
+pass "GTM's stats and MEX's count the same $we checks though MEX got $n_in envelopes"
+
 assert_ok ctl GTM audit --verify
 assert_ok ctl MEX audit --verify
 node_alive GTM

@@ -236,6 +236,36 @@ static void test_stolen_checks_count_hits_and_skip_checkpoint_alarms(void **stat
 	proto_release(&proto_stats_schema, &s);
 }
 
+/* A check is a gun asked about: an entry that names its items counts
+ * them, whether the asker sent them in one query or shared an envelope. */
+static void test_stolen_checks_count_the_guns_an_entry_names(void **state)
+{
+	struct tn_stats_arg a = { 0 };
+	struct tn_stats_acc *acc;
+	struct tn_stats s;
+	struct tn_audit au[3] = {
+		{ .ts = T0, .peer = "USA", .dir = "in", .type = "stolen_query",
+		  .outcome = "1 hit(s)", .detail = "13 item(s), purpose: screening" },
+		{ .ts = T0, .peer = "MEX", .dir = "out", .type = "stolen_query", .outcome = "sent",
+		  .detail = "100 item(s), purpose: investigation" },
+		{ .ts = T0, .peer = "MEX", .dir = "out", .type = "stolen_query", .outcome = "sent",
+		  .detail = "purpose: a detail without its items" },
+	};
+
+	(void)state;
+	assert_int_equal(proto_stats_begin(&acc, &a, NOW), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(proto_stats_audit(acc, &au[i]), 0);
+	assert_int_equal(proto_stats_end(acc, "GTM", &s), 0);
+	assert_int_equal(s.n_stolen, 2);
+	assert_string_equal(s.stolen[0].peer, "MEX");
+	assert_int_equal(s.stolen[0].we_asked, 101);
+	assert_string_equal(s.stolen[1].peer, "USA");
+	assert_int_equal(s.stolen[1].asked_us, 13);
+	assert_int_equal(s.stolen[1].hits_for_them, 1);
+	proto_release(&proto_stats_schema, &s);
+}
+
 static void test_filters_keep_the_period_and_the_peer(void **state)
 {
 	struct tn_stats s;
@@ -288,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_time_to_crime_fills_buckets_and_compares_folded_names),
 		cmocka_unit_test(test_names_are_sorted_by_count_then_name),
 		cmocka_unit_test(test_stolen_checks_count_hits_and_skip_checkpoint_alarms),
+		cmocka_unit_test(test_stolen_checks_count_the_guns_an_entry_names),
 		cmocka_unit_test(test_filters_keep_the_period_and_the_peer),
 		cmocka_unit_test(test_nothing_to_count_keeps_the_shape),
 	};
