@@ -125,6 +125,14 @@ static int is_container(const msgpack_object *o)
 	       (o->type == MSGPACK_OBJECT_ARRAY && o->via.array.size);
 }
 
+/* A query id, shown as the console and the audit show it: 16 hex digits. */
+static int is_qid(const msgpack_object_kv *kv)
+{
+	return kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == 3 &&
+	       !memcmp(kv->key.via.str.ptr, "qid", 3) &&
+	       kv->val.type == MSGPACK_OBJECT_POSITIVE_INTEGER;
+}
+
 static void print_map(const msgpack_object *o, int indent, int first_inline, FILE *f)
 {
 	for (uint32_t i = 0; i < o->via.map.size; i++) {
@@ -134,7 +142,9 @@ static void print_map(const msgpack_object *o, int indent, int first_inline, FIL
 			fprintf(f, "%*s", indent, "");
 		print_scalar(&kv->key, f);
 		fputc(':', f);
-		if (is_container(&kv->val)) {
+		if (is_qid(kv)) {
+			fprintf(f, " %016llx\n", (unsigned long long)kv->val.via.u64);
+		} else if (is_container(&kv->val)) {
 			fputc('\n', f);
 			print_value(&kv->val, indent + 2, f);
 		} else {

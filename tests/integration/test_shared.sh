@@ -115,7 +115,7 @@ at=$("$PYTHON" -c '
 import re, sys
 line, out = sys.argv[1], sys.argv[2]
 m = re.search(r"items (\d+)-\d+ of shared query ([0-9a-f]{16})", line)
-qid = int(re.search(r"^qid: (\d+)$", out, re.M).group(1))
+qid = int(re.search(r"^qid: ([0-9a-f]{16})$", out, re.M).group(1), 16)
 hits = re.findall(r"^  - hit: (\w+)(?:\n    report:\n(?:      .*\n)*?      serial: (\S+))?", out, re.M)
 k = int(m.group(1)) - 1
 print(int(qid == int(m.group(2), 16)), hits[k][0], hits[k][1])

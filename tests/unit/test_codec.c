@@ -99,6 +99,33 @@ static void test_decode_rejects_missing_required_field_and_names_it(void **state
 }
 
 
+/* The text a person reads shows a qid as the console and the audit name
+ * it (16 hex digits); other integers stay decimal. */
+static void test_text_shows_a_qid_in_hex(void **state)
+{
+	struct proto_msg *msg;
+	char *text = NULL;
+	size_t n = 0;
+	struct mp m;
+	FILE *f;
+
+	(void)state;
+	mp_init(&m);
+	OK(proto_w_map(m.w, 2));
+	OK(proto_w_str(m.w, "qid"));
+	OK(proto_w_i64(m.w, 0x5a2c000000000001));
+	OK(proto_w_str(m.w, "n"));
+	OK(proto_w_i64(m.w, 7));
+	OK(proto_msg_parse(&msg, m.b.data, m.b.len));
+	assert_non_null(f = open_memstream(&text, &n));
+	OK(proto_msg_print(msg, NULL, f));
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(text, "qid: 5a2c000000000001\nn: 7\n");
+	free(text);
+	proto_msg_free(msg);
+	mp_done(&m);
+}
+
 static void test_decode_rejects_wrong_types(void **state)
 {
 	static const struct bad_value bad[] = {
@@ -225,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_stolen_round_trips_field_by_field),
 		cmocka_unit_test(test_all_field_types_round_trip),
 		cmocka_unit_test(test_decode_rejects_missing_required_field_and_names_it),
+		cmocka_unit_test(test_text_shows_a_qid_in_hex),
 		cmocka_unit_test(test_decode_rejects_wrong_types),
 		cmocka_unit_test(test_decode_rejects_non_map_array_item),
 		cmocka_unit_test(test_decode_frees_blob_and_array_when_a_later_field_fails),
