@@ -39,10 +39,11 @@ static inline void proto_strcpy(char *dst, size_t cap, const char *src)
  * the new length. */
 static inline size_t proto_cat(char *dst, size_t cap, size_t at, const char *src)
 {
-	size_t n = at < cap ? strnlen(src, cap - 1 - at) : 0;
+	size_t n;
 
 	if (at >= cap)
 		return at;
+	n = strnlen(src, cap - 1 - at);
 	memmove(dst + at, src, n);
 	dst[at + n] = '\0';
 	return at + n;
