@@ -171,21 +171,21 @@ static int blind_item(struct blind_ask *a, const struct tn_query_item *it, uint3
 int blind_ask_new(struct node *n, const char *peer, uint64_t qid,
 		  const struct tn_query_item *items, uint32_t count, struct blind_ask **out)
 {
+	struct tn_blind_state st;
 	struct blind_ask *a;
 	struct store_txn *t;
 	int rc;
 
 	*out = NULL;
+	if ((rc = store_read_begin(n->store, &t)))
+		return rc;
+	rc = store_blind_state_get(t, peer, &st);
+	store_read_end(t);
+	if (rc || !st.complete || !st.epoch)
+		return rc == TN_ERR_NOT_FOUND || !rc ? 0 : rc;   /* ask in clear */
 	if (!(a = calloc(1, sizeof(*a))))
 		return TN_ERR_NOMEM;
-	if ((rc = store_read_begin(n->store, &t)))
-		goto fail;
-	rc = store_blind_state_get(t, peer, &a->st);
-	store_read_end(t);
-	if (rc || !a->st.complete || !a->st.epoch) {
-		blind_ask_free(a);
-		return rc == TN_ERR_NOT_FOUND || !rc ? 0 : rc;   /* ask in clear */
-	}
+	a->st = st;
 	a->count = count;
 	a->q.qid = qid;
 	a->q.epoch = a->st.epoch;
