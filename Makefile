@@ -57,7 +57,8 @@ $(BUILD)/tests/test_report: $(REPORT_OBJ)
 $(BUILD)/tests/tools/report_fixture: $(REPORT_OBJ) $(BUILD)/tests/unit/stats_fixture.o
 
 # Preloaded into a node: by `make bench` to count the commits a request
-# waits for (slow_sync), by test_journal_fail to fail its flushes. Built
+# waits for (slow_sync), by test_journal_fail to fail its flushes, by
+# test_journal_direct to refuse direct I/O (no_direct). Built
 # without the sanitizers, which must come first in a process.
 $(BUILD)/tests/tools/%.so: tests/tools/preload/%.c
 	@mkdir -p $(dir $@)
@@ -67,7 +68,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-units: $(UNITS) $(TOOLS) $(BUILD)/tests/tools/fail_sync.so
+units: $(UNITS) $(TOOLS) $(BUILD)/tests/tools/fail_sync.so $(BUILD)/tests/tools/no_direct.so
 
 # Unit tests, then the integration suite against real daemons.
 test: all units
