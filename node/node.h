@@ -138,6 +138,7 @@ extern const uint32_t node_commit_le_us[NODE_COMMIT_BUCKETS];
 struct node_counts {
 	uint64_t queries_sent;       /* stolen queries sent, one per peer asked */
 	uint64_t queries_answered;   /* peers' stolen queries answered */
+	uint64_t query_envelopes;    /* the envelopes they came in */
 	uint64_t blind_evals;        /* peers' blind queries evaluated */
 	uint64_t traces_sent;        /* our trace requests queued */
 	uint64_t traces_received;    /* peers' trace requests stored */

@@ -46,6 +46,28 @@ static const struct proto_field stolen_result_fields[] = {
 const struct proto_schema proto_stolen_result_schema =
 	PROTO_SCHEMA(struct tn_stolen_result, stolen_result_fields);
 
+static const struct proto_field stolen_queries_fields[] = {
+	PF_ARR_OF(struct tn_stolen_queries, asks, n, TN_ASKS_MAX, PF_REQ, proto_stolen_query_schema),
+};
+const struct proto_schema proto_stolen_queries_schema =
+	PROTO_SCHEMA(struct tn_stolen_queries, stolen_queries_fields);
+
+uint32_t proto_asks_items(const struct tn_stolen_queries *q)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < q->n; i++)
+		n += q->asks[i].n;
+	return n;
+}
+
+static const struct proto_field stolen_results_fields[] = {
+	PF_ARR_OF(struct tn_stolen_results, results, n, TN_ASKS_MAX, PF_REQ,
+		  proto_stolen_result_schema),
+};
+const struct proto_schema proto_stolen_results_schema =
+	PROTO_SCHEMA(struct tn_stolen_results, stolen_results_fields);
+
 static const struct proto_field query_arg_fields[] = {
 	PF_STR_OF(struct tn_query_arg, peer, 0),
 	PF_BOOL_OF(struct tn_query_arg, all, 0),

@@ -37,6 +37,8 @@ const struct wire_def wire_types[WIRE_COUNT] = {
 	[WIRE_BLIND_RESULT] = { "blind_result", &proto_blind_result_schema, WIRE_SIGN_NEVER },
 	[WIRE_BLIND_SET_GET] = { "blind_set_get", &proto_blind_set_get_schema, WIRE_SIGN_NEVER },
 	[WIRE_KEY_ROTATION] = { "key_rotation", &proto_key_rotation_schema, WIRE_SIGN_ALWAYS },
+	[WIRE_STOLEN_QUERIES] = { "stolen_queries", &proto_stolen_queries_schema, WIRE_SIGN_NEVER },
+	[WIRE_STOLEN_RESULTS] = { "stolen_results", &proto_stolen_results_schema, WIRE_SIGN_NEVER },
 };
 
 int wire_type_of(const char *name)

@@ -109,11 +109,36 @@ struct tn_stolen_result {
 	bool exact_only;            /* fuzzy items were matched exactly only (policy) */
 };
 
+/* STOLEN_QUERIES: envelope type "stolen_queries", several queries (each
+ * asked, audited and answered as if it came alone) in one envelope. */
+struct tn_stolen_queries {
+	uint32_t n;
+	struct tn_stolen_query *asks;
+};
+
+/* STOLEN_RESULTS: envelope type "stolen_results", the answers without a
+ * hit to queries of one stolen_queries (a hit goes in its own, signed
+ * stolen_result). */
+struct tn_stolen_results {
+	uint32_t n;
+	struct tn_stolen_result *results;
+};
+
+/* Queries in one stolen_queries at most (their items: TN_QUERY_ITEMS_MAX
+ * in all). */
+#define TN_ASKS_MAX 1000
+/* The HELLO feature that says a peer takes stolen_queries. */
+#define TN_FEATURE_ASKS "stolen_queries"
+
 extern const struct proto_schema proto_query_item_schema;
 /* 1 when it asks for fuzzy matching: its flag, or a '?' in its serial. */
 int proto_item_fuzzy(const struct tn_query_item *it);
 extern const struct proto_schema proto_stolen_query_schema;
 extern const struct proto_schema proto_stolen_result_schema;
+extern const struct proto_schema proto_stolen_queries_schema;
+extern const struct proto_schema proto_stolen_results_schema;
+/* The items of all asks of q. */
+uint32_t proto_asks_items(const struct tn_stolen_queries *q);
 
 /* ---- trace requests (ATF eTrace style) ---- */
 
@@ -244,6 +269,8 @@ enum wire_type {
 	WIRE_BLIND_RESULT,
 	WIRE_BLIND_SET_GET,
 	WIRE_KEY_ROTATION,
+	WIRE_STOLEN_QUERIES,
+	WIRE_STOLEN_RESULTS,
 	WIRE_COUNT
 };
 

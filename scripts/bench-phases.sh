@@ -138,10 +138,10 @@ commit_totals()
 			  v["tracenet_commit_duration_seconds_sum"] + 0}'
 }
 
-# answered NAME: the stolen_query envelopes the node has answered.
+# answered NAME: the envelopes of lost/stolen queries the node has opened.
 answered()
 {
-	"$TRACECTL" -d "$T/$1" metrics | awk '/^tracenet_stolen_queries_answered_total /{print $2 + 0}'
+	"$TRACECTL" -d "$T/$1" metrics | awk '/^tracenet_stolen_query_envelopes_total /{print $2 + 0}'
 }
 
 # query NAME ARGS...: one bench_query run from ASK to ANS (GTM to MEX

@@ -146,6 +146,20 @@ static int has_suite(const char *list, unsigned suite)
 	return 0;
 }
 
+/* Whether the comma-separated list of features names name. */
+static int has_feature(const char *list, const char *name)
+{
+	size_t n = strlen(name), len;
+
+	for (const char *s = list;; s += len + 1) {
+		len = strcspn(s, ",");
+		if (len == n && !strncmp(s, name, n))
+			return 1;
+		if (!s[len])
+			return 0;
+	}
+}
+
 static int on_hello(struct link *l, struct proto_msg *m)
 {
 	struct tn_hello h;
@@ -166,6 +180,7 @@ static int on_hello(struct link *l, struct proto_msg *m)
 		return TN_ERR_UNSUPPORTED;
 	}
 	learn_clock(l->peer, h.ts);
+	l->peer->takes_asks = has_feature(h.features, TN_FEATURE_ASKS);
 	link_up(l);
 	return 0;
 }
@@ -240,7 +255,8 @@ static int on_frame(struct conn *c, const uint8_t *body, size_t len)
 static int on_ready(struct conn *c)
 {
 	struct link *l = c->data;
-	struct tn_hello h = { .version = TN_PROTO_VERSION, .suites = "1", .features = "ping",
+	struct tn_hello h = { .version = TN_PROTO_VERSION, .suites = "1",
+			      .features = "ping," TN_FEATURE_ASKS,
 			      .ts = node_now_ms() };
 	uint8_t pk[CX_PK_LEN];
 	struct peer *p;

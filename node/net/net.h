@@ -147,6 +147,7 @@ struct peer {
 	uint8_t (*carried)[TN_MID_LEN]; /* set of outbox ids sent on the current link */
 	uint32_t n_carried, cap_carried;
 	unsigned removed : 1;
+	unsigned takes_asks : 1;  /* its HELLO announced stolen_queries */
 };
 
 /* Peer by name or by key (its pinned key or the next key it announced),

@@ -3,14 +3,23 @@
  * reports (fuzzy items, if the peer's policy offers candidates, through
  * serial matching: the best open report, and how it matched), raise an
  * alert for each hit, audit, commit, then answer (signed when anything
- * hit, so the hit is a receipt). */
+ * hit, so the hit is a receipt). The queries of one stolen_queries are
+ * answered each as if it came alone, but those without a hit go back
+ * together in one stolen_results. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "svc.h"
 
+/* The answers without a hit to one stolen_queries, gathered. */
+struct bundle {
+	uint32_t left;                /* queries not answered yet */
+	struct tn_stolen_results res;
+};
+
 struct answer_job {
 	struct node *node;
+	struct bundle *b;             /* NULL: the query came alone */
 	char peer[TN_NAME_LEN];
 	struct tn_stolen_query q;
 	struct tn_stolen_result res;
@@ -153,37 +162,62 @@ static int record_op(struct store_txn *t, void *arg)
 	return rc;
 }
 
+/* The last query of a bundle answered: those without a hit go back. */
+static void bundle_done(struct node *n, struct peer *p, struct bundle *b)
+{
+	if (p && b->res.n && env_send(p, WIRE_STOLEN_RESULTS, &b->res))
+		node_log("warn", "%s: cannot answer %s's queries", n->cfg.name, p->rec.name);
+	proto_release(&proto_stolen_results_schema, &b->res);
+	free(b);
+}
+
 static void send_answer(void *arg, int rc)
 {
 	struct answer_job *j = arg;
-	struct peer *p = peer_by_name(j->node, j->peer);
+	struct node *n = j->node;
+	struct peer *p = peer_by_name(n, j->peer);
+	struct bundle *b = j->b;
 
 	if (rc) {
-		node_log("error", "%s: cannot record the answer to %s: %s", j->node->cfg.name,
+		node_log("error", "%s: cannot record the answer to %s: %s", n->cfg.name,
 			 j->peer, tn_strerror(rc));
 		proto_strcpy(j->res.status, sizeof(j->res.status), "error");
 		j->res.n = 0;
+		j->hits = 0;
 	} else if (j->hits) {
 		node_log("warn", "%s: ALERT: %s's query hit %u of our lost/stolen reports",
-			 j->node->cfg.name, j->peer, j->hits);
+			 n->cfg.name, j->peer, j->hits);
 	}
-	if (p && env_send(p, WIRE_STOLEN_RESULT, &j->res))
-		node_log("warn", "%s: cannot answer %s's query", j->node->cfg.name, j->peer);
-	else if (p)
-		j->node->counts.queries_answered++;
+	if (b && !j->hits) {
+		b->res.results[b->res.n++] = j->res;   /* it goes with the others */
+		memset(&j->res, 0, sizeof(j->res));
+	} else if (p && env_send(p, WIRE_STOLEN_RESULT, &j->res)) {
+		node_log("warn", "%s: cannot answer %s's query", n->cfg.name, j->peer);
+	}
+	if (p)
+		n->counts.queries_answered++;
+	if (b && !--b->left)
+		bundle_done(n, p, b);
 	job_free(j);
 }
 
-static void on_query(struct peer *p, struct env_msg *m)
+/* Look q up and answer it once its audit entry is committed; q is taken. */
+static void answer(struct peer *p, struct tn_stolen_query *q, struct bundle *b)
 {
 	struct answer_job *j = calloc(1, sizeof(*j));
 	struct node *n = p->node;
 
-	if (!j)
+	if (!j) {
+		proto_release(&proto_stolen_query_schema, q);
+		if (b && !--b->left)
+			bundle_done(n, p, b);
 		return;
+	}
 	j->node = n;
+	j->b = b;
 	memcpy(j->peer, p->rec.name, sizeof(j->peer));
-	env_take(m, &j->q);
+	j->q = *q;
+	memset(q, 0, sizeof(*q));
 	j->res.qid = j->q.qid;
 	proto_strcpy(j->res.status, sizeof(j->res.status), "ok");
 	if (!policy_stolen_allowed(p)) {
@@ -196,7 +230,39 @@ static void on_query(struct peer *p, struct env_msg *m)
 	batch_add(n, record_op, send_answer, j);
 }
 
+static void on_query(struct peer *p, struct env_msg *m)
+{
+	struct tn_stolen_query q;
+
+	env_take(m, &q);
+	p->node->counts.query_envelopes++;
+	answer(p, &q, NULL);
+}
+
+static void on_queries(struct peer *p, struct env_msg *m)
+{
+	struct tn_stolen_queries *qs = m->msg;
+	struct bundle *b;
+
+	if (proto_asks_items(qs) > TN_QUERY_ITEMS_MAX) {
+		peer_drop(p->node, p, DROP_malformed, "stolen_queries of more than 1000 items");
+		return;
+	}
+	if (!qs->n)
+		return;
+	if (!(b = calloc(1, sizeof(*b))) ||
+	    !(b->res.results = calloc(qs->n, sizeof(*b->res.results)))) {
+		free(b);
+		return;
+	}
+	p->node->counts.query_envelopes++;
+	b->left = qs->n;
+	for (uint32_t i = 0; i < qs->n; i++)
+		answer(p, &qs->asks[i], b);
+}
+
 const struct svc_handler answer_handlers[] = {
 	{ WIRE_STOLEN_QUERY, on_query },
+	{ WIRE_STOLEN_QUERIES, on_queries },
 	{ WIRE_COUNT, NULL },
 };

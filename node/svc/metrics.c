@@ -73,6 +73,9 @@ static void counters(struct out *o, const struct node *n)
 	    "Lost/stolen queries sent, one per peer asked.", c->queries_sent);
 	one(o, "stolen_queries_answered_total", "counter",
 	    "Lost/stolen queries of peers answered.", c->queries_answered);
+	one(o, "stolen_query_envelopes_total", "counter",
+	    "Envelopes of peers' lost/stolen queries opened (several queries may share one).",
+	    c->query_envelopes);
 	one(o, "blind_evaluations_total", "counter",
 	    "Blind queries of peers evaluated.", c->blind_evals);
 	one(o, "traces_sent_total", "counter", "Trace requests this node queued to peers.",

@@ -32,24 +32,10 @@ static void query_release(struct pending *w)
 	query_free((struct query *)w);
 }
 
-/* The case, and when target i was asked in an envelope shared with other
- * queries, which of its items were ours: its receipt names the shared id. */
-static const char *shared_detail(const struct query *qu, uint32_t i, char detail[TN_TEXT_LEN])
-{
-	const struct target *tg = &qu->tg[i];
-
-	if (!tg->shared_qid)
-		return qu->q.case_ref;
-	snprintf(detail, TN_TEXT_LEN, "%s%sitems %u-%u of shared query %016llx", qu->q.case_ref,
-		 qu->q.case_ref[0] ? "; " : "", tg->first + 1, tg->first + qu->q.n,
-		 (unsigned long long)tg->shared_qid);
-	return detail;
-}
-
 static int audit_results_op(struct store_txn *t, void *arg)
 {
 	struct query *qu = arg;
-	char ref[24], outcome[TN_REF_LEN], detail[TN_TEXT_LEN];
+	char ref[24], outcome[TN_REF_LEN];
 	int rc = 0;
 
 	query_ref(qu, ref);
@@ -64,8 +50,7 @@ static int audit_results_op(struct store_txn *t, void *arg)
 		else
 			proto_strcpy(outcome, sizeof(outcome), strcmp(a->status, "answered") ?
 				     a->status : "no_hit");
-		rc = node_audit(t, a->peer, "in", "stolen_result", ref, outcome,
-				shared_detail(qu, i, detail));
+		rc = node_audit(t, a->peer, "in", "stolen_result", ref, outcome, qu->q.case_ref);
 		if (!rc && qu->tg[i].n_follow)
 			rc = query_follow_audit(t, qu, i, ref);
 		if (!rc && qu->tg[i].n_receipt)
@@ -107,59 +92,61 @@ static void finish(struct pending *w, int rc)
 	batch_add_as(qu->node, qu->acted ? &qu->who : NULL, audit_results_op, replied, qu);
 }
 
-static uint32_t hits_in(const struct tn_stolen_result *res, uint32_t first, uint32_t n)
+static uint32_t hits_in(const struct tn_stolen_result *res)
 {
 	uint32_t hits = 0;
 
-	for (uint32_t k = first; k < first + n; k++)
+	for (uint32_t k = 0; k < res->n; k++)
 		hits += res->results[k].hit;
 	return hits;
 }
 
-/* Move n results of res, from first on, into a: the whole array when
- * they are all of it, else each (its report by pointer) into a new one. */
-static int take_results(struct tn_peer_answer *a, struct tn_stolen_result *res, uint32_t first,
-			uint32_t n)
+/* The first n results of res moved into a: the whole array when they are
+ * all of it, else each (its report by pointer) into a new one. */
+static int take_results(struct tn_peer_answer *a, struct tn_stolen_result *res, uint32_t n)
 {
-	if (first == 0 && n == res->n) {
+	if (n == res->n) {
 		a->results = res->results;
 		res->results = NULL;
 		res->n = 0;
 	} else if (n) {
 		if (!(a->results = malloc(n * sizeof(*a->results))))
 			return TN_ERR_NOMEM;
-		memcpy(a->results, res->results + first, n * sizeof(*a->results));
-		for (uint32_t k = first; k < first + n; k++)
+		memcpy(a->results, res->results, n * sizeof(*a->results));
+		for (uint32_t k = 0; k < n; k++)
 			res->results[k].report = NULL;
 	}
 	a->n = n;
 	return 0;
 }
 
-int query_take(struct query *qu, uint32_t i, const struct peer *p, struct env_msg *m,
-	       uint32_t first, uint32_t n)
+int query_take(struct query *qu, uint32_t i, const struct peer *p, struct tn_stolen_result *res,
+	       struct env_msg *m)
 {
-	struct tn_stolen_result *res = m->msg;
 	struct tn_peer_answer *a = &qu->reply.peers[i];
-	uint32_t have;
+	uint32_t hits = hits_in(res);
 
 	if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting") ||
 	    (qu->tg[i].blind && !qu->tg[i].n_follow))
 		return 0;
 	proto_strcpy(a->status, sizeof(a->status), strcmp(res->status, "ok") ? res->status : "answered");
-	a->exact_only = res->exact_only && query_any_fuzzy(&qu->q);   /* of its own items */
-	have = first >= res->n ? 0 : res->n - first < n ? res->n - first : n;
-	if (!qu->tg[i].n_follow && !strcmp(res->status, "ok") && have < n) {
+	a->exact_only = res->exact_only && query_any_fuzzy(&qu->q);
+	if (!qu->tg[i].n_follow && !strcmp(res->status, "ok") && res->n < qu->q.n) {
 		node_log("warn", "%s answered %u results to a query of %u items: query %016llx is "
-			 "shown as an error", p->rec.name, res->n, first + n,
+			 "shown as an error", p->rec.name, res->n, qu->q.n,
 			 (unsigned long long)qu->q.qid);
 		proto_strcpy(a->status, sizeof(a->status), "error");
-	} else if (m->s->n_s && hits_in(res, first, have) &&
+	} else if (hits && !m) {
+		node_log("warn", "%s answered query %016llx with a hit among others, unsigned: it "
+			 "is shown as an error (a hit must come in its own signed stolen_result)",
+			 p->rec.name, (unsigned long long)qu->q.qid);
+		proto_strcpy(a->status, sizeof(a->status), "error");
+	} else if (hits && m->s->n_s &&
 		   env_receipt(p, m, &qu->tg[i].receipt, &qu->tg[i].n_receipt)) {
 		proto_strcpy(a->status, sizeof(a->status), "error");
 	} else if (qu->tg[i].n_follow) {
 		query_follow_spread(&qu->tg[i], a, res);   /* the items asked again, by place */
-	} else if (take_results(a, res, first, have)) {
+	} else if (take_results(a, res, res->n < qu->q.n ? res->n : qu->q.n)) {
 		proto_strcpy(a->status, sizeof(a->status), "error");
 	}
 	for (uint32_t k = 0; k < a->n; k++)
@@ -167,28 +154,36 @@ int query_take(struct query *qu, uint32_t i, const struct peer *p, struct env_ms
 	return 1;
 }
 
-/* p's answer m: the first target of the query named that waits for p. */
-static int take_answer(struct query *qu, const struct peer *p, struct env_msg *m)
+/* p's answer res (m: the envelope it came alone in, else NULL) taken by
+ * the query waiting for it, if one is. */
+static int take_answer(struct peer *p, struct tn_stolen_result *res, struct env_msg *m)
 {
-	for (uint32_t i = 0; i < qu->reply.n; i++)
-		if (!qu->tg[i].ride && query_take(qu, i, p, m, 0, qu->q.n))
+	struct query *qu = (struct query *)pending_find(p->node, PENDING_QUERY, res->qid);
+
+	for (uint32_t i = 0; qu && i < qu->reply.n; i++)
+		if (!qu->tg[i].ride && query_take(qu, i, p, res, m)) {
+			query_answered(qu);
 			return 1;
+		}
 	return 0;
 }
 
 static void on_result(struct peer *p, struct env_msg *m)
 {
-	struct tn_stolen_result *res = m->msg;
-	struct query *qu;
-
-	if (ride_result(p, m))
-		return;
-	qu = (struct query *)pending_find(p->node, PENDING_QUERY, res->qid);
-	if (!qu || !take_answer(qu, p, m))
+	if (!take_answer(p, m->msg, m))
 		peer_drop(p->node, p, DROP_unsolicited, "stolen_result to no query of ours waiting "
 			  "for it");
-	else
-		query_answered(qu);
+}
+
+/* The answers without a hit to several of our queries, in one envelope. */
+static void on_results(struct peer *p, struct env_msg *m)
+{
+	struct tn_stolen_results *rs = m->msg;
+
+	for (uint32_t i = 0; i < rs->n; i++)
+		if (!take_answer(p, &rs->results[i], NULL))
+			peer_drop(p->node, p, DROP_unsolicited, "stolen_results: an answer to no "
+				  "query of ours waiting for it");
 }
 
 void query_answered(struct query *qu)
@@ -341,5 +336,6 @@ int query_start(struct node *n, struct tn_query_arg *a, query_done_fn done, void
 
 const struct svc_handler query_handlers[] = {
 	{ WIRE_STOLEN_RESULT, on_result },
+	{ WIRE_STOLEN_RESULTS, on_results },
 	{ WIRE_COUNT, NULL },
 };

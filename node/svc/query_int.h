@@ -12,9 +12,8 @@ struct ride;
 
 /* What we keep of one asked peer: the receipt of its signed answer (it
  * reported a hit); asked blind, the items' blinds, then which items we
- * asked it again in clear because they hit; asked in an envelope shared
- * with other queries (ride.c), the ride until it answers, the shared
- * query's id and where our items start in it. */
+ * asked it again in clear because they hit; while it waits to leave in
+ * an envelope shared with other queries (ride.c), its seat there. */
 struct target {
 	uint8_t *receipt;
 	uint32_t n_receipt;
@@ -23,8 +22,6 @@ struct target {
 	uint32_t n_follow;
 	struct ride *ride;
 	uint32_t seat;
-	uint64_t shared_qid;        /* 0: our own envelope, under our qid */
-	uint32_t first;
 };
 
 struct query {
@@ -54,20 +51,19 @@ int query_any_fuzzy(const struct tn_stolen_query *q);
 int query_send_one(struct query *qu, struct peer *p, uint32_t i) TN_WUR;
 /* One target answered: the query ends when none is left. */
 void query_answered(struct query *qu);
-/* Take p's answer m for target i: its n results from first on, with the
- * receipt when those hold a hit and m is signed (an "ok" answer short of
- * them is an error): 1 if target i waited for it. */
-int query_take(struct query *qu, uint32_t i, const struct peer *p, struct env_msg *m,
-	       uint32_t first, uint32_t n);
+/* Take p's answer res for target i, with the receipt when it holds a hit
+ * and came alone (m) and signed; a hit in no envelope of its own, or an
+ * "ok" answer short of the items, is an error: 1 if target i waited. */
+int query_take(struct query *qu, uint32_t i, const struct peer *p, struct tn_stolen_result *res,
+	       struct env_msg *m);
 /* Target i cannot be asked after all: it counts as answered. */
 void query_unreachable(struct query *qu, uint32_t i);
 
-/* Ask p in clear for target i in the pass's shared envelope (ride.c). */
+/* Ask p in clear for target i, in the pass's shared envelope if p takes
+ * one (ride.c). */
 int ride_join(struct query *qu, struct peer *p, uint32_t i) TN_WUR;
-/* Target i of qu stops waiting for its ride. */
+/* Target i of qu leaves before its envelope does. */
 void ride_leave(struct query *qu, uint32_t i);
-/* p's stolen_result m to a shared envelope: 1 if a ride took it. */
-int ride_result(struct peer *p, struct env_msg *m);
 /* Inside the "sent" commit: target i asked blind, item by item. */
 int query_blind_audit(struct store_txn *t, const struct query *qu, uint32_t i,
 		      const char *ref) TN_WUR;

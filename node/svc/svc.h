@@ -100,7 +100,7 @@ int audit_chain_verify_at(const struct node *n, struct store_txn *t, struct tn_a
 
 /* ---- requests waiting for a peer's answer ---- */
 
-enum pending_kind { PENDING_PING, PENDING_QUERY, PENDING_RIDE, PENDING_TRACE, PENDING_CHECKPOINT };
+enum pending_kind { PENDING_PING, PENDING_QUERY, PENDING_TRACE, PENDING_CHECKPOINT };
 
 /* Embedded in the waiting request. done runs once: rc 0 when the owner
  * ends it (answered), TN_ERR_TIMEOUT, or TN_ERR_CLOSED at shutdown.

@@ -148,37 +148,58 @@ assert_ok ctl GTM trace show "$tid" --receipt "$T/rejected.receipt"
 assert_contains "$(ctl GTM audit)" "rejected"
 pass "a trace result with a wrong request_digest is acknowledged, kept as rejected and audited"
 
-# An answer to a stolen query one result short, for three queries read in
-# one pass (they share the envelope): the query whose item it left out is
-# an error, never a no-hit; the same answer again is unsolicited.
-short=()
-short_ask()
+# three_asked SCENARIO NAME: tn_peer plays SCENARIO while GTM, stopped,
+# takes three queries to it (serials NAME-1..3, case NAME) from the
+# console, so that it reads them in one pass; their statuses, counted, in
+# $statuses, tn_peer's line in $T/NAME.out.
+three_asked()
 {
-	TRACENET_OFFICER=o1 ctl_json GTM query stolen --make Glock --serial "SH-$1" --peer TLP \
-		--case SH --timeout-ms 5000 >"$T/short.$1" 2>&1 &
-	short+=($!)
+	local sc=$1 name=$2 tp i asking=()
+	timeout 60 "$TN_PEER" "$T/TLP" "$addr" "$sc" --pin-card "$gtm_card" --other MEX \
+		--other-id "$T/OTH" >"$T/$name.out" 2>&1 &
+	tp=$!
+	wait_until 10 is_up GTM TLP || fail "tn_peer did not link"
+	kill -STOP "$(node_pid GTM)"
+	for i in 1 2 3; do
+		TRACENET_OFFICER=o1 ctl_json GTM query stolen --make Glock --serial "$name-$i" \
+			--peer TLP --case "$name" --timeout-ms 5000 >"$T/$name.$i" 2>&1 &
+		asking+=($!)
+	done
+	sleep 1
+	kill -CONT "$(node_pid GTM)"
+	wait "${asking[@]}"
+	wait "$tp" || fail "$sc: $(cat "$T/$name.out")"
+	statuses=$(for i in 1 2 3; do json_get "$(cat "$T/$name.$i")" peers.0.status; done |
+		sort | uniq -c | awk '{printf "%s=%s ", $2, $1}')
 }
+
+# An answer to a stolen query one result short, for three queries read in
+# one pass (tn_peer takes them one by one): the query whose item it left
+# out is an error, never a no-hit; the same answer again is unsolicited.
 before=$(drop_count GTM unsolicited)
-timeout 60 "$TN_PEER" "$T/TLP" "$addr" short-answer --pin-card "$gtm_card" --other MEX \
-	--other-id "$T/OTH" >"$T/short.out" 2>&1 &
-tp=$!
-wait_until 10 is_up GTM TLP || fail "tn_peer did not link"
-kill -STOP "$(node_pid GTM)"
-short_ask 1
-short_ask 2
-short_ask 3
-sleep 1
-kill -CONT "$(node_pid GTM)"
-wait "${short[@]}"
-wait "$tp" || fail "short-answer: $(cat "$T/short.out")"
-statuses=$(for i in 1 2 3; do json_get "$(cat "$T/short.$i")" peers.0.status; done | sort | uniq -c |
-	awk '{printf "%s=%s ", $2, $1}')
+three_asked short-answer SH
 [[ $statuses == *"error=1 "* ]] || fail "short answer: statuses $statuses, want one error"
 [[ $statuses != *"answered"* ]] || [[ $statuses == *"answered="[12]" "* ]] ||
 	fail "short answer: statuses $statuses"
 wait_until 5 drops_above unsolicited "$before" || fail "the second answer was not dropped"
 assert_contains "$(cat "$(node_log GTM)")" "is shown as an error"
-pass "short-answer: $(cat "$T/short.out"); queries $statuses"
+pass "short-answer: $(cat "$T/SH.out"); queries $statuses"
+
+# A peer that takes stolen_queries (PROTOCOL.md 10.3.2): three queries of
+# one pass reach it in one envelope. It answers a hit among the others,
+# unsigned (the query is an error), and a qid nobody asked (unsolicited);
+# then asks a hit and a miss (the hit alone and signed, the miss in a
+# stolen_results), then 1200 items at once (malformed, no answer).
+assert_ok ctl GTM stolen report --make Glock --serial HOSTILE-HIT --date 2025-01-01 --case H-1
+unsolicited=$(drop_count GTM unsolicited)
+malformed=$(drop_count GTM malformed)
+three_asked asks AS
+[ "$statuses" = "answered=2 error=1 " ] || fail "asks: statuses $statuses, want one error"
+assert_contains "$(cat "$(node_log GTM)")" "a hit must come in its own signed stolen_result"
+wait_until 5 drops_above unsolicited "$unsolicited" || fail "the answer nobody asked was kept"
+wait_until 5 drops_above malformed "$malformed" || fail "1200 items were not dropped"
+pass "asks: $(cat "$T/AS.out"); queries $statuses[drops.unsolicited $unsolicited ->" \
+	"$(drop_count GTM unsolicited), drops.malformed $malformed -> $(drop_count GTM malformed)]"
 hostile TLP stale stale
 hostile TLP future stale
 hostile TLP forged-from forged_from

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Queries that share an envelope: the lost/stolen queries one loop pass of
-# GTM starts for MEX, by the same officer for the same case and purpose,
-# travel as one stolen_query. GTM is stopped while thirteen tracectl
+# GTM starts for MEX travel in one stolen_queries, each under its own qid,
+# case and purpose, whoever asked. GTM is stopped while thirteen tracectl
 # processes connect and send, so that it reads them all in one pass. Each
-# still gets exactly its own answer, its own audit entries and, on a hit,
-# a receipt that MEX's card verifies; a query of another case or officer
-# never rides with them; and MEX audits (and signs) per envelope.
+# still gets exactly its own answer and its own audit entries; MEX audits
+# and alerts on each query with its own case; a hit comes back alone,
+# signed, so that its receipt shows that query only; and the answers
+# without a hit come back together.
 . "$(dirname "$0")/lib.sh"
 
 mesh GTM MEX
@@ -67,73 +68,62 @@ pass "thirteen queries read in one pass: each gets exactly its own answer"
 
 audit=$(ctl_json GTM audit --peer MEX)
 summary=$("$PYTHON" -c '
-import json, re, sys
+import json, sys
 e = json.loads(sys.argv[1])["entries"]
 sent = [x for x in e if x["type"] == "stolen_query" and x["dir"] == "out"]
 res = [x for x in e if x["type"] == "stolen_result" and x["dir"] == "in"]
-shared = {}
-for x in res:
-    m = re.search(r"items (\d+)-(\d+) of shared query ([0-9a-f]{16})$", x["detail"])
-    if m:
-        shared.setdefault(m.group(3), []).append((x["detail"].split(";")[0] + "/" + x["officer"],
-                                                   int(m.group(1))))
-cases = {q: {c for c, _ in v} for q, v in shared.items()}
-print(len(sent), len(res), len(shared), max((len(v) for v in shared.values()), default=0),
-      int(all(len(c) == 1 for c in cases.values())))
+print(len(sent), len(res), len({x["ref"] for x in res}),
+      sum(1 for x in res if x["detail"] not in ("CASE-A", "CASE-B")))
 ' "$audit")
-read -r n_sent n_res n_shared biggest one_case <<<"$summary"
+read -r n_sent n_res n_refs n_odd <<<"$summary"
 assert_eq "$n_sent" 13 "GTM's stolen_query entries"
 assert_eq "$n_res" 13 "GTM's stolen_result entries"
-((n_shared >= 1 && biggest >= 2)) || fail "no shared envelope in GTM's audit: $summary"
-assert_eq "$one_case" 1 "each shared envelope carries one case and one officer only"
-pass "GTM audits each query on its own; $biggest of them answered in one shared envelope"
+assert_eq "$n_refs" 13 "queries named in GTM's stolen_result entries"
+assert_eq "$n_odd" 0 "GTM's stolen_result entries that name something else than their case"
+pass "GTM audits each query on its own, under its own qid and case"
 
+metric() { ctl "$1" metrics | awk -v m="tracenet_$2" '$1 == m {print $2}'; }
+n_env=$(metric MEX stolen_query_envelopes_total)
+assert_eq "$(metric MEX stolen_queries_answered_total)" 13 "queries MEX answered"
+((n_env < 13)) || fail "MEX opened $n_env envelopes for 13 queries"
 mex=$(ctl_json MEX audit --peer GTM)
-n_in=$("$PYTHON" -c '
+assert_eq "$("$PYTHON" -c '
 import json, sys
 print(sum(1 for x in json.loads(sys.argv[1])["entries"]
-          if x["type"] == "stolen_query" and x["dir"] == "in"))' "$mex")
-((n_in < 13)) || fail "MEX audited $n_in envelopes for 13 queries"
-pass "MEX opened, audited and answered $n_in envelopes for 13 queries"
-
-# A hit that rode with others: its receipt is the shared envelope's answer,
-# which GTM's audit entry names, with the hit at the place it gives.
-audit=$(ctl_json GTM audit --peer MEX)
-for i in 4 8 11; do
-	qid=$(json_get "$(cat "$T/q.$i")" qid)
-	line=$("$PYTHON" -c '
+          if x["type"] == "stolen_query" and x["dir"] == "in"))' "$mex")" 13 "MEX's entries"
+alerts=$(ctl_json MEX alerts)
+assert_eq "$("$PYTHON" -c '
 import json, sys
-print(*[x["detail"] for x in json.loads(sys.argv[1])["entries"]
-        if x["type"] == "stolen_result" and x["ref"] == sys.argv[2]])' "$audit" "$qid")
-	[[ $line == *"shared query"* ]] && break
-done
-[[ $line == *"shared query"* ]] || fail "no hit rode in a shared envelope"
-assert_ok ctl GTM receipt "$qid" MEX --out "$T/hit.receipt"
-assert_ok env -u TRACENET_DIR "$TRACECTL" verify "$T/hit.receipt" --card "$(ctl MEX card)"
-assert_contains "$LAST_OUT" "valid signature by MEX"
-at=$("$PYTHON" -c '
+print(" ".join(sorted(a["serial"] + "/" + a["their_case"] + "/" + a["purpose"]
+                      for a in json.loads(sys.argv[1])["alerts"])))' "$alerts")" \
+	"HIT1/CASE-A/screening HIT1/CASE-B/screening HIT2/CASE-A/screening HIT3/CASE-A/screening" \
+	"MEX's alerts, each with the case that asked"
+pass "MEX opened $n_env envelopes for 13 queries, and audited and alerted on each query"
+
+# Each hit's receipt is its own answer: its qid, its one item.
+for i in 4 8 11 12; do
+	qid=$(json_get "$(cat "$T/q.$i")" qid)
+	assert_ok ctl GTM receipt "$qid" MEX --out "$T/hit.$i.receipt"
+	assert_ok env -u TRACENET_DIR "$TRACECTL" verify "$T/hit.$i.receipt" --card "$(ctl MEX card)"
+	assert_contains "$LAST_OUT" "valid signature by MEX"
+	assert_eq "$("$PYTHON" -c '
 import re, sys
-line, out = sys.argv[1], sys.argv[2]
-m = re.search(r"items (\d+)-\d+ of shared query ([0-9a-f]{16})", line)
-qid = int(re.search(r"^qid: ([0-9a-f]{16})$", out, re.M).group(1), 16)
-hits = re.findall(r"^  - hit: (\w+)(?:\n    report:\n(?:      .*\n)*?      serial: (\S+))?", out, re.M)
-k = int(m.group(1)) - 1
-print(int(qid == int(m.group(2), 16)), hits[k][0], hits[k][1])
-' "$line" "$LAST_OUT")
-want=HIT$((i / 4))
-[ "$i" = 11 ] && want=HIT3
-assert_eq "$at" "1 yes $want" "the receipt's qid, and query $i's answer at its place in it"
+out, qid = sys.argv[1], sys.argv[2]
+print(int(re.search(r"^qid: ([0-9a-f]{16})$", out, re.M).group(1), 16) == int(qid, 16),
+      len(re.findall(r"^  - hit: ", out, re.M)))' "$LAST_OUT" "$qid")" "True 1" \
+		"query $i's receipt: its own qid and its one answer"
+done
 for i in 1 2 3; do
 	assert_fails ctl GTM receipt "$(json_get "$(cat "$T/q.$i")" qid)" MEX --out "$T/no.$i"
 	assert_contains "$LAST_ERR" "only answers that report a hit are signed"
 done
-pass "a hit in a shared envelope has its receipt; its no-hit neighbours have none"
+pass "each hit has a receipt of its own query only; its no-hit neighbours have none"
 
 # Both sides count the guns asked about, however the asker grouped them.
 we=$(json_get "$(ctl_json GTM stats --peer MEX)" stolen.0.we_asked)
 they=$(json_get "$(ctl_json MEX stats --peer GTM)" stolen.0.asked_us)
 assert_eq "$they" "$we" "MEX's count of GTM's checks against GTM's own"
-pass "GTM's stats and MEX's count the same $we checks though MEX got $n_in envelopes"
+pass "GTM's stats and MEX's count the same $we checks though MEX got $n_env envelopes"
 
 assert_ok ctl GTM audit --verify
 assert_ok ctl MEX audit --verify

@@ -134,6 +134,8 @@ static struct vec vecs[] = {
 	{ "blind_result", WIRE_BLIND_RESULT, MEX, &vm_blind_result },
 	{ "blind_set_get", WIRE_BLIND_SET_GET, GTM, &vm_blind_set_get },
 	{ "key_rotation", WIRE_KEY_ROTATION, GTM, &vm_key_rotation },
+	{ "stolen_queries", WIRE_STOLEN_QUERIES, GTM, &vm_queries },
+	{ "stolen_results", WIRE_STOLEN_RESULTS, MEX, &vm_results },
 };
 #define N_VECS (sizeof vecs / sizeof vecs[0])
 
@@ -264,7 +266,7 @@ static json_t *keys_json(void)
 static json_t *hello_json(int i, uint64_t ts)
 {
 	struct tn_hello h = { .version = TN_PROTO_VERSION, .suites = "1", .ts = ts,
-			      .features = "ping" };
+			      .features = "ping," TN_FEATURE_ASKS };
 
 	memcpy(h.name, nodes[i].name, sizeof h.name);
 	return json_pack("{s:s, s:s, s:o, s:o}", "from", nodes[i].name, "t", "hello", "message",

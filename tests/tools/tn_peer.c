@@ -23,6 +23,9 @@ static const struct scenario scenarios[] = {
 	  "conflict", ST_UP, 20 },
 	{ "short-answer", sc_short_answer, "answer the node's stolen query one result short, "
 	  "twice: the second dropped", ST_UP, 30 },
+	{ "asks", sc_asks, "answer the node's stolen_queries with a hit among others and a qid "
+	  "nobody asked; ask it a hit and a miss; then 1200 items: each as PROTOCOL.md 10.3.2 says",
+	  ST_UP, 40, { 0 }, "ping," TN_FEATURE_ASKS },
 	{ "env-resend", sc_env_resend, "FILE: that envelope again: no pong", ENV(.want = 0) },
 	{ "stale", sc_env, "ts 10 min ago: no pong", ENV(.skew_ms = -600000) },
 	{ "future", sc_env, "ts in 10 min: no pong", ENV(.skew_ms = 600000) },

@@ -37,6 +37,9 @@ struct tp {
 	int64_t start, deadline;      /* monotonic ms */
 };
 
+/* The qids (and items) a frame from the node keeps, at most. */
+#define TP_QIDS 16
+
 /* What one frame from the node was. */
 struct frame {
 	char t[8];
@@ -44,8 +47,15 @@ struct frame {
 	uint64_t seq;
 	int env_ok;                   /* envelopes: it opened and decoded */
 	uint64_t ref;                 /* trace_request, trace_result: the requester's ref;
-				       * stolen_query: its qid (and seq its items) */
-	char status[24];              /* trace_result */
+				       * stolen_query: its qid (and seq its items);
+				       * stolen_result: its qid */
+	uint64_t qids[TP_QIDS];       /* stolen_queries: the asks' qids; stolen_results:
+				       * the results' (the first TP_QIDS) */
+	uint32_t items[TP_QIDS];      /* stolen_queries: each ask's items (seq: all) */
+	uint32_t n_qids;              /* stolen_queries: asks; stolen_results: results */
+	uint32_t hits;                /* stolen_result(s): answers with a hit */
+	int sig;                      /* the sealed message was signed */
+	char status[24];              /* trace_result, stolen_result */
 	uint8_t mid[TN_MID_LEN];      /* trace_request, ack, cosignature: the message id */
 	struct tn_cosignature cosig;  /* cosignature */
 	struct tn_checkpoint_held held; /* checkpoint_held */
@@ -72,6 +82,7 @@ struct scenario {
 	enum stage stage;             /* how far to get before fn runs */
 	int timeout_s;                /* default deadline of the whole run */
 	struct env_spec env;          /* envelope scenarios only */
+	const char *features;         /* our HELLO's; NULL: "ping" */
 };
 
 /* What came before a barrier's pong: envelopes, those that did not open,
@@ -195,5 +206,6 @@ int sc_rst_stalled(struct tp *t);
 int sc_witness(struct tp *t);             /* tp_sc_witness.c */
 int sc_witness_answer(struct tp *t);
 int sc_cosignatures(struct tp *t);
+int sc_asks(struct tp *t);                /* tp_sc_asks.c */
 
 #endif

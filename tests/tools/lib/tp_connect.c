@@ -65,10 +65,11 @@ int tp_tls_connect(struct tp *t)
 
 int tp_send_hello(struct tp *t, const char *name, uint32_t version)
 {
-	struct tn_hello h = { .version = version, .suites = "1", .features = "ping",
-			      .ts = tp_wall_ms() };
+	struct tn_hello h = { .version = version, .suites = "1", .ts = tp_wall_ms() };
 
 	snprintf(h.name, sizeof(h.name), "%s", name);
+	snprintf(h.features, sizeof(h.features), "%s",
+		 t->sc && t->sc->features ? t->sc->features : "ping");
 	return tp_send_link(t, "hello", &proto_hello_schema, &h);
 }
 

@@ -6,6 +6,65 @@
 
 #include "tp.h"
 
+/* stolen_queries: the asks' qids and items (seq: all their items). */
+static int read_queries(struct frame *f, const struct tn_sealed *s)
+{
+	struct tn_stolen_queries q;
+
+	if (proto_decode(&proto_stolen_queries_schema, s->m, s->n_m, &q, NULL, 0))
+		return 0;
+	f->n_qids = q.n;
+	for (uint32_t i = 0; i < q.n; i++) {
+		f->seq += q.asks[i].n;
+		if (i < TP_QIDS) {
+			f->qids[i] = q.asks[i].qid;
+			f->items[i] = q.asks[i].n;
+		}
+	}
+	proto_release(&proto_stolen_queries_schema, &q);
+	return 1;
+}
+
+static uint32_t hits_of(const struct tn_stolen_result *r)
+{
+	uint32_t hits = 0;
+
+	for (uint32_t k = 0; k < r->n; k++)
+		hits += r->results[k].hit;
+	return hits;
+}
+
+/* stolen_result: its qid (in ref), status and hits. */
+static int read_result(struct frame *f, const struct tn_sealed *s)
+{
+	struct tn_stolen_result r;
+
+	if (proto_decode(&proto_stolen_result_schema, s->m, s->n_m, &r, NULL, 0))
+		return 0;
+	f->ref = r.qid;
+	snprintf(f->status, sizeof(f->status), "%s", r.status);
+	f->hits = hits_of(&r);
+	proto_release(&proto_stolen_result_schema, &r);
+	return 1;
+}
+
+/* stolen_results: the results' qids and their hits in all. */
+static int read_results(struct frame *f, const struct tn_sealed *s)
+{
+	struct tn_stolen_results rs;
+
+	if (proto_decode(&proto_stolen_results_schema, s->m, s->n_m, &rs, NULL, 0))
+		return 0;
+	f->n_qids = rs.n;
+	for (uint32_t i = 0; i < rs.n; i++) {
+		if (i < TP_QIDS)
+			f->qids[i] = rs.results[i].qid;
+		f->hits += hits_of(&rs.results[i]);
+	}
+	proto_release(&proto_stolen_results_schema, &rs);
+	return 1;
+}
+
 /* The fields a scenario looks at in a message from the node. */
 static int read_msg(struct frame *f, const struct tn_sealed *s)
 {
@@ -16,6 +75,13 @@ static int read_msg(struct frame *f, const struct tn_sealed *s)
 	struct tn_ping p;
 	struct tn_ack a;
 
+	f->sig = s->n_s != 0;
+	if (!strcmp(f->etype, "stolen_queries"))
+		return read_queries(f, s);
+	if (!strcmp(f->etype, "stolen_result"))
+		return read_result(f, s);
+	if (!strcmp(f->etype, "stolen_results"))
+		return read_results(f, s);
 	if (!strcmp(f->etype, "trace_request") &&
 	    !proto_decode(&proto_trace_request_schema, s->m, s->n_m, &r, NULL, 0)) {
 		f->ref = r.ref;

@@ -47,6 +47,19 @@ struct tn_stolen_result vm_result_hit = {
 struct tn_stolen_result vm_result_no_hit = {
 	.qid = QID_NO_HIT, .status = "ok", .n = 1, .results = no_hit_answers,
 };
+/* Two queries of different cases in one envelope; the first hits (its
+ * answer is vm_result_hit, alone and signed), the second does not. */
+static struct tn_stolen_query asks[] = {
+	{ .qid = QID_HIT, .purpose = "investigation", .case_ref = "PNC-2026-0042", .n = 2,
+	  .items = items },
+	{ .qid = QID_NO_HIT, .purpose = "border check", .case_ref = "SAT-ADU-2026-0007", .n = 1,
+	  .items = &(struct tn_query_item){ .make = "Beretta", .serial = "PX4-00917" } },
+};
+struct tn_stolen_queries vm_queries = { .n = 2, .asks = asks };
+struct tn_stolen_results vm_results = {
+	.n = 1, .results = &(struct tn_stolen_result){ .qid = QID_NO_HIT, .status = "ok", .n = 1,
+						       .results = no_hit_answers },
+};
 struct tn_trace_request vm_request = {
 	.ref = TRACE_REF, .case_ref = "PNC-2026-0042", .agency = "Policía Nacional Civil, DEIC",
 	.crime = "0900", .grounds = "recovered at a homicide scene",

@@ -11,6 +11,8 @@
 extern struct tn_ping vm_ping;
 extern struct tn_stolen_query vm_query;
 extern struct tn_stolen_result vm_result_hit, vm_result_no_hit;
+extern struct tn_stolen_queries vm_queries;
+extern struct tn_stolen_results vm_results;
 extern struct tn_trace_request vm_request;
 extern struct tn_trace_ack vm_trace_ack;
 extern struct tn_trace_result vm_trace_result, vm_trace_candidates;
