@@ -65,6 +65,7 @@ positive() { [ "$(value "$@")" -gt 0 ] || fail "$2 ${*:3} is not above 0"; }
 
 positive "$T/gtm.json" tracenet_stolen_queries_sent_total
 positive "$T/mex.json" tracenet_stolen_queries_answered_total
+positive "$T/mex.json" tracenet_stolen_query_envelopes_total
 positive "$T/gtm.json" tracenet_traces_sent_total
 positive "$T/mex.json" tracenet_traces_received_total
 positive "$T/mex.json" tracenet_traces_answered_total
