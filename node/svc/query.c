@@ -124,11 +124,12 @@ int query_take(struct query *qu, uint32_t i, const struct peer *p, struct tn_sto
 	       struct env_msg *m)
 {
 	struct tn_peer_answer *a = &qu->reply.peers[i];
-	uint32_t hits = hits_in(res);
+	uint32_t hits;
 
 	if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting") ||
 	    (qu->tg[i].blind && !qu->tg[i].n_follow))
 		return 0;
+	hits = hits_in(res);
 	proto_strcpy(a->status, sizeof(a->status), strcmp(res->status, "ok") ? res->status : "answered");
 	a->exact_only = res->exact_only && query_any_fuzzy(&qu->q);
 	if (!qu->tg[i].n_follow && !strcmp(res->status, "ok") && res->n < qu->q.n) {
