@@ -52,6 +52,15 @@ static const struct proto_field stolen_queries_fields[] = {
 const struct proto_schema proto_stolen_queries_schema =
 	PROTO_SCHEMA(struct tn_stolen_queries, stolen_queries_fields);
 
+uint32_t proto_result_hits(const struct tn_stolen_result *r)
+{
+	uint32_t hits = 0;
+
+	for (uint32_t i = 0; i < r->n; i++)
+		hits += r->results[i].hit;
+	return hits;
+}
+
 uint32_t proto_asks_items(const struct tn_stolen_queries *q)
 {
 	uint32_t n = 0;

@@ -69,6 +69,8 @@ extern const struct proto_schema proto_stolen_query_schema;
 extern const struct proto_schema proto_stolen_result_schema;
 extern const struct proto_schema proto_stolen_queries_schema;
 extern const struct proto_schema proto_stolen_results_schema;
+/* The answers of r that report a hit. */
+uint32_t proto_result_hits(const struct tn_stolen_result *r);
 /* The items of all asks of q. */
 uint32_t proto_asks_items(const struct tn_stolen_queries *q);
 

@@ -9,12 +9,7 @@
 /* A lost/stolen answer is a receipt when it reports a hit. */
 static int has_hit(const void *msg)
 {
-	const struct tn_stolen_result *r = msg;
-
-	for (uint32_t i = 0; i < r->n; i++)
-		if (r->results[i].hit)
-			return 1;
-	return 0;
+	return proto_result_hits(msg) != 0;
 }
 
 const struct wire_def wire_types[WIRE_COUNT] = {

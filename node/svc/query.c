@@ -92,15 +92,6 @@ static void finish(struct pending *w, int rc)
 	batch_add_as(qu->node, qu->acted ? &qu->who : NULL, audit_results_op, replied, qu);
 }
 
-static uint32_t hits_in(const struct tn_stolen_result *res)
-{
-	uint32_t hits = 0;
-
-	for (uint32_t k = 0; k < res->n; k++)
-		hits += res->results[k].hit;
-	return hits;
-}
-
 /* The first n results of res moved into a: the whole array when they are
  * all of it, else each (its report by pointer) into a new one. */
 static int take_results(struct tn_peer_answer *a, struct tn_stolen_result *res, uint32_t n)
@@ -129,7 +120,7 @@ int query_take(struct query *qu, uint32_t i, const struct peer *p, struct tn_sto
 	if (strcmp(a->peer, p->rec.name) || strcmp(a->status, "waiting") ||
 	    (qu->tg[i].blind && !qu->tg[i].n_follow))
 		return 0;
-	hits = hits_in(res);
+	hits = proto_result_hits(res);
 	proto_strcpy(a->status, sizeof(a->status), strcmp(res->status, "ok") ? res->status : "answered");
 	a->exact_only = res->exact_only && query_any_fuzzy(&qu->q);
 	if (!qu->tg[i].n_follow && !strcmp(res->status, "ok") && res->n < qu->q.n) {

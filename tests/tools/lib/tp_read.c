@@ -25,15 +25,6 @@ static int read_queries(struct frame *f, const struct tn_sealed *s)
 	return 1;
 }
 
-static uint32_t hits_of(const struct tn_stolen_result *r)
-{
-	uint32_t hits = 0;
-
-	for (uint32_t k = 0; k < r->n; k++)
-		hits += r->results[k].hit;
-	return hits;
-}
-
 /* stolen_result: its qid (in ref), status and hits. */
 static int read_result(struct frame *f, const struct tn_sealed *s)
 {
@@ -43,7 +34,7 @@ static int read_result(struct frame *f, const struct tn_sealed *s)
 		return 0;
 	f->ref = r.qid;
 	snprintf(f->status, sizeof(f->status), "%s", r.status);
-	f->hits = hits_of(&r);
+	f->hits = proto_result_hits(&r);
 	proto_release(&proto_stolen_result_schema, &r);
 	return 1;
 }
@@ -59,7 +50,7 @@ static int read_results(struct frame *f, const struct tn_sealed *s)
 	for (uint32_t i = 0; i < rs.n; i++) {
 		if (i < TP_QIDS)
 			f->qids[i] = rs.results[i].qid;
-		f->hits += hits_of(&rs.results[i]);
+		f->hits += proto_result_hits(&rs.results[i]);
 	}
 	proto_release(&proto_stolen_results_schema, &rs);
 	return 1;
