@@ -167,6 +167,8 @@ static void bundle_done(struct node *n, struct peer *p, struct bundle *b)
 {
 	if (p && b->res.n && env_send(p, WIRE_STOLEN_RESULTS, &b->res))
 		node_log("warn", "%s: cannot answer %s's queries", n->cfg.name, p->rec.name);
+	else if (p)
+		n->counts.queries_answered += b->res.n;
 	proto_release(&proto_stolen_results_schema, &b->res);
 	free(b);
 }
@@ -193,9 +195,9 @@ static void send_answer(void *arg, int rc)
 		memset(&j->res, 0, sizeof(j->res));
 	} else if (p && env_send(p, WIRE_STOLEN_RESULT, &j->res)) {
 		node_log("warn", "%s: cannot answer %s's query", n->cfg.name, j->peer);
-	}
-	if (p)
+	} else if (p) {
 		n->counts.queries_answered++;
+	}
 	if (b && !--b->left)
 		bundle_done(n, p, b);
 	job_free(j);
