@@ -91,6 +91,8 @@ if redis and "skipped" not in redis and main:
     if "skipped" not in redis["durable_set"]:
         redis["ours_vs_durable_set_throughput"] = round(
             main["steady_requests_per_s"] / redis["durable_set"]["throughput"]["rps"], 4)
+        redis["durable_set_vs_get_throughput"] = round(
+            redis["durable_set"]["throughput"]["rps"] / redis["throughput"]["rps"], 4)
 out["redis_ref"] = redis
 out["broadcast"] = {}
 for n in peers.split():
